@@ -1,0 +1,57 @@
+/**
+ * Diagnostics: the one shape every checker in this project reports problems in (devfile rules,
+ * agent config, workspace identity, stack config). Pure: no I/O.
+ */
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in an input file, pointing at the YAML node at fault. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** The file as the user named it (or a label such as `<input>` for text). */
+  readonly file: string;
+  /** 1-based line of the node at fault (1 when the file has no better position). */
+  readonly line: number;
+  /** 1-based column of the node at fault. */
+  readonly column: number;
+  /** Where in the document, e.g. `components[1].container.endpoints[0].name`; empty for the root. */
+  readonly path: string;
+  /** One line naming the element and the rule, in words that need no GitLab docs. */
+  readonly message: string;
+  /** A stable identifier of the rule, e.g. `gitlab/reserved-prefix`, for tooling and tests. */
+  readonly rule: string;
+}
+
+/** `<file>:<line>:<col>: <severity>: <message>`: the compiler-style line editors and CI annotate. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.path ? `${d.path}: ` : '';
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${where}${d.message}`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Orders diagnostics by file, line, column, so output reads top to bottom like the file. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  );
+}
+
+/** Raised only where a caller asked for a value and got diagnostics instead (library convenience APIs). */
+export class DiagnosticsError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(sortDiagnostics(diagnostics).filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
+    this.name = 'DiagnosticsError';
+  }
+}
+
+/** The result of a check that may fail: errors travel as values until one place prints them. */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };

@@ -1,0 +1,173 @@
+/**
+ * YAML with source positions, shared by every file this project reads (devfiles, agent configs,
+ * workspace identity files, the stack config). Built on the `yaml` package (eemeli/yaml): it keeps a
+ * node tree with byte offsets, reports duplicate keys, and caps alias expansion (billion-laughs).
+ * Pure: takes text, returns values.
+ */
+import { Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Diagnostic, Severity } from './diagnostics';
+
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface ParseYamlOptions {
+  /** The name used in diagnostics. */
+  readonly file: string;
+  /** Refuse text larger than this many bytes before parsing. */
+  readonly maxBytes?: number;
+  /** Alias expansion cap (each alias dereference counts its node size). Default 100. */
+  readonly maxAliasCount?: number;
+  /** Rule id prefix for parse diagnostics, e.g. `devfile` gives `devfile/yaml-syntax`. */
+  readonly rulePrefix?: string;
+}
+
+/** A parsed YAML document that can say where any path in it came from. */
+export class YamlSource {
+  constructor(
+    readonly file: string,
+    readonly doc: Document.Parsed | undefined,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  /** The node at `path`, or undefined when the path does not exist. */
+  node(path: YamlPath): Node | undefined {
+    let cur: unknown = this.doc?.contents;
+    for (const key of path) {
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        cur = pair?.value ?? undefined;
+        if (cur === undefined) return undefined;
+      } else if (isSeq(cur) && typeof key === 'number') {
+        cur = cur.items[key];
+        if (cur === undefined) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    return isNode(cur) ? cur : undefined;
+  }
+
+  /** The key node of the last path element, when the path ends in a mapping key. */
+  keyNode(path: YamlPath): Node | undefined {
+    if (path.length === 0) return undefined;
+    const parent = this.node(path.slice(0, -1));
+    if (!isMap(parent)) return undefined;
+    const last = String(path[path.length - 1]);
+    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === last);
+    return pair && isNode(pair.key) ? pair.key : undefined;
+  }
+
+  /**
+   * 1-based line and column of the deepest existing node on `path` (so a missing key points at the
+   * mapping that lacks it). With `preferKey`, points at the key of the last element rather than its value.
+   */
+  position(path: YamlPath, preferKey = false): { line: number; column: number } {
+    if (preferKey) {
+      const k = this.keyNode(path);
+      if (k?.range) return this.lineCounter.linePos(k.range[0]);
+    }
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.node(path.slice(0, n));
+      if (node?.range) {
+        const { line, col } = this.lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return { line: 1, column: 1 };
+  }
+
+  /** Offset to 1-based line/column. */
+  linePos(offset: number): { line: number; column: number } {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** A diagnostic located at `path`. */
+  diagnostic(severity: Severity, rule: string, path: YamlPath, message: string, preferKey = false): Diagnostic {
+    const { line, column } = this.position(path, preferKey);
+    return { severity, file: this.file, line, column, path: formatPath(path), message, rule };
+  }
+}
+
+export interface ParsedYaml {
+  readonly source: YamlSource;
+  /** The plain JS value (undefined when the text did not parse). */
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses one YAML document. Never throws for bad input: size, syntax, duplicate keys, alias bombs and
+ * multi-document streams come back as diagnostics with positions.
+ */
+export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
+  const { file } = options;
+  const rule = (r: string) => `${options.rulePrefix ?? 'yaml'}/${r}`;
+  const lineCounter = new LineCounter();
+  const at = (severity: Severity, r: string, message: string, line = 1, column = 1): Diagnostic => ({
+    severity, file, line, column, path: '', message, rule: rule(r),
+  });
+
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+    return {
+      source: new YamlSource(file, undefined, lineCounter),
+      value: undefined,
+      diagnostics: [at('error', 'too-large', `the file is ${bytes} bytes; at most ${options.maxBytes} bytes are allowed`)],
+    };
+  }
+
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const source = new YamlSource(file, doc, lineCounter);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? 'this key appears twice in the same mapping; each key may appear only once'
+        : `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${firstLine(e.message)}`;
+    diagnostics.push(at(severity, e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', message, line, col));
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+  } catch (err) {
+    // The yaml library throws a ReferenceError when alias expansion exceeds maxAliasCount.
+    const msg = err instanceof Error ? err.message : String(err);
+    const isAlias = /alias/i.test(msg);
+    diagnostics.push(
+      at('error', isAlias ? 'alias-limit' : 'syntax',
+        isAlias ? 'the document expands YAML aliases too many times (possible alias bomb); reduce the use of `*alias` references' : `YAML error: ${firstLine(msg)}`),
+    );
+    return { source, value: undefined, diagnostics };
+  }
+  return { source, value, diagnostics };
+}
+
+/** `['components', 1, 'container', 'name']` -> `components[1].container.name`. */
+export function formatPath(path: YamlPath): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** What JSON-ish type a value has, in words for messages ("a mapping", "a list", "a string"...). */
+export function describeType(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return typeof v;
+}

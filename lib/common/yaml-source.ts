@@ -63,7 +63,7 @@ export class YamlSource {
   position(path: YamlPath, preferKey = false): { line: number; column: number } {
     if (preferKey) {
       const k = this.keyNode(path);
-      if (k?.range) return this.lineCounter.linePos(k.range[0]);
+      if (k?.range) return this.linePos(k.range[0]);
     }
     for (let n = path.length; n >= 0; n--) {
       const node = this.node(path.slice(0, n));

@@ -1,0 +1,32 @@
+/**
+ * The `remote_development` settings of a GitLab agent config (`.gitlab/agents/<agent>/config.yaml`):
+ * types, defaults, validation with positions, YAML output and the max-resources digest. Pure: text in,
+ * values out; the CLI reads the files.
+ */
+import { Result } from '../common/diagnostics';
+import { parseYaml } from '../common/yaml-source';
+import { resolveAgentConfig } from './resolve';
+import { RemoteDevelopmentSettings } from './types';
+
+export * from './types';
+export { defaultAgentConfig, DEFAULT_EGRESS, FILE_DEFAULTS, MAX_HOURS_BEFORE_TERMINATION, PREVIEW_DNS_ZONE, UNLIMITED_QUOTA } from './defaults';
+export { resolveAgentConfig, SETTING_KEYS, AGENT_CONFIG_KEYS } from './resolve';
+export { serializeAgentConfig, toFileShape } from './serialize';
+export { maxResourcesSha256, maxResourcesRubyString } from './max-resources-sha256';
+
+/** Agent config files are small; refuse anything larger than this before parsing. */
+export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Parses and checks an agent config file. The root is a mapping with a `remote_development` key
+ * (other agent modules' keys, such as `gitops`, `ci_access`, `user_access`, `observability` and
+ * `container_scanning`, are ignored), or, for convenience, a bare `remote_development` mapping whose
+ * keys are all settings. Every problem is reported with file, line and column.
+ */
+export function parseAgentConfig(text: string, file: string): Result<RemoteDevelopmentSettings> {
+  const parsed = parseYaml(text, { file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config' });
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: parsed.diagnostics };
+  const result = resolveAgentConfig(parsed.value, parsed.source);
+  const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
+  return result.ok ? { ok: true, value: result.value, diagnostics } : { ok: false, diagnostics };
+}

@@ -116,7 +116,7 @@ export interface Devfile {
   readonly schemaVersion: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly attributes: Readonly<Record<string, unknown>>;
-  /** The devfile's variables (after substitution of their own values). */
+  /** The devfile's variables, as written (the loader substitutes them elsewhere, not in their own values). */
   readonly variables: Readonly<Record<string, string>>;
   /** In file order. */
   readonly components: readonly Component[];

@@ -1,0 +1,63 @@
+/**
+ * What every subcommand shares: where output goes (injectable for tests), printing diagnostics in the
+ * compiler-style format, and option parsing errors as usage errors (exit 2).
+ */
+import { parseArgs, ParseArgsConfig } from 'util';
+import { Diagnostic, formatDiagnostic, sortDiagnostics } from '../common/diagnostics';
+
+export { readTextFile } from '../common/read-file';
+
+/** Output streams of a command; tests pass collectors. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Exit codes shared by every subcommand. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+/** One `<file>:<line>:<col>: <severity>: <message>` line per diagnostic, in file order. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], write: (text: string) => void): void {
+  for (const d of sortDiagnostics(diagnostics)) write(`${formatDiagnostic(d)}\n`);
+}
+
+export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
+
+/**
+ * `util.parseArgs` (strict unless the config says otherwise: unknown options and missing option values
+ * are errors); a bad option becomes a usage error message instead of an exception.
+ */
+export function parseCliArgs<T extends ParseArgsConfig>(
+  config: T,
+): { ok: true; args: ParsedArgs<T> } | { ok: false; message: string } {
+  try {
+    return { ok: true, args: parseArgs(config) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return { ok: false, message };
+  }
+}
+
+/** Prints `<command>: <message>` and the usage text on stderr; returns the usage exit code. */
+export function usageError(io: CliIo, command: string, message: string, usage: string): number {
+  io.stderr(`gitlab-workspaces ${command}: ${message}\n\n${usage}`);
+  return EXIT_USAGE;
+}
+
+/** Runs a command body; an unexpected exception becomes one stderr line and exit 1, never a stack trace. */
+export async function guard(io: CliIo, command: string, body: () => Promise<number> | number): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    io.stderr(`gitlab-workspaces ${command}: internal error: ${message}\n`);
+    return EXIT_INVALID;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `gitlab-workspaces validate <file>... [--mode gitlab|devfile] [--editor-component NAME] [--format text|json]`
+ *
+ * Exit 0 when every file is valid, 1 when any is invalid or unreadable, 2 for a usage error. Text format:
+ * problems on stderr, one `<file>:<line>:<col>: error|warning: <message>` line each and nothing else (so
+ * every stderr line is something an editor or CI can annotate); one `<file>: ok` line on stdout per valid
+ * file. JSON format: one array on stdout, nothing on stderr.
+ * Loads only the devfile checker (no cdktf, no providers).
+ */
+import { Diagnostic } from '../common/diagnostics';
+import { readDevfileFile } from '../devfile';
+import type { DevfileMode } from '../devfile/model';
+import { CliIo, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+
+export const VALIDATE_USAGE = `Usage: gitlab-workspaces validate <file>... [options]
+
+Checks devfiles against GitLab's workspace rules: the devfile schema, then every GitLab restriction.
+
+Options:
+  --mode gitlab|devfile      gitlab (default): GitLab's rules exactly. devfile: devfiles written for other
+                             tools (schemaVersion 2.0.0-2.3.x, composite commands, projects ignored)
+  --editor-component NAME    devfile mode: the container that gets the editor when no component has
+                             the attribute gl/inject-editor (default: the first container)
+  --format text|json         text (default): one line per problem on stderr, <file>:<line>:<col>: ...
+                             json: [{file, valid, diagnostics: [...]}] on stdout
+  -h, --help                 show this help
+
+Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
+`;
+
+const MODES: readonly DevfileMode[] = ['gitlab', 'devfile'];
+const FORMATS = ['text', 'json'] as const;
+
+/** One file's outcome, as the JSON format prints it. */
+export interface ValidationReport {
+  readonly file: string;
+  readonly valid: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export async function runValidate(argv: string[], io: CliIo = processIo): Promise<number> {
+  return guard(io, 'validate', () => validateCommand(argv, io));
+}
+
+function validateCommand(argv: string[], io: CliIo): number {
+  const parsed = parseCliArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      mode: { type: 'string' },
+      'editor-component': { type: 'string' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!parsed.ok) return usageError(io, 'validate', parsed.message, VALIDATE_USAGE);
+  const { values, positionals } = parsed.args;
+  if (values.help) {
+    io.stdout(VALIDATE_USAGE);
+    return EXIT_OK;
+  }
+  const mode = (values.mode ?? 'gitlab') as DevfileMode;
+  if (!MODES.includes(mode)) return usageError(io, 'validate', `--mode must be one of: ${MODES.join(', ')} (got "${values.mode}")`, VALIDATE_USAGE);
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    return usageError(io, 'validate', `--format must be one of: ${FORMATS.join(', ')} (got "${format}")`, VALIDATE_USAGE);
+  }
+  if (positionals.length === 0) return usageError(io, 'validate', 'no devfile given', VALIDATE_USAGE);
+  const editorComponent = values['editor-component'];
+  if (editorComponent !== undefined && mode !== 'devfile') {
+    return usageError(io, 'validate', '--editor-component applies only with --mode devfile (GitLab mode requires the attribute gl/inject-editor)', VALIDATE_USAGE);
+  }
+
+  const reports: ValidationReport[] = positionals.map((file) => {
+    const result = readDevfileFile(file, { mode, ...(editorComponent !== undefined ? { editorComponent } : {}) });
+    return { file, valid: result.ok, diagnostics: result.diagnostics };
+  });
+
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+  } else {
+    // Files in command-line order, each file's problems top to bottom.
+    for (const r of reports) {
+      printDiagnostics(r.diagnostics, io.stderr);
+      if (r.valid) io.stdout(`${r.file}: ok\n`);
+    }
+  }
+  return reports.every((r) => r.valid) ? EXIT_OK : EXIT_INVALID;
+}

@@ -1,0 +1,91 @@
+/**
+ * Loading a devfile: a pipeline of small pure steps, read top to bottom.
+ *
+ *   parse      YAML with positions; duplicate keys and alias bombs are errors; the root is a mapping
+ *   schema     the official devfile JSON schema (@devfile/api, v2.3.0.Devfile)
+ *   substitute {{variable}} references in values (unknown ones: warnings, left as they are)
+ *   rules      the mode's rules (./rules), each with a stable id
+ *   normalize  the typed model of ./model.ts, only when there is no error
+ *
+ * Every step reports all the problems it finds; the diagnostics of all steps are returned together,
+ * sorted by position. Pure: no I/O (see ./read.ts for files).
+ */
+import { Diagnostic, hasErrors, Result, sortDiagnostics } from '../common/diagnostics';
+import { describeType, parseYaml, YamlSource } from '../common/yaml-source';
+import { Devfile, DevfileMode } from './model';
+import { isObject, RawObject } from './raw';
+import { chooseEditorComponent, createContext, rulesFor } from './rules';
+import { checkSchema } from './schema';
+import { substituteVariables } from './substitute';
+import { normalizeDevfile } from './normalize';
+
+/** GitLab refuses devfiles over 3 MB. */
+export const MAX_DEVFILE_BYTES = 3 * 1024 * 1024;
+
+export interface LoadDevfileOptions {
+  /** The name diagnostics use for this devfile (a path or a label such as `<stdin>`). */
+  readonly file: string;
+  /** `gitlab` (default): GitLab's rules exactly. `devfile`: devfiles written for other tools. */
+  readonly mode?: DevfileMode;
+  /** Devfile mode: the editor component when none has `gl/inject-editor` (default: the first container). */
+  readonly editorComponent?: string;
+}
+
+/** Loads and checks a devfile. Never throws: problems come back as diagnostics (warnings even when ok). */
+export function loadDevfile(text: string, options: LoadDevfileOptions): Result<Devfile> {
+  try {
+    return runPipeline(text, options);
+  } catch (err) {
+    // A bug, not bad input: still one diagnostic rather than a crash.
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return {
+      ok: false,
+      diagnostics: [{
+        severity: 'error', file: options.file, line: 1, column: 1, path: '', rule: 'devfile/internal-error',
+        message: `internal error while checking this devfile (${message}); please report it with the devfile`,
+      }],
+    };
+  }
+}
+
+function runPipeline(text: string, options: LoadDevfileOptions): Result<Devfile> {
+  const mode = options.mode ?? 'gitlab';
+  const parsed = parse(text, options.file);
+  if (!parsed.ok) return { ok: false, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  const { devfile, source } = parsed;
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  diagnostics.push(...checkSchema(devfile, source));
+  diagnostics.push(...substituteVariables(devfile, source));
+  const ctx = createContext(devfile, source, mode, options.editorComponent, diagnostics);
+  for (const rule of rulesFor(mode)) rule.check(ctx);
+  const sorted = sortDiagnostics(diagnostics);
+  const main = chooseEditorComponent(ctx);
+  if (hasErrors(sorted) || !main?.name) return { ok: false, diagnostics: sorted };
+  return { ok: true, value: normalizeDevfile(ctx, main.name), diagnostics: sorted };
+}
+
+type Parsed =
+  | { ok: true; devfile: RawObject; source: YamlSource; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+function parse(text: string, file: string): Parsed {
+  const parsed = parseYaml(text, { file, maxBytes: MAX_DEVFILE_BYTES, rulePrefix: 'devfile' });
+  const { source, value } = parsed;
+  const diagnostics = parsed.diagnostics.map((d) => (d.rule === 'devfile/duplicate-key' ? nameDuplicateKey(d, text) : d));
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  if (!isObject(value)) {
+    const message = value === undefined || value === null
+      ? 'the devfile is empty; it must be a mapping with at least schemaVersion and components'
+      : `the devfile must be a mapping (key: value pairs such as schemaVersion and components) at the top level, but it is ${describeType(value)}`;
+    return { ok: false, diagnostics: [...diagnostics, source.diagnostic('error', 'devfile/root-not-mapping', [], message)] };
+  }
+  return { ok: true, devfile: value, source, diagnostics };
+}
+
+/** The YAML layer says "this key appears twice"; name the key, read from the source at its position. */
+function nameDuplicateKey(d: Diagnostic, text: string): Diagnostic {
+  const line = text.split(/\r?\n/, d.line)[d.line - 1] ?? '';
+  const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#]+?)\s*:(?:\s|$)/.exec(line.slice(d.column - 1))?.[1];
+  if (!key) return d;
+  return { ...d, message: `the key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`} appears twice in the same mapping; each key may appear only once` };
+}

@@ -1,0 +1,265 @@
+/**
+ * Rules that hold in both modes: GitLab's reserved `gl-` prefix, and what the schema cannot check
+ * (unique names, references that resolve, endpoint ports).
+ */
+import { asArray, asObject, asString, isObject, withArticle } from '../raw';
+import { commandLabel, componentLabel, IndexedCommand, Rule, RuleContext } from './context';
+import { ALL_EVENTS, compositeMembers, eventEntries, runCommandIds } from './events';
+
+const BOTH = ['gitlab', 'devfile'] as const;
+
+/** In devfile mode only the commands an event runs are checked beyond the schema. */
+function checkedCommands(ctx: RuleContext): IndexedCommand[] {
+  if (ctx.mode === 'gitlab') return [...ctx.commands];
+  const run = runCommandIds(ctx.devfile, ctx.commandById);
+  return ctx.commands.filter((c) => c.id !== undefined && run.has(c.id) && ctx.commandById.get(c.id) === c);
+}
+
+function reservedPrefix(value: string, alsoUnderscore = false): string | undefined {
+  const p = value.slice(0, 3);
+  const lower = p.toLowerCase();
+  return lower === 'gl-' || (alsoUnderscore && lower === 'gl_') ? p : undefined;
+}
+
+export const reservedPrefixRule: Rule = {
+  id: 'gitlab/reserved-prefix',
+  modes: BOTH,
+  summary: 'names starting with "gl-" (any case; variables also "gl_") are reserved for GitLab',
+  check(ctx) {
+    const flag = (path: (string | number)[], value: string | undefined, subject: string, fix: string, preferKey = false, underscore = false) => {
+      if (value === undefined) return;
+      const p = reservedPrefix(value, underscore);
+      if (!p) return;
+      const reserved = p.toLowerCase();
+      const anyCase = p === reserved ? '' : ` (as "${reserved}", in any letter case)`;
+      ctx.report(this.id, path, `${subject} uses the prefix "${p}", which GitLab reserves${anyCase} for its own ${fix}`, { preferKey });
+    };
+    for (const c of ctx.components) {
+      flag([...c.path, 'name'], c.name, `component name "${c.name}"`, 'components; rename the component');
+      asArray(asObject(c.raw.container).endpoints).forEach((e, j) => {
+        const name = asString(asObject(e).name);
+        flag([...c.path, 'container', 'endpoints', j, 'name'], name, `endpoint name "${name}"`, 'endpoints; rename the endpoint');
+      });
+    }
+    for (const c of ctx.commands) {
+      flag([...c.path, 'id'], c.id, `command id "${c.id}"`, 'commands; rename the command');
+      if (c.kind) {
+        const body = asObject(c.raw[c.kind]);
+        const component = asString(body.component);
+        const label = asString(body.label);
+        if (c.kind !== 'composite') {
+          flag([...c.path, c.kind, 'component'], component, `the component "${component}" named by ${commandLabel(c)}`,
+            'components; rename the component and this reference');
+        }
+        flag([...c.path, c.kind, 'label'], label, `the label "${label}" of ${commandLabel(c)}`, 'commands; change the label');
+      }
+    }
+    for (const event of ALL_EVENTS) {
+      for (const e of eventEntries(ctx.devfile, event)) {
+        flag(['events', event, e.index], e.id, `the ${event} entry "${e.id}"`, 'commands; rename the command and this entry');
+      }
+    }
+    for (const name of Object.keys(asObject(ctx.devfile.variables))) {
+      flag(['variables', name], name, `variable name "${name}"`, 'variables; rename the variable', true, true);
+    }
+  },
+};
+
+export const uniqueComponentNamesRule: Rule = {
+  id: 'devfile/duplicate-component-name',
+  modes: BOTH,
+  summary: 'component names are unique',
+  check(ctx) {
+    for (const c of ctx.components) {
+      const first = c.name !== undefined ? ctx.componentByName.get(c.name) : undefined;
+      if (first && first !== c) {
+        ctx.report(this.id, [...c.path, 'name'], `component name "${c.name}" is already used by components[${first.index}]; component names must be unique`);
+      }
+    }
+  },
+};
+
+export const uniqueCommandIdsRule: Rule = {
+  id: 'devfile/duplicate-command-id',
+  modes: BOTH,
+  summary: 'command ids are unique',
+  check(ctx) {
+    for (const c of ctx.commands) {
+      const first = c.id !== undefined ? ctx.commandById.get(c.id) : undefined;
+      if (first && first !== c) {
+        ctx.report(this.id, [...c.path, 'id'], `command id "${c.id}" is already used by commands[${first.index}]; command ids must be unique`);
+      }
+    }
+  },
+};
+
+export const commandComponentRule: Rule = {
+  id: 'devfile/unknown-component',
+  modes: BOTH,
+  summary: 'exec and apply commands name an existing component',
+  check(ctx) {
+    for (const c of checkedCommands(ctx)) {
+      if ((c.kind !== 'exec' && c.kind !== 'apply') || c.component === undefined) continue;
+      if (!ctx.componentByName.has(c.component)) {
+        const known = [...ctx.componentByName.keys()];
+        ctx.report(this.id, [...c.path, c.kind, 'component'],
+          `${commandLabel(c)} names the component "${c.component}", but the devfile has no component of that name` +
+            (known.length ? ` (components: ${known.join(', ')})` : ''));
+      }
+    }
+  },
+};
+
+export const commandComponentKindRule: Rule = {
+  id: 'devfile/command-component-kind',
+  modes: BOTH,
+  summary: 'exec and apply commands name a container component',
+  check(ctx) {
+    for (const c of checkedCommands(ctx)) {
+      if ((c.kind !== 'exec' && c.kind !== 'apply') || c.component === undefined) continue;
+      const target = ctx.componentByName.get(c.component);
+      if (!target?.kind || target.kind === 'container') continue;
+      const why = c.kind === 'exec' ? 'exec commands run in a container' : 'GitLab runs the component of an apply command as an init container';
+      ctx.report(this.id, [...c.path, c.kind, 'component'],
+        `${commandLabel(c)} names "${c.component}", which is ${withArticle(target.kind)} component; ${why}, so it must name a container component`);
+    }
+  },
+};
+
+export const eventCommandRule: Rule = {
+  id: 'devfile/unknown-command',
+  modes: BOTH,
+  summary: 'events and composite commands name existing commands',
+  check(ctx) {
+    const known = () => {
+      const ids = [...ctx.commandById.keys()];
+      return ids.length ? ` (commands: ${ids.join(', ')})` : '';
+    };
+    for (const event of ALL_EVENTS) {
+      for (const e of eventEntries(ctx.devfile, event)) {
+        if (!ctx.commandById.has(e.id)) {
+          ctx.report(this.id, ['events', event, e.index], `${event} names the command "${e.id}", but the devfile has no command with that id${known()}`);
+        }
+      }
+    }
+    for (const c of checkedCommands(ctx)) {
+      compositeMembers(c).forEach((m) => {
+        if (ctx.commandById.has(m)) return;
+        const j = asArray(asObject(c.raw.composite).commands).indexOf(m);
+        ctx.report(this.id, [...c.path, 'composite', 'commands', j], `${commandLabel(c)} names the command "${m}", but the devfile has no command with that id${known()}`);
+      });
+    }
+  },
+};
+
+export const volumeMountRule: Rule = {
+  id: 'devfile/unknown-volume',
+  modes: BOTH,
+  summary: 'volume mounts name an existing volume component',
+  check(ctx) {
+    for (const c of ctx.components) {
+      asArray(asObject(c.raw.container).volumeMounts).forEach((m, j) => {
+        const name = asString(asObject(m).name);
+        if (name === undefined) return;
+        const target = ctx.componentByName.get(name);
+        if (!target) {
+          ctx.report(this.id, [...c.path, 'container', 'volumeMounts', j, 'name'],
+            `${componentLabel(c)} mounts the volume "${name}", but the devfile has no volume component of that name`);
+        } else if (target.kind !== undefined && target.kind !== 'volume') {
+          ctx.report(this.id, [...c.path, 'container', 'volumeMounts', j, 'name'],
+            `${componentLabel(c)} mounts "${name}", which is ${withArticle(target.kind)} component; a volume mount must name a volume component`);
+        }
+      });
+    }
+  },
+};
+
+interface EndpointRef {
+  readonly component: string;
+  readonly componentIndex: number;
+  readonly index: number;
+  readonly name?: string;
+}
+
+export const endpointPortRule: Rule = {
+  id: 'devfile/endpoint-port',
+  modes: BOTH,
+  summary: 'endpoint targetPort is between 1 and 65535',
+  check(ctx) {
+    for (const c of ctx.components) {
+      asArray(asObject(c.raw.container).endpoints).forEach((e, j) => {
+        const port = asObject(e).targetPort;
+        if (typeof port === 'number' && Number.isInteger(port) && (port < 1 || port > 65535)) {
+          const name = asString(asObject(e).name);
+          ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'targetPort'],
+            `endpoint ${name !== undefined ? `"${name}" ` : ''}has targetPort ${port}; a port must be between 1 and 65535`);
+        }
+      });
+    }
+  },
+};
+
+/**
+ * Two endpoints may not claim the same targetPort, whether in two components or in one: every endpoint
+ * becomes a port of the workspace's single pod and of its Service, where a port number may appear once.
+ */
+export const endpointPortConflictRule: Rule = {
+  id: 'devfile/endpoint-port-conflict',
+  modes: BOTH,
+  summary: 'no two endpoints claim the same targetPort',
+  check(ctx) {
+    const byPort = new Map<number, EndpointRef>();
+    for (const c of ctx.components) {
+      asArray(asObject(c.raw.container).endpoints).forEach((e, j) => {
+        if (!isObject(e)) return;
+        const port = e.targetPort;
+        if (typeof port !== 'number' || !Number.isInteger(port)) return;
+        const name = asString(e.name);
+        const first = byPort.get(port);
+        if (!first) {
+          byPort.set(port, { component: c.name ?? `components[${c.index}]`, componentIndex: c.index, index: j, name });
+          return;
+        }
+        const firstName = first.name !== undefined ? `endpoint "${first.name}"` : `endpoints[${first.index}]`;
+        const where = first.componentIndex === c.index ? 'of the same component' : `of component "${first.component}"`;
+        ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'targetPort'],
+          `endpoint ${name !== undefined ? `"${name}" ` : ''}uses targetPort ${port}, which ${firstName} ${where} already claims; each port may be used by one endpoint only`);
+      });
+    }
+  },
+};
+
+export const uniqueEndpointNamesRule: Rule = {
+  id: 'devfile/duplicate-endpoint-name',
+  modes: BOTH,
+  summary: 'endpoint names are unique in the devfile',
+  check(ctx) {
+    const seen = new Map<string, string>();
+    for (const c of ctx.components) {
+      asArray(asObject(c.raw.container).endpoints).forEach((e, j) => {
+        const name = asString(asObject(e).name);
+        if (name === undefined) return;
+        const first = seen.get(name);
+        if (first === undefined) {
+          seen.set(name, `components[${c.index}].container.endpoints[${j}]`);
+          return;
+        }
+        ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'name'],
+          `endpoint name "${name}" is already used by ${first}; endpoint names must be unique in the devfile (each becomes a port name of the workspace Service)`);
+      });
+    }
+  },
+};
+
+export const COMMON_RULES: readonly Rule[] = [
+  reservedPrefixRule,
+  uniqueComponentNamesRule,
+  uniqueCommandIdsRule,
+  uniqueEndpointNamesRule,
+  commandComponentRule,
+  commandComponentKindRule,
+  eventCommandRule,
+  volumeMountRule,
+  endpointPortRule,
+  endpointPortConflictRule,
+];

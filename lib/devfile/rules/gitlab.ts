@@ -1,0 +1,213 @@
+/**
+ * GitLab's own devfile restrictions (reference section 3), enforced in `gitlab` mode exactly as GitLab
+ * enforces them before it creates a workspace.
+ */
+import { asObject, has, isObject, isTruthy, withArticle } from '../raw';
+import { commandLabel, componentLabel, Rule } from './context';
+import { eventEntries } from './events';
+
+const GITLAB = ['gitlab'] as const;
+
+export const GITLAB_SCHEMA_VERSION = '2.2.0';
+/** The keys an exec command may set in GitLab (`workingDir` since GitLab 17.x). */
+export const GITLAB_EXEC_KEYS = ['commandLine', 'component', 'label', 'hotReloadCapable', 'workingDir'] as const;
+
+export const schemaVersionRule: Rule = {
+  id: 'gitlab/schema-version',
+  modes: GITLAB,
+  summary: `schemaVersion is exactly ${GITLAB_SCHEMA_VERSION}`,
+  check(ctx) {
+    const v = ctx.devfile.schemaVersion;
+    if (typeof v === 'string' && v !== GITLAB_SCHEMA_VERSION) {
+      ctx.report(this.id, ['schemaVersion'],
+        `schemaVersion is "${v}", but GitLab workspaces accept only ${GITLAB_SCHEMA_VERSION}; set schemaVersion: ${GITLAB_SCHEMA_VERSION}`);
+    }
+  },
+};
+
+const UNSUPPORTED_KEYS: Record<string, string> = {
+  parent: 'a devfile cannot inherit from a parent devfile; copy what you need from the parent into this file',
+  projects: 'GitLab clones the workspace\'s own project',
+  starterProjects: 'GitLab clones the workspace\'s own project',
+};
+
+export const unsupportedKeysRule: Rule = {
+  id: 'gitlab/unsupported-key',
+  modes: GITLAB,
+  summary: 'no parent, projects or starterProjects',
+  check(ctx) {
+    for (const [key, why] of Object.entries(UNSUPPORTED_KEYS)) {
+      if (has(ctx.devfile, key)) {
+        ctx.report(this.id, [key], `"${key}" is not supported by GitLab workspaces (${why}); remove it`, { preferKey: true });
+      }
+    }
+  },
+};
+
+export const overridesRule: Rule = {
+  id: 'gitlab/overrides',
+  modes: GITLAB,
+  summary: 'no pod-overrides attribute (devfile or component) and no container-overrides attribute',
+  check(ctx) {
+    if (isTruthy(asObject(ctx.devfile.attributes)['pod-overrides'])) {
+      ctx.report(this.id, ['attributes', 'pod-overrides'],
+        'the devfile attribute "pod-overrides" is not supported by GitLab workspaces; remove it', { preferKey: true });
+    }
+    for (const c of ctx.components) {
+      const attributes = asObject(c.raw.attributes);
+      for (const key of ['pod-overrides', 'container-overrides']) {
+        if (isTruthy(attributes[key])) {
+          ctx.report(this.id, [...c.path, 'attributes', key],
+            `${componentLabel(c)} uses the attribute "${key}", which GitLab workspaces do not support; remove it`, { preferKey: true });
+        }
+      }
+    }
+  },
+};
+
+export const dedicatedPodRule: Rule = {
+  id: 'gitlab/dedicated-pod',
+  modes: ['gitlab', 'devfile'],
+  summary: 'no container with dedicatedPod: true (all containers of a workspace run in one pod)',
+  check(ctx) {
+    for (const c of ctx.components) {
+      const container = c.raw.container;
+      if (isObject(container) && isTruthy(container.dedicatedPod)) {
+        ctx.report(this.id, [...c.path, 'container', 'dedicatedPod'],
+          `${componentLabel(c)} sets dedicatedPod, which GitLab workspaces do not support (all containers of a workspace run in one pod); remove it`,
+          { preferKey: true });
+      }
+    }
+  },
+};
+
+export const componentKindRule: Rule = {
+  id: 'gitlab/component-type',
+  modes: GITLAB,
+  summary: 'only container and volume components',
+  check(ctx) {
+    for (const c of ctx.components) {
+      if (c.kind !== undefined && c.kind !== 'container' && c.kind !== 'volume') {
+        ctx.report(this.id, [...c.path, c.kind],
+          `${componentLabel(c)} is ${withArticle(c.kind)} component; GitLab workspaces support only container and volume components`,
+          { preferKey: true });
+      }
+    }
+  },
+};
+
+export const hasComponentsRule: Rule = {
+  id: 'gitlab/no-components',
+  modes: ['gitlab', 'devfile'],
+  summary: 'at least one component',
+  check(ctx) {
+    if (ctx.components.length > 0) return;
+    const present = Array.isArray(ctx.devfile.components);
+    ctx.report(this.id, present ? ['components'] : [],
+      present
+        ? 'the devfile has an empty components list; a workspace needs at least one container component'
+        : 'the devfile has no components; a workspace needs at least one container component (add a "components" list)',
+      { preferKey: present });
+  },
+};
+
+export const commandKindRule: Rule = {
+  id: 'gitlab/command-type',
+  modes: GITLAB,
+  summary: 'only exec and apply commands',
+  check(ctx) {
+    for (const c of ctx.commands) {
+      if (c.kind === 'composite') {
+        ctx.report(this.id, [...c.path, 'composite'],
+          `${commandLabel(c)} is a composite command; GitLab workspaces support only exec and apply commands`, { preferKey: true });
+      }
+    }
+  },
+};
+
+export const execOptionsRule: Rule = {
+  id: 'gitlab/exec-options',
+  modes: GITLAB,
+  summary: `exec commands set only ${GITLAB_EXEC_KEYS.join(', ')}`,
+  check(ctx) {
+    for (const c of ctx.commands) {
+      if (c.kind !== 'exec') continue;
+      for (const key of Object.keys(asObject(c.raw.exec))) {
+        if (!(GITLAB_EXEC_KEYS as readonly string[]).includes(key)) {
+          ctx.report(this.id, [...c.path, 'exec', key],
+            `${commandLabel(c)} sets "${key}", which GitLab workspaces do not support; an exec command may set only ${GITLAB_EXEC_KEYS.join(', ')}`,
+            { preferKey: true });
+        }
+      }
+    }
+  },
+};
+
+export const hotReloadRule: Rule = {
+  id: 'gitlab/hot-reload',
+  modes: GITLAB,
+  summary: 'exec hotReloadCapable is false when present',
+  check(ctx) {
+    for (const c of ctx.commands) {
+      if (c.kind === 'exec' && asObject(c.raw.exec).hotReloadCapable === true) {
+        ctx.report(this.id, [...c.path, 'exec', 'hotReloadCapable'],
+          `${commandLabel(c)} sets hotReloadCapable: true; GitLab workspaces require it to be false or left out`);
+      }
+    }
+  },
+};
+
+export const eventKindRule: Rule = {
+  id: 'gitlab/event-type',
+  modes: GITLAB,
+  summary: 'only preStart and postStart events (an empty preStop or postStop list is allowed, as in GitLab)',
+  check(ctx) {
+    for (const [event, entries] of Object.entries(asObject(ctx.devfile.events))) {
+      if ((event === 'preStop' || event === 'postStop') && hasEntries(entries)) {
+        ctx.report(this.id, ['events', event],
+          `the event "${event}" is not supported by GitLab workspaces; only preStart and postStart are`, { preferKey: true });
+      }
+    }
+  },
+};
+
+/** A non-empty event list (GitLab accepts `preStop: []`). */
+export function hasEntries(v: unknown): boolean {
+  return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+}
+
+/** preStart runs apply commands (as init containers), postStart runs exec commands. */
+export const EVENT_COMMAND_KIND: Record<string, 'apply' | 'exec'> = { preStart: 'apply', postStart: 'exec' };
+
+export function eventKindMessage(event: string, id: string, actual: string, via: readonly string[]): string {
+  const expected = EVENT_COMMAND_KIND[event];
+  const why = expected === 'apply' ? 'apply commands (GitLab runs their components as init containers)' : 'exec commands';
+  const through = via.length ? ` (through composite ${via.map((v) => `"${v}"`).join(' -> ')})` : '';
+  return `${event} runs only ${why}, but "${id}"${through} is ${withArticle(actual)} command`;
+}
+
+export const eventCommandKindRule: Rule = {
+  id: 'gitlab/event-command-kind',
+  modes: GITLAB,
+  summary: 'preStart names apply commands, postStart names exec commands',
+  check(ctx) {
+    for (const [event, expected] of Object.entries(EVENT_COMMAND_KIND)) {
+      for (const e of eventEntries(ctx.devfile, event)) {
+        const c = ctx.commandById.get(e.id);
+        if (c?.kind && c.kind !== expected) ctx.report(this.id, ['events', event, e.index], eventKindMessage(event, e.id, c.kind, []));
+      }
+    }
+  },
+};
+
+export const GITLAB_RULES: readonly Rule[] = [
+  schemaVersionRule,
+  unsupportedKeysRule,
+  overridesRule,
+  componentKindRule,
+  commandKindRule,
+  execOptionsRule,
+  hotReloadRule,
+  eventKindRule,
+  eventCommandKindRule,
+];

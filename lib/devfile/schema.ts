@@ -1,0 +1,219 @@
+/**
+ * The official devfile JSON schema (`@devfile/api`, definition `v2.3.0.Devfile`), compiled once, and
+ * the translation of its errors into one-line diagnostics that point at the YAML node at fault.
+ *
+ * Older schemaVersions (2.0.0 to 2.2.x) are checked against the same 2.3.0 definition: it is a superset
+ * of them (2.3.0 only added fields), and every devfile of the public registry corpus passes it.
+ *
+ * Speed: compiling the schema costs 200-300 ms, so `npm run build` compiles it ahead of time
+ * (scripts/build-devfile-validator.js writes standalone ajv code next to this module in dist/). Errors are
+ * `verbose` (they carry their schema) so messages can list the allowed keys. When that file is missing (tests run from source) or was built from other package versions, the schema is
+ * compiled here on first use, with the same options. Pure: no fs, no network; `require` only.
+ */
+import type { ErrorObject } from 'ajv';
+import { Diagnostic } from '../common/diagnostics';
+import { describeType, YamlPath, YamlSource } from '../common/yaml-source';
+
+export const SCHEMA_RULE = 'devfile/schema';
+const ROOT = 'v2.3.0.Devfile';
+
+interface ValidateFunction {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+type Definitions = Record<string, Record<string, unknown>>;
+
+let cachedValidator: ValidateFunction | undefined;
+let cachedDefinitions: Definitions | undefined;
+
+/** The definitions of the `v2.3.0.Devfile` tree (the DevWorkspace definitions in the same file are left out). */
+function devfileDefinitions(): Definitions {
+  if (!cachedDefinitions) {
+    const swagger = require('@devfile/api/swagger.json') as { definitions: Definitions };
+    cachedDefinitions = Object.fromEntries(
+      Object.entries(swagger.definitions).filter(([name]) => name === ROOT || name.startsWith(`${ROOT}.`)),
+    );
+  }
+  return cachedDefinitions;
+}
+
+function precompiledValidator(): ValidateFunction | undefined {
+  try {
+    // Written by scripts/build-devfile-validator.js into dist/lib/devfile/ (absent when running from source).
+    const mod = require('./devfile-schema.validator.js') as ValidateFunction & { versions?: { devfileApi: string; ajv: string } };
+    const devfileApi = (require('@devfile/api/package.json') as { version: string }).version;
+    const ajv = (require('ajv/package.json') as { version: string }).version;
+    if (mod.versions?.devfileApi === devfileApi && mod.versions.ajv === ajv) return mod;
+  } catch {
+    // Not built: compile below.
+  }
+  return undefined;
+}
+
+/** The compiled schema validator (module-level cache; compiled at most once per process). */
+export function devfileSchemaValidator(): ValidateFunction {
+  if (!cachedValidator) {
+    cachedValidator = precompiledValidator();
+    if (!cachedValidator) {
+      const Ajv = (require('ajv') as typeof import('ajv')).default;
+      // Same options as scripts/build-devfile-validator.js. The v2.3.0.Devfile tree uses no `format`
+      // keyword (the `date-time` formats of swagger.json belong to the DevWorkspace definitions, which are
+      // filtered out), so no format plugin is needed and ajv's strict mode stays on.
+      const ajv = new Ajv({ allErrors: true, verbose: true, unicodeRegExp: false });
+      cachedValidator = ajv.compile({ $ref: `#/definitions/${ROOT}`, definitions: devfileDefinitions() }) as ValidateFunction;
+    }
+  }
+  return cachedValidator;
+}
+
+/** Checks `value` against the devfile schema; every problem becomes one diagnostic. */
+export function checkSchema(value: unknown, source: YamlSource): Diagnostic[] {
+  const validate = devfileSchemaValidator();
+  if (validate(value)) return [];
+  return schemaErrorsToDiagnostics(validate.errors ?? [], value, source);
+}
+
+/** Turns ajv errors into diagnostics: oneOf noise collapsed, positions from the YAML source. */
+export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], value: unknown, source: YamlSource): Diagnostic[] {
+  // Errors inside a failed oneOf's branches ("must have required property 'container'", once per branch)
+  // are replaced by the single oneOf message.
+  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.instancePath}|${e.schemaPath}/`);
+  const kept = errors.filter((e) => !oneOfPaths.some((p) => `${e.instancePath}|${e.schemaPath}`.startsWith(p)));
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of kept) {
+    const path = instancePathToYamlPath(e.instancePath, value);
+    const d = errorToDiagnostic(e, path, value, source);
+    const key = `${d.path}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function errorToDiagnostic(e: ErrorObject, path: YamlPath, root: unknown, source: YamlSource): Diagnostic {
+  const data = valueAt(root, path);
+  const at = (message: string, p: YamlPath = path, preferKey = false) => source.diagnostic('error', SCHEMA_RULE, p, message, preferKey);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
+      const where = describeObject(path);
+      return at(
+        `unknown key "${key}" in ${where}` + (allowed.length ? `; allowed keys are: ${allowed.join(', ')}` : ''),
+        [...path, key],
+        true,
+      );
+    }
+    case 'required':
+      return at(`${describeObject(path)} is missing the required key "${String(params.missingProperty)}"`);
+    case 'type': {
+      const expected = String(params.type);
+      const words: Record<string, string> = {
+        string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false',
+        object: 'a mapping (key: value pairs)', array: 'a list', null: 'empty',
+      };
+      return at(`must be ${expected.split(',').map((t) => words[t] ?? t).join(' or ')}, but it is ${describeType(data)}${scalarSuffix(data)}`);
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => String(v)).join(', ');
+      return at(`${JSON.stringify(data)} is not an allowed value; use one of: ${allowed}`);
+    }
+    case 'pattern':
+      return at(patternMessage(path, data, String(params.pattern)));
+    case 'maxLength':
+      return at(`${JSON.stringify(data)} is ${String(data).length} characters long; at most ${String(params.limit)} are allowed`);
+    case 'oneOf':
+    case 'anyOf':
+      return at(oneOfMessage(e, path, data));
+    case 'uniqueItems':
+      return at(`has the same item twice (items ${String(params.j)} and ${String(params.i)}); each item may appear only once`);
+    default:
+      return at(`does not match the devfile schema (${e.keyword}: ${e.message ?? 'invalid'})`);
+  }
+}
+
+const ELEMENT_NOUNS: Record<string, string> = {
+  components: 'component', commands: 'command', projects: 'project', starterProjects: 'starter project',
+  dependentProjects: 'dependent project', endpoints: 'endpoint', env: 'environment variable', volumeMounts: 'volume mount',
+};
+
+/** `['components', 2, 'container']` -> `the container of component 3`, in words for messages. */
+function describeObject(path: YamlPath): string {
+  if (path.length === 0) return 'the devfile';
+  const last = path[path.length - 1];
+  if (typeof last === 'number') {
+    const noun = ELEMENT_NOUNS[String(path[path.length - 2])] ?? 'item';
+    return `this ${noun}`;
+  }
+  const kind = KIND_NOUNS[String(last)];
+  return kind ? `this ${kind}` : `"${last}"`;
+}
+
+/** Keys whose value is one kind of element: `exec` -> `this exec command`. */
+const KIND_NOUNS: Record<string, string> = {
+  exec: 'exec command', apply: 'apply command', composite: 'composite command', container: 'container',
+  volume: 'volume', kubernetes: 'kubernetes component', openshift: 'openshift component', image: 'image component',
+  metadata: 'metadata', events: 'events mapping', git: 'git source', zip: 'zip source',
+};
+
+function oneOfMessage(e: ErrorObject, path: YamlPath, data: unknown): string {
+  // `verbose: true` gives each error its schema: for oneOf, the list of branches.
+  const branches = Array.isArray(e.schema) ? (e.schema as Array<{ required?: unknown }>) : undefined;
+  const names = (branches ?? []).map((b) => (Array.isArray(b.required) && b.required.length === 1 ? String(b.required[0]) : undefined));
+  const last = path[path.length - 1];
+  const noun = typeof last === 'number' ? ELEMENT_NOUNS[String(path[path.length - 2])] ?? 'item' : `"${String(last ?? 'devfile')}"`;
+  if (names.length === 0 || names.some((n) => n === undefined)) {
+    return `${noun} does not match exactly one of the forms the devfile schema allows`;
+  }
+  const present = names.filter((n) => data !== null && typeof data === 'object' && Object.prototype.hasOwnProperty.call(data, n as string));
+  const article = /^[aeiou]/.test(noun) ? 'an' : 'a';
+  const rule = `${article} ${noun} must have exactly one of ${names.join(', ')}`;
+  return present.length === 0 ? `${rule}; this one has none` : `${rule}; this one has ${present.join(' and ')}`;
+}
+
+function patternMessage(path: YamlPath, data: unknown, pattern: string): string {
+  const last = path[path.length - 1];
+  const text = JSON.stringify(data);
+  if (last === 'schemaVersion') return `schemaVersion ${text} is not a version number like 2.2.0`;
+  if (pattern === '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') {
+    return `${text} is not a valid ${last === 'id' ? 'id' : 'name'}: use only lowercase letters, digits and "-", starting and ending with a letter or digit`;
+  }
+  if (last === 'version') return `${text} is not a semantic version like 1.0.0`;
+  return `${text} does not match the pattern ${pattern}`;
+}
+
+function scalarSuffix(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? ` (${JSON.stringify(v)})` : '';
+}
+
+/** `/components/0/name` -> `['components', 0, 'name']`, numbers where the value is a list. */
+export function instancePathToYamlPath(pointer: string, root: unknown): YamlPath {
+  if (!pointer) return [];
+  const out: Array<string | number> = [];
+  let cur: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const i = Number(seg);
+      out.push(i);
+      cur = cur[i];
+    } else {
+      out.push(seg);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+export function valueAt(root: unknown, path: YamlPath): unknown {
+  let cur = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}

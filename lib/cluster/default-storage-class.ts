@@ -1,0 +1,79 @@
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+
+export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+export interface DefaultStorageClassProps {
+  /** The Kubernetes provider configured for the cluster. */
+  readonly kubernetesProvider: TerraformProvider;
+  /**
+   * The StorageClass name.
+   * @default 'gp3'
+   */
+  readonly name?: string;
+  /** KMS key ARN for the volumes. @default the account's default EBS key (`aws/ebs`); volumes are encrypted either way */
+  readonly kmsKeyArn?: string;
+  /** gp3 IOPS. @default the gp3 baseline (3000) */
+  readonly iops?: number;
+  /** gp3 throughput in MiB/s. @default the gp3 baseline (125) */
+  readonly throughputMiBps?: number;
+  /**
+   * What happens to a volume when its claim is deleted.
+   * @default 'Delete'
+   */
+  readonly reclaimPolicy?: 'Delete' | 'Retain';
+  /**
+   * Take the default flag off the `gp2` StorageClass EKS creates (annotation set to "false",
+   * forcing ownership of that one annotation).
+   * @default true
+   */
+  readonly demoteGp2?: boolean;
+  /** Resources to wait for (the EBS CSI driver, cluster access). @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The cluster's default StorageClass, which GitLab's workspace volume claims use (they name no
+ * class): EBS CSI, gp3, encrypted, bound when the pod is scheduled (EBS volumes are zonal), expandable.
+ */
+export class DefaultStorageClass extends Construct {
+  readonly storageClass: StorageClassV1;
+  readonly gp2Annotation?: Annotations;
+
+  constructor(scope: Construct, id: string, props: DefaultStorageClassProps) {
+    super(scope, id);
+    const parameters: Record<string, string> = { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' };
+    if (props.kmsKeyArn) parameters.kmsKeyId = props.kmsKeyArn;
+    if (props.iops !== undefined) parameters.iops = String(props.iops);
+    if (props.throughputMiBps !== undefined) parameters.throughput = String(props.throughputMiBps);
+
+    this.storageClass = new StorageClassV1(this, 'storage-class', {
+      provider: props.kubernetesProvider,
+      metadata: { name: props.name ?? 'gp3', annotations: { [DEFAULT_CLASS_ANNOTATION]: 'true' } },
+      storageProvisioner: 'ebs.csi.aws.com',
+      parameters,
+      reclaimPolicy: props.reclaimPolicy ?? 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      dependsOn: props.dependsOn,
+    });
+
+    if (props.demoteGp2 ?? true) {
+      this.gp2Annotation = new Annotations(this, 'gp2-not-default', {
+        provider: props.kubernetesProvider,
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'gp2' },
+        annotations: { [DEFAULT_CLASS_ANNOTATION]: 'false' },
+        force: true,
+        dependsOn: props.dependsOn,
+      });
+    }
+  }
+
+  get name(): string {
+    return this.storageClass.metadata.name;
+  }
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'crypto';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { EncryptionKey } from './encryption-key';
+import { DEFAULT_KUBERNETES_VERSION } from './versions';
+
+export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+
+/** Every control-plane log type EKS offers. */
+export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+export interface EksClusterProps {
+  /** The cluster name. */
+  readonly name: string;
+  /** Subnets for the control plane's network interfaces (the private node subnets). */
+  readonly subnetIds: string[];
+  /**
+   * Kubernetes minor version.
+   * @default '1.34' (see versions.ts for why)
+   */
+  readonly version?: string;
+  /**
+   * Whether the API endpoint is reachable from the internet (from `publicAccessCidrs` only). The
+   * private endpoint is always on, so nodes talk to the API inside the VPC.
+   * @default true
+   */
+  readonly endpointPublicAccess?: boolean;
+  /**
+   * CIDRs allowed to reach the public endpoint.
+   * @default ['0.0.0.0/0']
+   */
+  readonly publicAccessCidrs?: string[];
+  /**
+   * IAM role or user ARNs given cluster-admin (`AmazonEKSClusterAdminPolicy`, cluster scope) through
+   * access entries.
+   * @default none
+   */
+  readonly adminPrincipalArns?: readonly string[];
+  /**
+   * Give the identity that creates the cluster cluster-admin (EKS bootstraps its access entry).
+   * Changing it later replaces the cluster.
+   * @default true
+   */
+  readonly clusterCreatorAdmin?: boolean;
+  /**
+   * Control-plane logs sent to CloudWatch.
+   * @default all five: api, audit, authenticator, controllerManager, scheduler
+   */
+  readonly logTypes?: readonly ControlPlaneLogType[];
+  /**
+   * Retention of the `/aws/eks/<name>/cluster` log group, in days.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * KMS key ARN for the control-plane log group (see LogEncryptionKey).
+   * @default CloudWatch's own encryption
+   */
+  readonly logKmsKeyArn?: string;
+  /**
+   * Days before the secrets KMS key is deleted after a destroy (7 to 30).
+   * @default 30
+   */
+  readonly kmsKeyDeletionWindowDays?: number;
+  /**
+   * The AWS partition, for managed policy ARNs.
+   * @default 'aws'
+   */
+  readonly partition?: string;
+}
+
+/**
+ * An EKS control plane: authentication through access entries only (mode `API`), Kubernetes Secrets
+ * envelope-encrypted with its own rotating KMS key, every control-plane log (audit included) in a
+ * log group with retention created before the cluster, and no self-managed add-ons bootstrapped
+ * (the stack installs vpc-cni, kube-proxy and CoreDNS as managed add-ons it controls).
+ */
+export class EksCluster extends Construct {
+  readonly cluster: EksClusterResource;
+  readonly role: IamRole;
+  readonly secretsKey: EncryptionKey;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Access entries and policy associations; Kubernetes resources created by the stack wait for them. */
+  readonly accessResources: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const partition = props.partition ?? 'aws';
+    const name = props.name;
+
+    this.secretsKey = new EncryptionKey(this, 'secrets-key', {
+      alias: `${name}/eks-secrets`,
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${name}`,
+      deletionWindowInDays: props.kmsKeyDeletionWindowDays,
+    });
+
+    const assume = new DataAwsIamPolicyDocument(this, 'assume-role', {
+      statement: [{
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'Service', identifiers: ['eks.amazonaws.com'] }],
+      }],
+    });
+    this.role = new IamRole(this, 'role', {
+      namePrefix: `${name}-cluster-`.slice(0, 38),
+      description: `EKS control plane of ${name}`,
+      assumeRolePolicy: assume.json,
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
+      role: this.role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+    });
+    const encryptionPolicyDoc = new DataAwsIamPolicyDocument(this, 'encryption-policy-doc', {
+      statement: [{
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+        resources: [this.secretsKey.arn],
+      }],
+    });
+    const encryptionPolicy = new IamRolePolicy(this, 'encryption-policy', {
+      name: 'secrets-encryption',
+      role: this.role.id,
+      policy: encryptionPolicyDoc.json,
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: controlPlaneLogGroupName(name),
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.logKmsKeyArn,
+    });
+
+    const publicAccess = props.endpointPublicAccess ?? true;
+    this.cluster = new EksClusterResource(this, 'cluster', {
+      name,
+      version: props.version ?? DEFAULT_KUBERNETES_VERSION,
+      roleArn: this.role.arn,
+      accessConfig: {
+        authenticationMode: 'API',
+        bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? true,
+      },
+      bootstrapSelfManagedAddons: false,
+      enabledClusterLogTypes: [...(props.logTypes ?? ALL_CONTROL_PLANE_LOGS)],
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        publicAccessCidrs: publicAccess ? props.publicAccessCidrs ?? ['0.0.0.0/0'] : undefined,
+      },
+      kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      // The log group must exist first, or EKS creates one without retention; the role's policies
+      // must be attached before EKS uses the role.
+      dependsOn: [this.logGroup, clusterPolicy, encryptionPolicy],
+    });
+
+    for (const arn of props.adminPrincipalArns ?? []) {
+      const sid = principalId(arn);
+      const entry = new EksAccessEntry(this, `admin-${sid}`, {
+        clusterName: this.cluster.name,
+        principalArn: arn,
+        type: 'STANDARD',
+      });
+      const association = new EksAccessPolicyAssociation(this, `admin-${sid}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+      this.accessResources.push(entry, association);
+    }
+  }
+
+  get name(): string {
+    return this.cluster.name;
+  }
+
+  get endpoint(): string {
+    return this.cluster.endpoint;
+  }
+
+  /** Base64 PEM of the cluster CA. */
+  get certificateAuthorityData(): string {
+    return this.cluster.certificateAuthority.get(0).data;
+  }
+
+  get version(): string {
+    return this.cluster.version;
+  }
+
+  /** The security group EKS creates for the control plane and managed nodes. */
+  get clusterSecurityGroupId(): string {
+    return this.cluster.vpcConfig.clusterSecurityGroupId;
+  }
+}
+
+/** The log group EKS writes control-plane logs to. */
+export function controlPlaneLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
+
+/** A stable, readable logical id for a principal: role or user name plus a short hash of the ARN. */
+function principalId(arn: string): string {
+  const last = arn.split('/').pop() ?? 'principal';
+  const hash = createHash('sha256').update(arn).digest('hex').slice(0, 8);
+  return `${last.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40)}-${hash}`;
+}

@@ -1,0 +1,169 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+
+/** A Kubernetes taint, in Kubernetes' own spelling of the effect. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface ManagedNodeGroupProps {
+  /** The cluster to join (its name). */
+  readonly clusterName: string;
+  /** Node group name prefix (EKS appends a suffix, so a replacement can be created before the old group is destroyed). */
+  readonly name: string;
+  /** The node IAM role's ARN. */
+  readonly nodeRoleArn: string;
+  /** Subnets to launch nodes into (private subnets; one subnet for a zonal group). */
+  readonly subnetIds: string[];
+  /** EC2 instance types. */
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  /** Nodes at creation; afterwards the autoscaler owns it (Terraform ignores drift on it). */
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  /**
+   * @default 'ON_DEMAND'
+   */
+  readonly capacityType?: 'ON_DEMAND' | 'SPOT';
+  /**
+   * The EKS-optimized image family.
+   * @default 'AL2023_x86_64_STANDARD'
+   */
+  readonly amiType?: string;
+  /**
+   * Root volume size in GiB (gp3, encrypted).
+   * @default 50
+   */
+  readonly diskSizeGiB?: number;
+  /**
+   * KMS key ARN for the root volume.
+   * @default the account's default EBS key (`aws/ebs`); the volume is encrypted either way
+   */
+  readonly volumeKmsKeyArn?: string;
+  /**
+   * The root volume's device name for the chosen AMI.
+   * @default '/dev/xvda' (Amazon Linux 2023)
+   */
+  readonly rootDeviceName?: string;
+  /** Kubernetes labels on every node. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Kubernetes taints on every node. @default none */
+  readonly taints?: readonly NodeTaint[];
+  /**
+   * Tag the node group's Auto Scaling group for the Cluster Autoscaler: the discovery tags
+   * `k8s.io/cluster-autoscaler/enabled: true` and `k8s.io/cluster-autoscaler/<cluster>: owned` (EKS
+   * puts the same tags on managed groups itself; declaring them keeps discovery explicit and the
+   * autoscaler's IAM condition on them visible in the plan), and the node template
+   * (`k8s.io/cluster-autoscaler/node-template/label/...` and `.../taint/...`) so the autoscaler can
+   * scale the group up from zero nodes without ever having seen one.
+   * @default true
+   */
+  readonly clusterAutoscalerTags?: boolean;
+  /**
+   * Let EKS replace nodes that report unhealthy (node auto repair).
+   * @default true
+   */
+  readonly autoRepair?: boolean;
+  /** Resources the node group waits for (e.g. the VPC CNI add-on, without which nodes never get Ready). @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * An EKS managed node group launched from its own launch template: IMDSv2 required with a hop limit
+ * of 1 (pods on the pod network cannot reach the node's instance credentials), an encrypted gp3 root
+ * volume, no SSH key. Rolling updates replace a third of the nodes at a time; unhealthy nodes are
+ * repaired by EKS.
+ */
+export class ManagedNodeGroup extends Construct {
+  readonly launchTemplate: LaunchTemplate;
+  readonly nodeGroup: EksNodeGroup;
+
+  constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
+    super(scope, id);
+    if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize)) {
+      throw new Error(`ManagedNodeGroup ${props.name}: sizes must satisfy minSize <= desiredSize <= maxSize (got ${props.minSize}, ${props.desiredSize}, ${props.maxSize})`);
+    }
+    const tags = { Name: `${props.clusterName}-${props.name}` };
+
+    this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
+      namePrefix: `${props.clusterName}-${props.name}-`,
+      description: `Nodes of ${props.clusterName}/${props.name}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'disabled',
+      },
+      blockDeviceMappings: [{
+        deviceName: props.rootDeviceName ?? '/dev/xvda',
+        ebs: {
+          volumeSize: props.diskSizeGiB ?? 50,
+          volumeType: 'gp3',
+          encrypted: 'true',
+          kmsKeyId: props.volumeKmsKeyArn,
+          deleteOnTermination: 'true',
+        },
+      }],
+      tagSpecifications: [
+        { resourceType: 'instance', tags },
+        { resourceType: 'volume', tags },
+      ],
+      tags,
+    });
+
+    this.nodeGroup = new EksNodeGroup(this, 'node-group', {
+      clusterName: props.clusterName,
+      nodeGroupNamePrefix: `${props.name}-`,
+      nodeRoleArn: props.nodeRoleArn,
+      subnetIds: props.subnetIds,
+      amiType: props.amiType ?? 'AL2023_x86_64_STANDARD',
+      capacityType: props.capacityType ?? 'ON_DEMAND',
+      instanceTypes: [...props.instanceTypes],
+      launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
+      scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      nodeRepairConfig: { enabled: props.autoRepair ?? true },
+      labels: props.labels ? { ...props.labels } : undefined,
+      taint: props.taints?.map((t) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })),
+      tags,
+      lifecycle: {
+        createBeforeDestroy: true,
+        // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
+        ignoreChanges: ['scaling_config[0].desired_size'],
+      },
+      dependsOn: props.dependsOn,
+    });
+
+    if (props.clusterAutoscalerTags ?? true) {
+      const asgName = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
+      const tags: Array<[string, string, string]> = [
+        ['ca-enabled', 'k8s.io/cluster-autoscaler/enabled', 'true'],
+        ['ca-cluster', `k8s.io/cluster-autoscaler/${props.clusterName}`, 'owned'],
+        ...Object.entries(props.labels ?? {}).map(([k, v]): [string, string, string] => [`ca-label-${k}`, `k8s.io/cluster-autoscaler/node-template/label/${k}`, v]),
+        ...(props.taints ?? []).map((t): [string, string, string] => [`ca-taint-${t.key}`, `k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`]),
+      ];
+      for (const [tagId, key, value] of tags) {
+        new AutoscalingGroupTag(this, tagId.replace(/[^A-Za-z0-9-]/g, '-'), {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: false },
+        });
+      }
+    }
+  }
+
+  get name(): string {
+    return this.nodeGroup.nodeGroupName;
+  }
+}
+
+const EFFECTS: Record<NodeTaint['effect'], string> = {
+  NoSchedule: 'NO_SCHEDULE',
+  PreferNoSchedule: 'PREFER_NO_SCHEDULE',
+  NoExecute: 'NO_EXECUTE',
+};

@@ -1,0 +1,27 @@
+/**
+ * How cluster components find their nodes (pure). The system node group carries the label
+ * `gitlab-workspaces/pool: system` and the taint `CriticalAddonsOnly=true:NoSchedule`, so workspace
+ * pods (which GitLab generates without tolerations) never land there, while CoreDNS, the EBS CSI
+ * controller, the autoscaler, and later the GitLab agent and workspaces proxy do.
+ */
+import type { NodeTaint } from './managed-node-group';
+import type { Toleration } from './cluster-autoscaler';
+
+/** The node label naming a node's pool. */
+export const POOL_LABEL = 'gitlab-workspaces/pool';
+export const SYSTEM_POOL = 'system';
+export const WORKSPACES_POOL = 'workspaces';
+
+/** The taint of system nodes (a key CoreDNS and the EBS CSI controller already tolerate). */
+export const SYSTEM_TAINT: NodeTaint = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' };
+
+/** nodeSelector and tolerations that put a system component on the system nodes. */
+export interface Scheduling {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
+
+export const SYSTEM_SCHEDULING: Scheduling = {
+  nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
+  tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }],
+};

@@ -1,0 +1,236 @@
+/**
+ * Loads the stack config: YAML with positions, checked against the published JSON Schema
+ * (`schemas/workspaces.config.schema.json`, which also supplies every default), then the semantic
+ * rules the schema cannot express. Never throws for bad input: problems come back as diagnostics
+ * naming file, line, column, key and what is allowed.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { existsSync, readFileSync } from 'fs';
+import { dirname, join, relative, resolve } from 'path';
+import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
+import { describeType, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
+import schema from '../../schemas/workspaces.config.schema.json';
+import { checkSemantics } from './semantic';
+import { WorkspacesConfig } from './types';
+
+/** The environment variable that names the config file. */
+export const CONFIG_ENV_VAR = 'WORKSPACES_CONFIG';
+/** The config used when the environment variable is not set, relative to the repository root. */
+export const DEFAULT_CONFIG_RELATIVE_PATH = 'examples/default/workspaces.config.yaml';
+/** Config files larger than this are refused before parsing. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The JSON Schema of the config file, as published. */
+export const configSchema: Record<string, unknown> = schema;
+
+let validator: ValidateFunction | undefined;
+function compiledSchema(): ValidateFunction {
+  // verbose: errors carry their schema, so messages can quote descriptions and allowed keys.
+  // No code optimization: it validates one small document per run, and compiling is the cost.
+  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } }).compile(schema);
+  return validator;
+}
+
+/** The repository (package) root: the nearest folder above this file holding package.json. */
+export function packageRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return from;
+    dir = up;
+  }
+}
+
+/** Which config file to read: `$WORKSPACES_CONFIG` (relative to `cwd`), else the embedded default. */
+export function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string): { path: string; display: string } {
+  const named = env[CONFIG_ENV_VAR];
+  if (named && named.trim() !== '') return { path: resolve(cwd, named), display: named };
+  const path = join(packageRoot(), DEFAULT_CONFIG_RELATIVE_PATH);
+  return { path, display: relative(cwd, path) || path };
+}
+
+/** Reads and checks a config file. `display` is the name diagnostics use (defaults to `path`). */
+export function loadConfigFile(path: string, display: string = path): Result<WorkspacesConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory, not a file' : `it cannot be read (${code ?? String(err)})`;
+    return {
+      ok: false,
+      diagnostics: [{
+        severity: 'error', file: display, line: 1, column: 1, path: '', rule: 'config/unreadable',
+        message: `cannot read the stack config: ${why}; set ${CONFIG_ENV_VAR} to a YAML config file such as ${DEFAULT_CONFIG_RELATIVE_PATH}`,
+      }],
+    };
+  }
+  return loadConfigText(text, display);
+}
+
+/** Checks config text. The returned config has every default filled in. */
+export function loadConfigText(text: string, file: string): Result<WorkspacesConfig> {
+  const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config' });
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  const { source } = parsed;
+
+  // An empty file means "all defaults".
+  const value = parsed.value === null || parsed.value === undefined ? {} : parsed.value;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push(source.diagnostic('error', 'config/root', [], `the config must be a mapping of sections (${sectionNames().join(', ')}), not ${describeType(value)}`));
+    return { ok: false, diagnostics };
+  }
+
+  const validate = compiledSchema();
+  // ajv fills in defaults while it validates; work on a copy so callers' values stay untouched.
+  const config = structuredClone(value) as Record<string, unknown>;
+  if (!validate(config)) {
+    diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, value));
+    return { ok: false, diagnostics };
+  }
+
+  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source));
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics };
+}
+
+function sectionNames(): string[] {
+  return Object.keys((schema as { properties: Record<string, unknown> }).properties);
+}
+
+/** Turns ajv errors into one diagnostic per problem, at the YAML node at fault. */
+function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, original: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  // A type error explains everything else wrong at the same place (enum, pattern...): keep it alone.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  for (const e of errors) {
+    if (e.keyword !== 'type' && typeErrorAt.has(e.instancePath)) continue;
+    const path = toPath(e.instancePath, original);
+    const d = describeError(e, path, source);
+    const key = `${d.path}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diagnostic {
+  const parent = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
+  const what = parent.description ? `; expected ${parent.description}` : '';
+  const value = e.data;
+  const rule = `config/schema-${e.keyword}`;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(parent.properties ?? {});
+      const where = path.length === 0 ? 'at the top level' : `in \`${pathText(path)}\``;
+      const hint = closest(key, allowed);
+      return source.diagnostic('error', 'config/unknown-key', [...path, key],
+        `unknown key \`${key}\` ${where}${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed keys: ${allowed.join(', ')}`, true);
+    }
+    case 'type': {
+      const expected = String((e.params as { type: string }).type).split(',').map(typeWord).join(' or ');
+      return source.diagnostic('error', rule, path, `must be ${expected}, not ${describeType(value)}${what}`);
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
+      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is not allowed; allowed values: ${allowed.join(', ')}`);
+    }
+    case 'pattern':
+      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is not valid: expected ${parent.description ?? `text matching ${(e.params as { pattern: string }).pattern}`}`);
+    case 'minimum':
+    case 'maximum': {
+      const limit = (e.params as { limit: number }).limit;
+      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is too ${e.keyword === 'minimum' ? 'small' : 'large'}: must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}${what}`);
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const limit = (e.params as { limit: number }).limit;
+      const n = Array.isArray(value) ? value.length : 0;
+      const rule_ = e.keyword === 'minItems' ? `needs at least ${limit} ${limit === 1 ? 'entry' : 'entries'}, has ${n}` : `has ${n} entries; at most ${limit} are allowed`;
+      return source.diagnostic('error', rule, path, `${rule_}${what}`);
+    }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      return source.diagnostic('error', rule, [...path, i], `entries ${j} and ${i} are the same; each entry may appear only once`);
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = (e.params as { limit: number }).limit;
+      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is too ${e.keyword === 'minLength' ? 'short' : 'long'}: ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} characters${what}`);
+    }
+    case 'propertyNames': {
+      const name = String((e.params as { propertyName: string }).propertyName);
+      return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: tag names have 1 to 128 characters`, true);
+    }
+    default:
+      return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);
+  }
+}
+
+/** `/cluster/endpoint/publicAccessCidrs/0` -> ['cluster', 'endpoint', 'publicAccessCidrs', 0]. */
+function toPath(pointer: string, data: unknown): YamlPath {
+  if (pointer === '') return [];
+  const out: Array<string | number> = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const n = Number(seg);
+      out.push(n);
+      cur = cur[n];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function pathText(path: YamlPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function typeWord(t: string): string {
+  switch (t) {
+    case 'object': return 'a mapping';
+    case 'array': return 'a list';
+    case 'integer': return 'a whole number';
+    case 'number': return 'a number';
+    case 'string': return 'a string';
+    case 'boolean': return 'true or false';
+    default: return t;
+  }
+}
+
+/** The allowed key closest to a misspelt one (edit distance at most 3), for "did you mean". */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const a of allowed) {
+    const d = editDistance(key.toLowerCase(), a.toLowerCase());
+    if (d < bestDistance) {
+      best = a;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,140 @@
+/**
+ * The config rules a JSON Schema cannot express: sizes that must agree, CIDRs that must nest and not
+ * overlap, versions that must match. Runs after the schema check, on the config with defaults filled in.
+ */
+import { Diagnostic } from '../../lib/common/diagnostics';
+import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
+import { contains, formatCidr, hasHostBits, overlaps, parseCidr } from '../../lib/cluster/cidr';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
+import { NodeGroupConfig, WorkspacesConfig } from './types';
+
+export function checkSemantics(config: WorkspacesConfig, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const error = (rule: string, path: YamlPath, message: string) => out.push(source.diagnostic('error', `config/${rule}`, path, message));
+
+  checkNetwork(config, error);
+  checkCluster(config, error);
+  checkNodeGroup(config.nodes.system, ['nodes', 'system'], error);
+  checkNodeGroup(config.nodes.workspaces, ['nodes', 'workspaces'], error);
+  if (config.nodes.system.minSize < 1) {
+    error('system-nodes', ['nodes', 'system', 'minSize'],
+      'the system node group needs at least 1 node: CoreDNS and the Cluster Autoscaler run there, and nothing could scale it back up from 0');
+  }
+
+  const ca = config.autoscaling.clusterAutoscaler;
+  const clusterMinor = kubernetesMinor(config.cluster.kubernetesVersion);
+  if (clusterMinor < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
+    // Already reported as too old; an autoscaler message on top would only be noise.
+  } else if (ca.imageTag !== undefined) {
+    if (kubernetesMinor(ca.imageTag) !== clusterMinor) {
+      error('autoscaler-version', ['autoscaling', 'clusterAutoscaler', 'imageTag'],
+        `the Cluster Autoscaler ${ca.imageTag} does not match Kubernetes ${config.cluster.kubernetesVersion}: its minor version must be the cluster's (v1.${clusterMinor}.x)`);
+    }
+  } else if (!CLUSTER_AUTOSCALER_IMAGE_TAGS[config.cluster.kubernetesVersion]) {
+    error('autoscaler-version', ['cluster', 'kubernetesVersion'],
+      `no tested Cluster Autoscaler image for Kubernetes ${config.cluster.kubernetesVersion}; set autoscaling.clusterAutoscaler.imageTag to a v1.${clusterMinor}.x tag (tested versions: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(', ')})`);
+  }
+  return out;
+}
+
+type Report = (rule: string, path: YamlPath, message: string) => void;
+
+function checkCluster(config: WorkspacesConfig, error: Report): void {
+  const { cluster } = config;
+  if (kubernetesMinor(cluster.kubernetesVersion) < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
+    error('kubernetes-version', ['cluster', 'kubernetesVersion'],
+      `Kubernetes ${cluster.kubernetesVersion} is too old: ${MIN_KUBERNETES_VERSION} or newer is required (user namespaces, which sudo-capable workspaces use, are on by default from 1.33)`);
+  }
+  if (!cluster.logs.types.includes('audit')) {
+    error('audit-log', ['cluster', 'logs', 'types'],
+      'the audit log cannot be turned off: workspaces run code their users did not write, and the audit log is the record of what reached the Kubernetes API; add "audit"');
+  }
+  if (!cluster.access.clusterCreatorAdmin && cluster.access.adminPrincipalArns.length === 0) {
+    error('no-admin', ['cluster', 'access'],
+      'nobody would administer the cluster: with clusterCreatorAdmin false, list at least one IAM role in adminPrincipalArns (and run cdktf deploy as one of them)');
+  }
+  cluster.endpoint.publicAccessCidrs.forEach((c, i) => {
+    if (hasHostBits(c)) error('cidr-host-bits', ['cluster', 'endpoint', 'publicAccessCidrs', i], `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
+  });
+}
+
+function checkNetwork(config: WorkspacesConfig, error: Report): void {
+  const { network, aws } = config;
+  const count = network.availabilityZoneCount;
+  if (hasHostBits(network.vpcCidr)) {
+    error('cidr-host-bits', ['network', 'vpcCidr'], `${network.vpcCidr} has host bits set; write the network address (e.g. ${networkOf(network.vpcCidr)})`);
+    return;
+  }
+  const vpc = parseCidr(network.vpcCidr);
+  if (!vpc) return; // the schema already reported it
+  if (vpc.prefix < 16 || vpc.prefix > 28) {
+    error('vpc-size', ['network', 'vpcCidr'], `a VPC block must be between /16 and /28 (AWS limit), not /${vpc.prefix}`);
+    return;
+  }
+  const computed = !network.privateSubnetCidrs || !network.publicSubnetCidrs;
+  if (computed && vpc.prefix > 20) {
+    error('vpc-size', ['network', 'vpcCidr'],
+      `a /${vpc.prefix} VPC is too small for the default subnet plan (one /${vpc.prefix + 3} private block per zone); use /16 to /20, or give privateSubnetCidrs and publicSubnetCidrs`);
+  }
+
+  if (network.availabilityZones) {
+    if (network.availabilityZones.length !== count) {
+      error('zone-count', ['network', 'availabilityZones'],
+        `lists ${network.availabilityZones.length} zones but availabilityZoneCount is ${count}; list exactly ${count} zones or change availabilityZoneCount`);
+    }
+    network.availabilityZones.forEach((z, i) => {
+      if (!z.startsWith(aws.region)) {
+        error('zone-region', ['network', 'availabilityZones', i], `${z} is not a zone of the region ${aws.region}; zones of ${aws.region} look like ${aws.region}a`);
+      }
+    });
+  }
+
+  const all: Array<{ cidr: string; path: YamlPath }> = [];
+  for (const key of ['privateSubnetCidrs', 'publicSubnetCidrs'] as const) {
+    const list = network[key];
+    if (!list) continue;
+    if (list.length !== count) {
+      error('zone-count', ['network', key], `lists ${list.length} blocks but availabilityZoneCount is ${count}; give one block per zone`);
+    }
+    list.forEach((c, i) => {
+      const path: YamlPath = ['network', key, i];
+      if (hasHostBits(c)) {
+        error('cidr-host-bits', path, `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
+        return;
+      }
+      const block = parseCidr(c);
+      if (!block) return;
+      if (!contains(vpc, block)) error('subnet-outside-vpc', path, `${c} is not inside the VPC block ${network.vpcCidr}`);
+      if (key === 'privateSubnetCidrs' && block.prefix > 24) {
+        error('subnet-size', path, `${c} is too small for nodes: every pod takes an address of the node subnet (VPC CNI); use /24 or larger`);
+      }
+      for (const other of all) {
+        const o = parseCidr(other.cidr);
+        if (o && overlaps(o, block)) error('subnet-overlap', path, `${c} overlaps ${other.cidr} (${pathName(other.path)}); subnets must not overlap`);
+      }
+      all.push({ cidr: c, path });
+    });
+  }
+}
+
+function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, error: Report): void {
+  if (group.minSize > group.maxSize) {
+    error('node-group-size', [...path, 'minSize'], `minSize ${group.minSize} is larger than maxSize ${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
+  } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+    error('node-group-size', [...path, 'desiredSize'],
+      `desiredSize ${group.desiredSize} is outside ${group.minSize}..${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
+  }
+}
+
+function networkOf(text: string): string {
+  const [addr, len] = text.split('/');
+  const o = addr.split('.').map(Number);
+  const prefix = Number(len);
+  const n = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
+  const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return formatCidr({ base: (n & m) >>> 0, prefix });
+}
+
+function pathName(path: YamlPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}

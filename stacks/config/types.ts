@@ -1,0 +1,91 @@
+/**
+ * The stack config as the loader returns it: every default from the JSON Schema
+ * (`schemas/workspaces.config.schema.json`, the single source of truth) already filled in.
+ * Keep these types in step with the schema; `test/stacks/config.test.ts` checks that the embedded
+ * default config loads to exactly this shape.
+ */
+
+export type NatGatewayMode = 'one-per-zone' | 'single';
+export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+export type CapacityType = 'ON_DEMAND' | 'SPOT';
+export type AmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD';
+
+export interface AwsConfig {
+  readonly region: string;
+  readonly defaultTags: Readonly<Record<string, string>>;
+}
+
+export interface NetworkConfig {
+  readonly vpcCidr: string;
+  readonly availabilityZoneCount: 2 | 3;
+  readonly availabilityZones?: readonly string[];
+  readonly privateSubnetCidrs?: readonly string[];
+  readonly publicSubnetCidrs?: readonly string[];
+  readonly natGateways: NatGatewayMode;
+  readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
+}
+
+export interface ClusterConfig {
+  readonly name: string;
+  readonly kubernetesVersion: string;
+  readonly endpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: readonly string[] };
+  readonly access: { readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean };
+  readonly logs: { readonly types: readonly ControlPlaneLogType[]; readonly retentionDays: number };
+  readonly kmsKeyDeletionWindowDays: number;
+}
+
+export interface NodeGroupConfig {
+  readonly instanceTypes: readonly string[];
+  readonly capacityType: CapacityType;
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGiB: number;
+}
+
+export interface NodesConfig {
+  readonly amiType: AmiType;
+  readonly system: NodeGroupConfig;
+  readonly workspaces: NodeGroupConfig & { readonly perZone: boolean };
+}
+
+export interface AutoscalingConfig {
+  readonly clusterAutoscaler: {
+    readonly chartVersion: string;
+    readonly imageTag?: string;
+    readonly expander: 'least-waste' | 'random' | 'most-pods' | 'price' | 'priority';
+    readonly scaleDownUnneededTime: string;
+  };
+}
+
+export interface StorageConfig {
+  readonly defaultStorageClass: {
+    readonly name: string;
+    readonly iops?: number;
+    readonly throughputMiBps?: number;
+    readonly reclaimPolicy: 'Delete' | 'Retain';
+  };
+  readonly demoteGp2: boolean;
+}
+
+export interface AddonConfig {
+  readonly version?: string;
+}
+
+export interface AddonsConfig {
+  readonly vpcCni: AddonConfig;
+  readonly kubeProxy: AddonConfig;
+  readonly coredns: AddonConfig;
+  readonly podIdentityAgent: AddonConfig;
+  readonly ebsCsiDriver: AddonConfig;
+}
+
+export interface WorkspacesConfig {
+  readonly aws: AwsConfig;
+  readonly network: NetworkConfig;
+  readonly cluster: ClusterConfig;
+  readonly nodes: NodesConfig;
+  readonly autoscaling: AutoscalingConfig;
+  readonly storage: StorageConfig;
+  readonly addons: AddonsConfig;
+}

@@ -1,0 +1,365 @@
+/**
+ * The default config's stack, read as an EKS reviewer would: network, control plane, nodes,
+ * autoscaling, add-ons, storage, provider wiring, outputs, and every reference resolving.
+ */
+import 'cdktf/lib/testing/adapters/jest';
+import { Testing } from 'cdktf';
+import { join } from 'path';
+import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { WorkspacesAwsStack } from '../../stacks/aws-stack';
+import { loadConfigFile } from '../../stacks/config/load';
+import { WorkspacesConfig } from '../../stacks/config/types';
+import { Synthesized } from '../helpers/synthesized';
+import { unresolvedReferences } from '../helpers/terraform-references';
+
+Testing.setupJest();
+
+const ROOT = join(__dirname, '..', '..');
+
+export function loadExample(name: string): WorkspacesConfig {
+  const result = loadConfigFile(join(ROOT, 'examples', name, 'workspaces.config.yaml'));
+  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+  return result.value;
+}
+
+describe('the default stack', () => {
+  let stack: WorkspacesAwsStack;
+  let json: string;
+  let s: Synthesized;
+
+  beforeAll(() => {
+    const config = loadExample('default');
+    stack = new WorkspacesAwsStack(Testing.app(), config.cluster.name, config);
+    json = Testing.synth(stack);
+    s = new Synthesized(json);
+  });
+
+  it('has every reference resolving to something declared', () => {
+    expect(unresolvedReferences(json)).toEqual([]);
+  });
+
+  describe('network', () => {
+    it('has a private and a public subnet in each of 3 zones, with the tags EKS and load balancers read', () => {
+      const subnets = s.all('aws_subnet');
+      const pub = subnets.filter((x) => x.tags['kubernetes.io/role/elb'] === '1');
+      const priv = subnets.filter((x) => x.tags['kubernetes.io/role/internal-elb'] === '1');
+      expect(pub).toHaveLength(3);
+      expect(priv).toHaveLength(3);
+      for (const subnet of subnets) expect(subnet.tags['kubernetes.io/cluster/gitlab-workspaces']).toBe('shared');
+      // Public subnets hold load balancers, not instances with public addresses.
+      for (const subnet of pub) expect(subnet.map_public_ip_on_launch).toBe(false);
+      expect(priv.map((x) => x.cidr_block)).toEqual(['10.0.0.0/19', '10.0.32.0/19', '10.0.64.0/19']);
+      expect(pub.map((x) => x.cidr_block)).toEqual(['10.0.96.0/22', '10.0.100.0/22', '10.0.104.0/22']);
+      // Zones from the region's available, non-opt-in zones.
+      const zones = Object.keys(s.data('aws_availability_zones'))[0];
+      expect(priv.map((x) => x.availability_zone)).toEqual([0, 1, 2].map((i) => `\${element(data.aws_availability_zones.${zones}.names, ${i})}`));
+      expect(Object.values(s.data('aws_availability_zones'))[0]).toMatchObject({ state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
+    });
+
+    it('routes public subnets to the internet gateway and each private subnet to its own zone\'s NAT gateway', () => {
+      const nats = s.all('aws_nat_gateway');
+      expect(nats).toHaveLength(3);
+      const tables = s.all('aws_route_table');
+      const igw = s.ref('aws_internet_gateway', s.only('aws_internet_gateway'), 'id');
+      expect(tables.filter((t) => t.route[0].gateway_id === igw)).toHaveLength(1);
+      const natRoutes = tables.map((t) => t.route[0].nat_gateway_id).filter(Boolean);
+      expect(new Set(natRoutes).size).toBe(3);
+      expect(s.all('aws_route_table_association')).toHaveLength(6);
+      expect(s.only('aws_vpc')).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, enable_dns_support: true });
+      expect(s.only('aws_default_security_group')).toMatchObject({ ingress: [], egress: [] });
+    });
+
+    it('records all VPC traffic in an encrypted flow-log group', () => {
+      const flow = s.only('aws_flow_log');
+      expect(flow).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs', max_aggregation_interval: 60, vpc_id: s.ref('aws_vpc', s.only('aws_vpc'), 'id') });
+      const group = s.deref(flow.log_destination);
+      expect(group).toMatchObject({ name: '/aws/vpc/gitlab-workspaces/flow-logs', retention_in_days: 30 });
+      expect(group.kms_key_id).toBe(s.all('aws_cloudwatch_log_group').find((g) => g.name.startsWith('/aws/eks/'))!.kms_key_id);
+      const role = s.deref(flow.iam_role_arn);
+      expect(s.deref(role.assume_role_policy).statement[0].principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
+    });
+  });
+
+  describe('control plane', () => {
+    it('runs Kubernetes 1.34 with access entries only, in the private subnets', () => {
+      expect(json).toHaveResourceWithProperties(EksCluster, {
+        name: 'gitlab-workspaces',
+        version: '1.34',
+        access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
+        bootstrap_self_managed_addons: false,
+      });
+      const cluster = s.only('aws_eks_cluster');
+      const privateIds = s.all('aws_subnet').filter((x) => x.tags['kubernetes.io/role/internal-elb']).map((x) => s.ref('aws_subnet', x, 'id'));
+      expect(cluster.vpc_config).toEqual({
+        subnet_ids: privateIds,
+        endpoint_private_access: true,
+        endpoint_public_access: true,
+        public_access_cidrs: ['0.0.0.0/0'],
+      });
+    });
+
+    it('envelope-encrypts Secrets with a rotating KMS key the cluster role may use', () => {
+      const cluster = s.only('aws_eks_cluster');
+      expect(cluster.encryption_config.resources).toEqual(['secrets']);
+      const key = s.deref(cluster.encryption_config.provider.key_arn);
+      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+      const role = s.deref(cluster.role_arn);
+      expect(s.deref(role.assume_role_policy).statement[0].principals).toEqual([{ type: 'Service', identifiers: ['eks.amazonaws.com'] }]);
+      const inline = s.all('aws_iam_role_policy').find((p) => p.name === 'secrets-encryption');
+      expect(s.deref(inline!.policy).statement[0]).toEqual({ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], resources: [cluster.encryption_config.provider.key_arn] });
+    });
+
+    it('sends every control-plane log, audit included, to an encrypted log group with retention created first', () => {
+      const cluster = s.only('aws_eks_cluster');
+      expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+      const group = s.all('aws_cloudwatch_log_group').find((g) => g.name === '/aws/eks/gitlab-workspaces/cluster')!;
+      expect(group.retention_in_days).toBe(90);
+      expect(cluster.depends_on).toContain(s.addressOf('aws_cloudwatch_log_group', group));
+      const key = s.deref(group.kms_key_id);
+      expect(key.enable_key_rotation).toBe(true);
+      const logsStatement = s.deref(key.policy).statement[1];
+      expect(logsStatement.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] }]);
+      expect(logsStatement.condition[0].values).toEqual([
+        expect.stringMatching(/:logs:eu-west-1:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:log-group:\/aws\/eks\/gitlab-workspaces\/cluster$/),
+        expect.stringMatching(/:log-group:\/aws\/vpc\/gitlab-workspaces\/flow-logs$/),
+      ]);
+    });
+  });
+
+  describe('nodes', () => {
+    const groupsByName = () => Object.fromEntries(s.all('aws_eks_node_group').map((g) => [g.node_group_name_prefix, g]));
+
+    it('every node group comes from a launch template with IMDSv2 required, hop limit 1, encrypted gp3 root and no SSH key', () => {
+      const groups = s.all('aws_eks_node_group');
+      expect(groups).toHaveLength(4);
+      for (const g of groups) {
+        expect(g.remote_access).toBeUndefined();
+        const lt = s.deref(g.launch_template.id);
+        expect(g.launch_template.version).toBe(s.ref('aws_launch_template', lt, 'latest_version'));
+        expect(lt.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
+        expect(lt.key_name).toBeUndefined();
+        expect(lt.block_device_mappings).toHaveLength(1);
+        const ebs = lt.block_device_mappings[0].ebs;
+        expect(ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' });
+        expect(s.deref(ebs.kms_key_id)).toMatchObject({ enable_key_rotation: true });
+        expect(lt.block_device_mappings[0].device_name).toBe('/dev/xvda');
+        expect(g.ami_type).toBe('AL2023_x86_64_STANDARD');
+        expect(g.node_repair_config).toEqual({ enabled: true });
+        // The autoscaler owns the desired size after creation.
+        expect(g.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['scaling_config[0].desired_size'] });
+      }
+    });
+
+    it('has a small tainted system group across all zones', () => {
+      const system = groupsByName()['system-'];
+      expect(system.scaling_config).toEqual({ min_size: 2, desired_size: 2, max_size: 4 });
+      expect(system.instance_types).toEqual(['m6i.large']);
+      expect(system.labels).toEqual({ 'gitlab-workspaces/pool': 'system' });
+      expect(system.taint).toEqual([{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }]);
+      expect(system.subnet_ids).toHaveLength(3);
+    });
+
+    it('has one workspace group per zone (zonal EBS volumes), untainted, scaling 0..5', () => {
+      const groups = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+      expect(groups).toHaveLength(3);
+      expect(new Set(groups.map((g) => g.subnet_ids[0])).size).toBe(3);
+      for (const g of groups) {
+        expect(g.subnet_ids).toHaveLength(1);
+        expect(g.scaling_config).toEqual({ min_size: 0, desired_size: 0, max_size: 5 });
+        expect(g.taint).toBeUndefined();
+        expect(g.capacity_type).toBe('ON_DEMAND');
+      }
+    });
+
+    it('waits for the networking add-ons and the node role before creating nodes', () => {
+      const addonAddr = (name: string) => s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === name)!);
+      for (const g of s.all('aws_eks_node_group')) {
+        expect(g.depends_on).toEqual(expect.arrayContaining([addonAddr('vpc-cni'), addonAddr('kube-proxy'), addonAddr('eks-pod-identity-agent')]));
+        const role = s.deref(g.node_role_arn);
+        const attached = s.all('aws_iam_role_policy_attachment').filter((a) => a.role === s.ref('aws_iam_role', role, 'name')).map((a) => a.policy_arn.split('/').pop());
+        expect(attached.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy']);
+      }
+    });
+
+    it('lets EC2 Auto Scaling use the volume key (managed node groups launch through it)', () => {
+      const lt = s.all('aws_launch_template')[0];
+      const key = s.deref(lt.block_device_mappings[0].ebs.kms_key_id);
+      const policy = s.deref(key.policy);
+      const sids = policy.statement.map((st: { sid: string }) => st.sid);
+      expect(sids).toEqual(['AccountAdministersKeyAndDelegatesToIam', 'AutoScalingUsesKeyForNodeVolumes', 'AutoScalingGrantsForAttachedVolumes']);
+      expect(JSON.stringify(policy.statement[1].condition)).toContain('AWSServiceRoleForAutoScaling');
+    });
+  });
+
+  describe('autoscaling', () => {
+    it('installs the Cluster Autoscaler chart with discovery for this cluster, on the system nodes', () => {
+      expect(json).toHaveResourceWithProperties(Release, {
+        name: 'cluster-autoscaler',
+        namespace: 'kube-system',
+        repository: 'https://kubernetes.github.io/autoscaler',
+        chart: 'cluster-autoscaler',
+        version: '9.52.1',
+      });
+      const release = s.only('helm_release');
+      const values = JSON.parse(release.values[0]);
+      const clusterName = s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name');
+      expect(values).toMatchObject({
+        cloudProvider: 'aws',
+        awsRegion: 'eu-west-1',
+        autoDiscovery: { clusterName },
+        image: { tag: 'v1.34.1' },
+        rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+        extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste' },
+        nodeSelector: { 'gitlab-workspaces/pool': 'system' },
+        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
+      });
+      const systemGroup = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
+      expect(release.depends_on).toContain(s.addressOf('aws_eks_node_group', systemGroup));
+    });
+
+    it('gives the autoscaler its IAM identity through EKS Pod Identity, limited to this cluster\'s groups', () => {
+      const assoc = s.all('aws_eks_pod_identity_association').find((a) => a.service_account === 'cluster-autoscaler')!;
+      expect(assoc.namespace).toBe('kube-system');
+      const role = s.deref(assoc.role_arn);
+      const trust = s.deref(role.assume_role_policy);
+      expect(trust.statement[0]).toEqual({ actions: ['sts:AssumeRole', 'sts:TagSession'], principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }] });
+      const inline = s.all('aws_iam_role_policy').find((p) => p.role === s.ref('aws_iam_role', role, 'id'))!;
+      const statements = s.deref(inline.policy).statement;
+      expect(statements[0].actions).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'eks:DescribeNodegroup']));
+      expect(statements[1].actions).toEqual(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup']);
+      expect(statements[1].condition).toContainEqual({ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name')}`, values: ['owned'] });
+      expect(s.only('helm_release').depends_on).toContain(s.addressOf('aws_eks_pod_identity_association', assoc));
+    });
+
+    it('tags each node group\'s Auto Scaling group for discovery and with its node template, for scaling up from zero', () => {
+      const tags = s.all('aws_autoscaling_group_tag');
+      for (const g of s.all('aws_eks_node_group')) {
+        const asg = `\${${s.addressOf('aws_eks_node_group', g)}.resources[0].autoscaling_groups[0].name}`;
+        const mine = tags.filter((t) => t.autoscaling_group_name === asg).map((t) => t.tag);
+        expect(mine).toContainEqual({ key: 'k8s.io/cluster-autoscaler/enabled', value: 'true', propagate_at_launch: false });
+        expect(mine).toContainEqual({ key: `k8s.io/cluster-autoscaler/\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.name}`, value: 'owned', propagate_at_launch: false });
+        expect(mine).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/label/gitlab-workspaces/pool', value: g.labels['gitlab-workspaces/pool'], propagate_at_launch: false });
+        if (g.taint) expect(mine).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly', value: 'true:NoSchedule', propagate_at_launch: false });
+      }
+    });
+  });
+
+  describe('add-ons', () => {
+    const addon = (name: string) => s.all('aws_eks_addon').find((a) => a.addon_name === name)!;
+
+    it('installs the five add-ons at the newest version for the cluster, owning their configuration', () => {
+      expect(s.all('aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+      for (const a of s.all('aws_eks_addon')) {
+        expect(a).toMatchObject({ resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'OVERWRITE' });
+        const version = s.deref(a.addon_version);
+        expect(version).toMatchObject({ addon_name: a.addon_name, most_recent: true, kubernetes_version: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'version') });
+      }
+    });
+
+    it('turns NetworkPolicy enforcement on in the VPC CNI', () => {
+      expect(JSON.parse(addon('vpc-cni').configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    });
+
+    it('installs CoreDNS and the EBS CSI driver after the system nodes, pinned to them', () => {
+      const systemGroup = s.addressOf('aws_eks_node_group', s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!);
+      expect(addon('coredns').depends_on).toContain(systemGroup);
+      expect(addon('aws-ebs-csi-driver').depends_on).toContain(systemGroup);
+      expect(JSON.parse(addon('coredns').configuration_values)).toEqual({ nodeSelector: { 'gitlab-workspaces/pool': 'system' } });
+      expect(JSON.parse(addon('aws-ebs-csi-driver').configuration_values).controller.nodeSelector).toEqual({ 'gitlab-workspaces/pool': 'system' });
+      for (const early of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) expect(addon(early).depends_on).toBeUndefined();
+    });
+
+    it('gives the EBS CSI controller its IAM identity through Pod Identity, with use of the volume key', () => {
+      const assoc = s.all('aws_eks_pod_identity_association').find((a) => a.service_account === 'ebs-csi-controller-sa')!;
+      expect(assoc.namespace).toBe('kube-system');
+      const role = s.deref(assoc.role_arn);
+      const attached = s.all('aws_iam_role_policy_attachment').filter((a) => a.role === s.ref('aws_iam_role', role, 'name'));
+      expect(attached.map((a) => a.policy_arn)).toEqual([`arn:\${${Object.keys(s.data('aws_partition')).map((k) => `data.aws_partition.${k}`)[0]}.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`]);
+      const inline = s.all('aws_iam_role_policy').find((p) => p.role === s.ref('aws_iam_role', role, 'id'))!;
+      const statements = s.deref(inline.policy).statement;
+      const volumeKey = s.deref(s.all('aws_launch_template')[0].block_device_mappings[0].ebs.kms_key_id);
+      expect(statements[0].resources).toEqual([s.ref('aws_kms_key', volumeKey, 'arn')]);
+      expect(statements[1]).toMatchObject({ actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'], condition: [{ test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }] });
+      expect(addon('aws-ebs-csi-driver').depends_on).toContain(s.addressOf('aws_eks_pod_identity_association', assoc));
+    });
+  });
+
+  describe('storage', () => {
+    it('makes an encrypted gp3 EBS CSI class the default, bound at scheduling, expandable', () => {
+      expect(json).toHaveResourceWithProperties(StorageClassV1, {
+        metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        storage_provisioner: 'ebs.csi.aws.com',
+        volume_binding_mode: 'WaitForFirstConsumer',
+        allow_volume_expansion: true,
+        reclaim_policy: 'Delete',
+      });
+      const sc = s.only('kubernetes_storage_class_v1');
+      expect(sc.parameters).toMatchObject({ type: 'gp3', encrypted: 'true' });
+      expect(s.deref(sc.parameters.kmsKeyId)).toMatchObject({ enable_key_rotation: true });
+      expect(sc.depends_on).toContain(s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === 'aws-ebs-csi-driver')!));
+    });
+
+    it('takes the default flag off gp2', () => {
+      expect(json).toHaveResourceWithProperties(Annotations, {
+        api_version: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'gp2' },
+        annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' },
+        force: true,
+      });
+    });
+  });
+
+  describe('providers', () => {
+    it('configures AWS with the region and default tags', () => {
+      expect(json).toHaveProviderWithProperties(AwsProvider, { region: 'eu-west-1', default_tags: [{ tags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } }] });
+    });
+
+    it('configures Kubernetes and Helm from the cluster endpoint, CA and a token', () => {
+      const cluster = s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'));
+      const authName = Object.keys(s.data('aws_eks_cluster_auth'))[0];
+      const connection = {
+        host: `\${${cluster}.endpoint}`,
+        cluster_ca_certificate: `\${base64decode(${cluster}.certificate_authority[0].data)}`,
+        token: `\${data.aws_eks_cluster_auth.${authName}.token}`,
+      };
+      expect(json).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: `\${${cluster}.name}` });
+      expect(json).toHaveProviderWithProperties(KubernetesProvider, connection);
+      // Helm provider 3.x: `kubernetes` is an attribute (an object), not a block (a list).
+      expect(s.doc.provider.helm).toEqual([{ kubernetes: connection }]);
+      expect(s.only('helm_release').provider).toBe('helm');
+      expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes');
+    });
+
+    it('exposes the providers and the system scheduling for later constructs', () => {
+      expect(stack.providers.kubernetes).toBeDefined();
+      expect(stack.providers.helm).toBeDefined();
+      expect(stack.systemScheduling.nodeSelector).toEqual({ 'gitlab-workspaces/pool': 'system' });
+    });
+  });
+
+  describe('outputs', () => {
+    it('names what the user does next', () => {
+      const cluster = s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'));
+      expect(s.output('kubeconfig_command').value).toBe(`aws eks update-kubeconfig --region eu-west-1 --name \${${cluster}.name}`);
+      expect(s.output('cluster_name').value).toBe(`\${${cluster}.name}`);
+      expect(s.output('region').value).toBe('eu-west-1');
+      expect(s.output('vpc_id').value).toBe(s.ref('aws_vpc', s.only('aws_vpc'), 'id'));
+      expect(Object.keys(s.doc.output).sort()).toEqual([
+        'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'default_storage_class', 'kubeconfig_command',
+        'kubernetes_version', 'node_role_arn', 'private_subnet_ids', 'public_subnet_ids', 'region',
+        'secrets_kms_key_arn', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups',
+      ]);
+    });
+
+    it('keeps state next to cdktf.json whatever the checkout path', () => {
+      expect(s.doc.terraform.backend).toEqual({ local: { path: '../../../terraform.gitlab-workspaces.tfstate' } });
+    });
+  });
+});

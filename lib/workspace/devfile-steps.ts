@@ -1,0 +1,196 @@
+/**
+ * Steps 1 to 4 of the renderer: what GitLab does to a devfile before turning it into Kubernetes
+ * objects (GitLab's `ToolsInjectorComponentInserter`, `MainComponentUpdater`,
+ * `InternalPoststartCommandsInserter`, `VolumeComponentInserter`). Each step takes a devfile model and
+ * returns a new one; none mutates its input. Pure.
+ */
+import type { Command, Component, ContainerComponent, Devfile, EnvVar, ExecCommand } from '../devfile/model';
+import {
+  CLONE_PROJECT_COMMAND_ID,
+  CLONE_UNSHALLOW_COMMAND_ID,
+  CONTAINER_KEEPALIVE_ARGS,
+  CONTAINER_KEEPALIVE_COMMAND,
+  EDITOR_PORT,
+  INIT_TOOLS_COMMAND_ID,
+  INTERNAL_BLOCKING_COMMAND_LABEL,
+  INTERNAL_COMMAND_LABEL,
+  PROJECT_CLONING_SUCCESSFUL_FILE,
+  RECONCILED_ACTUAL_STATE_FILE_NAME,
+  SLEEP_UNTIL_RUNNING_COMMAND_ID,
+  SSH_PORT,
+  START_SSHD_COMMAND_ID,
+  TOOLS_DIR,
+  TOOLS_DIR_ENV_VAR,
+  TOOLS_INJECTOR_COMMAND_ID,
+  TOOLS_INJECTOR_COMPONENT_NAME,
+  VARIABLES_VOLUME_PATH,
+  WORKSPACE_DATA_VOLUME_NAME,
+  WORKSPACE_DATA_VOLUME_PATH,
+  WORKSPACE_DATA_VOLUME_SIZE,
+} from './constants';
+import type { RenderContext } from './context';
+import {
+  cloneProjectScript,
+  cloneUnshallowScript,
+  initToolsScript,
+  sleepUntilRunningScript,
+  startSshdScript,
+} from './scripts';
+
+export type DevfileStep = (devfile: Devfile, context: RenderContext) => Devfile;
+
+/**
+ * Adds the `gl-tools-injector` container component, an apply command for it and that command to
+ * `preStart`, so the editor is copied into `/projects/.gl-tools` by an init container.
+ */
+export const insertToolsInjector: DevfileStep = (devfile, context) => {
+  const injector: ContainerComponent = {
+    kind: 'container',
+    name: TOOLS_INJECTOR_COMPONENT_NAME,
+    attributes: {},
+    container: {
+      image: context.toolsInjectorImage,
+      env: [{ name: TOOLS_DIR_ENV_VAR, value: TOOLS_DIR }],
+      endpoints: [],
+      volumeMounts: [],
+      memoryLimit: '512Mi',
+      memoryRequest: '256Mi',
+      cpuLimit: '500m',
+      cpuRequest: '100m',
+    },
+  };
+  return {
+    ...devfile,
+    components: [...devfile.components, injector],
+    commands: [
+      ...devfile.commands,
+      { kind: 'apply', id: TOOLS_INJECTOR_COMMAND_ID, attributes: {}, apply: { component: TOOLS_INJECTOR_COMPONENT_NAME } },
+    ],
+    events: { ...devfile.events, preStart: [...devfile.events.preStart, TOOLS_INJECTOR_COMMAND_ID] },
+  };
+};
+
+/**
+ * The main component (the editor's) gets the editor's environment, the `editor-server` (60001) and
+ * `ssh-server` (60022) endpoints, and a keep-alive command unless its devfile gives a command or args.
+ */
+export const updateMainComponent: DevfileStep = (devfile, context) => {
+  const env: EnvVar[] = [
+    { name: TOOLS_DIR_ENV_VAR, value: TOOLS_DIR },
+    { name: 'GL_VSCODE_LOG_LEVEL', value: 'info' },
+    { name: 'GL_VSCODE_PORT', value: String(EDITOR_PORT) },
+    { name: 'GL_SSH_PORT', value: String(SSH_PORT) },
+    { name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: String(context.extensionsMarketplaceEnabled) },
+  ];
+  return mapContainer(devfile, devfile.mainComponentName, (component) => {
+    const c = component.container;
+    const keepDevfileCommand = c.command !== undefined || c.args !== undefined;
+    return {
+      ...component,
+      container: {
+        ...c,
+        env: [...c.env, ...env],
+        endpoints: [
+          ...c.endpoints,
+          { name: 'editor-server', targetPort: EDITOR_PORT, exposure: 'public', secure: true, protocol: 'https' },
+          { name: 'ssh-server', targetPort: SSH_PORT, exposure: 'internal', secure: true },
+        ],
+        command: keepDevfileCommand ? c.command : [...CONTAINER_KEEPALIVE_COMMAND],
+        args: keepDevfileCommand ? c.args : [...CONTAINER_KEEPALIVE_ARGS],
+      },
+    };
+  });
+};
+
+/**
+ * GitLab's own postStart commands, on the main component, run before the user's: clone the project
+ * (when there is one) and fetch its history, start sshd, start the editor (all blocking), then wait
+ * until GitLab reports the workspace Running (non-blocking, so only the user's commands wait).
+ */
+export const insertInternalPostStartCommands: DevfileStep = (devfile, context) => {
+  const component = devfile.mainComponentName;
+  const exec = (id: string, commandLine: string, label: string): ExecCommand => ({
+    kind: 'exec',
+    id,
+    attributes: {},
+    exec: { commandLine, component, label },
+  });
+  const internal: ExecCommand[] = [];
+  const project = context.workspace.project;
+  if (project) {
+    const cloneDir = `${WORKSPACE_DATA_VOLUME_PATH}/${project.path}`;
+    const markerFile = PROJECT_CLONING_SUCCESSFUL_FILE;
+    internal.push(
+      exec(CLONE_PROJECT_COMMAND_ID, cloneProjectScript({ url: project.url, ref: project.ref, cloneDir, markerFile }), INTERNAL_BLOCKING_COMMAND_LABEL),
+      exec(CLONE_UNSHALLOW_COMMAND_ID, cloneUnshallowScript({ cloneDir, markerFile }), INTERNAL_BLOCKING_COMMAND_LABEL),
+    );
+  }
+  internal.push(
+    exec(START_SSHD_COMMAND_ID, startSshdScript(), INTERNAL_BLOCKING_COMMAND_LABEL),
+    exec(INIT_TOOLS_COMMAND_ID, initToolsScript(), INTERNAL_BLOCKING_COMMAND_LABEL),
+    exec(SLEEP_UNTIL_RUNNING_COMMAND_ID, sleepUntilRunningScript(`${VARIABLES_VOLUME_PATH}/${RECONCILED_ACTUAL_STATE_FILE_NAME}`), INTERNAL_COMMAND_LABEL),
+  );
+  return {
+    ...devfile,
+    commands: [...devfile.commands, ...internal],
+    events: { ...devfile.events, postStart: [...internal.map((c) => c.id), ...devfile.events.postStart] },
+  };
+};
+
+/**
+ * Adds the `gl-workspace-data` volume component (50Gi) and mounts it at `/projects` in every
+ * container component. In devfile mode a container with `mountSources: false` stays off `/projects`
+ * (the main component and the tools injector always get it: the editor lives there).
+ */
+export const insertDataVolume: DevfileStep = (devfile, context) => {
+  const mount = { name: WORKSPACE_DATA_VOLUME_NAME, path: WORKSPACE_DATA_VOLUME_PATH };
+  const keepsOffSources = (c: ContainerComponent) =>
+    context.mode === 'devfile' &&
+    c.container.mountSources === false &&
+    c.name !== devfile.mainComponentName &&
+    c.name !== TOOLS_INJECTOR_COMPONENT_NAME;
+  const components: Component[] = devfile.components.map((c) =>
+    c.kind === 'container' && !keepsOffSources(c)
+      ? { ...c, container: { ...c.container, volumeMounts: [...c.container.volumeMounts, mount] } }
+      : c,
+  );
+  components.push({ kind: 'volume', name: WORKSPACE_DATA_VOLUME_NAME, attributes: {}, volume: { size: WORKSPACE_DATA_VOLUME_SIZE } });
+  return { ...devfile, components };
+};
+
+function mapContainer(
+  devfile: Devfile,
+  name: string,
+  update: (component: ContainerComponent) => ContainerComponent,
+): Devfile {
+  return {
+    ...devfile,
+    components: devfile.components.map((c) => (c.kind === 'container' && c.name === name ? update(c) : c)),
+  };
+}
+
+/** Commands by id (devfile ids are unique and lowercase). */
+export function commandsById(devfile: Devfile): ReadonlyMap<string, Command> {
+  return new Map(devfile.commands.map((c) => [c.id.toLowerCase(), c]));
+}
+
+/**
+ * The commands an event list runs, composite commands expanded into their leaves, in order
+ * (devfile/library `GetCommandsFromEvent`). Unknown ids are skipped; cycles are cut.
+ */
+export function expandEvent(ids: readonly string[], commands: ReadonlyMap<string, Command>): Command[] {
+  const out: Command[] = [];
+  const visit = (id: string, seen: ReadonlySet<string>) => {
+    const key = id.toLowerCase();
+    const command = commands.get(key);
+    if (!command || seen.has(key)) return;
+    if (command.kind === 'composite') {
+      const next = new Set(seen).add(key);
+      for (const sub of command.composite.commands) visit(sub, next);
+    } else {
+      out.push(command);
+    }
+  };
+  for (const id of ids) visit(id, new Set());
+  return out;
+}

@@ -1,0 +1,15 @@
+/**
+ * The pure workspace renderer: devfile + agent config + workspace identity -> the Kubernetes objects
+ * GitLab creates for that workspace. Importing this module does not load cdktf; the `Workspace`
+ * construct lives in `./workspace-construct`.
+ */
+export { renderWorkspace, renderWorkspaceResult } from './render';
+export type { RenderWorkspaceInput } from './render';
+export type { RenderOptions } from './context';
+export * from './identity';
+export { serializeObjects, toJsonArray, toYamlStream } from './serialize';
+export type { OutputFormat } from './serialize';
+export { canonicalQuantity, formatQuantity, parseQuantity } from './quantity';
+export type { Quantity } from './quantity';
+export * from './kubernetes';
+export * as workspaceConstants from './constants';

@@ -1,0 +1,33 @@
+/**
+ * Golden fixtures: each folder of test/workspace/fixtures is a case (devfile.yaml, optional
+ * agent-config.yaml, workspace.yaml and case.yaml with loader options) whose rendered YAML must equal
+ * its expected.yaml byte for byte, and whose every object must be valid Kubernetes. Adding a case is
+ * adding a folder. Regenerate after a deliberate change (then review the diff by hand):
+ *   UPDATE_GOLDEN=1 npx jest test/workspace/golden.test.ts
+ */
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { renderWorkspace } from '../../lib/workspace/render';
+import { toYamlStream } from '../../lib/workspace/serialize';
+import { allKubernetesProblems, fixtureCaseNames, loadFixtureCase } from './helpers';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+
+describe.each(fixtureCaseNames())('fixture %s', (name) => {
+  const c = loadFixtureCase(name);
+  const objects = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace });
+  const yaml = toYamlStream(objects);
+
+  it('renders its expected.yaml', () => {
+    if (update) writeFileSync(c.expectedPath, yaml);
+    if (!existsSync(c.expectedPath)) throw new Error(`${name}: no expected.yaml yet; run with UPDATE_GOLDEN=1, then review it by hand`);
+    expect(yaml).toBe(readFileSync(c.expectedPath, 'utf8'));
+  });
+
+  it('emits only objects Kubernetes accepts', () => {
+    expect(allKubernetesProblems(objects)).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    expect(toYamlStream(renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace }))).toBe(yaml);
+  });
+});

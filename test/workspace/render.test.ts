@@ -1,0 +1,643 @@
+/**
+ * The properties of the rendered objects that matter, feature by feature (reference section 2), on the
+ * fixture cases and on hand-built devfile models for what the loader does not let through.
+ */
+import { spawnSync } from 'child_process';
+import { defaultAgentConfig, maxResourcesSha256 } from '../../lib/agent-config';
+import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
+import { DiagnosticsError } from '../../lib/common/diagnostics';
+import { loadDevfile } from '../../lib/devfile';
+import type { ContainerComponent, Devfile } from '../../lib/devfile/model';
+import { DEFAULT_WORKSPACE_IDENTITY, WorkspaceIdentity } from '../../lib/workspace/identity';
+import type { Container, KubernetesObject } from '../../lib/workspace/kubernetes';
+import { renderWorkspace, renderWorkspaceResult } from '../../lib/workspace/render';
+import { parseAllDocuments } from 'yaml';
+import { toJsonArray, toYamlStream } from '../../lib/workspace/serialize';
+import { allKubernetesProblems, decodeSecret, find, loadFixtureCase } from './helpers';
+
+const WS = 'workspace-7-42-abc123';
+
+function renderCase(name: string): KubernetesObject[] {
+  const c = loadFixtureCase(name);
+  return renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace });
+}
+
+function devfileOf(yaml: string, mode: 'gitlab' | 'devfile' = 'gitlab'): Devfile {
+  const loaded = loadDevfile(yaml, { file: 'devfile.yaml', mode });
+  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  return loaded.value;
+}
+
+const MINIMAL = `schemaVersion: 2.2.0
+components:
+  - name: tooling-container
+    attributes: {gl/inject-editor: true}
+    container: {image: alpine:3.20}
+`;
+
+function render(devfile: Devfile, agentConfig: RemoteDevelopmentSettings = defaultAgentConfig(), workspace: WorkspaceIdentity = DEFAULT_WORKSPACE_IDENTITY) {
+  return renderWorkspace({ devfile, agentConfig, workspace });
+}
+
+const pod = (objects: KubernetesObject[]) => find(objects, 'Deployment').spec.template.spec;
+const container = (objects: KubernetesObject[], name: string): Container => {
+  const c = [...pod(objects).containers, ...pod(objects).initContainers].find((x) => x.name === name);
+  if (!c) throw new Error(`no container ${name}`);
+  return c;
+};
+
+describe('object set, order and names', () => {
+  it('emits the reference table in order, with GitLab names', () => {
+    const objects = renderCase('max-resources-quota');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      `ConfigMap/${WS}-workspace-inventory`,
+      `Deployment/${WS}`,
+      `Service/${WS}`,
+      `PersistentVolumeClaim/${WS}-gl-workspace-data`,
+      `ServiceAccount/${WS}`,
+      `NetworkPolicy/${WS}`,
+      `ConfigMap/${WS}-scripts-configmap`,
+      `ConfigMap/${WS}-secrets-inventory`,
+      `ResourceQuota/${WS}`,
+      `Secret/${WS}-env-var`,
+      `Secret/${WS}-file`,
+    ]);
+    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['gl-rd-ns-7-42-abc123']));
+  });
+
+  it('never emits a Namespace or an Ingress', () => {
+    const kinds = renderCase('project-poststart').map((o) => o.kind as string);
+    expect(kinds).not.toContain('Namespace');
+    expect(kinds).not.toContain('Ingress');
+  });
+
+  it('refuses a workspace name that would make an invalid label value, as an error, not an object', () => {
+    const name = `workspace-${'7'.repeat(40)}`;
+    const result = renderWorkspaceResult({ devfile: devfileOf(MINIMAL), agentConfig: defaultAgentConfig(), workspace: { ...DEFAULT_WORKSPACE_IDENTITY, name } });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', path: 'name', rule: 'workspace/name-length', message: expect.stringContaining('at most 43') }),
+    ]);
+    expect(() => render(devfileOf(MINIMAL), defaultAgentConfig(), { ...DEFAULT_WORKSPACE_IDENTITY, name })).toThrow(DiagnosticsError);
+  });
+
+  it('accepts the longest allowed name (43 characters) and stays within Kubernetes limits', () => {
+    const name = `w${'x'.repeat(42)}`;
+    const objects = render(devfileOf(MINIMAL), defaultAgentConfig(), { ...DEFAULT_WORKSPACE_IDENTITY, name });
+    expect(allKubernetesProblems(objects)).toEqual([]);
+  });
+
+  it('refuses a name that is not a Service name and a namespace that is not a namespace name', () => {
+    const result = renderWorkspaceResult({
+      devfile: devfileOf(MINIMAL),
+      agentConfig: defaultAgentConfig(),
+      workspace: { ...DEFAULT_WORKSPACE_IDENTITY, name: '7-starts-with-digit', namespace: 'Bad_NS' },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.path)).toEqual(['name', 'namespace']);
+  });
+});
+
+describe('labels and annotations', () => {
+  const objects = renderCase('network-policy-off-egress-pull-secrets');
+
+  it('puts the agent labels and the agent id on every object; inventories add their inventory-id', () => {
+    for (const o of objects) {
+      expect(o.metadata.labels).toMatchObject({ team: 'platform', 'agent.gitlab.com/id': '7' });
+      expect(o.metadata.labels['workspaces.gitlab.com/id']).toBeUndefined();
+    }
+    expect(find(objects, 'ConfigMap', `${WS}-workspace-inventory`).metadata.labels['cli-utils.sigs.k8s.io/inventory-id']).toBe(`${WS}-workspace-inventory`);
+    expect(find(objects, 'ConfigMap', `${WS}-secrets-inventory`).metadata.labels['cli-utils.sigs.k8s.io/inventory-id']).toBe(`${WS}-secrets-inventory`);
+  });
+
+  it('puts the agent annotations, host template, workspace id and max-resources digest on every object', () => {
+    const agent = loadFixtureCase('network-policy-off-egress-pull-secrets').agentConfig;
+    for (const o of objects) {
+      expect(o.metadata.annotations).toMatchObject({
+        'example.org/owner': 'platform-team',
+        'workspaces.gitlab.com/host-template': `{{.port}}-${WS}.ws.example.org`,
+        'workspaces.gitlab.com/id': '1234',
+        'workspaces.gitlab.com/max-resources-per-workspace-sha256': maxResourcesSha256(agent),
+      });
+    }
+  });
+
+  it('names the owning inventory on every non-inventory object: Secrets in the secrets inventory', () => {
+    for (const o of objects) {
+      const owner = o.metadata.annotations['config.k8s.io/owning-inventory'];
+      if (o.metadata.name.endsWith('-inventory')) expect(owner).toBeUndefined();
+      else if (o.kind === 'Secret') expect(owner).toBe(`${WS}-secrets-inventory`);
+      else expect(owner).toBe(`${WS}-workspace-inventory`);
+    }
+  });
+
+  it('gives the pod template the same labels and annotations; selectors use the labels', () => {
+    const d = find(objects, 'Deployment');
+    expect(d.spec.template.metadata.labels).toEqual(d.metadata.labels);
+    expect(d.spec.template.metadata.annotations).toEqual(d.metadata.annotations);
+    expect(d.spec.selector.matchLabels).toEqual(d.metadata.labels);
+    expect(find(objects, 'Service').spec.selector).toEqual(d.metadata.labels);
+  });
+});
+
+describe('shared namespace', () => {
+  const objects = renderCase('shared-namespace');
+
+  it('puts every object in the shared namespace with the workspace id label', () => {
+    for (const o of objects) {
+      expect(o.metadata.namespace).toBe('team-workspaces');
+      expect(o.metadata.labels['workspaces.gitlab.com/id']).toBe('77');
+    }
+  });
+
+  it('selects one workspace in the Deployment, Service and NetworkPolicy', () => {
+    expect(find(objects, 'Deployment').spec.selector.matchLabels['workspaces.gitlab.com/id']).toBe('77');
+    expect(find(objects, 'Service').spec.selector['workspaces.gitlab.com/id']).toBe('77');
+    expect(find(objects, 'NetworkPolicy').spec.podSelector).toEqual({ matchLabels: { 'workspaces.gitlab.com/id': '77' } });
+  });
+
+  it('emits no ResourceQuota even with max resources (a shared namespace has many workspaces)', () => {
+    const c = loadFixtureCase('shared-namespace');
+    const agentConfig = { ...c.agentConfig, maxResourcesPerWorkspace: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } };
+    expect(render(c.devfile, agentConfig, c.workspace).map((o) => o.kind)).not.toContain('ResourceQuota');
+  });
+
+  it('has an unselecting podSelector in its own namespace', () => {
+    expect(find(renderCase('basic'), 'NetworkPolicy').spec.podSelector).toEqual({});
+  });
+});
+
+describe('Deployment', () => {
+  it('runs one replica when Running, none when Stopped, with the Recreate strategy', () => {
+    expect(find(renderCase('basic'), 'Deployment').spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    expect(find(renderCase('stopped'), 'Deployment').spec.replicas).toBe(0);
+  });
+
+  it('keeps the volume and Secrets of a stopped workspace', () => {
+    const kinds = renderCase('stopped').map((o) => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['PersistentVolumeClaim', 'Secret']));
+  });
+
+  it('sends only the two inventories for a terminated workspace, so agentk prunes the rest', () => {
+    expect(renderCase('terminated').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/workspace-7-42-zz9zz9-workspace-inventory',
+      'ConfigMap/workspace-7-42-zz9zz9-secrets-inventory',
+    ]);
+  });
+
+  it('sets the pod and container security contexts, service account, no runtime class by default', () => {
+    const objects = renderCase('basic');
+    const spec = pod(objects);
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 5001, fsGroup: 0, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(spec.serviceAccountName).toBe(WS);
+    expect(spec.runtimeClassName).toBeUndefined();
+    expect(spec.hostUsers).toBeUndefined();
+    for (const c of [...spec.containers, ...spec.initContainers]) {
+      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, runAsUser: 5001 });
+      expect(c.imagePullPolicy).toBe('Always');
+      expect(c.envFrom).toEqual([{ secretRef: { name: `${WS}-env-var` } }]);
+    }
+  });
+
+  it('sets the runtime class and lets privilege escalation through (Sysbox)', () => {
+    const spec = pod(renderCase('runtime-class'));
+    expect(spec.runtimeClassName).toBe('sysbox-runc');
+    expect(spec.containers[0].securityContext?.allowPrivilegeEscalation).toBe(true);
+  });
+
+  it('turns user namespaces on with hostUsers: false (the fixed GitLab behaviour)', () => {
+    const spec = pod(renderCase('user-namespaces'));
+    expect(spec.hostUsers).toBe(false);
+    expect(spec.initContainers[0].securityContext?.allowPrivilegeEscalation).toBe(true);
+  });
+
+  it('fills in default resources where the devfile is silent; the devfile wins; quantities are canonical', () => {
+    const objects = renderCase('max-resources-quota');
+    expect(container(objects, 'tooling-container').resources).toEqual({
+      limits: { memory: '2Gi', cpu: '1' },
+      requests: { cpu: '500m', memory: '512Mi' },
+    });
+    expect(container(objects, 'cache').resources).toEqual({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '0.5', memory: '512Mi' } });
+    expect(find(objects, 'ResourceQuota').spec.hard).toEqual({ 'limits.cpu': '2', 'limits.memory': '4Gi', 'requests.cpu': '1', 'requests.memory': '1Gi' });
+  });
+
+  it('mounts the data volume and the file variables in every container, the scripts in containers only', () => {
+    const objects = renderCase('basic');
+    const spec = pod(objects);
+    expect(spec.volumes).toEqual([
+      { name: 'gl-workspace-data', persistentVolumeClaim: { claimName: `${WS}-gl-workspace-data` } },
+      { name: 'gl-workspace-variables', projected: { defaultMode: 0o774, sources: [{ secret: { name: `${WS}-file` } }] } },
+      { name: 'gl-workspace-scripts', projected: { defaultMode: 0o555, sources: [{ configMap: { name: `${WS}-scripts-configmap` } }] } },
+    ]);
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { name: 'gl-workspace-data', mountPath: '/projects' },
+      { name: 'gl-workspace-variables', mountPath: '/.workspace-data/variables/file' },
+      { name: 'gl-workspace-scripts', mountPath: '/workspace-scripts' },
+    ]);
+    expect(spec.initContainers[0].volumeMounts.map((m) => m.name)).toEqual(['gl-workspace-data', 'gl-workspace-variables']);
+  });
+
+  it('turns devfile volume components into volumes sorted by name: PVCs, or emptyDir when ephemeral', () => {
+    const objects = renderCase('volume-components');
+    expect(pod(objects).volumes.slice(0, 4)).toEqual([
+      { name: 'a-logs', persistentVolumeClaim: { claimName: `${WS}-a-logs` } },
+      { name: 'build-tmp', emptyDir: {} },
+      { name: 'gl-workspace-data', persistentVolumeClaim: { claimName: `${WS}-gl-workspace-data` } },
+      { name: 'm2-cache', persistentVolumeClaim: { claimName: `${WS}-m2-cache` } },
+    ]);
+    expect(container(objects, 'tooling-container').volumeMounts.slice(0, 3)).toEqual([
+      { name: 'build-tmp', mountPath: '/build-tmp' },
+      { name: 'gl-workspace-data', mountPath: '/projects' },
+      { name: 'm2-cache', mountPath: '/home/user/.m2' },
+    ]);
+    const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
+    expect(claims.map((c) => [c.metadata.name, c.kind === 'PersistentVolumeClaim' && c.spec.resources.requests.storage])).toEqual([
+      [`${WS}-a-logs`, '2Gi'],
+      [`${WS}-gl-workspace-data`, '50Gi'],
+      [`${WS}-m2-cache`, '1Gi'],
+    ]);
+  });
+
+  it('refuses a devfile volume mounted where GitLab mounts its own, or two volumes at one path', () => {
+    const devfile = devfileOf(`schemaVersion: 2.2.0
+components:
+  - name: tooling-container
+    attributes: {gl/inject-editor: true}
+    container:
+      image: alpine
+      volumeMounts:
+        - {name: data, path: /projects}
+        - {name: cache, path: /cache}
+        - {name: more, path: /cache}
+  - {name: data, volume: {size: 1Gi}}
+  - {name: cache, volume: {size: 1Gi}}
+  - {name: more, volume: {size: 1Gi}}
+`);
+    const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => [d.path, d.rule])).toEqual([
+      ['components[0].container.volumeMounts[0].path', 'render/mount-path'],
+      ['components[0].container.volumeMounts[2].path', 'render/mount-path'],
+    ]);
+    expect(result.diagnostics[0].message).toContain('where GitLab mounts the workspace data volume');
+  });
+
+  it('gives the data PVC 50Gi, ReadWriteOnce and no storage class', () => {
+    const pvc = find(renderCase('basic'), 'PersistentVolumeClaim');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } });
+  });
+});
+
+describe('tools injector, main component, endpoints', () => {
+  const objects = renderCase('project-poststart');
+
+  it('copies the editor with the tools injector init container', () => {
+    const injector = pod(objects).initContainers[0];
+    expect(injector.name).toBe('gl-tools-injector-gl-tools-injector-command-1');
+    expect(injector.env?.[0]).toEqual({ name: 'GL_TOOLS_DIR', value: '/projects/.gl-tools' });
+    expect(injector.resources).toEqual({ limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '256Mi' } });
+    expect(pod(objects).containers.map((c) => c.name)).toEqual(['tooling-container', 'database-container']);
+  });
+
+  it('gives the main component the editor env after its own, then PROJECTS_ROOT and PROJECT_SOURCE', () => {
+    expect(container(objects, 'tooling-container').env).toEqual([
+      { name: 'NODE_ENV', value: 'development' },
+      { name: 'GL_TOOLS_DIR', value: '/projects/.gl-tools' },
+      { name: 'GL_VSCODE_LOG_LEVEL', value: 'info' },
+      { name: 'GL_VSCODE_PORT', value: '60001' },
+      { name: 'GL_SSH_PORT', value: '60022' },
+      { name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: 'false' },
+      { name: 'PROJECTS_ROOT', value: '/projects' },
+      { name: 'PROJECT_SOURCE', value: '/projects' },
+    ]);
+    expect(container(objects, 'database-container').env?.map((e) => e.name)).toEqual(['POSTGRES_PASSWORD', 'PROJECTS_ROOT', 'PROJECT_SOURCE']);
+  });
+
+  it('keeps the main container alive unless the devfile gives a command', () => {
+    expect(container(objects, 'tooling-container')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['tail -f /dev/null'] });
+    expect(container(objects, 'database-container').command).toBeUndefined();
+    const kept = renderCase('main-command-kept');
+    expect(container(kept, 'tooling-container')).toMatchObject({ command: ['python', '-m', 'http.server'], args: ['8000'] });
+  });
+
+  it('turns endpoints into container ports and Service ports, editor and SSH last', () => {
+    expect(container(objects, 'tooling-container').ports).toEqual([
+      { name: 'http-3000', containerPort: 3000, protocol: 'TCP' },
+      { name: 'editor-server', containerPort: 60001, protocol: 'TCP' },
+      { name: 'ssh-server', containerPort: 60022, protocol: 'TCP' },
+    ]);
+    expect(find(objects, 'Service').spec).toEqual({
+      type: 'ClusterIP',
+      ports: [
+        { name: 'http-3000', port: 3000, targetPort: 3000 },
+        { name: 'editor-server', port: 60001, targetPort: 60001 },
+        { name: 'ssh-server', port: 60022, targetPort: 60022 },
+        { name: 'postgres', port: 5432, targetPort: 5432 },
+      ],
+      selector: { 'agent.gitlab.com/id': '7' },
+    });
+  });
+
+  it('leaves endpoints with exposure none out of the Service, not out of the container', () => {
+    const kept = renderCase('main-command-kept');
+    expect(container(kept, 'tooling-container').ports?.map((p) => p.name)).toEqual(['web', 'debug', 'editor-server', 'ssh-server']);
+    expect(find(kept, 'Service').spec.ports.map((p) => p.name)).toEqual(['web', 'editor-server', 'ssh-server']);
+  });
+
+  it('keeps two endpoints on one port as two container ports and one Service port (highest exposure wins)', () => {
+    const same = renderCase('endpoints-same-port');
+    expect(container(same, 'tooling-container').ports?.slice(0, 2)).toEqual([
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+      { name: 'prometheus', containerPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(find(same, 'Service').spec.ports.slice(0, 2)).toEqual([
+      { name: 'metrics', port: 9090, targetPort: 9090 },
+      { name: 'app', port: 8080, targetPort: 8080 },
+    ]);
+  });
+
+  it('uses GitLab\'s tools injector image by default and the instance setting when given', () => {
+    expect(pod(objects).initContainers[0].image).toMatch(/^registry\.gitlab\.com\/gitlab-org\/gitlab-build-images:.*workspaces-tools@sha256:/);
+    const c = loadFixtureCase('basic');
+    const custom = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace, options: { toolsInjectorImage: 'registry.example.com/tools:1', extensionsMarketplaceEnabled: true } });
+    expect(pod(custom).initContainers[0].image).toBe('registry.example.com/tools:1');
+    expect(container(custom, 'tooling-container').env).toContainEqual({ name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: 'true' });
+  });
+});
+
+describe('preStart apply components', () => {
+  const objects = renderCase('prestart-init-containers');
+
+  it('runs them as init containers named <component>-<command>-<position>, before the tools injector', () => {
+    expect(pod(objects).initContainers.map((c) => c.name)).toEqual([
+      'setup-copy-seed-1',
+      'setup-copy-seed-again-2',
+      'gl-tools-injector-gl-tools-injector-command-3',
+    ]);
+    expect(container(objects, 'setup-copy-seed-1')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['cp -r /seed/. /projects/'], resources: { limits: { memory: '256Mi' } } });
+  });
+
+  it('does not run them as containers', () => {
+    expect(pod(objects).containers.map((c) => c.name)).toEqual(['tooling-container']);
+  });
+});
+
+describe('postStart', () => {
+  const objects = renderCase('project-poststart');
+  const scripts = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+
+  it('puts each command in the scripts ConfigMap, GitLab\'s first, plus the two runners', () => {
+    expect(Object.keys(scripts)).toEqual([
+      'gl-clone-project-command',
+      'gl-clone-unshallow-command',
+      'gl-init-tools-command',
+      'gl-run-internal-blocking-poststart-commands.sh',
+      'gl-run-non-blocking-poststart-commands.sh',
+      'gl-sleep-until-container-is-running-command',
+      'gl-start-sshd-command',
+      'install-dependencies',
+      'seed-database',
+    ]);
+    expect(scripts['install-dependencies']).toBe('npm ci');
+    const ran = (runner: string) => [...runner.matchAll(/^\/workspace-scripts\/(\S+) \|\| true$/gm)].map((m) => m[1]);
+    expect(ran(scripts['gl-run-internal-blocking-poststart-commands.sh'])).toEqual([
+      'gl-clone-project-command', 'gl-clone-unshallow-command', 'gl-start-sshd-command', 'gl-init-tools-command',
+    ]);
+    expect(ran(scripts['gl-run-non-blocking-poststart-commands.sh'])).toEqual([
+      'gl-sleep-until-container-is-running-command', 'install-dependencies', 'seed-database',
+    ]);
+  });
+
+  it('clones the project shallowly into /projects/<path> unless already cloned', () => {
+    const clone = scripts['gl-clone-project-command'];
+    expect(clone).toContain("git clone --depth 10 --branch 'main' 'https://gitlab.example.com/group/app.git' '/projects/app'");
+    expect(clone).toContain("if [ -f '/projects/.gl_project_cloning_successful' ]");
+    expect(scripts['gl-start-sshd-command']).toContain('-p "${GL_SSH_PORT}"');
+    expect(scripts['gl-init-tools-command']).toContain('--port "${GL_VSCODE_PORT:-60001}"');
+  });
+
+  it('hooks every container a postStart command names, and only those', () => {
+    for (const name of ['tooling-container', 'database-container']) {
+      const command = container(objects, name).lifecycle?.postStart.exec.command;
+      expect(command?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(command?.[2]).toContain('/workspace-scripts/gl-run-internal-blocking-poststart-commands.sh');
+      expect(command?.[2]).toContain('"${GL_WORKSPACE_LOGS_DIR}/poststart-stdout.log"');
+      expect(command?.[2]).toMatch(/gl-run-non-blocking-poststart-commands\.sh" .* &\n/);
+    }
+    expect(pod(objects).initContainers.every((c) => c.lifecycle === undefined)).toBe(true);
+  });
+
+  it('writes scripts that POSIX sh parses (sh -n)', () => {
+    const hook = container(objects, 'tooling-container').lifecycle?.postStart.exec.command[2] ?? '';
+    const credentialHelper = decodeSecret(find(objects, 'Secret', `${WS}-file`).data)['gl_git_credential_store.sh'];
+    for (const [name, script] of [...Object.entries(scripts), ['hook', hook], ['credential helper', credentialHelper]]) {
+      const check = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
+      expect({ name, status: check.status, stderr: check.stderr }).toEqual({ name, status: 0, stderr: '' });
+    }
+  });
+
+  it('has no clone step without a project, but still starts sshd and the editor', () => {
+    const data = find(renderCase('basic'), 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    expect(Object.keys(data)).not.toContain('gl-clone-project-command');
+    expect(Object.keys(data)).toEqual(expect.arrayContaining(['gl-start-sshd-command', 'gl-init-tools-command']));
+  });
+
+  it('quotes project values so they cannot break out of the script', () => {
+    const c = loadFixtureCase('project-poststart');
+    const workspace = { ...c.workspace, project: { url: 'https://gitlab.example.com/g/app.git', path: 'app', ref: "it's-$(reboot)" } };
+    const data = find(render(c.devfile, c.agentConfig, workspace), 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    expect(data['gl-clone-project-command']).toContain(`--branch 'it'\\''s-$(reboot)'`);
+  });
+});
+
+describe('ServiceAccount and NetworkPolicy', () => {
+  it('does not automount a token and lists the image pull secrets', () => {
+    const sa = find(renderCase('network-policy-off-egress-pull-secrets'), 'ServiceAccount');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(sa.imagePullSecrets).toEqual([{ name: 'registry-a' }, { name: 'registry-b' }]);
+  });
+
+  it('emits no NetworkPolicy when the agent turns it off', () => {
+    expect(renderCase('network-policy-off-egress-pull-secrets').map((o) => o.kind)).not.toContain('NetworkPolicy');
+  });
+
+  it('lets in only the proxy, lets out DNS to kube-system then each egress rule', () => {
+    const policy = find(renderCase('egress-rules'), 'NetworkPolicy');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gitlab-workspaces' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gitlab-workspaces-proxy' } },
+      }],
+    }]);
+    expect(policy.spec.egress).toEqual([
+      { ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] } }] },
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }] },
+    ]);
+  });
+});
+
+describe('Secrets', () => {
+  const objects = renderCase('project-poststart');
+  const env = decodeSecret(find(objects, 'Secret', `${WS}-env-var`).data);
+  const file = decodeSecret(find(objects, 'Secret', `${WS}-file`).data);
+
+  it('holds GitLab\'s environment variables, then the workspace\'s, base64 in data', () => {
+    expect(env).toEqual({
+      GL_WORKSPACE_LOGS_DIR: '/projects/workspace-logs',
+      GL_TOKEN_FILE_PATH: '/.workspace-data/variables/file/gl_token',
+      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_KEY_0: 'credential.helper',
+      GIT_CONFIG_VALUE_0: '/.workspace-data/variables/file/gl_git_credential_store.sh',
+      GIT_CONFIG_KEY_1: 'user.name',
+      GIT_CONFIG_VALUE_1: 'Ada Lovelace',
+      GIT_CONFIG_KEY_2: 'user.email',
+      GIT_CONFIG_VALUE_2: 'ada@example.com',
+      GL_WORKSPACE_DOMAIN_TEMPLATE: `\${PORT}-${WS}.workspaces.example.dev`,
+      FEATURE_FLAG: 'on',
+    });
+    expect(find(objects, 'Secret', `${WS}-env-var`).data.FEATURE_FLAG).toBe('b24=');
+  });
+
+  it('holds the token file (empty: only GitLab can mint it), the credential helper, file variables and the state file', () => {
+    expect(Object.keys(file)).toEqual(['gl_token', 'gl_git_credential_store.sh', 'settings.json', 'gl_workspace_reconciled_actual_state.txt']);
+    expect(file.gl_token).toBe('');
+    expect(file['gl_git_credential_store.sh']).toMatch(/^#!\/bin\/sh\n[\s\S]*password=\$\(cat "\$\{GL_TOKEN_FILE_PATH\}"\)/);
+    expect(file['settings.json']).toBe('{"theme": "dark"}');
+    expect(file['gl_workspace_reconciled_actual_state.txt']).toBe('Running');
+  });
+
+  it('lets a workspace variable override GitLab\'s, and takes the token from the options', () => {
+    const c = loadFixtureCase('project-poststart');
+    const workspace = { ...c.workspace, variables: [{ key: 'GL_WORKSPACE_LOGS_DIR', value: '/tmp/logs', type: 'env' as const }] };
+    const objects2 = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace, options: { token: 'glpat-example' } });
+    expect(decodeSecret(find(objects2, 'Secret', `${WS}-env-var`).data).GL_WORKSPACE_LOGS_DIR).toBe('/tmp/logs');
+    expect(decodeSecret(find(objects2, 'Secret', `${WS}-file`).data).gl_token).toBe('glpat-example');
+  });
+
+  it('configures only the credential helper when the workspace has no user', () => {
+    const c = loadFixtureCase('basic');
+    const { user: _user, ...noUser } = c.workspace;
+    const data = decodeSecret(find(render(c.devfile, c.agentConfig, noUser), 'Secret', `${WS}-env-var`).data);
+    expect(data.GIT_CONFIG_COUNT).toBe('1');
+    expect(data.GIT_CONFIG_KEY_1).toBeUndefined();
+  });
+});
+
+describe('devfile mode', () => {
+  const objects = renderCase('devfile-mode');
+
+  it('applies container-overrides resources over the devfile\'s', () => {
+    expect(container(objects, 'runtime').resources).toEqual({ limits: { cpu: '1', memory: '2Gi' } });
+  });
+
+  it('keeps mountSources: false containers off /projects and without PROJECTS_ROOT', () => {
+    const mongo = container(objects, 'mongo');
+    expect(mongo.volumeMounts.map((m) => m.mountPath)).not.toContain('/projects');
+    expect(mongo.env).toBeUndefined();
+    expect(mongo.volumeMounts[0]).toEqual({ name: 'mongo-data', mountPath: '/data/db' });
+  });
+
+  it('expands composite postStart commands and honours exec workingDir and env', () => {
+    const data = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    expect(data.install).toBe('export NPM_CONFIG_LOGLEVEL="warn"\ncd "${PROJECT_SOURCE}" || exit 1\nnpm install');
+    expect(data['gl-run-non-blocking-poststart-commands.sh']).toMatch(/install \|\| true[\s\S]*\/run \|\| true/);
+    expect(Object.keys(data)).not.toContain('install-and-run');
+  });
+
+  it('keeps mountSources: false containers on /projects, with PROJECTS_ROOT, in gitlab mode', () => {
+    const cache = container(renderCase('max-resources-quota'), 'cache');
+    expect(cache.volumeMounts.map((m) => m.mountPath)).toContain('/projects');
+    expect(cache.env).toEqual([{ name: 'PROJECTS_ROOT', value: '/projects' }, { name: 'PROJECT_SOURCE', value: '/projects' }]);
+  });
+});
+
+describe('what the loader does not let through (hand-built models)', () => {
+  const base = devfileOf(MINIMAL);
+  const main = base.components[0] as ContainerComponent;
+  const withMain = (patch: Partial<ContainerComponent['container']>, extra: Partial<Devfile> = {}): Devfile => ({
+    ...base,
+    components: [{ ...main, container: { ...main.container, ...patch } }],
+    ...extra,
+  });
+
+  it('names ports of long endpoint names port-<n>, keeps one port per name, TCP (devfile mode: UDP for udp)', () => {
+    const devfile = withMain({
+      endpoints: [
+        { name: 'a-very-long-endpoint-name', targetPort: 8080 },
+        { name: 'dns', targetPort: 5353, protocol: 'udp' },
+        { name: 'dns', targetPort: 5354 },
+      ],
+    });
+    const objects = render(devfile);
+    expect(container(objects, 'tooling-container').ports?.slice(0, 3)).toEqual([
+      { name: 'port-8080', containerPort: 8080, protocol: 'TCP' },
+      { name: 'dns', containerPort: 5353, protocol: 'TCP' },
+      { name: 'editor-server', containerPort: 60001, protocol: 'TCP' },
+    ]);
+    expect(allKubernetesProblems(objects)).toEqual([]);
+    expect(container(render({ ...devfile, mode: 'devfile' }), 'tooling-container').ports?.[1].protocol).toBe('UDP');
+  });
+
+  it('reports a resource that is not a Kubernetes quantity as an error at its path', () => {
+    const result = renderWorkspaceResult({ devfile: withMain({ memoryLimit: 'lots' }), agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ path: 'components[0].container.memoryLimit', message: expect.stringContaining("'lots'") })]);
+  });
+
+  it('uses sourceMapping for PROJECTS_ROOT and PROJECT_SOURCE', () => {
+    const env = container(render(withMain({ sourceMapping: '/src' })), 'tooling-container').env ?? [];
+    expect(env.slice(-2)).toEqual([{ name: 'PROJECTS_ROOT', value: '/src' }, { name: 'PROJECT_SOURCE', value: '/src' }]);
+  });
+
+  it('renames a digits-only endpoint name (refused by Kubernetes as a port name) in devfile mode only', () => {
+    const endpoints = [{ name: '8080', targetPort: 8080 }];
+    const devfileMode = render({ ...withMain({ endpoints }), mode: 'devfile' });
+    expect(container(devfileMode, 'tooling-container').ports?.[0].name).toBe('port-8080');
+    expect(allKubernetesProblems(devfileMode)).toEqual([]);
+    expect(container(render(withMain({ endpoints })), 'tooling-container').ports?.[0].name).toBe('8080');
+  });
+
+  it('skips a postStart command that is not exec, with a warning, and still renders', () => {
+    const devfile = withMain({}, {
+      mode: 'devfile',
+      commands: [{ kind: 'apply', id: 'prepare', attributes: {}, apply: { component: 'tooling-container' } }],
+      events: { ...base.events, postStart: ['prepare'] },
+    });
+    const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', path: 'commands[0]', rule: 'render/poststart-not-exec' })]);
+  });
+
+  it('does not mutate its input', () => {
+    const devfile = devfileOf(MINIMAL);
+    const snapshot = JSON.stringify(devfile);
+    render(devfile);
+    expect(JSON.stringify(devfile)).toBe(snapshot);
+  });
+});
+
+describe('serialization', () => {
+  const objects = renderCase('project-poststart');
+
+  it('writes a YAML stream without anchors, one document per object', () => {
+    const yaml = toYamlStream(objects);
+    expect(yaml.match(/^---$/gm)).toHaveLength(objects.length);
+    expect(yaml).not.toMatch(/[&*]a\d+/);
+  });
+
+  it('quotes strings a YAML 1.1 parser (kubectl, agentk) would read as booleans or numbers', () => {
+    const devfile = devfileOf(MINIMAL.replace('container: {image: alpine:3.20}', 'container: {image: alpine:3.20, env: [{name: A, value: "on"}, {name: B, value: "y"}, {name: C, value: "1:20"}, {name: D, value: "0774"}]}'));
+    const rendered = render(devfile);
+    const yaml = toYamlStream(rendered);
+    expect(yaml).toContain('value: "on"');
+    for (const version of ['1.1', '1.2'] as const) {
+      expect(parseAllDocuments(yaml, { version }).map((d) => d.toJS())).toEqual(JSON.parse(JSON.stringify(rendered)));
+    }
+  });
+
+  it('writes a JSON array that parses back to the objects', () => {
+    expect(JSON.parse(toJsonArray(objects))).toEqual(objects);
+  });
+});

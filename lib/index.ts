@@ -1,5 +1,30 @@
 /**
- * cdktf-gitlab-workspaces: the public API. The pure parts (devfile, agent config, workspace renderer)
- * are importable on their own from their folders without loading cdktf.
+ * cdktf-gitlab-workspaces: the public API.
+ *
+ * The pure parts can be imported on their own without loading cdktf:
+ *   lib/devfile       devfile loading and GitLab's devfile rules
+ *   lib/agent-config  the agent's remote_development settings
+ *   lib/workspace     the per-workspace Kubernetes objects renderer
+ * Importing this root module also loads the constructs (cdktf and the providers).
  */
 export * from './common/diagnostics';
+export * from './devfile';
+export * from './agent-config';
+export {
+  renderWorkspace,
+  renderWorkspaceResult,
+  serializeObjects,
+  toJsonArray,
+  toYamlStream,
+  canonicalQuantity,
+  formatQuantity,
+  parseQuantity,
+  workspaceConstants,
+} from './workspace';
+export type { RenderWorkspaceInput, RenderOptions, OutputFormat, Quantity } from './workspace';
+export * from './workspace/identity';
+/** Kubernetes object shapes the renderer emits (named apart from the devfile model's Container, EnvVar...). */
+export * as k8s from './workspace/kubernetes';
+export { Workspace } from './workspace/workspace-construct';
+export type { WorkspaceProps } from './workspace/workspace-construct';
+export * from './cluster';

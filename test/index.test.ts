@@ -1,0 +1,24 @@
+import * as api from '../lib';
+
+describe('public API (lib/index.ts)', () => {
+  it('exports the pure functions and the constructs under one roof', () => {
+    for (const name of [
+      'loadDevfile',
+      'readDevfileFile',
+      'parseAgentConfig',
+      'serializeAgentConfig',
+      'maxResourcesSha256',
+      'parseWorkspaceIdentity',
+      'renderWorkspace',
+      'renderWorkspaceResult',
+      'toYamlStream',
+      'formatDiagnostic',
+      'Workspace',
+      'EksCluster',
+      'WorkspacesVpc',
+      'DefaultStorageClass',
+    ]) {
+      expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
+    }
+  });
+});

@@ -54,7 +54,8 @@ export class WorkspacesAwsStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
     const partition = new DataAwsPartition(this, 'partition').partition;
-    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+    const accountId = caller.accountId;
 
     // Network: private subnets for nodes, public ones for load balancers, in 2 or 3 zones.
     this.network = new WorkspacesVpc(this, 'network', {
@@ -75,7 +76,7 @@ export class WorkspacesAwsStack extends TerraformStack {
     });
     if (network.flowLogs.enabled) {
       new VpcFlowLogs(this, 'flow-logs', {
-        vpcId: this.network.vpcId, name, retentionDays: network.flowLogs.retentionDays, kmsKeyArn: logKey.arn,
+        vpcId: this.network.vpcId, name, retentionDays: network.flowLogs.retentionDays, kmsKeyArn: logKey.arn, accountId,
       });
     }
 
@@ -86,8 +87,10 @@ export class WorkspacesAwsStack extends TerraformStack {
       subnetIds: this.network.privateSubnetIds,
       endpointPublicAccess: clusterConfig.endpoint.publicAccess,
       publicAccessCidrs: [...clusterConfig.endpoint.publicAccessCidrs],
+      privateAccessCidrs: clusterConfig.endpoint.privateAccessCidrs,
       adminPrincipalArns: clusterConfig.access.adminPrincipalArns,
       clusterCreatorAdmin: clusterConfig.access.clusterCreatorAdmin,
+      callerArn: caller.arn,
       logTypes: clusterConfig.logs.types,
       logRetentionDays: clusterConfig.logs.retentionDays,
       logKmsKeyArn: logKey.arn,
@@ -116,7 +119,8 @@ export class WorkspacesAwsStack extends TerraformStack {
       clusterName: name, accountId, partition, deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
     });
     const nodeRole = new NodeRole(this, 'node-role', { namePrefix: `${name}-node-`, partition });
-    const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...nodeRole.attachments];
+    // Nodes also need the NAT routes to pull images and register while they boot.
+    const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...nodeRole.attachments, ...this.network.egress];
     const common = { clusterName, nodeRoleArn: nodeRole.arn, amiType: nodes.amiType, volumeKmsKeyArn: volumeKey.arn, dependsOn: nodesNeed };
 
     this.systemNodes = new ManagedNodeGroup(this, 'system-nodes', {
@@ -137,12 +141,13 @@ export class WorkspacesAwsStack extends TerraformStack {
     // the zone of a stopped workspace's EBS volume.
     const ws = nodes.workspaces;
     const groups = ws.perZone
-      ? this.network.privateSubnets.map((s, i) => ({ id: `workspace-nodes-${i}`, name: `workspaces-${i}`, subnetIds: [s.id] }))
-      : [{ id: 'workspace-nodes', name: 'workspaces', subnetIds: this.network.privateSubnetIds }];
+      ? this.network.privateSubnets.map((s, i) => ({ id: `workspace-nodes-${i}`, name: `workspaces-${i}`, subnetIds: [s.id], zone: this.network.zoneNames[i] as string | undefined }))
+      : [{ id: 'workspace-nodes', name: 'workspaces', subnetIds: this.network.privateSubnetIds, zone: undefined }];
     this.workspaceNodes = groups.map((g) => new ManagedNodeGroup(this, g.id, {
       ...common,
       name: g.name,
       subnetIds: g.subnetIds,
+      zone: g.zone,
       instanceTypes: ws.instanceTypes,
       capacityType: ws.capacityType,
       minSize: ws.minSize,
@@ -154,12 +159,14 @@ export class WorkspacesAwsStack extends TerraformStack {
 
     // Add-ons that run pods: after the system nodes exist.
     const systemNodesReady = [this.systemNodes.nodeGroup];
-    new ClusterAddon(this, 'coredns', {
+    const coredns = new ClusterAddon(this, 'coredns', {
       clusterName, kubernetesVersion, addonName: 'coredns', version: addons.coredns.version,
       // On the system nodes: a CoreDNS pod on a workspace node would keep the autoscaler from removing it.
       configurationValues: { nodeSelector: SYSTEM_SCHEDULING.nodeSelector },
       dependsOn: systemNodesReady,
     });
+    // Pods that call AWS APIs need cluster DNS up first, or they crash-loop until it is.
+    const systemReady = [...systemNodesReady, coredns.addon];
     const ebsCsi = new EbsCsiDriver(this, 'ebs-csi', {
       clusterName, kubernetesVersion, version: addons.ebsCsiDriver.version, partition,
       kmsKeyArns: [volumeKey.arn],
@@ -172,12 +179,14 @@ export class WorkspacesAwsStack extends TerraformStack {
           ],
         },
       },
-      dependsOn: systemNodesReady,
+      dependsOn: systemReady,
     });
 
     // Kubernetes-side resources, through providers configured from the cluster.
     this.providers = new ClusterProviders(this, 'kubernetes-access', {
       clusterName,
+      region: aws.region,
+      auth: clusterConfig.kubernetesProviderAuth,
       endpoint: this.cluster.endpoint,
       certificateAuthorityData: this.cluster.certificateAuthorityData,
     });
@@ -206,7 +215,7 @@ export class WorkspacesAwsStack extends TerraformStack {
       scaleDownUnneededTime: ca.scaleDownUnneededTime,
       nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
       tolerations: SYSTEM_SCHEDULING.tolerations,
-      dependsOn: [...systemNodesReady, podIdentityAgent.addon, ...canAdminister],
+      dependsOn: [...systemReady, podIdentityAgent.addon, ...canAdminister],
     });
 
     // Outputs, named for what the user does next.

@@ -111,6 +111,9 @@ export class ClusterAutoscaler extends Construct {
       image: { tag: imageTag },
       rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
       priorityClassName: 'system-cluster-critical',
+      // Requests so the scheduler reserves room for it on the system nodes; a memory limit so a
+      // leak cannot starve CoreDNS next to it.
+      resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
       extraArgs: {
         'balance-similar-node-groups': true,
         expander: props.expander ?? 'least-waste',

@@ -26,7 +26,10 @@ export interface DefaultStorageClassProps {
   readonly reclaimPolicy?: 'Delete' | 'Retain';
   /**
    * Take the default flag off the `gp2` StorageClass EKS creates (annotation set to "false",
-   * forcing ownership of that one annotation).
+   * forcing ownership of that one annotation). EKS still creates `gp2` on new clusters, and marked
+   * it default up to Kubernetes 1.29 (clusters upgraded from then keep the mark); two defaults would
+   * make GitLab's class-less claims land on either one. Needs the `gp2` class to exist: turn this off
+   * for a cluster where it was deleted.
    * @default true
    */
   readonly demoteGp2?: boolean;

@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
@@ -9,6 +11,7 @@ import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cl
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EncryptionKey } from './encryption-key';
 import { DEFAULT_KUBERNETES_VERSION } from './versions';
 
@@ -39,17 +42,33 @@ export interface EksClusterProps {
    */
   readonly publicAccessCidrs?: string[];
   /**
+   * CIDRs allowed to reach the private endpoint on port 443, besides the nodes (which the cluster
+   * security group already admits): a VPN, peered networks, CI runners inside the VPC. Each becomes
+   * an ingress rule on the cluster security group.
+   * @default none
+   */
+  readonly privateAccessCidrs?: readonly string[];
+  /**
    * IAM role or user ARNs given cluster-admin (`AmazonEKSClusterAdminPolicy`, cluster scope) through
    * access entries.
    * @default none
    */
   readonly adminPrincipalArns?: readonly string[];
   /**
-   * Give the identity that creates the cluster cluster-admin (EKS bootstraps its access entry).
-   * Changing it later replaces the cluster.
+   * Give the identity that runs the deploy cluster-admin, through an access entry this construct
+   * declares (the IAM role behind the caller's session, from `aws_iam_session_context`). Unlike EKS's
+   * own bootstrap flag, the entry shows in the plan and turning it off later does not replace the
+   * cluster. Deploying as another identity moves the entry to that identity. Do not also list that
+   * identity in `adminPrincipalArns` (EKS refuses two entries for one principal).
    * @default true
    */
   readonly clusterCreatorAdmin?: boolean;
+  /**
+   * The ARN of the identity running the deploy (`aws_caller_identity.arn`), when the stack already
+   * reads it; used with `clusterCreatorAdmin`.
+   * @default read by this construct
+   */
+  readonly callerArn?: string;
   /**
    * Control-plane logs sent to CloudWatch.
    * @default all five: api, audit, authenticator, controllerManager, scheduler
@@ -78,7 +97,8 @@ export interface EksClusterProps {
 }
 
 /**
- * An EKS control plane: authentication through access entries only (mode `API`), Kubernetes Secrets
+ * An EKS control plane: authentication through access entries only (mode `API`; the deployer and
+ * the configured admins each get an explicit entry with `AmazonEKSClusterAdminPolicy`), Kubernetes Secrets
  * envelope-encrypted with its own rotating KMS key, every control-plane log (audit included) in a
  * log group with retention created before the cluster, and no self-managed add-ons bootstrapped
  * (the stack installs vpc-cni, kube-proxy and CoreDNS as managed add-ons it controls).
@@ -88,7 +108,10 @@ export class EksCluster extends Construct {
   readonly role: IamRole;
   readonly secretsKey: EncryptionKey;
   readonly logGroup: CloudwatchLogGroup;
-  /** Access entries and policy associations; Kubernetes resources created by the stack wait for them. */
+  /**
+   * Access entries, policy associations and private-endpoint ingress rules; Kubernetes resources
+   * created by the stack wait for them.
+   */
   readonly accessResources: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
@@ -142,7 +165,8 @@ export class EksCluster extends Construct {
       roleArn: this.role.arn,
       accessConfig: {
         authenticationMode: 'API',
-        bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? true,
+        // The creator's access is an explicit access entry below, visible and changeable in place.
+        bootstrapClusterCreatorAdminPermissions: false,
       },
       bootstrapSelfManagedAddons: false,
       enabledClusterLogTypes: [...(props.logTypes ?? ALL_CONTROL_PLANE_LOGS)],
@@ -159,14 +183,32 @@ export class EksCluster extends Construct {
       dependsOn: [this.logGroup, clusterPolicy, encryptionPolicy],
     });
 
-    for (const arn of props.adminPrincipalArns ?? []) {
-      const sid = principalId(arn);
-      const entry = new EksAccessEntry(this, `admin-${sid}`, {
+    for (const [i, cidr] of (props.privateAccessCidrs ?? []).entries()) {
+      this.accessResources.push(new VpcSecurityGroupIngressRule(this, `private-api-access-${i}`, {
+        securityGroupId: this.clusterSecurityGroupId,
+        description: `Kubernetes API (private endpoint) from ${cidr}`,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      }));
+    }
+
+    const admins: Array<{ id: string; arn: string }> = (props.adminPrincipalArns ?? []).map((arn) => ({ id: `admin-${principalId(arn)}`, arn }));
+    if (props.clusterCreatorAdmin ?? true) {
+      // An assumed-role session ARN (arn:aws:sts::...:assumed-role/R/s) is not a valid access entry
+      // principal; the session context gives the role's own ARN (and passes a user's ARN through).
+      const callerArn = props.callerArn ?? new DataAwsCallerIdentity(this, 'deployer').arn;
+      const session = new DataAwsIamSessionContext(this, 'deployer-session', { arn: callerArn });
+      admins.unshift({ id: 'deployer-admin', arn: session.issuerArn });
+    }
+    for (const { id, arn } of admins) {
+      const entry = new EksAccessEntry(this, id, {
         clusterName: this.cluster.name,
         principalArn: arn,
         type: 'STANDARD',
       });
-      const association = new EksAccessPolicyAssociation(this, `admin-${sid}-policy`, {
+      const association = new EksAccessPolicyAssociation(this, `${id}-policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
@@ -178,6 +220,10 @@ export class EksCluster extends Construct {
 
   get name(): string {
     return this.cluster.name;
+  }
+
+  get arn(): string {
+    return this.cluster.arn;
   }
 
   get endpoint(): string {

@@ -65,6 +65,14 @@ export interface ManagedNodeGroupProps {
    */
   readonly clusterAutoscalerTags?: boolean;
   /**
+   * The one availability zone of a zonal group (its subnets all in that zone). Tells the Cluster
+   * Autoscaler, through the node template tag `.../node-template/label/topology.ebs.csi.aws.com/zone`,
+   * that a new node of this group can attach EBS volumes of that zone, so a workspace whose volume
+   * lives there can scale the group up from zero.
+   * @default none (a group spanning several zones)
+   */
+  readonly zone?: string;
+  /**
    * Let EKS replace nodes that report unhealthy (node auto repair).
    * @default true
    */
@@ -146,6 +154,7 @@ export class ManagedNodeGroup extends Construct {
         ['ca-enabled', 'k8s.io/cluster-autoscaler/enabled', 'true'],
         ['ca-cluster', `k8s.io/cluster-autoscaler/${props.clusterName}`, 'owned'],
         ...Object.entries(props.labels ?? {}).map(([k, v]): [string, string, string] => [`ca-label-${k}`, `k8s.io/cluster-autoscaler/node-template/label/${k}`, v]),
+        ...(props.zone === undefined ? [] : [['ca-ebs-zone', `k8s.io/cluster-autoscaler/node-template/label/${EBS_ZONE_LABEL}`, props.zone] as [string, string, string]]),
         ...(props.taints ?? []).map((t): [string, string, string] => [`ca-taint-${t.key}`, `k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`]),
       ];
       for (const [tagId, key, value] of tags) {
@@ -161,6 +170,9 @@ export class ManagedNodeGroup extends Construct {
     return this.nodeGroup.nodeGroupName;
   }
 }
+
+/** The node label the EBS CSI driver's volume topology uses. */
+export const EBS_ZONE_LABEL = 'topology.ebs.csi.aws.com/zone';
 
 const EFFECTS: Record<NodeTaint['effect'], string> = {
   NoSchedule: 'NO_SCHEDULE',

@@ -22,7 +22,8 @@ export interface PodIdentityRoleProps {
 
 /**
  * An IAM role for one Kubernetes service account through EKS Pod Identity: the role trusts the
- * Pod Identity service (`pods.eks.amazonaws.com`) and an association binds it to the service account.
+ * Pod Identity service (`pods.eks.amazonaws.com`) only for sessions tagged with this cluster,
+ * namespace and service account, and an association binds it to the service account.
  * Needs the `eks-pod-identity-agent` add-on on the nodes.
  */
 export class PodIdentityRole extends Construct {
@@ -36,6 +37,13 @@ export class PodIdentityRole extends Construct {
       statement: [{
         actions: ['sts:AssumeRole', 'sts:TagSession'],
         principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }],
+        // Pod Identity tags its session with the cluster, namespace and service account: the role
+        // serves only the one service account it was made for, whatever associations exist.
+        condition: [
+          { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: [props.clusterName] },
+          { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: [props.namespace] },
+          { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: [props.serviceAccount] },
+        ],
       }],
     });
     this.role = new IamRole(this, 'role', {

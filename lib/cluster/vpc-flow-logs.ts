@@ -14,6 +14,12 @@ export interface VpcFlowLogsProps {
   readonly retentionDays?: number;
   /** KMS key ARN for the log group. @default CloudWatch's own encryption */
   readonly kmsKeyArn?: string;
+  /**
+   * The account id: the role then trusts the flow-logs service only on this account's behalf
+   * (`aws:SourceAccount`, against the confused deputy).
+   * @default no condition
+   */
+  readonly accountId?: string;
 }
 
 /** The log group name VpcFlowLogs writes to. */
@@ -37,7 +43,11 @@ export class VpcFlowLogs extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
-      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }] }],
+      statement: [{
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
+        condition: props.accountId === undefined ? undefined : [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }],
+      }],
     });
     const role = new IamRole(this, 'role', {
       namePrefix: `${props.name}-flow-logs-`.slice(0, 38),

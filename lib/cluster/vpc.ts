@@ -1,4 +1,4 @@
-import { Fn } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
@@ -70,6 +70,12 @@ export class WorkspacesVpc extends Construct {
   readonly natGateways: NatGateway[] = [];
   /** Zone names (literal, or references to the `aws_availability_zones` data source). */
   readonly zoneNames: string[];
+  /**
+   * What a node in a private subnet needs to reach ECR, EKS and the other AWS APIs while it boots:
+   * the NAT gateways and the private route tables and their associations. Node groups wait for
+   * these, or their first nodes can fail to join (NodeCreationFailure).
+   */
+  readonly egress: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: WorkspacesVpcProps) {
     super(scope, id);
@@ -141,6 +147,7 @@ export class WorkspacesVpc extends Construct {
       }));
     }
 
+    this.egress.push(...this.natGateways);
     for (let i = 0; i < zoneCount; i++) {
       const priv = new Subnet(this, `private-${i}`, {
         vpcId: this.vpc.id,
@@ -153,8 +160,9 @@ export class WorkspacesVpc extends Construct {
         route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: this.natGateways[Math.min(i, natCount - 1)].id }],
         tags: { Name: `${name}-private-${i}` },
       });
-      new RouteTableAssociation(this, `private-${i}-routes-assoc`, { subnetId: priv.id, routeTableId: routes.id });
+      const association = new RouteTableAssociation(this, `private-${i}-routes-assoc`, { subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnets.push(priv);
+      this.egress.push(routes, association);
     }
   }
 

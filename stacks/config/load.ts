@@ -8,7 +8,8 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
-import { describeType, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { describeType, formatPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import { checkSemantics } from './semantic';
 import { WorkspacesConfig } from './types';
@@ -72,12 +73,18 @@ export function loadConfigFile(path: string, display: string = path): Result<Wor
 /** Checks config text. The returned config has every default filled in. */
 export function loadConfigText(text: string, file: string): Result<WorkspacesConfig> {
   const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config' });
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
   const { source } = parsed;
+  const diagnostics: Diagnostic[] = parsed.diagnostics.map((d) => withDuplicateKeyPath(withPlainWording(d), source));
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
 
-  // An empty file means "all defaults".
-  const value = parsed.value === null || parsed.value === undefined ? {} : parsed.value;
+  // A file with nothing in it is more likely a mistake (a truncated file, the wrong path) than a wish
+  // for every default, which `{}` states plainly.
+  const value = parsed.value;
+  if (value === null || value === undefined) {
+    diagnostics.push(source.diagnostic('error', 'config/empty', [],
+      `the config file is empty; write \`{}\` to take every default, or give some of the sections ${sectionNames().join(', ')} (see ${DEFAULT_CONFIG_RELATIVE_PATH})`));
+    return { ok: false, diagnostics };
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(source.diagnostic('error', 'config/root', [], `the config must be a mapping of sections (${sectionNames().join(', ')}), not ${describeType(value)}`));
     return { ok: false, diagnostics };
@@ -108,6 +115,9 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
   const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const e of errors) {
     if (e.keyword !== 'type' && typeErrorAt.has(e.instancePath)) continue;
+    // A key name that breaks `propertyNames` fails an inner rule too (minLength...); the
+    // propertyNames error itself says it better, at the key.
+    if (e.schemaPath.includes('/propertyNames/')) continue;
     const path = toPath(e.instancePath, original);
     const d = describeError(e, path, source);
     const key = `${d.path}|${d.message}`;
@@ -120,7 +130,11 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
 
 function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diagnostic {
   const parent = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
-  const what = parent.description ? `; expected ${parent.description}` : '';
+  // Value descriptions are phrases ("the fewest nodes..."); section descriptions are sentences,
+  // which read better as the list of keys the section takes.
+  const what = parent.properties
+    ? `; expected a mapping with the keys ${Object.keys(parent.properties).join(', ')}`
+    : parent.description ? `; expected ${parent.description}` : '';
   const value = e.data;
   const rule = `config/schema-${e.keyword}`;
   switch (e.keyword) {
@@ -134,7 +148,8 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     }
     case 'type': {
       const expected = String((e.params as { type: string }).type).split(',').map(typeWord).join(' or ');
-      return source.diagnostic('error', rule, path, `must be ${expected}, not ${describeType(value)}${what}`);
+      const actual = typeof value === 'number' ? `the number ${value}` : describeType(value);
+      return source.diagnostic('error', rule, path, `must be ${expected}, not ${actual}${what}`);
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
@@ -161,7 +176,7 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     case 'minLength':
     case 'maxLength': {
       const limit = (e.params as { limit: number }).limit;
-      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is too ${e.keyword === 'minLength' ? 'short' : 'long'}: ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} characters${what}`);
+      return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is too ${e.keyword === 'minLength' ? 'short' : 'long'}: ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} ${limit === 1 ? 'character' : 'characters'}${what}`);
     }
     case 'propertyNames': {
       const name = String((e.params as { propertyName: string }).propertyName);
@@ -170,6 +185,52 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     default:
       return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);
   }
+}
+
+/** The YAML library's wording where it speaks to programmers rather than to the config's author. */
+function withPlainWording(d: Diagnostic): Diagnostic {
+  if (/multiple documents/i.test(d.message)) {
+    return { ...d, message: 'the file holds more than one YAML document (a second `---` line); the config is one document: remove the separator or split the file' };
+  }
+  return d;
+}
+
+/**
+ * The YAML parser reports a duplicate key by position only; name the key and where it is, found in
+ * the document tree (which the parser still builds).
+ */
+function withDuplicateKeyPath(d: Diagnostic, source: YamlSource): Diagnostic {
+  if (d.rule !== 'config/duplicate-key' || d.path !== '' || !source.doc) return d;
+  const path = keyPathAt(source.doc.contents, d.line, d.column, [], source);
+  if (!path) return d;
+  const key = String(path[path.length - 1]);
+  return { ...d, path: formatPath(path), message: `the key \`${key}\` appears twice in the same mapping; each key may appear only once (the first one is line ${firstKeyLine(source, path)})` };
+}
+
+function keyPathAt(node: unknown, line: number, column: number, at: Array<string | number>, source: YamlSource): Array<string | number> | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (pair.key.range) {
+        const pos = source.linePos(pair.key.range[0]);
+        if (pos.line === line && pos.column === column) return [...at, key];
+      }
+      const inner = keyPathAt(pair.value, line, column, [...at, key], source);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = keyPathAt(item, line, column, [...at, i], source);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** The line of the first occurrence of the key at `path` (the node lookup finds the first one). */
+function firstKeyLine(source: YamlSource, path: YamlPath): number {
+  return source.position(path, true).line;
 }
 
 /** `/cluster/endpoint/publicAccessCidrs/0` -> ['cluster', 'endpoint', 'publicAccessCidrs', 0]. */

@@ -16,6 +16,8 @@ export function checkSemantics(config: WorkspacesConfig, source: YamlSource): Di
   checkCluster(config, error);
   checkNodeGroup(config.nodes.system, ['nodes', 'system'], error);
   checkNodeGroup(config.nodes.workspaces, ['nodes', 'workspaces'], error);
+  checkArchitecture(config, 'system', error);
+  checkArchitecture(config, 'workspaces', error);
   if (config.nodes.system.minSize < 1) {
     error('system-nodes', ['nodes', 'system', 'minSize'],
       'the system node group needs at least 1 node: CoreDNS and the Cluster Autoscaler run there, and nothing could scale it back up from 0');
@@ -53,9 +55,15 @@ function checkCluster(config: WorkspacesConfig, error: Report): void {
     error('no-admin', ['cluster', 'access'],
       'nobody would administer the cluster: with clusterCreatorAdmin false, list at least one IAM role in adminPrincipalArns (and run cdktf deploy as one of them)');
   }
-  cluster.endpoint.publicAccessCidrs.forEach((c, i) => {
-    if (hasHostBits(c)) error('cidr-host-bits', ['cluster', 'endpoint', 'publicAccessCidrs', i], `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
-  });
+  for (const key of ['publicAccessCidrs', 'privateAccessCidrs'] as const) {
+    cluster.endpoint[key].forEach((c, i) => {
+      if (hasHostBits(c)) error('cidr-host-bits', ['cluster', 'endpoint', key, i], `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
+    });
+  }
+  if (!cluster.endpoint.publicAccess && cluster.endpoint.privateAccessCidrs.length === 0) {
+    error('unreachable-api', ['cluster', 'endpoint', 'publicAccess'],
+      'with publicAccess false, only the nodes could reach the Kubernetes API, and cdktf deploy installs the storage class and the autoscaler through it; list the addresses you deploy from (VPN, CI runners in the VPC) in privateAccessCidrs');
+  }
 }
 
 function checkNetwork(config: WorkspacesConfig, error: Report): void {
@@ -124,6 +132,24 @@ function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, error: Report): 
     error('node-group-size', [...path, 'desiredSize'],
       `desiredSize ${group.desiredSize} is outside ${group.minSize}..${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
   }
+}
+
+/**
+ * Whether an EC2 instance type runs on Graviton (arm64): a `g` among the attribute letters after the
+ * generation digit (m7g, c6gn, im4gn, x2gd, g5g), or the first-generation a1.
+ */
+export function isArmInstanceType(type: string): boolean {
+  return /^a1\./.test(type) || /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(type);
+}
+
+function checkArchitecture(config: WorkspacesConfig, group: 'system' | 'workspaces', error: Report): void {
+  const arm = config.nodes.amiType === 'AL2023_ARM_64_STANDARD';
+  config.nodes[group].instanceTypes.forEach((type, i) => {
+    if (isArmInstanceType(type) === arm) return;
+    error('instance-architecture', ['nodes', group, 'instanceTypes', i], arm
+      ? `${type} is an x86_64 instance type, but nodes.amiType is AL2023_ARM_64_STANDARD; use Graviton types (such as m7g.large) or amiType AL2023_x86_64_STANDARD`
+      : `${type} is a Graviton (arm64) instance type, but nodes.amiType is ${config.nodes.amiType}; use x86_64 types (such as m6i.large) or amiType AL2023_ARM_64_STANDARD`);
+  });
 }
 
 function networkOf(text: string): string {

@@ -28,10 +28,12 @@ export interface NetworkConfig {
 export interface ClusterConfig {
   readonly name: string;
   readonly kubernetesVersion: string;
-  readonly endpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: readonly string[] };
+  readonly endpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: readonly string[]; readonly privateAccessCidrs: readonly string[] };
   readonly access: { readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean };
   readonly logs: { readonly types: readonly ControlPlaneLogType[]; readonly retentionDays: number };
   readonly kmsKeyDeletionWindowDays: number;
+  /** How the Kubernetes and Helm providers authenticate (see lib/cluster/cluster-providers.ts). */
+  readonly kubernetesProviderAuth: 'exec' | 'token';
 }
 
 export interface NodeGroupConfig {

@@ -16,25 +16,42 @@ describe('EksCluster', () => {
     expect(cluster).toMatchObject({
       version: '1.34',
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
-      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
+      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
       vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
     });
-    expect(s.all('aws_eks_access_entry')).toEqual([]);
+    // The deployer's admin access is an explicit entry: the IAM role behind the caller's session.
+    const entry = s.only('aws_eks_access_entry');
+    const session = s.deref(entry.principal_arn);
+    expect(entry.principal_arn).toMatch(/^\$\{data\.aws_iam_session_context\.[\w-]+\.issuer_arn\}$/);
+    expect(session.arn).toMatch(/^\$\{data\.aws_caller_identity\.[\w-]+\.arn\}$/);
+    expect(s.only('aws_eks_access_policy_association')).toMatchObject({
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+    });
     expect(unresolvedReferences(json)).toEqual([]);
+  });
+
+  it('gives the deployer no access when clusterCreatorAdmin is off', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], clusterCreatorAdmin: false, adminPrincipalArns: ['arn:aws:iam::123456789012:role/ops'] })));
+    expect(s.all('aws_eks_access_entry').map((e) => e.principal_arn)).toEqual(['arn:aws:iam::123456789012:role/ops']);
+    expect(s.data('aws_iam_session_context')).toEqual({});
+    expect(s.only('aws_eks_cluster').access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
   });
 
   it('gives each admin principal an access entry with stable, readable ids', () => {
     const admins = ['arn:aws:iam::123456789012:role/team/admins', 'arn:aws:iam::123456789012:user/ada'];
     const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], adminPrincipalArns: admins })));
     const ids = Object.keys(s.resources('aws_eks_access_entry')).sort();
-    expect(ids).toHaveLength(2);
+    expect(ids).toHaveLength(3);
     expect(ids[0]).toMatch(/^eks_admin-ada-[0-9a-f]{8}_/);
     expect(ids[1]).toMatch(/^eks_admin-admins-[0-9a-f]{8}_/);
+    expect(ids[2]).toMatch(/^eks_deployer-admin_/);
     for (const e of s.all('aws_eks_access_entry')) expect(e.type).toBe('STANDARD');
-    expect(s.all('aws_eks_access_policy_association').map((a) => a.policy_arn)).toEqual([
-      'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
-      'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
-    ]);
+    expect(s.all('aws_eks_access_policy_association').map((a) => a.policy_arn)).toEqual(
+      Array(3).fill('arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy'),
+    );
+    // Each association names its entry's principal through the entry, so it waits for it.
+    for (const a of s.all('aws_eks_access_policy_association')) expect(s.deref(a.principal_arn)).toHaveProperty('type', 'STANDARD');
   });
 });
 
@@ -48,6 +65,12 @@ describe('PodIdentityRole', () => {
     const trust = s.deref(s.only('aws_iam_role').assume_role_policy);
     expect(trust.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }]);
     expect(trust.statement[0].actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    // Only sessions Pod Identity tags with this cluster, namespace and service account.
+    expect(trust.statement[0].condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: ['c'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['ns'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['sa'] },
+    ]);
     expect(s.only('aws_iam_role_policy_attachment').policy_arn).toBe('arn:aws:iam::aws:policy/ReadOnlyAccess');
     expect(s.only('aws_iam_role_policy').name).toBe('sa');
   });
@@ -62,15 +85,15 @@ describe('ClusterAddon', () => {
 });
 
 describe('ClusterProviders, DefaultStorageClass and ClusterAutoscaler', () => {
-  it('wire through the providers they are given', () => {
+  it('wire through the providers they are given (token auth)', () => {
     const json = Testing.synthScope((scope) => {
-      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', endpoint: 'https://example', certificateAuthorityData: 'Q0E=', alias: 'eks' });
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'eu-west-1', endpoint: 'https://example', certificateAuthorityData: 'Q0E=', alias: 'eks', auth: 'token' });
       new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, demoteGp2: false, iops: 4000 });
       new ClusterAutoscaler(scope, 'ca', { clusterName: 'c', region: 'eu-west-1', kubernetesVersion: '1.33', helmProvider: p.helm });
     });
     const s = new Synthesized(json);
     expect(s.doc.provider.kubernetes).toEqual([{ alias: 'eks', host: 'https://example', cluster_ca_certificate: '${base64decode("Q0E=")}', token: expect.stringMatching(/^\$\{data\.aws_eks_cluster_auth\.[\w-]+\.token\}$/) }]);
-    expect(s.doc.provider.helm[0].kubernetes.host).toBe('https://example');
+    expect(s.doc.provider.helm[0].kubernetes).toEqual({ host: 'https://example', cluster_ca_certificate: '${base64decode("Q0E=")}', token: s.doc.provider.kubernetes[0].token });
     expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes.eks');
     expect(s.only('kubernetes_storage_class_v1').parameters).toEqual({ type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4', iops: '4000' });
     expect(s.all('kubernetes_annotations')).toEqual([]);
@@ -79,9 +102,25 @@ describe('ClusterProviders, DefaultStorageClass and ClusterAutoscaler', () => {
     expect(unresolvedReferences(json)).toEqual([]);
   });
 
+  it('authenticate with `aws eks get-token` by default, which outlives a long first apply', () => {
+    const json = Testing.synthScope((scope) => {
+      new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'eu-west-1', endpoint: 'https://example', certificateAuthorityData: 'Q0E=' });
+    });
+    const s = new Synthesized(json);
+    const exec = {
+      api_version: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'c', '--region', 'eu-west-1', '--output', 'json'],
+    };
+    expect(s.doc.provider.kubernetes).toEqual([{ host: 'https://example', cluster_ca_certificate: '${base64decode("Q0E=")}', exec: [exec] }]);
+    expect(s.doc.provider.helm).toEqual([{ kubernetes: { host: 'https://example', cluster_ca_certificate: '${base64decode("Q0E=")}', exec } }]);
+    expect(s.data('aws_eks_cluster_auth')).toEqual({});
+    expect(unresolvedReferences(json)).toEqual([]);
+  });
+
   it('refuse a Kubernetes version with no tested autoscaler image unless one is given', () => {
     expect(() => Testing.synthScope((scope) => {
-      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', endpoint: 'e', certificateAuthorityData: 'x' });
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
       new ClusterAutoscaler(scope, 'ca', { clusterName: 'c', region: 'r', kubernetesVersion: '1.36', helmProvider: p.helm });
     })).toThrow('ClusterAutoscaler: no tested image for Kubernetes 1.36; set imageTag to a v1.36.x tag');
   });

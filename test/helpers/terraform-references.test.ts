@@ -1,3 +1,4 @@
+import { attributesOf, unknownAttributes } from './provider-attributes';
 import { findReferences, interpolations, referencesInExpression, unresolvedReferences } from './terraform-references';
 
 const stack = (extra: Record<string, unknown> = {}) => ({
@@ -55,5 +56,35 @@ describe('unresolvedReferences', () => {
   });
   it('reads the JSON text Testing.synth returns', () => {
     expect(findReferences(JSON.stringify(stack())).map((r) => r.address)).toEqual(['aws_eks_cluster.c', 'aws_iam_role.r']);
+  });
+});
+
+describe('unknownAttributes', () => {
+  it('accepts attributes the provider classes declare, nested paths included', () => {
+    expect(unknownAttributes({
+      resource: {
+        aws_eks_cluster: { c: { name: 'c' } },
+        aws_launch_template: { lt: {} },
+        aws_x: { y: { a: '${aws_eks_cluster.c.certificate_authority[0].data}', b: '${aws_launch_template.lt.latest_version}', c: '${data.aws_eks_cluster_auth.a.token}', d: '${kubernetes_storage_class_v1.s.metadata[0].name}' } },
+      },
+      data: { aws_eks_cluster_auth: { a: { name: 'c' } } },
+    })).toEqual([]);
+  });
+
+  it('reports a misspelt attribute, on resources and data sources', () => {
+    const problems = unknownAttributes({
+      resource: { aws_x: { y: { a: '${aws_eks_cluster.c.certificate_authorty[0].data}', b: '${data.aws_partition.p.partitoin}' } } },
+    });
+    expect(problems).toEqual([
+      { at: 'resource.aws_x.y.a', reference: 'aws_eks_cluster.c.certificate_authorty[0].data', message: '`aws_eks_cluster` has no attribute `certificate_authorty`' },
+      { at: 'resource.aws_x.y.b', reference: 'data.aws_partition.p.partitoin', message: '`aws_partition` has no attribute `partitoin`' },
+    ]);
+  });
+
+  it('knows the attributes of the types the stack uses', () => {
+    expect(attributesOf('aws_eks_node_group', false)).toEqual(expect.objectContaining({}));
+    expect(attributesOf('aws_eks_node_group', false)!.has('resources')).toBe(true);
+    expect(attributesOf('aws_iam_session_context', true)!.has('issuer_arn')).toBe(true);
+    expect(attributesOf('aws_nonexistent_thing', false)).toBeUndefined();
   });
 });

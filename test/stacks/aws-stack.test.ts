@@ -16,6 +16,7 @@ import { WorkspacesAwsStack } from '../../stacks/aws-stack';
 import { loadConfigFile } from '../../stacks/config/load';
 import { WorkspacesConfig } from '../../stacks/config/types';
 import { Synthesized } from '../helpers/synthesized';
+import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
 
 Testing.setupJest();
@@ -40,8 +41,9 @@ describe('the default stack', () => {
     s = new Synthesized(json);
   });
 
-  it('has every reference resolving to something declared', () => {
+  it('has every reference resolving to something declared, with an attribute its type has', () => {
     expect(unresolvedReferences(json)).toEqual([]);
+    expect(unknownAttributes(json)).toEqual([]);
   });
 
   describe('network', () => {
@@ -82,7 +84,9 @@ describe('the default stack', () => {
       expect(group).toMatchObject({ name: '/aws/vpc/gitlab-workspaces/flow-logs', retention_in_days: 30 });
       expect(group.kms_key_id).toBe(s.all('aws_cloudwatch_log_group').find((g) => g.name.startsWith('/aws/eks/'))!.kms_key_id);
       const role = s.deref(flow.iam_role_arn);
-      expect(s.deref(role.assume_role_policy).statement[0].principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
+      const trust = s.deref(role.assume_role_policy).statement[0];
+      expect(trust.principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
+      expect(trust.condition).toEqual([{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/)] }]);
     });
   });
 
@@ -91,7 +95,7 @@ describe('the default stack', () => {
       expect(json).toHaveResourceWithProperties(EksCluster, {
         name: 'gitlab-workspaces',
         version: '1.34',
-        access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true },
+        access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
         bootstrap_self_managed_addons: false,
       });
       const cluster = s.only('aws_eks_cluster');
@@ -102,6 +106,24 @@ describe('the default stack', () => {
         endpoint_public_access: true,
         public_access_cidrs: ['0.0.0.0/0'],
       });
+      // Only the nodes reach the private endpoint unless privateAccessCidrs says otherwise.
+      expect(s.all('aws_vpc_security_group_ingress_rule')).toEqual([]);
+    });
+
+    it('gives the deployer cluster-admin through an explicit access entry, which the Kubernetes resources wait for', () => {
+      const entry = s.only('aws_eks_access_entry');
+      expect(entry).toMatchObject({ type: 'STANDARD', cluster_name: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name') });
+      expect(entry.principal_arn).toMatch(/^\$\{data\.aws_iam_session_context\.[\w-]+\.issuer_arn\}$/);
+      const association = s.only('aws_eks_access_policy_association');
+      expect(association).toMatchObject({
+        policy_arn: `arn:\${${Object.keys(s.data('aws_partition')).map((k) => `data.aws_partition.${k}`)[0]}.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        access_scope: { type: 'cluster' },
+        principal_arn: s.ref('aws_eks_access_entry', entry, 'principal_arn'),
+      });
+      const needed = [s.addressOf('aws_eks_access_entry', entry), s.addressOf('aws_eks_access_policy_association', association)];
+      expect(s.only('kubernetes_storage_class_v1').depends_on).toEqual(expect.arrayContaining(needed));
+      expect(s.only('kubernetes_annotations').depends_on).toEqual(expect.arrayContaining(needed));
+      expect(s.only('helm_release').depends_on).toEqual(expect.arrayContaining(needed));
     });
 
     it('envelope-encrypts Secrets with a rotating KMS key the cluster role may use', () => {
@@ -177,10 +199,18 @@ describe('the default stack', () => {
       }
     });
 
-    it('waits for the networking add-ons and the node role before creating nodes', () => {
+    it('waits for the networking add-ons, the node role and the NAT routes before creating nodes', () => {
       const addonAddr = (name: string) => s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === name)!);
+      const nats = Object.keys(s.resources('aws_nat_gateway')).map((k) => `aws_nat_gateway.${k}`);
+      const privateTables = Object.entries(s.resources('aws_route_table')).filter(([, t]) => t.route[0].nat_gateway_id).map(([k]) => `aws_route_table.${k}`);
+      const privateAssociations = Object.keys(s.resources('aws_route_table_association')).filter((k) => k.includes('private')).map((k) => `aws_route_table_association.${k}`);
+      expect(nats).toHaveLength(3);
+      expect(privateTables).toHaveLength(3);
+      expect(privateAssociations).toHaveLength(3);
       for (const g of s.all('aws_eks_node_group')) {
         expect(g.depends_on).toEqual(expect.arrayContaining([addonAddr('vpc-cni'), addonAddr('kube-proxy'), addonAddr('eks-pod-identity-agent')]));
+        // Nodes pull images and register through NAT while they boot.
+        expect(g.depends_on).toEqual(expect.arrayContaining([...nats, ...privateTables, ...privateAssociations]));
         const role = s.deref(g.node_role_arn);
         const attached = s.all('aws_iam_role_policy_attachment').filter((a) => a.role === s.ref('aws_iam_role', role, 'name')).map((a) => a.policy_arn.split('/').pop());
         expect(attached.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy']);
@@ -218,9 +248,14 @@ describe('the default stack', () => {
         extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste' },
         nodeSelector: { 'gitlab-workspaces/pool': 'system' },
         tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
+        priorityClassName: 'system-cluster-critical',
+        resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
       });
       const systemGroup = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
       expect(release.depends_on).toContain(s.addressOf('aws_eks_node_group', systemGroup));
+      // It calls AWS APIs by name: cluster DNS first.
+      expect(release.depends_on).toContain(s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === 'coredns')!));
+      expect(release).toMatchObject({ atomic: true, wait: true });
     });
 
     it('gives the autoscaler its IAM identity through EKS Pod Identity, limited to this cluster\'s groups', () => {
@@ -228,7 +263,16 @@ describe('the default stack', () => {
       expect(assoc.namespace).toBe('kube-system');
       const role = s.deref(assoc.role_arn);
       const trust = s.deref(role.assume_role_policy);
-      expect(trust.statement[0]).toEqual({ actions: ['sts:AssumeRole', 'sts:TagSession'], principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }] });
+      const clusterName = s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name');
+      expect(trust.statement[0]).toEqual({
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: [clusterName] },
+          { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['kube-system'] },
+          { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['cluster-autoscaler'] },
+        ],
+      });
       const inline = s.all('aws_iam_role_policy').find((p) => p.role === s.ref('aws_iam_role', role, 'id'))!;
       const statements = s.deref(inline.policy).statement;
       expect(statements[0].actions).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'eks:DescribeNodegroup']));
@@ -247,6 +291,23 @@ describe('the default stack', () => {
         expect(mine).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/label/gitlab-workspaces/pool', value: g.labels['gitlab-workspaces/pool'], propagate_at_launch: false });
         if (g.taint) expect(mine).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly', value: 'true:NoSchedule', propagate_at_launch: false });
       }
+    });
+
+    it('tells the autoscaler the EBS zone of each zonal workspace group, so a stopped workspace\'s volume can bring a node back from zero', () => {
+      const tags = s.all('aws_autoscaling_group_tag');
+      const zonal = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+      expect(zonal).toHaveLength(3);
+      for (const g of zonal) {
+        const asg = `\${${s.addressOf('aws_eks_node_group', g)}.resources[0].autoscaling_groups[0].name}`;
+        const zoneTag = tags.filter((t) => t.autoscaling_group_name === asg && t.tag.key === 'k8s.io/cluster-autoscaler/node-template/label/topology.ebs.csi.aws.com/zone');
+        expect(zoneTag).toHaveLength(1);
+        // The zone of the group's one subnet.
+        expect(zoneTag[0].tag.value).toBe(s.deref(g.subnet_ids[0]).availability_zone);
+      }
+      // The system group spans every zone: no zone label.
+      const system = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
+      const systemAsg = `\${${s.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
+      expect(tags.filter((t) => t.autoscaling_group_name === systemAsg && t.tag.key.includes('topology'))).toEqual([]);
     });
   });
 
@@ -270,6 +331,7 @@ describe('the default stack', () => {
       const systemGroup = s.addressOf('aws_eks_node_group', s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!);
       expect(addon('coredns').depends_on).toContain(systemGroup);
       expect(addon('aws-ebs-csi-driver').depends_on).toContain(systemGroup);
+      expect(addon('aws-ebs-csi-driver').depends_on).toContain(s.addressOf('aws_eks_addon', addon('coredns')));
       expect(JSON.parse(addon('coredns').configuration_values)).toEqual({ nodeSelector: { 'gitlab-workspaces/pool': 'system' } });
       expect(JSON.parse(addon('aws-ebs-csi-driver').configuration_values).controller.nodeSelector).toEqual({ 'gitlab-workspaces/pool': 'system' });
       for (const early of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) expect(addon(early).depends_on).toBeUndefined();
@@ -279,6 +341,7 @@ describe('the default stack', () => {
       const assoc = s.all('aws_eks_pod_identity_association').find((a) => a.service_account === 'ebs-csi-controller-sa')!;
       expect(assoc.namespace).toBe('kube-system');
       const role = s.deref(assoc.role_arn);
+      expect(s.deref(role.assume_role_policy).statement[0].condition).toContainEqual({ test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['ebs-csi-controller-sa'] });
       const attached = s.all('aws_iam_role_policy_attachment').filter((a) => a.role === s.ref('aws_iam_role', role, 'name'));
       expect(attached.map((a) => a.policy_arn)).toEqual([`arn:\${${Object.keys(s.data('aws_partition')).map((k) => `data.aws_partition.${k}`)[0]}.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`]);
       const inline = s.all('aws_iam_role_policy').find((p) => p.role === s.ref('aws_iam_role', role, 'id'))!;
@@ -321,20 +384,44 @@ describe('the default stack', () => {
       expect(json).toHaveProviderWithProperties(AwsProvider, { region: 'eu-west-1', default_tags: [{ tags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } }] });
     });
 
-    it('configures Kubernetes and Helm from the cluster endpoint, CA and a token', () => {
+    it('configures Kubernetes and Helm from the cluster endpoint and CA, with `aws eks get-token` credentials', () => {
       const cluster = s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'));
-      const authName = Object.keys(s.data('aws_eks_cluster_auth'))[0];
+      const exec = {
+        api_version: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', `\${${cluster}.name}`, '--region', 'eu-west-1', '--output', 'json'],
+      };
+      const connection = {
+        host: `\${${cluster}.endpoint}`,
+        cluster_ca_certificate: `\${base64decode(${cluster}.certificate_authority[0].data)}`,
+      };
+      // A token per request: a 15-minute aws_eks_cluster_auth token would expire during the first
+      // apply, which spends longer than that on the control plane and nodes.
+      expect(s.doc.provider.kubernetes).toEqual([{ ...connection, exec: [exec] }]);
+      // Helm provider 3.x: `kubernetes` and its `exec` are attributes (objects), not blocks (lists).
+      expect(s.doc.provider.helm).toEqual([{ kubernetes: { ...connection, exec } }]);
+      expect(s.data('aws_eks_cluster_auth')).toEqual({});
+      expect(s.only('helm_release').provider).toBe('helm');
+      expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes');
+      expect(s.only('kubernetes_annotations').provider).toBe('kubernetes');
+    });
+
+    it('can use an aws_eks_cluster_auth token instead (kubernetesProviderAuth: token)', () => {
+      const config = loadExample('default');
+      const tokenConfig = { ...config, cluster: { ...config.cluster, kubernetesProviderAuth: 'token' as const } };
+      const other = Testing.synth(new WorkspacesAwsStack(Testing.app(), 'token-auth', tokenConfig));
+      const t = new Synthesized(other);
+      const cluster = t.addressOf('aws_eks_cluster', t.only('aws_eks_cluster'));
+      const authName = Object.keys(t.data('aws_eks_cluster_auth'))[0];
       const connection = {
         host: `\${${cluster}.endpoint}`,
         cluster_ca_certificate: `\${base64decode(${cluster}.certificate_authority[0].data)}`,
         token: `\${data.aws_eks_cluster_auth.${authName}.token}`,
       };
-      expect(json).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: `\${${cluster}.name}` });
-      expect(json).toHaveProviderWithProperties(KubernetesProvider, connection);
-      // Helm provider 3.x: `kubernetes` is an attribute (an object), not a block (a list).
-      expect(s.doc.provider.helm).toEqual([{ kubernetes: connection }]);
-      expect(s.only('helm_release').provider).toBe('helm');
-      expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes');
+      expect(other).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: `\${${cluster}.name}` });
+      expect(other).toHaveProviderWithProperties(KubernetesProvider, connection);
+      expect(t.doc.provider.helm).toEqual([{ kubernetes: connection }]);
+      expect(unresolvedReferences(other)).toEqual([]);
     });
 
     it('exposes the providers and the system scheduling for later constructs', () => {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { formatDiagnostic, sortDiagnostics } from '../../lib/common/diagnostics';
 import { DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION, DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/versions';
+import { isArmInstanceType } from '../../stacks/config/semantic';
 import { configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from '../../stacks/config/load';
 
 const ROOT = join(__dirname, '..', '..');
@@ -47,6 +48,12 @@ describe('messages', () => {
     expect(messages(big)[0]).toMatch(/^w\.yaml:1:1: error: the file is \d+ bytes; at most 1048576 bytes are allowed$/);
   });
 
+  it('refuse an empty file (a truncated file or a wrong path is likelier than a wish for every default)', () => {
+    expect(messages('')).toEqual([
+      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections aws, network, cluster, nodes, autoscaling, storage, addons (see examples/default/workspaces.config.yaml)',
+    ]);
+  });
+
   it('say how to fix an unreadable file', () => {
     const r = loadConfigFile(join(ROOT, 'no-such-config.yaml'), 'no-such-config.yaml');
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
@@ -56,9 +63,9 @@ describe('messages', () => {
 });
 
 describe('the default config', () => {
-  it('loads, and an empty file means exactly the same (the example shows every default)', () => {
+  it('loads, and `{}` means exactly the same (the example shows every default)', () => {
     const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH));
-    const empty = loadConfigText('', 'empty.yaml');
+    const empty = loadConfigText('{}\n', 'empty.yaml');
     expect(example.ok && empty.ok).toBe(true);
     if (!example.ok || !empty.ok) return;
     expect(example.diagnostics).toEqual([]);
@@ -69,10 +76,11 @@ describe('the default config', () => {
       cluster: {
         name: 'gitlab-workspaces',
         kubernetesVersion: '1.34',
-        endpoint: { publicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
+        endpoint: { publicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], privateAccessCidrs: [] },
         access: { adminPrincipalArns: [], clusterCreatorAdmin: true },
         logs: { types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], retentionDays: 90 },
         kmsKeyDeletionWindowDays: 30,
+        kubernetesProviderAuth: 'exec',
       },
       nodes: {
         amiType: 'AL2023_x86_64_STANDARD',
@@ -133,5 +141,14 @@ describe('the published JSON Schema', () => {
 
   it('has a section per capability, ready for later ones (gitlab, dns, runtimes) to be added', () => {
     expect(Object.keys(schema.properties!)).toEqual(['aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons']);
+  });
+});
+
+describe('instance architecture', () => {
+  it.each(['m7g.large', 'c6gn.xlarge', 'im4gn.large', 'x2gd.medium', 'g5g.xlarge', 'a1.large', 'r8g.2xlarge', 'hpc7g.4xlarge', 'is4gen.large'])('%s is Graviton', (t) => {
+    expect(isArmInstanceType(t)).toBe(true);
+  });
+  it.each(['m6i.large', 'm7i-flex.large', 'g5.xlarge', 'g6e.xlarge', 'gr6.4xlarge', 'c7a.large', 'r7iz.large', 'inf2.xlarge', 't3.medium', 'p5.48xlarge'])('%s is x86_64', (t) => {
+    expect(isArmInstanceType(t)).toBe(false);
   });
 });

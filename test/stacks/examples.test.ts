@@ -9,6 +9,7 @@ import { join } from 'path';
 import { WorkspacesAwsStack } from '../../stacks/aws-stack';
 import { loadConfigFile } from '../../stacks/config/load';
 import { Synthesized } from '../helpers/synthesized';
+import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -26,8 +27,9 @@ describe.each(names)('example %s', (name) => {
     json = synthExample(name);
   });
 
-  it('resolves every reference', () => {
+  it('resolves every reference, to attributes the types have', () => {
     expect(unresolvedReferences(json)).toEqual([]);
+    expect(unknownAttributes(json)).toEqual([]);
   });
 
   it('matches its snapshot', () => {
@@ -59,6 +61,15 @@ describe('example private-endpoint', () => {
     const entries = Object.keys(s.resources('aws_eks_access_policy_association')).map((k) => `aws_eks_access_policy_association.${k}`);
     expect(s.only('kubernetes_storage_class_v1').depends_on).toEqual(expect.arrayContaining(entries));
     expect(s.only('helm_release').depends_on).toEqual(expect.arrayContaining(entries));
+  });
+
+  it('lets the deploy network reach the private endpoint on 443 through the cluster security group, before Kubernetes resources are made', () => {
+    const rule = s.only('aws_vpc_security_group_ingress_rule');
+    expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '172.16.0.0/16' });
+    expect(rule.security_group_id).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.vpc_config[0].cluster_security_group_id}`);
+    const address = s.addressOf('aws_vpc_security_group_ingress_rule', rule);
+    expect(s.only('kubernetes_storage_class_v1').depends_on).toContain(address);
+    expect(s.only('helm_release').depends_on).toContain(address);
   });
 
   it('spans the two listed zones with one NAT gateway', () => {

@@ -14,9 +14,33 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    endQuietlyOnClosedPipe();
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    endQuietlyOnClosedPipe();
+    process.stderr.write(text);
+  },
 };
+
+let pipeHandlersInstalled = false;
+
+/**
+ * When the reader of our output goes away (`... | head -1`), Node reports EPIPE as an unhandled stream
+ * error with a stack trace. Nothing more can be read by anyone then: drop the rest of the output, and
+ * let the command finish with its own exit code.
+ */
+function endQuietlyOnClosedPipe(): void {
+  if (pipeHandlersInstalled) return;
+  pipeHandlersInstalled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      throw err;
+    });
+  }
+}
 
 /** Exit codes shared by every subcommand. */
 export const EXIT_OK = 0;
@@ -40,9 +64,23 @@ export function parseCliArgs<T extends ParseArgsConfig>(
   try {
     return { ok: true, args: parseArgs(config) };
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { ok: false, message };
+    return { ok: false, message: usageMessage(err) };
   }
+}
+
+/** Node's parseArgs messages, shortened to what a user needs (the unknown option's own text). */
+function usageMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'([^']+)'/.exec(message)?.[1];
+    if (option) return `unknown option '${option}'`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = /'(-[^' ]+)/.exec(message)?.[1];
+    if (option && /argument missing/.test(message)) return `option '${option}' needs a value`;
+  }
+  return message;
 }
 
 /** Prints `<command>: <message>` and the usage text on stderr; returns the usage exit code. */

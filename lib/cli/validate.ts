@@ -21,10 +21,14 @@ Options:
                              tools (schemaVersion 2.0.0-2.3.x, composite commands, projects ignored)
   --editor-component NAME    devfile mode: the container that gets the editor when no component has
                              the attribute gl/inject-editor (default: the first container)
-  --format text|json         text (default): one line per problem on stderr, <file>:<line>:<col>: ...
-                             json: [{file, valid, diagnostics: [...]}] on stdout
+  --format text|json         text (default): one line per problem on stderr,
+                               <file>:<line>:<col>: error|warning: <path>: <message>
+                             and "<file>: ok" on stdout for each valid file.
+                             json: on stdout, one entry per file:
+                               [{file, valid, diagnostics: [{severity, file, line, column, path, message, rule}]}]
   -h, --help                 show this help
 
+Warnings (e.g. a {{variable}} that names no variable) do not make a file invalid.
 Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
 `;
 

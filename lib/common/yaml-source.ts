@@ -18,6 +18,8 @@ export interface ParseYamlOptions {
   readonly maxAliasCount?: number;
   /** Rule id prefix for parse diagnostics, e.g. `devfile` gives `devfile/yaml-syntax`. */
   readonly rulePrefix?: string;
+  /** Resolve `<<` merge keys (YAML 1.1, as Go and Ruby YAML loaders do). Default false. */
+  readonly merge?: boolean;
 }
 
 /** A parsed YAML document that can say where any path in it came from. */
@@ -116,7 +118,11 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     };
   }
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: options.merge ?? false,
+    // No console warnings from the library itself: problems travel as diagnostics only.
+    logLevel: 'error',
+  });
   const source = new YamlSource(file, doc, lineCounter);
   const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
@@ -136,7 +142,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   } catch (err) {
     // The yaml library throws a ReferenceError when alias expansion exceeds maxAliasCount.
     const msg = err instanceof Error ? err.message : String(err);
-    const isAlias = /alias/i.test(msg);
+    // Only the expansion cap is an alias bomb; other toJS errors (e.g. a bad `<<` merge source) are not.
+    const isAlias = /excessive alias count|resource exhaustion/i.test(msg);
     diagnostics.push(
       at('error', isAlias ? 'alias-limit' : 'syntax',
         isAlias ? 'the document expands YAML aliases too many times (possible alias bomb); reduce the use of `*alias` references' : `YAML error: ${firstLine(msg)}`),

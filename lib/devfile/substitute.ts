@@ -1,17 +1,20 @@
 /**
  * Devfile variables: `{{name}}` in string values is replaced by `variables.name`. As in the devfile
- * library GitLab uses, replacement applies to values, not to identifiers (component names, command
- * ids, endpoint names, references) nor to keys, enums, `schemaVersion`, `metadata` or `attributes`; a
- * reference that names no variable is left as it is and reported as a warning. Variable values are not
- * themselves substituted.
+ * library GitLab uses (devfile/api `pkg/validation/variables`), replacement applies to the fields listed
+ * below, not to identifiers (component names, command ids, endpoint names, references) nor to keys,
+ * enums, `schemaVersion`, `metadata` or `attributes`; a reference that names no variable is left as it
+ * is and reported as a warning. Variable values are not themselves substituted.
  *
  * Substituted: container `image`, `command[]`, `args[]`, `memoryLimit`, `memoryRequest`, `cpuLimit`,
- * `cpuRequest`, `sourceMapping`, `env[].value`, `volumeMounts[].path`, `endpoints[].path`; volume `size`;
- * exec `commandLine`, `workingDir`, `label`, `env[].value`; apply and composite `label`.
+ * `cpuRequest`, `sourceMapping`, `env[].name`, `env[].value`, `volumeMounts[].path`, `endpoints[].path`;
+ * volume `size`; exec `commandLine`, `workingDir`, `label`, `env[].name`, `env[].value`; apply and
+ * composite `label`. (`cpuLimit` and `cpuRequest` go beyond the devfile library, which leaves them as
+ * written: a reference there could never be a valid quantity.)
  */
 import { Diagnostic } from '../common/diagnostics';
 import { YamlPath, YamlSource } from '../common/yaml-source';
 import { asArray, asObject, isObject, RawObject } from './raw';
+import { closestName } from './suggest';
 
 export const UNKNOWN_VARIABLE_RULE = 'devfile/unknown-variable';
 const REFERENCE = /\{\{(.*?)\}\}/g;
@@ -32,9 +35,14 @@ export function substituteVariables(devfile: RawObject, source: YamlSource): Dia
     h[key] = value.replace(REFERENCE, (whole, name: string) => {
       const v = variables.get(name);
       if (v !== undefined) return v;
+      // The devfile library matches names exactly: `{{ name }}` with spaces is not `{{name}}`.
+      const near = variables.has(name.trim()) ? name.trim() : closestName(name.trim(), variables.keys());
+      const hint = near !== undefined
+        ? `; did you mean "{{${near}}}"?`
+        : variables.size === 0 ? ' (the devfile defines no variables)' : '';
       warnings.push(
         source.diagnostic('warning', UNKNOWN_VARIABLE_RULE, [...path, key],
-          `"${whole}" names no variable defined under "variables"; it is left as it is`),
+          `"${whole}" names no variable defined under "variables", so it is left as written${hint}`),
       );
       return whole;
     });
@@ -46,7 +54,10 @@ export function substituteVariables(devfile: RawObject, source: YamlSource): Dia
     asArray(list).forEach((_, i) => replaceIn(list, i, path));
   };
   const replaceEnv = (env: unknown, path: YamlPath) => {
-    asArray(env).forEach((e, i) => replaceIn(e, 'value', [...path, i]));
+    asArray(env).forEach((e, i) => {
+      replaceIn(e, 'name', [...path, i]);
+      replaceIn(e, 'value', [...path, i]);
+    });
   };
 
   asArray(devfile.components).forEach((c, i) => {

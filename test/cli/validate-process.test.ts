@@ -17,6 +17,9 @@ function cli(...args: string[]) {
 }
 
 (built ? describe : describe.skip)('node bin/gitlab-workspaces.js validate (built CLI)', () => {
+  // Each test starts node processes: allow for a busy machine.
+  jest.setTimeout(30_000);
+
   it('exits 0 for a valid devfile', () => {
     expect(cli(fixture('gitlab', 'valid-full'))).toEqual({ code: 0, stdout: `${fixture('gitlab', 'valid-full')}: ok\n`, stderr: '' });
   });
@@ -34,6 +37,16 @@ function cli(...args: string[]) {
     const r = cli('--nope', fixture('gitlab', 'valid-full'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: gitlab-workspaces validate');
+  });
+
+  it('ends quietly, with its exit code, when the reader closes the output early (`| head`)', () => {
+    // Enough output (about 250 KB) to fill the pipe, so writes fail with EPIPE after `head` exits.
+    const corpus = join(REPO, '..', 'shared', 'corpus', 'devfile-registry');
+    if (!existsSync(corpus)) return;
+    const files = Array.from({ length: 3 }, () => `${JSON.stringify(corpus)}/*.yaml`).join(' ');
+    const script = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} validate --format json ${files} | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}" >&2`;
+    const r = spawnSync('bash', ['-c', script], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stderr).toBe('exit=1\n');
   });
 
   it('does not load cdktf or provider packages', () => {

@@ -57,10 +57,10 @@ describe('exit codes', () => {
 
   it.each([
     [[], /no devfile given/],
-    [['--bogus', 'f.yaml'], /Unknown option '--bogus'/],
+    [['--bogus', 'f.yaml'], /unknown option '--bogus'/],
     [['--mode', 'strict', 'f.yaml'], /--mode must be one of: gitlab, devfile/],
     [['--format', 'xml', 'f.yaml'], /--format must be one of: text, json/],
-    [['--mode'], /argument missing/],
+    [['--mode'], /option '--mode' needs a value/],
     [['--editor-component', 'x', 'f.yaml'], /applies only with --mode devfile/],
   ])('is 2 for the usage error %j, with the usage on stderr', async (args, message) => {
     const r = await run(...(args as string[]));
@@ -99,7 +99,7 @@ describe('text format', () => {
     const file = gitlab('valid-unknown-variable-warning');
     const r = await run(file);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`${file}:10:18: warning: components[0].container.env[0].value: "{{greting}}" names no variable defined under "variables"; it is left as it is\n`);
+    expect(r.stderr).toBe(`${file}:10:18: warning: components[0].container.env[0].value: "{{greting}}" names no variable defined under "variables", so it is left as written; did you mean "{{greeting}}"?\n`);
     expect(r.stdout).toBe(`${file}: ok\n`);
   });
 
@@ -109,7 +109,7 @@ describe('text format', () => {
     expect((await run('--mode', 'devfile', '--editor-component', 'tools', devfile('valid-editor-component-option'))).code).toBe(0);
     const r = await run('--mode', 'devfile', '--editor-component', 'nope', devfile('valid-editor-component-option'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the editor component option names "nope"');
+    expect(r.stderr).toContain('--editor-component names "nope"');
   });
 });
 
@@ -127,7 +127,7 @@ describe('json format', () => {
         diagnostics: [{
           severity: 'error', file: gitlab('endpoint-port-zero'), line: 10, column: 23,
           path: 'components[0].container.endpoints[0].targetPort', rule: 'devfile/endpoint-port',
-          message: 'endpoint "web" has targetPort 0; a port must be between 1 and 65535',
+          message: 'endpoint "web" of component "tooling" has targetPort 0; a port number must be between 1 and 65535',
         }],
       },
       { file: 'missing.yaml', valid: false, diagnostics: [expect.objectContaining({ rule: 'devfile/unreadable', line: 1, column: 1 })] },

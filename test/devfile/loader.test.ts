@@ -39,7 +39,7 @@ variables:
 `;
 
 describe('loadDevfile', () => {
-  it('returns the normalized model with variables substituted in values only', () => {
+  it('returns the normalized model with variables substituted where the devfile library substitutes them', () => {
     const result = loadDevfile(GITLAB_DEVFILE, { file: 'devfile.yaml' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -57,8 +57,8 @@ describe('loadDevfile', () => {
       container: {
         image: 'registry.example.com/tooling:1',
         args: ['hello', '{{missing}}'],
-        // The env name is an identifier: not substituted.
-        env: [{ name: '{{greeting}}', value: 'hello world' }],
+        // Env names are substituted too, as the devfile library does.
+        env: [{ name: 'hello', value: 'hello world' }],
         endpoints: [{ name: 'web', targetPort: 3000 }],
         volumeMounts: [{ name: 'cache' }],
       },

@@ -192,7 +192,7 @@ export const endpointPortRule: Rule = {
         if (typeof port === 'number' && Number.isInteger(port) && (port < 1 || port > 65535)) {
           const name = asString(asObject(e).name);
           ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'targetPort'],
-            `endpoint ${name !== undefined ? `"${name}" ` : ''}has targetPort ${port}; a port must be between 1 and 65535`);
+            `endpoint ${name !== undefined ? `"${name}" ` : ''}of ${componentLabel(c)} has targetPort ${port}; a port number must be between 1 and 65535`);
         }
       });
     }
@@ -200,13 +200,15 @@ export const endpointPortRule: Rule = {
 };
 
 /**
- * Two endpoints may not claim the same targetPort, whether in two components or in one: every endpoint
- * becomes a port of the workspace's single pod and of its Service, where a port number may appear once.
+ * Two container components may not claim the same targetPort: all containers of a workspace run in one
+ * pod, where a port can be bound once. One component may list a port twice (e.g. two endpoints with
+ * different paths on one server): the devfile specification allows it, and the generated container and
+ * Service ports are de-duplicated.
  */
 export const endpointPortConflictRule: Rule = {
   id: 'devfile/endpoint-port-conflict',
   modes: BOTH,
-  summary: 'no two endpoints claim the same targetPort',
+  summary: 'no two container components claim the same endpoint targetPort',
   check(ctx) {
     const byPort = new Map<number, EndpointRef>();
     for (const c of ctx.components) {
@@ -217,13 +219,14 @@ export const endpointPortConflictRule: Rule = {
         const name = asString(e.name);
         const first = byPort.get(port);
         if (!first) {
-          byPort.set(port, { component: c.name ?? `components[${c.index}]`, componentIndex: c.index, index: j, name });
+          byPort.set(port, { component: componentLabel(c), componentIndex: c.index, index: j, name });
           return;
         }
+        if (first.componentIndex === c.index) return;
         const firstName = first.name !== undefined ? `endpoint "${first.name}"` : `endpoints[${first.index}]`;
-        const where = first.componentIndex === c.index ? 'of the same component' : `of component "${first.component}"`;
         ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'targetPort'],
-          `endpoint ${name !== undefined ? `"${name}" ` : ''}uses targetPort ${port}, which ${firstName} ${where} already claims; each port may be used by one endpoint only`);
+          `endpoint ${name !== undefined ? `"${name}" ` : ''}of ${componentLabel(c)} uses targetPort ${port}, which ${firstName} of ${first.component} already claims; ` +
+            'all containers of a workspace share one pod, so a port may belong to one component only');
       });
     }
   },

@@ -38,7 +38,15 @@ export interface RuleContext {
   /** First component / command of each name / id. */
   readonly componentByName: ReadonlyMap<string, IndexedComponent>;
   readonly commandById: ReadonlyMap<string, IndexedCommand>;
-  report(rule: string, path: YamlPath, message: string, options?: { severity?: Severity; preferKey?: boolean }): void;
+  report(rule: string, path: YamlPath, message: string, options?: ReportOptions): void;
+}
+
+export interface ReportOptions {
+  readonly severity?: Severity;
+  /** Point at the key of the last path element rather than its value. */
+  readonly preferKey?: boolean;
+  /** An exact position, when the path alone cannot locate the node (e.g. a merge key). */
+  readonly position?: { readonly line: number; readonly column: number };
 }
 
 /** One rule: a stable id (used in diagnostics), the modes it applies in, and a one-line summary. */
@@ -71,7 +79,8 @@ export function createContext(
   return {
     mode, devfile, source, editorComponent, components, commands, componentByName, commandById,
     report(rule, path, message, options) {
-      sink.push(source.diagnostic(options?.severity ?? 'error', rule, path, message, options?.preferKey ?? false));
+      const d = source.diagnostic(options?.severity ?? 'error', rule, path, message, options?.preferKey ?? false);
+      sink.push(options?.position ? { ...d, ...options.position } : d);
     },
   };
 }

@@ -9,7 +9,8 @@ import { EVENT_COMMAND_KIND, eventKindMessage, hasEntries } from './gitlab';
 
 const DEVFILE = ['devfile'] as const;
 
-export const SUPPORTED_SCHEMA_VERSIONS = /^2\.[0-3]\.\d+(?:[-+].*)?$/;
+/** 2.0.0 to 2.3.x, with the pre-release and build suffixes the devfile schema's pattern allows. */
+export const SUPPORTED_SCHEMA_VERSIONS = /^2\.[0-3]\.[0-9]+(-[0-9a-z-]+(\.[0-9a-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 export const schemaVersionRangeRule: Rule = {
   id: 'devfile/schema-version',

@@ -55,11 +55,11 @@ export const editorComponentRule: Rule = {
       if (!named) {
         const containers = ctx.components.filter((c) => c.kind === 'container' && c.name !== undefined).map((c) => c.name);
         ctx.report('devfile/editor-component', listPath,
-          `the editor component option names "${ctx.editorComponent}", but the devfile has no component of that name` +
+          `--editor-component names "${ctx.editorComponent}", but the devfile has no component of that name` +
             (containers.length ? ` (container components: ${containers.join(', ')})` : ''));
       } else if (named.kind !== undefined && named.kind !== 'container') {
         ctx.report('devfile/editor-component', named.path,
-          `the editor component option names "${ctx.editorComponent}", which is ${withArticle(named.kind)} component; the editor needs a container component`);
+          `--editor-component names "${ctx.editorComponent}", which is ${withArticle(named.kind)} component; the editor needs a container component`);
       }
       return;
     }

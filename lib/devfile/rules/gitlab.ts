@@ -2,7 +2,9 @@
  * GitLab's own devfile restrictions (reference section 3), enforced in `gitlab` mode exactly as GitLab
  * enforces them before it creates a workspace.
  */
+import { isAlias } from 'yaml';
 import { asObject, has, isObject, isTruthy, withArticle } from '../raw';
+import { aliasNodes } from '../yaml-nodes';
 import { commandLabel, componentLabel, Rule } from './context';
 import { eventEntries } from './events';
 
@@ -102,6 +104,8 @@ export const hasComponentsRule: Rule = {
   summary: 'at least one component',
   check(ctx) {
     if (ctx.components.length > 0) return;
+    // `components` that is not a list at all is the schema's to report.
+    if (has(ctx.devfile, 'components') && !Array.isArray(ctx.devfile.components)) return;
     const present = Array.isArray(ctx.devfile.components);
     ctx.report(this.id, present ? ['components'] : [],
       present
@@ -119,7 +123,7 @@ export const commandKindRule: Rule = {
     for (const c of ctx.commands) {
       if (c.kind === 'composite') {
         ctx.report(this.id, [...c.path, 'composite'],
-          `${commandLabel(c)} is a composite command; GitLab workspaces support only exec and apply commands`, { preferKey: true });
+          `${c.id !== undefined ? `command "${c.id}"` : commandLabel(c)} is a composite command (it runs other commands); GitLab workspaces support only exec and apply commands`, { preferKey: true });
       }
     }
   },
@@ -200,7 +204,26 @@ export const eventCommandKindRule: Rule = {
   },
 };
 
+/**
+ * GitLab loads a devfile with Ruby's `YAML.safe_load`, which refuses aliases (`*name`, including merge
+ * keys `<<: *name`) before any other check; anchors alone are harmless.
+ */
+export const yamlAliasRule: Rule = {
+  id: 'gitlab/yaml-alias',
+  modes: GITLAB,
+  summary: 'no YAML aliases (GitLab\'s YAML loader refuses them)',
+  check(ctx) {
+    for (const a of aliasNodes(ctx.source.doc?.contents)) {
+      const name = isAlias(a.node) ? `*${a.node.source}` : 'this alias';
+      ctx.report(this.id, a.path,
+        `the YAML alias ${name} is refused by GitLab, which loads devfiles without alias support; write the value out in full here`,
+        a.node.range ? { position: ctx.source.linePos(a.node.range[0]) } : {});
+    }
+  },
+};
+
 export const GITLAB_RULES: readonly Rule[] = [
+  yamlAliasRule,
   schemaVersionRule,
   unsupportedKeysRule,
   overridesRule,

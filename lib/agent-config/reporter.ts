@@ -3,6 +3,7 @@
  * when there is one. Shared by the agent config and the workspace identity checkers. Pure.
  */
 import { isScalar } from 'yaml';
+import { closestMatch } from '../common/suggest';
 import { Diagnostic, Severity } from '../common/diagnostics';
 import { describeType, formatPath, YamlPath, YamlSource } from '../common/yaml-source';
 
@@ -102,28 +103,5 @@ function truncate(s: string): string {
 
 /** The allowed key nearest to `key` by edit distance, when it is close enough to be a likely typo. */
 export function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
+  return closestMatch(key, allowed, { ignoreCase: true, maxDistance: (_, best) => Math.max(2, Math.floor(best.length / 4)) });
 }

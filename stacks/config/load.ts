@@ -5,6 +5,7 @@
  * naming file, line, column, key and what is allowed.
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { closestMatch } from '../../lib/common/suggest';
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
@@ -270,28 +271,5 @@ function typeWord(t: string): string {
 
 /** The allowed key closest to a misspelt one (edit distance at most 3), for "did you mean". */
 function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const a of allowed) {
-    const d = editDistance(key.toLowerCase(), a.toLowerCase());
-    if (d < bestDistance) {
-      best = a;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  return closestMatch(key, allowed, { ignoreCase: true, maxDistance: () => 3 });
 }

@@ -178,3 +178,25 @@ export function describeType(v: unknown): string {
   if (typeof v === 'boolean') return 'a boolean';
   return typeof v;
 }
+
+/**
+ * A JSON pointer from a JSON-schema validator (`/components/0/name`) as a YAML path
+ * (`['components', 0, 'name']`): segments are numbers where the value at that point is a list.
+ */
+export function jsonPointerToPath(pointer: string, root: unknown): YamlPath {
+  if (!pointer) return [];
+  const out: Array<string | number> = [];
+  let cur: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const i = Number(seg);
+      out.push(i);
+      cur = cur[i];
+    } else {
+      out.push(seg);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}

@@ -12,7 +12,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { Diagnostic } from '../common/diagnostics';
-import { describeType, YamlPath, YamlSource } from '../common/yaml-source';
+import { describeType, jsonPointerToPath, YamlPath, YamlSource } from '../common/yaml-source';
 
 export const SCHEMA_RULE = 'devfile/schema';
 const ROOT = 'v2.3.0.Devfile';
@@ -89,7 +89,7 @@ export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], value:
   const out: Diagnostic[] = [];
   for (const e of kept) {
     if (isVersionLeftToRules(e, value)) continue;
-    const path = instancePathToYamlPath(e.instancePath, value);
+    const path = jsonPointerToPath(e.instancePath, value);
     const d = errorToDiagnostic(e, path, value, source);
     const key = `${d.path}|${d.message}`;
     if (seen.has(key)) continue;
@@ -284,24 +284,6 @@ function scalarSuffix(v: unknown): string {
   return typeof v === 'string' || typeof v === 'boolean' ? ` (${JSON.stringify(v)})` : '';
 }
 
-/** `/components/0/name` -> `['components', 0, 'name']`, numbers where the value is a list. */
-export function instancePathToYamlPath(pointer: string, root: unknown): YamlPath {
-  if (!pointer) return [];
-  const out: Array<string | number> = [];
-  let cur: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      const i = Number(seg);
-      out.push(i);
-      cur = cur[i];
-    } else {
-      out.push(seg);
-      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
-}
 
 export function valueAt(root: unknown, path: YamlPath): unknown {
   let cur = root;

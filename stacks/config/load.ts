@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { isMap, isScalar, isSeq } from 'yaml';
-import { describeType, formatPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
+import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import { checkSemantics } from './semantic';
 import { WorkspacesConfig } from './types';
@@ -119,7 +119,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
     // A key name that breaks `propertyNames` fails an inner rule too (minLength...); the
     // propertyNames error itself says it better, at the key.
     if (e.schemaPath.includes('/propertyNames/')) continue;
-    const path = toPath(e.instancePath, original);
+    const path = jsonPointerToPath(e.instancePath, original);
     const d = describeError(e, path, source);
     const key = `${d.path}|${d.message}`;
     if (seen.has(key)) continue;
@@ -142,7 +142,7 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(parent.properties ?? {});
-      const where = path.length === 0 ? 'at the top level' : `in \`${pathText(path)}\``;
+      const where = path.length === 0 ? 'at the top level' : `in \`${formatPath(path)}\``;
       const hint = closest(key, allowed);
       return source.diagnostic('error', 'config/unknown-key', [...path, key],
         `unknown key \`${key}\` ${where}${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed keys: ${allowed.join(', ')}`, true);
@@ -234,28 +234,7 @@ function firstKeyLine(source: YamlSource, path: YamlPath): number {
   return source.position(path, true).line;
 }
 
-/** `/cluster/endpoint/publicAccessCidrs/0` -> ['cluster', 'endpoint', 'publicAccessCidrs', 0]. */
-function toPath(pointer: string, data: unknown): YamlPath {
-  if (pointer === '') return [];
-  const out: Array<string | number> = [];
-  let cur: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      const n = Number(seg);
-      out.push(n);
-      cur = cur[n];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
-}
 
-function pathText(path: YamlPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
 
 function typeWord(t: string): string {
   switch (t) {

@@ -175,7 +175,7 @@ function benchConstruct(report: Report): void {
   // Warm up both code paths (module loading, JIT) on small apps first.
   workspacesApp(20);
   plainApp(prepared.slice(0, 20));
-  const [constructMs, plainMs] = fastestInterleaved(3, () => workspacesApp(count), () => plainApp(prepared));
+  const [constructMs, plainMs] = fastestInterleaved(5, () => workspacesApp(count), () => plainApp(prepared));
   report({ name: 'workspace cdktf app, 200 Workspace constructs, synth', value: constructMs, unit: 'ms', target: 1.5 * plainMs, better: 'lower' });
   report({ name: 'workspace cdktf app, same objects as plain kubernetes_manifest, synth', value: plainMs, unit: 'ms', target: 15000, better: 'lower' });
   report({ name: 'workspace Workspace constructs / plain manifests synth ratio', value: constructMs / plainMs, unit: 'x', target: 1.5, better: 'lower' });

@@ -75,6 +75,9 @@ function renderCommand(argv: string[], io: CliIo): number {
   if (positionals.length > 1) return usageError(io, 'render', `exactly one devfile is rendered at a time; got ${positionals.length}: ${positionals.join(', ')}`, RENDER_USAGE);
   const devfilePath = positionals[0];
   const editorComponent = values['editor-component'];
+  if (editorComponent !== undefined && mode !== 'devfile') {
+    return usageError(io, 'render', '--editor-component applies only with --mode devfile (GitLab mode requires the attribute gl/inject-editor)', RENDER_USAGE);
+  }
   const toolsInjectorImage = values['tools-injector-image'];
   if (toolsInjectorImage !== undefined && toolsInjectorImage.trim() === '') {
     return usageError(io, 'render', '--tools-injector-image must name an image', RENDER_USAGE);

@@ -6,7 +6,8 @@
  * - containers: container components in file order, minus those an apply command of `preStart` (or
  *   `postStop`) names; init containers: one per apply command of `preStart`, named
  *   `<component>-<command id>` (cut to 55 characters) `-<position in preStart, from 1>`;
- * - env: the devfile's, then `PROJECTS_ROOT` and `PROJECT_SOURCE` (devfile mode: unless `mountSources: false`);
+ * - env: the devfile's, then `PROJECTS_ROOT` and `PROJECT_SOURCE` = `/projects` (devfile mode: `sourceMapping`
+ *   when set, and none with `mountSources: false`);
  * - resources from `cpu/memory` `Limit/Request` as canonical Kubernetes quantities (`1024Mi` -> `1Gi`),
  *   then, in devfile mode, the `resources` of a `container-overrides` attribute merged over them;
  * - ports: one per endpoint (`port-<n>` when the name is over 15 characters), TCP (devfile mode: UDP for `udp`);
@@ -79,7 +80,14 @@ export function generatePod(devfile: Devfile, context: RenderContext): Generated
     for (const c of containerComponents) {
       if (c.name !== component) continue;
       const prefix = `${c.name}-${command.id}`.slice(0, INIT_CONTAINER_NAME_MAX_PREFIX);
-      initContainers.push(toContainer(c, `${prefix}-${i + 1}`));
+      const name = `${prefix}-${i + 1}`;
+      // Containers and init containers share one name space in a pod.
+      if (containers.some((other) => other.name === name)) {
+        diagnostics.push(context.diagnostic('devfile', ['components', componentIndex(name)],
+          `component '${name}' has the name of the init container that preStart command '${command.id}' runs component '${c.name}' in (<component>-<command id>-<position>); rename the component or the command`,
+          'render/init-container-name'));
+      }
+      initContainers.push(toContainer(c, name));
     }
   });
 
@@ -154,10 +162,13 @@ function buildContainer(
 ): Container {
   const c = component.container;
   const env = c.env.map((e) => ({ name: e.name, value: e.value }));
-  // Reference section 2: every container gets them in GitLab's rules; devfile mode honours
-  // `mountSources: false` as devfile/library does (the container is also kept off /projects there).
-  if (c.mountSources !== false || mode === 'gitlab') {
-    const root = c.sourceMapping || WORKSPACE_DATA_VOLUME_PATH;
+  // Reference section 2: in GitLab's rules every container gets `/projects` (where GitLab mounts the
+  // workspace data, whatever `sourceMapping` says). Devfile mode follows devfile/library: `sourceMapping`
+  // names the root, and a container kept off the data volume (`mountSources: false`, except the editor's
+  // and the tools injector, which need it) gets neither.
+  const mountsData = c.volumeMounts.some((m) => m.name === WORKSPACE_DATA_VOLUME_NAME);
+  if (mode === 'gitlab' || mountsData) {
+    const root = (mode === 'devfile' && c.sourceMapping) || WORKSPACE_DATA_VOLUME_PATH;
     env.push({ name: 'PROJECTS_ROOT', value: root }, { name: 'PROJECT_SOURCE', value: root });
   }
   const ports = containerPorts(c.endpoints, mode);

@@ -157,7 +157,8 @@ function fillIn(
   for (const [k, v] of Object.entries(defaults ?? {})) {
     if (v !== undefined && merged[k] === undefined) merged[k] = v;
   }
-  return Object.keys(merged).length > 0 ? { [key]: merged } : {};
+  // Keys in one order (cpu, memory) whichever side each value came from.
+  return Object.keys(merged).length > 0 ? { [key]: sortedMap(merged) } : {};
 }
 
 /** The variables Secrets: `envFrom` the env Secret, the file Secret mounted at `/.workspace-data/variables/file`. */
@@ -175,6 +176,9 @@ const insertVariables: PodStep = (spec, context) => ({
 
 // ---------------------------------------------------------------------------------------------------
 // Step 7: postStart (GitLab's ScriptsConfigmapAppender, ScriptsVolumeInserter, KubernetesPoststartHookInserter)
+
+/** Kubernetes' limit on the data of one ConfigMap. */
+const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 
 interface PostStartScripts {
   /** Scripts ConfigMap data, keys sorted; empty when there are no postStart commands. */
@@ -200,6 +204,12 @@ function postStartScripts(devfile: Devfile, context: RenderContext): PostStartSc
   const others = commands.filter((c) => c.exec.label !== INTERNAL_BLOCKING_COMMAND_LABEL).map((c) => c.id);
   data[RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT] = runnerScript(blocking);
   data[RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT] = runnerScript(others);
+  const bytes = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8'), 0);
+  if (bytes > CONFIGMAP_MAX_BYTES) {
+    diagnostics.push(context.diagnostic('devfile', ['events', 'postStart'],
+      `the postStart commands and GitLab's scripts come to ${bytes} bytes; Kubernetes allows at most ${CONFIGMAP_MAX_BYTES} bytes in ConfigMap '${context.names.scriptsConfigMap}': move long scripts into the image or the project`,
+      'render/configmap-size'));
+  }
   return { data: sortedMap(data), containers: new Set(commands.map((c) => c.exec.component)), diagnostics };
 }
 

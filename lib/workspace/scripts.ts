@@ -5,8 +5,8 @@
  * credential helper. Behaviour follows GitLab's scripts (see /work/notes/gitlab-render-research.md);
  * the wording is ours. POSIX sh only: workspace images are arbitrary.
  *
- * Every value that comes from user input is single-quoted with `shellQuote`, so a project path or ref
- * cannot break out of the script.
+ * Every value that comes from user input goes through `shellWord` (single-quoted unless it holds only
+ * characters the shell leaves alone), so a project path, URL or ref cannot break out of the script.
  */
 import {
   CLONE_DEPTH_OPTION,
@@ -18,6 +18,17 @@ import {
 /** `it's` -> `'it'\''s'`: safe as one word in any POSIX shell. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Characters no POSIX shell gives a meaning to in an unquoted word (as Python's `shlex.quote` judges). */
+const SHELL_SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * One shell word for a value: as it is when it holds only characters the shell leaves alone (so the
+ * script reads `git clone --depth 10 --branch main https://...`, as people write it), else `shellQuote`d.
+ */
+export function shellWord(value: string): string {
+  return SHELL_SAFE_WORD.test(value) ? value : shellQuote(value);
 }
 
 const LOG = 'echo "$(date -Iseconds):';
@@ -34,8 +45,8 @@ export interface CloneProjectParams {
 
 /** Clones the project once: skipped when the marker file exists, so restarts keep the user's changes. */
 export function cloneProjectScript(p: CloneProjectParams): string {
-  const marker = shellQuote(p.markerFile);
-  const dir = shellQuote(p.cloneDir);
+  const marker = shellWord(p.markerFile);
+  const dir = shellWord(p.cloneDir);
   return `#!/bin/sh
 ${RULE}
 ${LOG} Cloning the project if it is not cloned yet..."
@@ -52,7 +63,7 @@ if [ -d ${dir} ]; then
 fi
 
 ${LOG} Cloning with ${CLONE_DEPTH_OPTION}"
-git clone ${CLONE_DEPTH_OPTION} --branch ${shellQuote(p.ref)} ${shellQuote(p.url)} ${dir}
+git clone ${CLONE_DEPTH_OPTION} --branch ${shellWord(p.ref)} ${shellWord(p.url)} ${dir}
 exit_code=$?
 
 if [ "\${exit_code}" -eq 0 ]; then
@@ -76,11 +87,11 @@ exit "\${exit_code}"
 export function cloneUnshallowScript(p: { readonly cloneDir: string; readonly markerFile: string }): string {
   return `#!/bin/sh
 ${RULE}
-if [ ! -f ${shellQuote(p.markerFile)} ]; then
+if [ ! -f ${shellWord(p.markerFile)} ]; then
   ${LOG} The project was not cloned; nothing to unshallow"
   exit 0
 fi
-cd ${shellQuote(p.cloneDir)} || exit 0
+cd ${shellWord(p.cloneDir)} || exit 0
 if [ "$(git rev-parse --is-shallow-repository)" != "true" ]; then
   ${LOG} The repository has its full history already"
   exit 0

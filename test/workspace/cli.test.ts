@@ -100,6 +100,7 @@ describe('gitlab-workspaces render', () => {
     [['a.yaml', '--format', 'xml'], '--format must be one of: yaml, json'],
     [['a.yaml', '--mode', 'other'], '--mode must be one of'],
     [['a.yaml', '--bogus'], "Unknown option '--bogus'"],
+    [['a.yaml', '--editor-component', 'main'], '--editor-component applies only with --mode devfile'],
   ])('exits 2 for usage errors: %j', async (args, message) => {
     const r = await run(...args);
     expect(r.code).toBe(2);

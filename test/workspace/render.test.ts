@@ -380,6 +380,22 @@ describe('preStart apply components', () => {
   it('does not run them as containers', () => {
     expect(pod(objects).containers.map((c) => c.name)).toEqual(['tooling-container']);
   });
+
+  it('reports a container component named like an init container (a pod refuses two containers of one name)', () => {
+    const devfile = devfileOf(`${MINIMAL}  - name: setup
+    container: {image: alpine}
+  - name: setup-copy-1
+    container: {image: alpine}
+commands:
+  - id: copy
+    apply: {component: setup}
+events:
+  preStart: [copy]
+`);
+    const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: 'components[2]', rule: 'render/init-container-name' })]);
+  });
 });
 
 describe('postStart', () => {
@@ -410,8 +426,8 @@ describe('postStart', () => {
 
   it('clones the project shallowly into /projects/<path> unless already cloned', () => {
     const clone = scripts['gl-clone-project-command'];
-    expect(clone).toContain("git clone --depth 10 --branch 'main' 'https://gitlab.example.com/group/app.git' '/projects/app'");
-    expect(clone).toContain("if [ -f '/projects/.gl_project_cloning_successful' ]");
+    expect(clone).toContain('git clone --depth 10 --branch main https://gitlab.example.com/group/app.git /projects/app\n');
+    expect(clone).toContain('if [ -f /projects/.gl_project_cloning_successful ]');
     expect(scripts['gl-start-sshd-command']).toContain('-p "${GL_SSH_PORT}"');
     expect(scripts['gl-init-tools-command']).toContain('--port "${GL_VSCODE_PORT:-60001}"');
   });
@@ -580,15 +596,33 @@ describe('what the loader does not let through (hand-built models)', () => {
     expect(container(render({ ...devfile, mode: 'devfile' }), 'tooling-container').ports?.[1].protocol).toBe('UDP');
   });
 
+  it('reports postStart scripts too large for one ConfigMap instead of emitting it', () => {
+    const devfile = withMain({}, {
+      commands: [{ kind: 'exec', id: 'huge', attributes: {}, exec: { component: 'tooling-container', commandLine: `echo ${'x'.repeat(1024 * 1024)}` } }],
+      events: { ...base.events, postStart: ['huge'] },
+    });
+    const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: 'events.postStart', rule: 'render/configmap-size' })]);
+  });
+
   it('reports a resource that is not a Kubernetes quantity as an error at its path', () => {
     const result = renderWorkspaceResult({ devfile: withMain({ memoryLimit: 'lots' }), agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toEqual([expect.objectContaining({ path: 'components[0].container.memoryLimit', message: expect.stringContaining("'lots'") })]);
   });
 
-  it('uses sourceMapping for PROJECTS_ROOT and PROJECT_SOURCE', () => {
-    const env = container(render(withMain({ sourceMapping: '/src' })), 'tooling-container').env ?? [];
-    expect(env.slice(-2)).toEqual([{ name: 'PROJECTS_ROOT', value: '/src' }, { name: 'PROJECT_SOURCE', value: '/src' }]);
+  it('sets PROJECTS_ROOT and PROJECT_SOURCE to /projects in gitlab mode (reference section 2), to sourceMapping in devfile mode', () => {
+    const gitlab = container(render(withMain({ sourceMapping: '/src' })), 'tooling-container').env ?? [];
+    expect(gitlab.slice(-2)).toEqual([{ name: 'PROJECTS_ROOT', value: '/projects' }, { name: 'PROJECT_SOURCE', value: '/projects' }]);
+    const devfileMode = container(render({ ...withMain({ sourceMapping: '/src' }), mode: 'devfile' }), 'tooling-container').env ?? [];
+    expect(devfileMode.slice(-2)).toEqual([{ name: 'PROJECTS_ROOT', value: '/src' }, { name: 'PROJECT_SOURCE', value: '/src' }]);
+  });
+
+  it('keeps the editor component on /projects, with PROJECTS_ROOT, even with mountSources: false in devfile mode', () => {
+    const main = container(render({ ...withMain({ mountSources: false }), mode: 'devfile' }), 'tooling-container');
+    expect(main.volumeMounts.map((m) => m.mountPath)).toContain('/projects');
+    expect(main.env?.slice(-2)).toEqual([{ name: 'PROJECTS_ROOT', value: '/projects' }, { name: 'PROJECT_SOURCE', value: '/projects' }]);
   });
 
   it('renames a digits-only endpoint name (refused by Kubernetes as a port name) in devfile mode only', () => {

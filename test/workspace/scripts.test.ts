@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { cloneProjectScript, gitCredentialStoreScript, runnerScript, shellQuote, sleepUntilRunningScript } from '../../lib/workspace/scripts';
+import { cloneProjectScript, gitCredentialStoreScript, runnerScript, shellQuote, shellWord, sleepUntilRunningScript } from '../../lib/workspace/scripts';
 
 const dir = mkdtempSync(join(tmpdir(), 'workspace-scripts-'));
 const sh = (script: string, args: string[] = [], env: Record<string, string> = {}) =>
@@ -15,6 +15,22 @@ describe('workspace scripts', () => {
   it('shellQuote survives quotes, $() and backticks', () => {
     const value = `it's $(echo no) \`echo no\` "q"`;
     expect(sh(`printf %s ${shellQuote(value)}`).stdout).toBe(value);
+  });
+
+  it('shellWord leaves plain words as they are and quotes anything the shell would read', () => {
+    expect(shellWord('feature/x-1.2')).toBe('feature/x-1.2');
+    expect(shellWord('https://gitlab.example.com/g/app.git')).toBe('https://gitlab.example.com/g/app.git');
+    for (const value of ['a b', 'x&y', '$HOME', '~user', 'a;b', '', '*']) {
+      expect(shellWord(value)).toBe(shellQuote(value));
+      expect(sh(`printf %s ${shellWord(value)}`).stdout).toBe(value);
+    }
+  });
+
+  it('the clone step reads as people write it, and quotes what needs quoting', () => {
+    const plain = cloneProjectScript({ url: 'https://gitlab.example.com/g/app.git', ref: 'main', cloneDir: '/projects/app', markerFile: '/projects/.m' });
+    expect(plain).toContain('git clone --depth 10 --branch main https://gitlab.example.com/g/app.git /projects/app\n');
+    const odd = cloneProjectScript({ url: 'https://gitlab.example.com/g/app.git?a=1&b=2', ref: 'main', cloneDir: '/projects/app', markerFile: '/projects/.m' });
+    expect(odd).toContain("--branch main 'https://gitlab.example.com/g/app.git?a=1&b=2' /projects/app");
   });
 
   it('the credential helper answers get with the token file, and ignores store', () => {

@@ -232,6 +232,40 @@ export const endpointPortConflictRule: Rule = {
   },
 };
 
+/** The endpoints GitLab adds to the editor component (reference section 2), by port and by name. */
+const GITLAB_ENDPOINTS: ReadonlyArray<{ readonly name: string; readonly port: number; readonly what: string }> = [
+  { name: 'editor-server', port: 60001, what: 'the web editor' },
+  { name: 'ssh-server', port: 60022, what: 'SSH access' },
+];
+
+/**
+ * GitLab adds `editor-server` (60001) and `ssh-server` (60022) to the editor component; a devfile endpoint
+ * with either port or name would collide with them in the pod and in the workspace Service.
+ */
+export const gitlabEndpointRule: Rule = {
+  id: 'devfile/gitlab-endpoint',
+  modes: BOTH,
+  summary: 'no endpoint uses the port or name of the editor and SSH endpoints GitLab adds (60001, 60022)',
+  check(ctx) {
+    for (const c of ctx.components) {
+      asArray(asObject(c.raw.container).endpoints).forEach((e, j) => {
+        if (!isObject(e)) return;
+        const name = asString(e.name);
+        const byPort = GITLAB_ENDPOINTS.find((g) => g.port === e.targetPort);
+        if (byPort) {
+          ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'targetPort'],
+            `endpoint ${name !== undefined ? `"${name}" ` : ''}of ${componentLabel(c)} uses targetPort ${byPort.port}, which GitLab keeps for ${byPort.what} (endpoint "${byPort.name}"); choose another port`);
+        }
+        const byName = GITLAB_ENDPOINTS.find((g) => g.name === name);
+        if (byName) {
+          ctx.report(this.id, [...c.path, 'container', 'endpoints', j, 'name'],
+            `endpoint name "${byName.name}" of ${componentLabel(c)} is the name of the endpoint GitLab adds for ${byName.what}; choose another name`);
+        }
+      });
+    }
+  },
+};
+
 export const uniqueEndpointNamesRule: Rule = {
   id: 'devfile/duplicate-endpoint-name',
   modes: BOTH,
@@ -265,4 +299,5 @@ export const COMMON_RULES: readonly Rule[] = [
   volumeMountRule,
   endpointPortRule,
   endpointPortConflictRule,
+  gitlabEndpointRule,
 ];

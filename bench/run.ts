@@ -16,12 +16,17 @@ export interface BenchResult {
 
 export type Report = (result: BenchResult) => void;
 
+/** Four significant digits: benchmark noise is far larger than that. */
+function round(n: number): number {
+  return Number(n.toPrecision(4));
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.js') && (!only || f.includes(only))).sort();
   for (const f of files) {
     const mod = require(join(__dirname, f)) as { run: (report: Report) => Promise<void> | void };
-    await mod.run((r) => process.stdout.write(JSON.stringify({ ...r, value: Number(r.value.toPrecision(4)) }) + '\n'));
+    await mod.run((r) => process.stdout.write(JSON.stringify({ ...r, value: round(r.value), target: round(r.target) }) + '\n'));
   }
 }
 

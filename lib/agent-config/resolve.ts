@@ -60,6 +60,21 @@ export const AGENT_CONFIG_KEYS = [
   'flux',
 ] as const;
 
+/**
+ * Settings GitLab has removed, with what replaced them. GitLab no longer reads them, so a file that
+ * still has them does not do what its author thinks: each is an error that names its replacement.
+ */
+export const REMOVED_SETTING_KEYS: Readonly<Record<string, string>> = Object.freeze({
+  default_max_hours_before_termination:
+    'GitLab 17 replaced it with `max_active_hours_before_stop` (a running workspace stops after this many hours) and `max_stopped_hours_before_termination` (a stopped one is then terminated)',
+  max_hours_before_termination_limit:
+    'GitLab 17 replaced it with `max_active_hours_before_stop` and `max_stopped_hours_before_termination`, which together may be at most 8760 hours',
+  partial_sync_interval:
+    'the GitLab agent 17.0 removed it; the agent now syncs workspaces on a fixed schedule (a partial sync every 10 seconds)',
+  full_sync_interval:
+    'the GitLab agent 17.0 removed it; the agent now syncs workspaces on a fixed schedule (a full sync every hour)',
+});
+
 /** Total size Kubernetes allows for all annotations of one object (keys plus values, in bytes). */
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
@@ -101,7 +116,10 @@ function locateSettings(input: unknown, r: Reporter): { value: unknown; path: Ya
     }
     return { value: input.remote_development, path: ['remote_development'] };
   }
-  if (keys.length > 0 && settingKeys.length === keys.length) return { value: input, path: [] };
+  // A bare settings mapping: setting keys and no agent config section. Its other keys are unknown
+  // settings (reported with the closest setting name), not misplaced sections.
+  const sectionKeys = keys.filter((k) => (AGENT_CONFIG_KEYS as readonly string[]).includes(k));
+  if (settingKeys.length > 0 && sectionKeys.length === 0) return { value: input, path: [] };
   if (settingKeys.length > 0) {
     for (const k of settingKeys) {
       r.error([k], 'misplaced-key', `\`${k}\` is a remote development setting; move it under \`remote_development\``, true);
@@ -127,7 +145,11 @@ function checkSettings(value: unknown, base: YamlPath, r: Reporter): RemoteDevel
     r.wrongType(base, 'remote_development', 'a mapping of settings', value);
     return undefined;
   }
-  r.unknownKeys(s, SETTING_KEYS, base, where);
+  const removed = Object.keys(s).filter((k) => Object.prototype.hasOwnProperty.call(REMOVED_SETTING_KEYS, k));
+  for (const k of removed) {
+    r.error([...base, k], 'removed-key', `\`${k}\` is no longer a remote development setting: ${REMOVED_SETTING_KEYS[k]}`, true);
+  }
+  r.unknownKeys(Object.fromEntries(Object.entries(s).filter(([k]) => !removed.includes(k))), SETTING_KEYS, base, where);
   const at = (...p: Array<string | number>): YamlPath => [...base, ...p];
   const d = FILE_DEFAULTS;
 
@@ -245,6 +267,10 @@ function readDnsZone(s: Record<string, unknown>, base: YamlPath, r: Reporter): s
   if (problem) {
     r.error(path, 'dns-zone', `\`dns_zone\` "${v}" must be ${problem}`);
     return undefined;
+  }
+  if (v !== v.toLowerCase()) {
+    r.warning(path, 'dns-zone-case',
+      `\`dns_zone\` "${v}" has uppercase letters; host names are case-insensitive and browsers send them in lowercase, so write "${v.toLowerCase()}" to get workspace host names that match what the proxy receives`);
   }
   return v;
 }
@@ -377,6 +403,9 @@ function readEgress(v: unknown, path: YamlPath, r: Reporter): readonly EgressRul
           ok = false;
           return;
         }
+        if (parsed.cidr.hostBitsSet) {
+          r.warning(ep, 'cidr-host-bits', `\`except[${j}]\` "${e}" has address bits set after the prefix length; Kubernetes reads it as ${parsed.cidr.canonical}`);
+        }
         exceptList!.push(e);
       });
     }
@@ -396,7 +425,8 @@ function readResources(v: unknown, path: YamlPath, r: Reporter): ResourceSetting
   if (Object.keys(v).length === 0) return {};
   r.unknownKeys(v, ['requests', 'limits'], path, `\`${key}\``);
   const missing = (['requests', 'limits'] as const).filter((k) => v[k] === undefined || v[k] === null);
-  if (missing.length > 0) {
+  // A misspelt `requests` or `limits` is already reported as an unknown key with the right name: one error per cause.
+  if (missing.length > 0 && !missing.every((k) => hasMisspelling(v, ['requests', 'limits'], k))) {
     r.error(path, 'resources-shape',
       `\`${key}\` must be {} or set both \`requests\` and \`limits\` (each with \`cpu\` and \`memory\`); \`${missing.join('` and `')}\` ${missing.length > 1 ? 'are' : 'is'} missing`);
   }
@@ -423,7 +453,10 @@ function readQuantity(m: Record<string, unknown>, key: 'cpu' | 'memory', base: Y
   const path = [...base, key];
   const example = key === 'cpu' ? '"500m"' : '"512Mi"';
   if (v === undefined || v === null) {
-    r.error(path, 'required', `\`${key}\` is required in \`${String(base[base.length - 1])}\` (e.g. ${key}: ${example})`);
+    // A misspelt key (`cpus`) is already reported as unknown, with this name suggested.
+    if (!hasMisspelling(m, ['cpu', 'memory'], key)) {
+      r.error(path, 'required', `\`${key}\` is required in \`${String(base[base.length - 1])}\` (e.g. ${key}: ${example})`);
+    }
     return undefined;
   }
   if (typeof v !== 'string') {
@@ -437,6 +470,11 @@ function readQuantity(m: Record<string, unknown>, key: 'cpu' | 'memory', base: Y
     return undefined;
   }
   return v;
+}
+
+/** True when `m` has a key outside `allowed` whose likely intended spelling is `target`. */
+function hasMisspelling(m: Record<string, unknown>, allowed: readonly string[], target: string): boolean {
+  return Object.keys(m).some((k) => !allowed.includes(k) && closest(k, allowed) === target);
 }
 
 /** GitLab does not compare requests with limits, but Kubernetes refuses a container whose request exceeds its limit. */
@@ -526,6 +564,13 @@ function checkMetadataKey(key: string, path: YamlPath, kind: 'label' | 'annotati
   return true;
 }
 
+/** How to write a non-string label or annotation value as a string. */
+function quoteHint(val: unknown): string {
+  if (val === null || val === undefined) return 'write "" for an empty value';
+  if (typeof val === 'number' || typeof val === 'boolean') return `quote it: "${String(val)}"`;
+  return 'a list or mapping is not allowed';
+}
+
 function readLabels(v: unknown, path: YamlPath, r: Reporter): Readonly<Record<string, string>> | undefined {
   if (v === undefined || v === null) return {};
   if (!isMapping(v)) {
@@ -538,7 +583,7 @@ function readLabels(v: unknown, path: YamlPath, r: Reporter): Readonly<Record<st
     const p = [...path, k];
     if (!checkMetadataKey(k, p, 'label', r)) ok = false;
     if (typeof val !== 'string') {
-      r.wrongType(p, k, `a label value (a string; quote ${typeof val === 'number' || typeof val === 'boolean' ? `it: "${String(val)}"` : 'it'})`, val);
+      r.wrongType(p, k, `a label value (a string; ${quoteHint(val)})`, val);
       ok = false;
       continue;
     }
@@ -567,7 +612,7 @@ function readAnnotations(v: unknown, path: YamlPath, r: Reporter): Readonly<Reco
     const p = [...path, k];
     if (!checkMetadataKey(k, p, 'annotation', r)) ok = false;
     if (typeof val !== 'string') {
-      r.wrongType(p, k, `a string (annotation values are strings; quote ${typeof val === 'number' || typeof val === 'boolean' ? `it: "${String(val)}"` : 'it'})`, val);
+      r.wrongType(p, k, `a string (annotation values are strings; ${quoteHint(val)})`, val);
       ok = false;
       continue;
     }

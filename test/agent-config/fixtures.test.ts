@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { parseAgentConfig } from '../../lib/agent-config';
+import { parseAgentConfig, serializeAgentConfig } from '../../lib/agent-config';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { asExpectation, key, readExpectations } from './expectations';
 
@@ -32,6 +32,13 @@ describe.each(['valid', 'invalid'])('%s agent configs', (kind) => {
       // The compiler-style line names file, line and column.
       expect(formatDiagnostic(d).startsWith(`${file}:${e.line}:${e.column}: ${e.severity}: `)).toBe(true);
     }
+    if (result.ok) {
+      // What a valid file says survives being written back out (the stack commits that text).
+      const text2 = serializeAgentConfig(result.value);
+      const again = parseAgentConfig(text2, 'serialized.yaml');
+      expect(again.ok && again.value).toEqual(result.value);
+      expect(again.ok && serializeAgentConfig(again.value)).toBe(text2);
+    }
   });
 });
 
@@ -45,7 +52,7 @@ describe('fixture coverage', () => {
       'root', 'missing-section', 'misplaced-key', 'unknown-key', 'type', 'required', 'range', 'dns-zone', 'name',
       'cidr', 'cidr-except', 'resources-shape', 'quantity', 'privilege-escalation', 'shared-namespace-max-resources',
       'shared-namespace-pull-secret', 'duplicate-pull-secret', 'label-key', 'annotation-key', 'reserved-prefix',
-      'label-value', 'hours-sum', 'duplicate-key', 'syntax',
+      'label-value', 'hours-sum', 'duplicate-key', 'syntax', 'removed-key',
     ]) {
       expect(rules).toContain(`agent-config/${rule}`);
     }

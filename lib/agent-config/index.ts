@@ -3,10 +3,8 @@
  * types, defaults, validation with positions, YAML output and the max-resources digest. Pure: text in,
  * values out; the CLI reads the files.
  */
-import { Result } from '../common/diagnostics';
+import { hasErrors, Result } from '../common/diagnostics';
 import { parseYaml } from '../common/yaml-source';
-import { dropRepeatedKeys } from '../devfile/yaml-nodes';
-import { explainParseDiagnostic } from './parse-diagnostics';
 import { resolveAgentConfig } from './resolve';
 import { RemoteDevelopmentSettings } from './types';
 
@@ -19,8 +17,6 @@ export { maxResourcesSha256, maxResourcesRubyString } from './max-resources-sha2
 /** Agent config files are small; refuse anything larger than this before parsing. */
 export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;
 
-/** How many times YAML aliases may be expanded in one file (a guard against alias bombs). */
-const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses and checks an agent config file. The root is a mapping with a `remote_development` key
@@ -31,24 +27,13 @@ const MAX_ALIAS_COUNT = 100;
  * YAML `<<` merge keys are resolved, as the GitLab agent's YAML 1.1 reader does.
  */
 export function parseAgentConfig(text: string, file: string): Result<RemoteDevelopmentSettings> {
-  const parsed = parseYaml(text, { file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config', merge: true, maxAliasCount: MAX_ALIAS_COUNT });
-  const { source } = parsed;
-  const parseDiagnostics = parsed.diagnostics.map((d) => explainParseDiagnostic(d, text, source));
-  let value = parsed.value;
-  if (parseDiagnostics.some((d) => d.severity === 'error')) {
-    // Duplicate keys leave a well-formed tree: check the rest too, so that every problem is reported in
-    // one run (keeping the first occurrence). Any other YAML error stops here.
-    const onlyDuplicates = parseDiagnostics.every((d) => d.severity !== 'error' || d.rule === 'agent-config/duplicate-key');
-    if (!onlyDuplicates || !source.doc) return { ok: false, diagnostics: parseDiagnostics };
-    try {
-      dropRepeatedKeys(source.doc.contents);
-      value = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch {
-      return { ok: false, diagnostics: parseDiagnostics };
-    }
-  }
-  const result = resolveAgentConfig(value, source);
-  const diagnostics = [...parseDiagnostics, ...result.diagnostics];
-  if (parseDiagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  const parsed = parseYaml(text, {
+    file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config', merge: true, documentName: 'an agent config',
+  });
+  // Duplicate keys still give a value (first occurrences), so every other problem is reported too.
+  if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics };
+  const result = resolveAgentConfig(parsed.value, parsed.source);
+  const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
+  if (hasErrors(parsed.diagnostics)) return { ok: false, diagnostics };
   return result.ok ? { ok: true, value: result.value, diagnostics } : { ok: false, diagnostics };
 }

@@ -4,8 +4,9 @@
  * node tree with byte offsets, reports duplicate keys, and caps alias expansion (billion-laughs).
  * Pure: takes text, returns values.
  */
-import { Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { Diagnostic, Severity } from './diagnostics';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Diagnostic, hasErrors, Severity } from './diagnostics';
+import { aliasNodes, badMergeSources, dropRepeatedKeys, keyAt } from './yaml-nodes';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -16,6 +17,8 @@ export interface ParseYamlOptions {
   readonly maxBytes?: number;
   /** Alias expansion cap (each alias dereference counts its node size). Default 100. */
   readonly maxAliasCount?: number;
+  /** How messages name one document of this kind, e.g. `a devfile`. Default `this file`. */
+  readonly documentName?: string;
   /** Rule id prefix for parse diagnostics, e.g. `devfile` gives `devfile/yaml-syntax`. */
   readonly rulePrefix?: string;
   /** Resolve `<<` merge keys (YAML 1.1, as Go and Ruby YAML loaders do). Default false. */
@@ -92,21 +95,27 @@ export class YamlSource {
 
 export interface ParsedYaml {
   readonly source: YamlSource;
-  /** The plain JS value (undefined when the text did not parse). */
+  /**
+   * The plain JS value; undefined when the text could not be read. Duplicate keys are errors but leave a
+   * value (the first occurrence of each key wins), so a checker can still report every other problem.
+   */
   readonly value: unknown;
   readonly diagnostics: Diagnostic[];
 }
 
 /**
- * Parses one YAML document. Never throws for bad input: size, syntax, duplicate keys, alias bombs and
- * multi-document streams come back as diagnostics with positions.
+ * Parses one YAML document. Never throws for bad input: size, syntax, duplicate keys (named, with the
+ * line of the first one), alias bombs (at the alias that multiplies), bad merge keys and multi-document
+ * streams come back as diagnostics with positions and paths, worded for the file's author.
  */
 export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   const { file } = options;
+  const documentName = options.documentName ?? 'this file';
+  const maxAliasCount = options.maxAliasCount ?? 100;
   const rule = (r: string) => `${options.rulePrefix ?? 'yaml'}/${r}`;
   const lineCounter = new LineCounter();
-  const at = (severity: Severity, r: string, message: string, line = 1, column = 1): Diagnostic => ({
-    severity, file, line, column, path: '', message, rule: rule(r),
+  const at = (severity: Severity, r: string, message: string, line = 1, column = 1, path = ''): Diagnostic => ({
+    severity, file, line, column, path, message, rule: rule(r),
   });
 
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -128,29 +137,61 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const { line, col } = lineCounter.linePos(e.pos[0]);
     const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
-    const message =
-      e.code === 'DUPLICATE_KEY'
-        ? 'this key appears twice in the same mapping; each key may appear only once'
-        : `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${firstLine(e.message)}`;
-    diagnostics.push(at(severity, e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', message, line, col));
+    if (e.code === 'DUPLICATE_KEY') {
+      // The parser gives only a position: name the key and where it first appears.
+      const found = keyAt(doc.contents, e.pos[0]);
+      const key = found ? String(found.path[found.path.length - 1]) : undefined;
+      const first = found?.firstOffset !== undefined ? source.linePos(found.firstOffset) : undefined;
+      const message = `${key !== undefined ? `the key "${key}"` : 'this key'} appears twice in the same mapping` +
+        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once';
+      diagnostics.push(at(severity, 'duplicate-key', message, line, col, found ? formatPath(found.path) : ''));
+    } else if (e.code === 'MULTIPLE_DOCS') {
+      diagnostics.push(at(severity, 'syntax',
+        `the file holds more than one YAML document (content after a "---" separator); ${documentName} is a single document`, line, col));
+    } else {
+      diagnostics.push(at(severity, 'syntax', `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${firstLine(e.message)}`, line, col));
+    }
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
+  const onlyDuplicateKeys = diagnostics.every((d) => d.severity !== 'error' || d.rule === rule('duplicate-key'));
+  if (!onlyDuplicateKeys) return { source, value: undefined, diagnostics };
+  // The first occurrence is kept, so later messages point at the node their value came from.
+  if (hasErrors(diagnostics)) dropRepeatedKeys(doc.contents);
 
-  let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+    return { source, value: doc.toJS({ maxAliasCount }), diagnostics };
   } catch (err) {
-    // The yaml library throws a ReferenceError when alias expansion exceeds maxAliasCount.
     const msg = err instanceof Error ? err.message : String(err);
-    // Only the expansion cap is an alias bomb; other toJS errors (e.g. a bad `<<` merge source) are not.
-    const isAlias = /excessive alias count|resource exhaustion/i.test(msg);
-    diagnostics.push(
-      at('error', isAlias ? 'alias-limit' : 'syntax',
-        isAlias ? 'the document expands YAML aliases too many times (possible alias bomb); reduce the use of `*alias` references' : `YAML error: ${firstLine(msg)}`),
-    );
+    diagnostics.push(explainConversionError(msg, source, maxAliasCount, at));
     return { source, value: undefined, diagnostics };
   }
-  return { source, value, diagnostics };
+}
+
+type At = (severity: Severity, rule: string, message: string, line?: number, column?: number, path?: string) => Diagnostic;
+
+/** A failure of the YAML-to-value step: an alias bomb, a merge key naming no mapping, or else. */
+function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At): Diagnostic {
+  const doc = source.doc;
+  // The yaml library throws when alias expansion exceeds maxAliasCount.
+  if (/excessive alias count|resource exhaustion/i.test(msg)) {
+    // Point at the first alias of an anchor that itself holds aliases: where the expansion multiplies.
+    const aliases = aliasNodes(doc?.contents);
+    const nested = aliases.find((a) => isAlias(a.node) && doc && aliasNodes(a.node.resolve(doc)).length > 0);
+    const target = nested ?? aliases[0];
+    const name = target && isAlias(target.node) ? `*${target.node.source}` : 'an alias';
+    const why = nested
+      ? `${name} here repeats an anchor that itself holds aliases; write the values out instead of nesting aliases`
+      : `the anchor of ${name} here is repeated more than ${maxAliasCount} times; write the values out instead`;
+    const pos = target?.node.range ? source.linePos(target.node.range[0]) : { line: 1, column: 1 };
+    return at('error', 'alias-limit', `the YAML aliases expand too many times (a possible alias bomb): ${why}`,
+      pos.line, pos.column, target ? formatPath(target.path) : '');
+  }
+  if (/merge sources must be maps/i.test(msg)) {
+    const bad = badMergeSources(doc);
+    const pos = bad?.node.range ? source.linePos(bad.node.range[0]) : { line: 1, column: 1 };
+    return at('error', 'syntax', 'a "<<" merge key must name a mapping (an alias of a mapping, or a list of such aliases)',
+      pos.line, pos.column, bad ? formatPath(bad.path) : '');
+  }
+  return at('error', 'syntax', `YAML error: ${firstLine(msg)}`);
 }
 
 /** `['components', 1, 'container', 'name']` -> `components[1].container.name`. */

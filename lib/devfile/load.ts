@@ -11,9 +11,7 @@
  * sorted by position. Pure: no I/O (see ./read.ts for files).
  */
 import { Diagnostic, hasErrors, Result, sortDiagnostics } from '../common/diagnostics';
-import { Document, isAlias } from 'yaml';
-import { describeType, formatPath, parseYaml, YamlSource } from '../common/yaml-source';
-import { aliasNodes, badMergeSources, dropRepeatedKeys, keyAt } from './yaml-nodes';
+import { describeType, parseYaml, YamlSource } from '../common/yaml-source';
 import { Devfile, DevfileMode } from './model';
 import { has, isObject, RawObject } from './raw';
 import { chooseEditorComponent, createContext, rulesFor } from './rules';
@@ -23,8 +21,6 @@ import { normalizeDevfile } from './normalize';
 
 /** GitLab refuses devfiles over 3 MB. */
 export const MAX_DEVFILE_BYTES = 3 * 1024 * 1024;
-/** Alias expansion cap (the yaml library's count of alias dereferences weighted by their size). */
-const MAX_ALIAS_COUNT = 100;
 
 export interface LoadDevfileOptions {
   /** The name diagnostics use for this devfile (a path or a label such as `<stdin>`). */
@@ -81,23 +77,11 @@ type Parsed =
   | { ok: false; diagnostics: Diagnostic[] };
 
 function parse(text: string, file: string): Parsed {
-  const parsed = parseYaml(text, { file, maxBytes: MAX_DEVFILE_BYTES, rulePrefix: 'devfile', merge: true, maxAliasCount: MAX_ALIAS_COUNT });
-  const { source } = parsed;
-  let value = parsed.value;
-  const diagnostics = parsed.diagnostics.map((d) => explainParseDiagnostic(d, text, source));
-  if (hasErrors(diagnostics)) {
-    // Duplicate keys leave a well-formed tree: check the rest too, so every problem is reported in one
-    // run. Any other YAML error stops here.
-    const onlyDuplicates = diagnostics.every((d) => d.severity !== 'error' || d.rule === 'devfile/duplicate-key');
-    if (!onlyDuplicates || !source.doc) return { ok: false, diagnostics };
-    try {
-      // The first occurrence is kept, so later messages point at the node their value came from.
-      dropRepeatedKeys(source.doc.contents);
-      value = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch {
-      return { ok: false, diagnostics };
-    }
-  }
+  const { source, value, diagnostics } = parseYaml(text, {
+    file, maxBytes: MAX_DEVFILE_BYTES, rulePrefix: 'devfile', merge: true, documentName: 'a devfile',
+  });
+  // Duplicate keys still give a value (first occurrences), so the rest is checked too; other YAML errors stop here.
+  if (value === undefined) return { ok: false, diagnostics };
   if (!isObject(value)) {
     const message = value === undefined || value === null
       ? 'the devfile is empty; it must be a mapping with at least schemaVersion and components'
@@ -114,59 +98,4 @@ function parse(text: string, file: string): Parsed {
     };
   }
   return { ok: true, devfile: value, source, diagnostics };
-}
-
-/**
- * Parse errors come from the YAML layer without a document path; give them one (and name the key of a
- * duplicate-key error), and word the YAML library's messages that name its own API for devfile authors.
- */
-function explainParseDiagnostic(d: Diagnostic, text: string, source: YamlSource): Diagnostic {
-  if (d.rule === 'devfile/duplicate-key') {
-    const found = keyAt(source.doc?.contents, offsetOf(text, d.line, d.column));
-    if (!found) return d;
-    const key = found.path[found.path.length - 1];
-    const first = found.firstOffset !== undefined ? source.linePos(found.firstOffset) : undefined;
-    return {
-      ...d,
-      path: formatPath(found.path),
-      message: `the key "${String(key)}" appears twice in the same mapping` +
-        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once',
-    };
-  }
-  if (d.rule === 'devfile/syntax' && /multiple documents/i.test(d.message)) {
-    return { ...d, message: 'the file holds more than one YAML document (content after a "---" separator); a devfile is a single document' };
-  }
-  if (d.rule === 'devfile/syntax' && /merge sources must be maps/i.test(d.message)) {
-    const bad = badMergeSources(source.doc);
-    const at = bad?.node.range ? source.linePos(bad.node.range[0]) : undefined;
-    return {
-      ...d, ...(at ?? {}), ...(bad ? { path: formatPath(bad.path) } : {}),
-      message: 'a "<<" merge key must name a mapping (an alias of a mapping, or a list of such aliases)',
-    };
-  }
-  if (d.rule === 'devfile/alias-limit') {
-    // Point at the first alias of an anchor that itself holds aliases: where the expansion multiplies.
-    const aliases = aliasNodes(source.doc?.contents);
-    const nested = aliases.find((a) => isAlias(a.node) && aliasNodes(a.node.resolve(source.doc as Document)).length > 0);
-    const at = nested ?? aliases[0];
-    if (!at?.node.range) return d;
-    const { line, column } = source.linePos(at.node.range[0]);
-    const name = isAlias(at.node) ? `*${at.node.source}` : 'an alias';
-    const why = nested
-      ? `${name} here repeats an anchor that itself holds aliases; write the values out instead of nesting aliases`
-      : `the anchor of ${name} here is repeated more than ${MAX_ALIAS_COUNT} times; write the values out instead`;
-    return { ...d, line, column, path: formatPath(at.path), message: `the YAML aliases expand too many times (a possible alias bomb): ${why}` };
-  }
-  return d;
-}
-
-/** 0-based offset of a 1-based line and column in `text`. */
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) break;
-    offset = nl + 1;
-  }
-  return offset + column - 1;
 }

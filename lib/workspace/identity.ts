@@ -157,11 +157,13 @@ export const WORKSPACE_NAME_MAX = Math.min(...NAME_LIMITS.map((l) => l.max - l.s
 
 /** Parses and checks a workspace identity file; missing fields take `DEFAULT_WORKSPACE_IDENTITY`'s values. */
 export function parseWorkspaceIdentity(text: string, file: string): Result<WorkspaceIdentity> {
-  const parsed = parseYaml(text, { file, maxBytes: WORKSPACE_IDENTITY_MAX_BYTES, rulePrefix: RULE });
-  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: parsed.diagnostics };
+  const parsed = parseYaml(text, { file, maxBytes: WORKSPACE_IDENTITY_MAX_BYTES, rulePrefix: RULE, documentName: 'a workspace file' });
+  // Duplicate keys still give a value (first occurrences), so every other problem is reported too.
+  if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics };
   // An empty file is an identity with every default.
   const result = resolveWorkspaceIdentity(parsed.value === null ? {} : parsed.value, parsed.source);
   const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
   return result.ok ? { ok: true, value: result.value, diagnostics } : { ok: false, diagnostics };
 }
 

@@ -9,7 +9,6 @@ import { closestMatch } from '../../lib/common/suggest';
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
-import { isMap, isScalar, isSeq } from 'yaml';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import { checkSemantics } from './semantic';
@@ -73,9 +72,9 @@ export function loadConfigFile(path: string, display: string = path): Result<Wor
 
 /** Checks config text. The returned config has every default filled in. */
 export function loadConfigText(text: string, file: string): Result<WorkspacesConfig> {
-  const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config' });
+  const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config', documentName: 'the stack config' });
   const { source } = parsed;
-  const diagnostics: Diagnostic[] = parsed.diagnostics.map((d) => withDuplicateKeyPath(withPlainWording(d), source));
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
 
   // A file with nothing in it is more likely a mistake (a truncated file, the wrong path) than a wish
@@ -188,51 +187,9 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
   }
 }
 
-/** The YAML library's wording where it speaks to programmers rather than to the config's author. */
-function withPlainWording(d: Diagnostic): Diagnostic {
-  if (/multiple documents/i.test(d.message)) {
-    return { ...d, message: 'the file holds more than one YAML document (a second `---` line); the config is one document: remove the separator or split the file' };
-  }
-  return d;
-}
 
-/**
- * The YAML parser reports a duplicate key by position only; name the key and where it is, found in
- * the document tree (which the parser still builds).
- */
-function withDuplicateKeyPath(d: Diagnostic, source: YamlSource): Diagnostic {
-  if (d.rule !== 'config/duplicate-key' || d.path !== '' || !source.doc) return d;
-  const path = keyPathAt(source.doc.contents, d.line, d.column, [], source);
-  if (!path) return d;
-  const key = String(path[path.length - 1]);
-  return { ...d, path: formatPath(path), message: `the key \`${key}\` appears twice in the same mapping; each key may appear only once (the first one is line ${firstKeyLine(source, path)})` };
-}
 
-function keyPathAt(node: unknown, line: number, column: number, at: Array<string | number>, source: YamlSource): Array<string | number> | undefined {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      if (pair.key.range) {
-        const pos = source.linePos(pair.key.range[0]);
-        if (pos.line === line && pos.column === column) return [...at, key];
-      }
-      const inner = keyPathAt(pair.value, line, column, [...at, key], source);
-      if (inner) return inner;
-    }
-  } else if (isSeq(node)) {
-    for (const [i, item] of node.items.entries()) {
-      const inner = keyPathAt(item, line, column, [...at, i], source);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
-}
 
-/** The line of the first occurrence of the key at `path` (the node lookup finds the first one). */
-function firstKeyLine(source: YamlSource, path: YamlPath): number {
-  return source.position(path, true).line;
-}
 
 
 

@@ -4,7 +4,7 @@
  */
 import { isAlias } from 'yaml';
 import { asObject, has, isObject, isTruthy, withArticle } from '../raw';
-import { aliasNodes } from '../yaml-nodes';
+import { aliasNodes } from '../../common/yaml-nodes';
 import { commandLabel, componentLabel, Rule } from './context';
 import { eventEntries } from './events';
 

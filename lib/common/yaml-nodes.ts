@@ -1,9 +1,10 @@
 /**
- * Walking the YAML node tree of a parsed devfile with document paths, for the checks that need the
- * source rather than the plain value: which key a duplicate-key error is about, and where aliases are.
+ * Walking the YAML node tree of a parsed document with document paths, for the checks that need the
+ * source rather than the plain value: which key a duplicate-key error is about, where aliases are,
+ * which merge key names no mapping.
  */
 import { Document, isAlias, isMap, isNode, isScalar, isSeq, Node, Pair } from 'yaml';
-import { YamlPath } from '../common/yaml-source';
+import type { YamlPath } from './yaml-source';
 
 export interface VisitedNode {
   readonly node: Node;

@@ -1,0 +1,47 @@
+import { formatPath, jsonPointerToPath, parseYaml } from '../../lib/common/yaml-source';
+
+const parse = (text: string, extra: Partial<Parameters<typeof parseYaml>[1]> = {}) =>
+  parseYaml(text, { file: 'f.yaml', rulePrefix: 't', ...extra });
+
+describe('parseYaml', () => {
+  it('names a duplicate key, its path and its first line, and still gives the value of the first one', () => {
+    const r = parse('a:\n  b: 1\n  b: 2\nc: 3\n');
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', rule: 't/duplicate-key', line: 3, column: 3, path: 'a.b',
+        message: 'the key "b" appears twice in the same mapping (first on line 2); each key may appear only once' }),
+    ]);
+    expect(r.value).toEqual({ a: { b: 1 }, c: 3 });
+  });
+
+  it('refuses a second document, naming the kind of file', () => {
+    const r = parse('a: 1\n---\nb: 2\n', { documentName: 'a devfile' });
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics[0]).toMatchObject({ rule: 't/syntax', line: 2, message: expect.stringContaining('a devfile is a single document') });
+  });
+
+  it('stops an alias bomb at the alias that multiplies', () => {
+    const text = 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n';
+    const r = parse(text);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ rule: 't/alias-limit', line: 3, path: 'c[0]', message: expect.stringContaining('*b') })]);
+  });
+
+  it('points at a merge key that names no mapping', () => {
+    const r = parse('base: [1]\nx:\n  <<: *nope\n', { merge: true });
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics[0].severity).toBe('error');
+  });
+
+  it('refuses a file over the size cap before parsing it', () => {
+    const r = parse('a: 1\n'.repeat(100), { maxBytes: 10 });
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics[0]).toMatchObject({ rule: 't/too-large', message: 'the file is 500 bytes; at most 10 bytes are allowed' });
+  });
+
+  it('locates paths, and maps JSON pointers to them', () => {
+    const r = parse('components:\n  - name: a\n    container: {image: x}\n');
+    expect(r.source.position(['components', 0, 'container', 'image'])).toEqual({ line: 3, column: 24 });
+    expect(jsonPointerToPath('/components/0/container', r.value)).toEqual(['components', 0, 'container']);
+    expect(formatPath(['components', 0, 'container', 'a/b'])).toBe('components[0].container["a/b"]');
+  });
+});

@@ -61,11 +61,24 @@ export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<
 export function parseCliArgs<T extends ParseArgsConfig>(
   config: T,
 ): { ok: true; args: ParsedArgs<T> } | { ok: false; message: string } {
+  let args: ParsedArgs<T> & { tokens?: Array<{ kind: string; name?: string }> };
   try {
-    return { ok: true, args: parseArgs(config) };
+    args = parseArgs({ ...config, tokens: true }) as typeof args;
   } catch (err) {
     return { ok: false, message: usageMessage(err) };
   }
+  // parseArgs keeps the last of a repeated single-value option; silently dropping one is a trap.
+  const seen = new Set<string>();
+  for (const t of args.tokens ?? []) {
+    if (t.kind !== 'option' || !t.name) continue;
+    const option = config.options?.[t.name];
+    if (option && !option.multiple && option.type === 'string') {
+      if (seen.has(t.name)) return { ok: false, message: `option '--${t.name}' is given more than once` };
+      seen.add(t.name);
+    }
+  }
+  delete args.tokens;
+  return { ok: true, args };
 }
 
 /** Node's parseArgs messages, shortened to what a user needs (the unknown option's own text). */

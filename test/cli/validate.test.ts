@@ -62,6 +62,7 @@ describe('exit codes', () => {
     [['--format', 'xml', 'f.yaml'], /--format must be one of: text, json/],
     [['--mode'], /option '--mode' needs a value/],
     [['--editor-component', 'x', 'f.yaml'], /applies only with --mode devfile/],
+    [['--format', 'json', '--format', 'text', 'f.yaml'], /option '--format' is given more than once/],
   ])('is 2 for the usage error %j, with the usage on stderr', async (args, message) => {
     const r = await run(...(args as string[]));
     expect(r.code).toBe(2);

@@ -3,35 +3,28 @@
  * Terraform's `cidrsubnet()`, so the plan and the tests show literal blocks.
  */
 
+import { Cidr, parseCidr as parseAnyCidr } from '../common/cidr';
+
 export interface Ipv4Cidr {
   /** Network address as an unsigned 32-bit number. */
   readonly base: number;
   readonly prefix: number;
 }
 
-const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** Parses `a.b.c.d/n`; undefined when malformed. Host bits must be zero. */
+/**
+ * Parses `a.b.c.d/n` (the rules of `lib/common/cidr`: no leading zeros); undefined when malformed,
+ * not IPv4, or when host bits are set.
+ */
 export function parseCidr(text: string): Ipv4Cidr | undefined {
-  const m = CIDR_RE.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  if ((addr & ~mask(prefix)) >>> 0 !== 0) return undefined;
-  return { base: addr, prefix };
+  const parsed = parseAnyCidr(text);
+  return parsed.ok && !parsed.cidr.hostBitsSet ? toIpv4Cidr(parsed.cidr) : undefined;
 }
 
-/** True when `text` is a CIDR whose address has host bits set (e.g. 10.0.0.1/16). */
-export function hasHostBits(text: string): boolean {
-  const m = CIDR_RE.exec(text);
-  if (!m) return false;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return false;
-  const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  return (addr & ~mask(prefix)) >>> 0 !== 0;
+/** The IPv4 network of a parsed block (host bits cleared); undefined for IPv6. */
+export function toIpv4Cidr(cidr: Cidr): Ipv4Cidr | undefined {
+  if (cidr.family !== 4) return undefined;
+  const [a, b, c, d] = cidr.network;
+  return { base: ((a << 24) | (b << 16) | (c << 8) | d) >>> 0, prefix: cidr.prefixLength };
 }
 
 export function formatCidr(c: Ipv4Cidr): string {

@@ -9,13 +9,14 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { defaultSubnetPlan } from './cidr';
+import { defaultSubnetPlan, parseCidr } from './cidr';
 
 export interface WorkspacesVpcProps {
   /** The EKS cluster the subnets serve: names resources and sets the `kubernetes.io/cluster/<name>` tag. */
   readonly clusterName: string;
   /**
-   * The VPC's IPv4 block.
+   * The VPC's IPv4 block (host bits zero). The default subnet plan needs a /22 or larger; /16 to /20
+   * leaves room for the VPC CNI's one address per pod.
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
@@ -83,9 +84,18 @@ export class WorkspacesVpc extends Construct {
     const zoneCount = props.zoneCount ?? 3;
     const name = props.clusterName;
     const clusterTag = { [`kubernetes.io/cluster/${name}`]: props.clusterTagValue ?? 'shared' };
-    const plan = defaultSubnetPlan(cidr, zoneCount);
-    const privateCidrs = props.privateSubnetCidrs ?? plan.privateCidrs;
-    const publicCidrs = props.publicSubnetCidrs ?? plan.publicCidrs;
+    const vpcBlock = parseCidr(cidr);
+    if (!vpcBlock) throw new Error(`WorkspacesVpc: cidr ${cidr} is not an IPv4 network block; write a.b.c.d/n with the host bits zero (e.g. 10.0.0.0/16)`);
+    // The default plan is computed only for a list left out: a VPC with both lists given may be too
+    // small for it. Its public blocks are 1/64 of the VPC, and AWS's smallest subnet is a /28.
+    const plan = (): { privateCidrs: string[]; publicCidrs: string[] } => {
+      if (vpcBlock.prefix > 22) {
+        throw new Error(`WorkspacesVpc: the default subnet plan needs a VPC of /22 or larger (its public blocks are 1/64 of the VPC, and AWS's smallest subnet is a /28), not /${vpcBlock.prefix}; give privateSubnetCidrs and publicSubnetCidrs`);
+      }
+      return defaultSubnetPlan(cidr, zoneCount);
+    };
+    const privateCidrs = props.privateSubnetCidrs ?? plan().privateCidrs;
+    const publicCidrs = props.publicSubnetCidrs ?? plan().publicCidrs;
     for (const [what, list] of [['availabilityZones', props.availabilityZones], ['privateSubnetCidrs', privateCidrs], ['publicSubnetCidrs', publicCidrs]] as const) {
       if (list && list.length !== zoneCount) throw new Error(`WorkspacesVpc: ${what} has ${list.length} entries; zoneCount is ${zoneCount}`);
     }

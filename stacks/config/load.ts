@@ -6,9 +6,11 @@
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../../lib/common/suggest';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
+import { jsonTypeWords } from '../../lib/common/json-types';
+import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import { checkSemantics } from './semantic';
@@ -51,23 +53,21 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string): { path: 
   return { path, display: relative(cwd, path) || path };
 }
 
-/** Reads and checks a config file. `display` is the name diagnostics use (defaults to `path`). */
+/**
+ * Reads and checks a config file. `display` is the name diagnostics use (defaults to `path`). A file
+ * over MAX_CONFIG_BYTES is refused before it is read.
+ */
 export function loadConfigFile(path: string, display: string = path): Result<WorkspacesConfig> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory, not a file' : `it cannot be read (${code ?? String(err)})`;
-    return {
-      ok: false,
-      diagnostics: [{
-        severity: 'error', file: display, line: 1, column: 1, path: '', rule: 'config/unreadable',
-        message: `cannot read the stack config: ${why}; set ${CONFIG_ENV_VAR} to a YAML config file such as ${DEFAULT_CONFIG_RELATIVE_PATH}`,
-      }],
-    };
-  }
-  return loadConfigText(text, display);
+  const read = readTextFile(path, { file: display, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config' });
+  if (read.ok) return loadConfigText(read.text, display);
+  const d = read.diagnostic;
+  if (d.rule !== 'config/unreadable') return { ok: false, diagnostics: [d] };
+  // A missing or unreadable file most often means the wrong path: say which variable names it.
+  const why = d.message.replace(/^cannot read the file: /, '');
+  return {
+    ok: false,
+    diagnostics: [{ ...d, message: `cannot read the stack config: ${why}; set ${CONFIG_ENV_VAR} to a YAML config file such as ${DEFAULT_CONFIG_RELATIVE_PATH}` }],
+  };
 }
 
 /** Checks config text. The returned config has every default filled in. */
@@ -147,7 +147,7 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
         `unknown key \`${key}\` ${where}${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed keys: ${allowed.join(', ')}`, true);
     }
     case 'type': {
-      const expected = String((e.params as { type: string }).type).split(',').map(typeWord).join(' or ');
+      const expected = jsonTypeWords(String((e.params as { type: string }).type));
       const actual = typeof value === 'number' ? `the number ${value}` : describeType(value);
       return source.diagnostic('error', rule, path, `must be ${expected}, not ${actual}${what}`);
     }
@@ -184,24 +184,6 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     }
     default:
       return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);
-  }
-}
-
-
-
-
-
-
-
-function typeWord(t: string): string {
-  switch (t) {
-    case 'object': return 'a mapping';
-    case 'array': return 'a list';
-    case 'integer': return 'a whole number';
-    case 'number': return 'a number';
-    case 'string': return 'a string';
-    case 'boolean': return 'true or false';
-    default: return t;
   }
 }
 

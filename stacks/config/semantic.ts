@@ -3,8 +3,8 @@
  * overlap, versions that must match. Runs after the schema check, on the config with defaults filled in.
  */
 import { Diagnostic } from '../../lib/common/diagnostics';
-import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { contains, formatCidr, hasHostBits, overlaps, parseCidr } from '../../lib/cluster/cidr';
+import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
+import { formatPath, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
 import { NodeGroupConfig, WorkspacesConfig } from './types';
 
@@ -56,9 +56,7 @@ function checkCluster(config: WorkspacesConfig, error: Report): void {
       'nobody would administer the cluster: with clusterCreatorAdmin false, list at least one IAM role in adminPrincipalArns (and run cdktf deploy as one of them)');
   }
   for (const key of ['publicAccessCidrs', 'privateAccessCidrs'] as const) {
-    cluster.endpoint[key].forEach((c, i) => {
-      if (hasHostBits(c)) error('cidr-host-bits', ['cluster', 'endpoint', key, i], `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
-    });
+    cluster.endpoint[key].forEach((c, i) => networkBlock(c, ['cluster', 'endpoint', key, i], error));
   }
   if (!cluster.endpoint.publicAccess && cluster.endpoint.privateAccessCidrs.length === 0) {
     error('unreachable-api', ['cluster', 'endpoint', 'publicAccess'],
@@ -69,20 +67,16 @@ function checkCluster(config: WorkspacesConfig, error: Report): void {
 function checkNetwork(config: WorkspacesConfig, error: Report): void {
   const { network, aws } = config;
   const count = network.availabilityZoneCount;
-  if (hasHostBits(network.vpcCidr)) {
-    error('cidr-host-bits', ['network', 'vpcCidr'], `${network.vpcCidr} has host bits set; write the network address (e.g. ${networkOf(network.vpcCidr)})`);
-    return;
-  }
-  const vpc = parseCidr(network.vpcCidr);
-  if (!vpc) return; // the schema already reported it
-  if (vpc.prefix < 16 || vpc.prefix > 28) {
-    error('vpc-size', ['network', 'vpcCidr'], `a VPC block must be between /16 and /28 (AWS limit), not /${vpc.prefix}`);
+  const vpc = networkBlock(network.vpcCidr, ['network', 'vpcCidr'], error);
+  if (!vpc) return;
+  if (vpc.prefixLength < 16 || vpc.prefixLength > 28) {
+    error('vpc-size', ['network', 'vpcCidr'], `a VPC block must be between /16 and /28 (AWS limit), not /${vpc.prefixLength}`);
     return;
   }
   const computed = !network.privateSubnetCidrs || !network.publicSubnetCidrs;
-  if (computed && vpc.prefix > 20) {
+  if (computed && vpc.prefixLength > 20) {
     error('vpc-size', ['network', 'vpcCidr'],
-      `a /${vpc.prefix} VPC is too small for the default subnet plan (one /${vpc.prefix + 3} private block per zone); use /16 to /20, or give privateSubnetCidrs and publicSubnetCidrs`);
+      `a /${vpc.prefixLength} VPC is too small for the default subnet plan (one /${vpc.prefixLength + 3} private block per zone); use /16 to /20, or give privateSubnetCidrs and publicSubnetCidrs`);
   }
 
   if (network.availabilityZones) {
@@ -97,7 +91,7 @@ function checkNetwork(config: WorkspacesConfig, error: Report): void {
     });
   }
 
-  const all: Array<{ cidr: string; path: YamlPath }> = [];
+  const all: Array<{ cidr: string; block: Cidr; path: YamlPath }> = [];
   for (const key of ['privateSubnetCidrs', 'publicSubnetCidrs'] as const) {
     const list = network[key];
     if (!list) continue;
@@ -106,21 +100,16 @@ function checkNetwork(config: WorkspacesConfig, error: Report): void {
     }
     list.forEach((c, i) => {
       const path: YamlPath = ['network', key, i];
-      if (hasHostBits(c)) {
-        error('cidr-host-bits', path, `${c} has host bits set; write the network address (e.g. ${networkOf(c)})`);
-        return;
-      }
-      const block = parseCidr(c);
+      const block = networkBlock(c, path, error);
       if (!block) return;
-      if (!contains(vpc, block)) error('subnet-outside-vpc', path, `${c} is not inside the VPC block ${network.vpcCidr}`);
-      if (key === 'privateSubnetCidrs' && block.prefix > 24) {
+      if (!cidrContains(vpc, block)) error('subnet-outside-vpc', path, `${c} is not inside the VPC block ${network.vpcCidr}`);
+      if (key === 'privateSubnetCidrs' && block.prefixLength > 24) {
         error('subnet-size', path, `${c} is too small for nodes: every pod takes an address of the node subnet (VPC CNI); use /24 or larger`);
       }
       for (const other of all) {
-        const o = parseCidr(other.cidr);
-        if (o && overlaps(o, block)) error('subnet-overlap', path, `${c} overlaps ${other.cidr} (${pathName(other.path)}); subnets must not overlap`);
+        if (cidrOverlaps(other.block, block)) error('subnet-overlap', path, `${c} overlaps ${other.cidr} (${formatPath(other.path)}); subnets must not overlap`);
       }
-      all.push({ cidr: c, path });
+      all.push({ cidr: c, block, path });
     });
   }
 }
@@ -152,15 +141,17 @@ function checkArchitecture(config: WorkspacesConfig, group: 'system' | 'workspac
   });
 }
 
-function networkOf(text: string): string {
-  const [addr, len] = text.split('/');
-  const o = addr.split('.').map(Number);
-  const prefix = Number(len);
-  const n = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
-  const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return formatCidr({ base: (n & m) >>> 0, prefix });
-}
-
-function pathName(path: YamlPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+/**
+ * The block a CIDR value names, for the checks that compare blocks. Reports a block written with host
+ * bits set (ambiguous: the address or its network?), naming the network address to write instead.
+ * Undefined when the value is unusable: malformed values were already reported by the schema.
+ */
+function networkBlock(text: string, path: YamlPath, error: Report): Cidr | undefined {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) return undefined;
+  if (parsed.cidr.hostBitsSet) {
+    error('cidr-host-bits', path, `${text} has host bits set; write the network address (e.g. ${parsed.cidr.canonical})`);
+    return undefined;
+  }
+  return parsed.cidr;
 }

@@ -1,4 +1,5 @@
-import { contains, defaultSubnetPlan, formatCidr, hasHostBits, overlaps, parseCidr, subnet } from '../../lib/cluster/cidr';
+import { contains, defaultSubnetPlan, formatCidr, overlaps, parseCidr, subnet, toIpv4Cidr } from '../../lib/cluster/cidr';
+import { parseCidr as parseAnyCidr } from '../../lib/common/cidr';
 
 describe('cidr', () => {
   it('parses and formats', () => {
@@ -6,8 +7,23 @@ describe('cidr', () => {
     expect(parseCidr('10.0.0.1/16')).toBeUndefined();
     expect(parseCidr('300.0.0.0/8')).toBeUndefined();
     expect(parseCidr('10.0.0.0/33')).toBeUndefined();
-    expect(hasHostBits('10.0.0.1/16')).toBe(true);
-    expect(hasHostBits('10.0.0.0/16')).toBe(false);
+    // Host bits are told by the shared parser (the stack config check names the network address).
+    expect(parseAnyCidr('10.0.0.1/16')).toMatchObject({ ok: true, cidr: { hostBitsSet: true, canonical: '10.0.0.0/16' } });
+    expect(parseAnyCidr('10.0.0.0/16')).toMatchObject({ ok: true, cidr: { hostBitsSet: false } });
+  });
+
+  it('follows the shared parser: no leading zeros, IPv4 only', () => {
+    expect(parseCidr('010.0.0.0/16')).toBeUndefined();
+    expect(parseCidr('10.0.0.0/016')).toBeUndefined();
+    expect(parseCidr('fd00::/8')).toBeUndefined();
+    expect(parseCidr('0.0.0.0/0')).toEqual({ base: 0, prefix: 0 });
+    expect(parseCidr('255.255.255.255/32')).toEqual({ base: 0xffffffff, prefix: 32 });
+    const parsed = parseAnyCidr('192.168.7.9/20');
+    if (!parsed.ok) throw new Error('fixture CIDR does not parse');
+    expect(formatCidr(toIpv4Cidr(parsed.cidr)!)).toBe('192.168.0.0/20');
+    const v6 = parseAnyCidr('fd00::/8');
+    if (!v6.ok) throw new Error('fixture CIDR does not parse');
+    expect(toIpv4Cidr(v6.cidr)).toBeUndefined();
   });
 
   it('carves subnets like cidrsubnet()', () => {

@@ -32,6 +32,25 @@ describe('WorkspacesVpc', () => {
     expect(() => Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', { clusterName: 'c', zoneCount: 3, availabilityZones: ['a', 'b'] })))
       .toThrow('WorkspacesVpc: availabilityZones has 2 entries; zoneCount is 3');
   });
+
+  it('refuses a VPC block that is not an IPv4 network block, naming it', () => {
+    for (const cidr of ['10.0.0.1/16', '010.0.0.0/16', 'fd00::/56', '10.0.0.0']) {
+      expect(() => Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', { clusterName: 'c', cidr })))
+        .toThrow(`WorkspacesVpc: cidr ${cidr} is not an IPv4 network block; write a.b.c.d/n with the host bits zero (e.g. 10.0.0.0/16)`);
+    }
+  });
+
+  it('computes the default plan only for a list left out, so a small VPC can take explicit subnets', () => {
+    const json = Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', {
+      clusterName: 'c', cidr: '10.0.0.0/24', zoneCount: 2, availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetCidrs: ['10.0.0.0/26', '10.0.0.64/26'], publicSubnetCidrs: ['10.0.0.128/28', '10.0.0.144/28'],
+    }));
+    const blocks = new Synthesized(json).all('aws_subnet').map((x) => x.cidr_block).sort();
+    expect(blocks).toEqual(['10.0.0.0/26', '10.0.0.128/28', '10.0.0.144/28', '10.0.0.64/26']);
+    expect(() => Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', {
+      clusterName: 'c', cidr: '10.0.0.0/24', zoneCount: 2, privateSubnetCidrs: ['10.0.0.0/26', '10.0.0.64/26'],
+    }))).toThrow('WorkspacesVpc: the default subnet plan needs a VPC of /22 or larger (its public blocks are 1/64 of the VPC, and AWS\'s smallest subnet is a /28), not /24; give privateSubnetCidrs and publicSubnetCidrs');
+  });
 });
 
 describe('ManagedNodeGroup', () => {

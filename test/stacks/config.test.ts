@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { formatDiagnostic, sortDiagnostics } from '../../lib/common/diagnostics';
 import { DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION, DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/versions';
@@ -57,8 +58,32 @@ describe('messages', () => {
   it('say how to fix an unreadable file', () => {
     const r = loadConfigFile(join(ROOT, 'no-such-config.yaml'), 'no-such-config.yaml');
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      'no-such-config.yaml:1:1: error: cannot read the stack config: the file does not exist; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml',
+      'no-such-config.yaml:1:1: error: cannot read the stack config: it does not exist; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml',
     ]);
+  });
+
+  it('say so when the config path names a directory', () => {
+    const r = loadConfigFile(join(ROOT, 'examples'), 'examples');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'examples:1:1: error: cannot read the stack config: it is a directory; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml',
+    ]);
+    expect(r.diagnostics[0].rule).toBe('config/unreadable');
+  });
+
+  it('refuse a file over the size cap without reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    try {
+      const file = join(dir, 'big.yaml');
+      writeFileSync(file, `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+      const r = loadConfigFile(file, 'big.yaml');
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0].rule).toBe('config/too-large');
+      expect(formatDiagnostic(r.diagnostics[0])).toMatch(/^big\.yaml:1:1: error: the file is \d+ bytes; at most 1048576 bytes \(1 MB\) are allowed$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -40,7 +40,7 @@ describe('the synth process', () => {
     const run = synth('nope.yaml');
     outdirs.push(run.outdir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('nope.yaml:1:1: error: cannot read the stack config: the file does not exist; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml\n');
+    expect(run.stderr).toBe('nope.yaml:1:1: error: cannot read the stack config: it does not exist; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml\n');
   });
 
   it('synthesizes the embedded default config into stacks/<cluster name>/cdk.tf.json when WORKSPACES_CONFIG is not set', () => {

@@ -8,20 +8,23 @@
  * Why: compiling the schema at run time costs ~200-300 ms, which alone would spend the CLI's start budget.
  * Loading the generated code costs ~15 ms. lib/devfile/schema.ts uses the generated file when it exists and
  * was built from the installed @devfile/api and ajv versions, and compiles the same schema at run time
- * otherwise (tests run from source). Keep DEVFILE_SCHEMA_OPTIONS and the definition filter identical to
- * lib/devfile/schema.ts.
+ * otherwise (tests run from source). The schema definition and the ajv options come from
+ * lib/devfile/schema-options.json, which lib/devfile/schema.ts imports too; keep the definition filter
+ * below identical to devfileDefinitions() there.
  */
 const fs = require('fs');
 const path = require('path');
 const Ajv = require('ajv').default;
 const standaloneCode = require('ajv/dist/standalone').default;
 
-const ROOT = 'v2.3.0.Devfile';
+const SCHEMA_OPTIONS = require('../lib/devfile/schema-options.json');
+
+const ROOT = SCHEMA_OPTIONS.root;
 const swagger = require('@devfile/api/swagger.json');
 const definitions = Object.fromEntries(
   Object.entries(swagger.definitions).filter(([name]) => name === ROOT || name.startsWith(`${ROOT}.`)),
 );
-const ajv = new Ajv({ allErrors: true, verbose: true, unicodeRegExp: false, code: { source: true } });
+const ajv = new Ajv({ ...SCHEMA_OPTIONS.ajv, code: { source: true } });
 const validate = ajv.compile({ $ref: `#/definitions/${ROOT}`, definitions });
 const versions = {
   devfileApi: require('@devfile/api/package.json').version,

@@ -3,8 +3,7 @@
  * types, defaults, validation with positions, YAML output and the max-resources digest. Pure: text in,
  * values out; the CLI reads the files.
  */
-import { hasErrors, Result } from '../common/diagnostics';
-import { parseYaml } from '../common/yaml-source';
+import { CheckedFile, parseChecked } from '../common/reporter';
 import { resolveAgentConfig } from './resolve';
 import { RemoteDevelopmentSettings } from './types';
 
@@ -17,23 +16,19 @@ export { maxResourcesSha256, maxResourcesRubyString } from './max-resources-sha2
 /** Agent config files are small; refuse anything larger than this before parsing. */
 export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;
 
-
 /**
  * Parses and checks an agent config file. The root is a mapping with a `remote_development` key
  * (other agent modules' keys, such as `gitops`, `ci_access`, `user_access`, `observability` and
  * `container_scanning`, are ignored), or, for convenience, a bare `remote_development` mapping whose
  * keys are all settings. Every problem is reported with file, line and column.
  *
- * YAML `<<` merge keys are resolved, as the GitLab agent's YAML 1.1 reader does.
+ * YAML `<<` merge keys are resolved, as the GitLab agent's YAML 1.1 reader does. The result carries the
+ * parsed `source`, to locate later diagnostics about these settings.
  */
-export function parseAgentConfig(text: string, file: string): Result<RemoteDevelopmentSettings> {
-  const parsed = parseYaml(text, {
-    file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config', merge: true, documentName: 'an agent config',
-  });
-  // Duplicate keys still give a value (first occurrences), so every other problem is reported too.
-  if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics };
-  const result = resolveAgentConfig(parsed.value, parsed.source);
-  const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
-  if (hasErrors(parsed.diagnostics)) return { ok: false, diagnostics };
-  return result.ok ? { ok: true, value: result.value, diagnostics } : { ok: false, diagnostics };
+export function parseAgentConfig(text: string, file: string): CheckedFile<RemoteDevelopmentSettings> {
+  return parseChecked(
+    text,
+    { file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config', merge: true, documentName: 'an agent config' },
+    resolveAgentConfig,
+  );
 }

@@ -21,7 +21,7 @@ import {
   qualifiedNameProblem,
   reservedPrefixSuffix,
 } from './kubernetes-rules';
-import { closest, describeValue, isMapping, Reporter } from './reporter';
+import { closest, describeValue, isMapping, Reporter } from '../common/reporter';
 import { CpuMemory, EgressRule, ImagePullSecret, RemoteDevelopmentSettings, ResourceSetting } from './types';
 
 /** The keys of the `remote_development` mapping, in the order of GitLab's documentation. */

@@ -10,8 +10,8 @@
 import { AGENT_CONFIG_MAX_BYTES, defaultAgentConfig, parseAgentConfig } from '../agent-config';
 import { Diagnostic, hasErrors, Result } from '../common/diagnostics';
 import { readTextFile } from '../common/read-file';
-import { parseYaml } from '../common/yaml-source';
-import { MAX_DEVFILE_BYTES, readDevfileFile } from '../devfile';
+import type { YamlSource } from '../common/yaml-source';
+import { loadDevfileWithSource, MAX_DEVFILE_BYTES } from '../devfile';
 import type { DevfileMode } from '../devfile/model';
 import { DEFAULT_WORKSPACE_IDENTITY, parseWorkspaceIdentity, WORKSPACE_IDENTITY_MAX_BYTES } from '../workspace/identity';
 import { renderWorkspaceResult } from '../workspace/render';
@@ -27,7 +27,9 @@ Options:
   --agent-config FILE        the agent config (.gitlab/agents/<agent>/config.yaml, key remote_development);
                              default: GitLab's defaults with dns_zone workspaces.example.dev
   --workspace FILE           the workspace identity (name, namespace, id, agentId, desiredState, project,
-                             user, variables); default: workspace-7-42-abc123, Running, no project
+                             user, variables); default: workspace-7-42-abc123, Running, no project,
+                             user Ada Lovelace <ada@example.com> (git user.name and user.email in the
+                             env Secret; a file with 'user: null' renders none)
   --mode gitlab|devfile      gitlab (default): GitLab's devfile rules. devfile: devfiles written for other
                              tools (composite commands, container-overrides resources, mountSources)
   --editor-component NAME    devfile mode: the container that gets the editor when no component has
@@ -83,20 +85,18 @@ function renderCommand(argv: string[], io: CliIo): number {
     return usageError(io, 'render', '--tools-injector-image must name an image', RENDER_USAGE);
   }
 
-  // Read and check every input; report the problems of all of them at once.
-  const devfile = readDevfileFile(devfilePath, { mode, ...(editorComponent !== undefined && { editorComponent }) });
+  // Read and check every input once; report the problems of all of them at once.
+  const devfile = readInput(devfilePath, MAX_DEVFILE_BYTES, 'devfile', (text, file) =>
+    loadDevfileWithSource(text, { file, mode, ...(editorComponent !== undefined && { editorComponent }) }));
   const agentConfig = readOptional(values['agent-config'], AGENT_CONFIG_MAX_BYTES, 'agent-config', parseAgentConfig, () => defaultAgentConfig());
   const workspace = readOptional(values.workspace, WORKSPACE_IDENTITY_MAX_BYTES, 'workspace', parseWorkspaceIdentity, () => DEFAULT_WORKSPACE_IDENTITY);
   const inputDiagnostics = [...devfile.diagnostics, ...agentConfig.diagnostics, ...workspace.diagnostics];
   if (!devfile.ok || !agentConfig.ok || !workspace.ok) return fail(io, inputDiagnostics);
 
-  const options = { ...(toolsInjectorImage !== undefined && { toolsInjectorImage }) };
-  let rendered = renderWorkspaceResult({ devfile: devfile.value, agentConfig: agentConfig.value, workspace: workspace.value, options });
-  if (rendered.diagnostics.length > 0) {
-    // Render again with the parsed sources so the diagnostics point at lines and columns.
-    const sources = locateSources(devfilePath, values.workspace);
-    rendered = renderWorkspaceResult({ devfile: devfile.value, agentConfig: agentConfig.value, workspace: workspace.value, options: { ...options, sources } });
-  }
+  // The parsed sources let render diagnostics (a name over a limit, a bad quantity) point at lines and columns.
+  const sources = { ...(devfile.source && { devfile: devfile.source }), ...(workspace.source && { workspace: workspace.source }) };
+  const options = { ...(toolsInjectorImage !== undefined && { toolsInjectorImage }), sources };
+  const rendered = renderWorkspaceResult({ devfile: devfile.value, agentConfig: agentConfig.value, workspace: workspace.value, options });
   const all = [...inputDiagnostics, ...rendered.diagnostics];
   if (!rendered.ok || hasErrors(all)) return fail(io, all);
   printDiagnostics(all, io.stderr);
@@ -109,27 +109,22 @@ function fail(io: CliIo, diagnostics: readonly Diagnostic[]): number {
   return EXIT_INVALID;
 }
 
-/** Reads and parses an optional input file, or takes the default when no file is named. */
-function readOptional<T>(
-  path: string | undefined,
-  maxBytes: number,
-  rulePrefix: string,
-  parse: (text: string, file: string) => Result<T>,
-  fallback: () => T,
-): Result<T> {
-  if (path === undefined) return { ok: true, value: fallback(), diagnostics: [] };
+/** A checked input and, when it was read from a file, that file's parsed source. */
+type Loaded<T> = Result<T> & { readonly source?: YamlSource };
+
+/** Reads (size-checked before reading) and parses an input file; an unreadable file is a diagnostic. */
+function readInput<T>(path: string, maxBytes: number, rulePrefix: string, parse: (text: string, file: string) => Loaded<T>): Loaded<T> {
   const read = readTextFile(path, { maxBytes, rulePrefix });
   return read.ok ? parse(read.text, path) : { ok: false, diagnostics: [read.diagnostic] };
 }
 
-/** Parsed sources of the devfile and workspace files, for positions in render diagnostics. */
-function locateSources(devfilePath: string, workspacePath: string | undefined) {
-  const source = (path: string | undefined, maxBytes: number) => {
-    if (path === undefined) return undefined;
-    const read = readTextFile(path, { maxBytes });
-    return read.ok ? parseYaml(read.text, { file: path, maxBytes }).source : undefined;
-  };
-  const devfile = source(devfilePath, MAX_DEVFILE_BYTES);
-  const workspace = source(workspacePath, WORKSPACE_IDENTITY_MAX_BYTES);
-  return { ...(devfile && { devfile }), ...(workspace && { workspace }) };
+/** `readInput` for an optional input, or the default when no file is named. */
+function readOptional<T>(
+  path: string | undefined,
+  maxBytes: number,
+  rulePrefix: string,
+  parse: (text: string, file: string) => Loaded<T>,
+  fallback: () => T,
+): Loaded<T> {
+  return path === undefined ? { ok: true, value: fallback(), diagnostics: [] } : readInput(path, maxBytes, rulePrefix, parse);
 }

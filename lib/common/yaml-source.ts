@@ -205,8 +205,23 @@ export function formatPath(path: YamlPath): string {
   return out;
 }
 
+/** Quoted tokens in the library's messages longer than this are cut (a stray text file gives whole paragraphs). */
+const MAX_QUOTED_TOKEN = 80;
+
+/** The library's message without its position suffix, on one line, with long quoted tokens cut to `"...`. */
 function firstLine(s: string): string {
-  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return shortenQuotedTokens(s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+}
+
+/** Cuts each double-quoted token (JSON-escaped, as the yaml library prints them) over `max` characters. */
+function shortenQuotedTokens(message: string, max = MAX_QUOTED_TOKEN): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, (token) => {
+    const inner = token.slice(1, -1);
+    if (inner.length <= max) return token;
+    // Do not end on half an escape sequence such as `\n`.
+    const cut = inner.slice(0, max).replace(/\\+$/, (b) => (b.length % 2 ? b.slice(0, -1) : b));
+    return `"${cut}..."`;
+  });
 }
 
 /** What JSON-ish type a value has, in words for messages ("a mapping", "a list", "a string"...). */

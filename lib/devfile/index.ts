@@ -3,8 +3,8 @@
  * devfile, checks it against the official schema and the rules of its mode (`gitlab` or `devfile`), and
  * returns the normalized model the workspace renderer consumes, with every problem as a diagnostic.
  */
-export { loadDevfile, MAX_DEVFILE_BYTES } from './load';
-export type { LoadDevfileOptions } from './load';
+export { loadDevfile, loadDevfileWithSource, MAX_DEVFILE_BYTES } from './load';
+export type { LoadDevfileOptions, LoadedDevfile } from './load';
 export { readDevfileFile } from './read';
 export { commandsRunBy } from './commands';
 export { RULES, rulesFor, INJECT_EDITOR_ATTRIBUTE, GITLAB_EXEC_KEYS, GITLAB_SCHEMA_VERSION } from './rules';

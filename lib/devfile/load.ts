@@ -33,6 +33,18 @@ export interface LoadDevfileOptions {
 
 /** Loads and checks a devfile. Never throws: problems come back as diagnostics (warnings even when ok). */
 export function loadDevfile(text: string, options: LoadDevfileOptions): Result<Devfile> {
+  const result = loadDevfileWithSource(text, options);
+  return result.ok ? { ok: true, value: result.value, diagnostics: result.diagnostics } : { ok: false, diagnostics: result.diagnostics };
+}
+
+/** A loaded devfile with its parsed YAML `source` (absent when the text could not be parsed as a mapping). */
+export type LoadedDevfile = Result<Devfile> & { readonly source?: YamlSource };
+
+/**
+ * `loadDevfile`, also giving the parsed `source`, so that later steps (the workspace renderer) can point
+ * their diagnostics at lines and columns of this devfile without parsing it again.
+ */
+export function loadDevfileWithSource(text: string, options: LoadDevfileOptions): LoadedDevfile {
   try {
     return runPipeline(text, options);
   } catch (err) {
@@ -48,7 +60,7 @@ export function loadDevfile(text: string, options: LoadDevfileOptions): Result<D
   }
 }
 
-function runPipeline(text: string, options: LoadDevfileOptions): Result<Devfile> {
+function runPipeline(text: string, options: LoadDevfileOptions): LoadedDevfile {
   const mode = options.mode ?? 'gitlab';
   const parsed = parse(text, options.file);
   if (!parsed.ok) return { ok: false, diagnostics: finish(parsed.diagnostics) };
@@ -60,8 +72,8 @@ function runPipeline(text: string, options: LoadDevfileOptions): Result<Devfile>
   for (const rule of rulesFor(mode)) rule.check(ctx);
   const sorted = finish(diagnostics);
   const main = chooseEditorComponent(ctx);
-  if (hasErrors(sorted) || !main?.name) return { ok: false, diagnostics: sorted };
-  return { ok: true, value: normalizeDevfile(ctx, main.name), diagnostics: sorted };
+  if (hasErrors(sorted) || !main?.name) return { ok: false, diagnostics: sorted, source };
+  return { ok: true, value: normalizeDevfile(ctx, main.name), diagnostics: sorted, source };
 }
 
 /**

@@ -31,6 +31,10 @@ export function isTruthy(v: unknown): boolean {
 
 export const COMPONENT_KINDS = ['container', 'kubernetes', 'openshift', 'volume', 'image'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+/** The component kinds a GitLab workspace runs; both modes' component-type rules refuse the others. */
+export function isSupportedComponentKind(kind: ComponentKind): boolean {
+  return kind === 'container' || kind === 'volume';
+}
 export const COMMAND_KINDS = ['exec', 'apply', 'composite'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];
 

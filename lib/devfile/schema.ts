@@ -8,14 +8,18 @@
  * Speed: compiling the schema costs 200-300 ms, so `npm run build` compiles it ahead of time
  * (scripts/build-devfile-validator.js writes standalone ajv code next to this module in dist/). Errors are
  * `verbose` (they carry their schema) so messages can list the allowed keys. When that file is missing (tests run from source) or was built from other package versions, the schema is
- * compiled here on first use, with the same options. Pure: no fs, no network; `require` only.
+ * compiled here on first use, with the same options (./schema-options.json, which the build script reads
+ * too). Pure: no fs, no network; `require` only.
  */
 import type { ErrorObject } from 'ajv';
 import { Diagnostic } from '../common/diagnostics';
 import { describeType, jsonPointerToPath, YamlPath, YamlSource } from '../common/yaml-source';
+// The schema definition and ajv options, shared with scripts/build-devfile-validator.js so the validator
+// compiled ahead of time and the one compiled here cannot drift apart.
+import SCHEMA_OPTIONS from './schema-options.json';
 
 export const SCHEMA_RULE = 'devfile/schema';
-const ROOT = 'v2.3.0.Devfile';
+const ROOT = SCHEMA_OPTIONS.root;
 
 interface ValidateFunction {
   (data: unknown): boolean;
@@ -57,10 +61,10 @@ export function devfileSchemaValidator(): ValidateFunction {
     cachedValidator = precompiledValidator();
     if (!cachedValidator) {
       const Ajv = (require('ajv') as typeof import('ajv')).default;
-      // Same options as scripts/build-devfile-validator.js. The v2.3.0.Devfile tree uses no `format`
-      // keyword (the `date-time` formats of swagger.json belong to the DevWorkspace definitions, which are
-      // filtered out), so no format plugin is needed and ajv's strict mode stays on.
-      const ajv = new Ajv({ allErrors: true, verbose: true, unicodeRegExp: false });
+      // The options of scripts/build-devfile-validator.js (./schema-options.json). The v2.3.0.Devfile tree
+      // uses no `format` keyword (the `date-time` formats of swagger.json belong to the DevWorkspace
+      // definitions, which are filtered out), so no format plugin is needed and ajv's strict mode stays on.
+      const ajv = new Ajv({ ...SCHEMA_OPTIONS.ajv });
       cachedValidator = ajv.compile({ $ref: `#/definitions/${ROOT}`, definitions: devfileDefinitions() }) as ValidateFunction;
     }
   }

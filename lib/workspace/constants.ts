@@ -68,8 +68,6 @@ export const ANNOTATION_WORKSPACE_ID = 'workspaces.gitlab.com/id';
 export const ANNOTATION_MAX_RESOURCES_SHA256 = 'workspaces.gitlab.com/max-resources-per-workspace-sha256';
 export const ANNOTATION_OWNING_INVENTORY = 'config.k8s.io/owning-inventory';
 
-/** The devfile attribute that marks the component the editor is injected into. */
-export const MAIN_COMPONENT_ATTRIBUTE = 'gl/inject-editor';
 /** What keeps the main container alive when its devfile gives no command. */
 export const CONTAINER_KEEPALIVE_COMMAND = ['/bin/sh', '-c'] as const;
 export const CONTAINER_KEEPALIVE_ARGS = ['tail -f /dev/null'] as const;

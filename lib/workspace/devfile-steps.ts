@@ -4,7 +4,7 @@
  * `InternalPoststartCommandsInserter`, `VolumeComponentInserter`). Each step takes a devfile model and
  * returns a new one; none mutates its input. Pure.
  */
-import type { Command, Component, ContainerComponent, Devfile, EnvVar, ExecCommand } from '../devfile/model';
+import type { Component, ContainerComponent, Devfile, EnvVar, ExecCommand } from '../devfile/model';
 import {
   CLONE_PROJECT_COMMAND_ID,
   CLONE_UNSHALLOW_COMMAND_ID,
@@ -167,30 +167,4 @@ function mapContainer(
     ...devfile,
     components: devfile.components.map((c) => (c.kind === 'container' && c.name === name ? update(c) : c)),
   };
-}
-
-/** Commands by id (devfile ids are unique and lowercase). */
-export function commandsById(devfile: Devfile): ReadonlyMap<string, Command> {
-  return new Map(devfile.commands.map((c) => [c.id.toLowerCase(), c]));
-}
-
-/**
- * The commands an event list runs, composite commands expanded into their leaves, in order
- * (devfile/library `GetCommandsFromEvent`). Unknown ids are skipped; cycles are cut.
- */
-export function expandEvent(ids: readonly string[], commands: ReadonlyMap<string, Command>): Command[] {
-  const out: Command[] = [];
-  const visit = (id: string, seen: ReadonlySet<string>) => {
-    const key = id.toLowerCase();
-    const command = commands.get(key);
-    if (!command || seen.has(key)) return;
-    if (command.kind === 'composite') {
-      const next = new Set(seen).add(key);
-      for (const sub of command.composite.commands) visit(sub, next);
-    } else {
-      out.push(command);
-    }
-  };
-  for (const id of ids) visit(id, new Set());
-  return out;
 }

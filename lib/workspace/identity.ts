@@ -18,7 +18,8 @@
  * ```
  */
 import { Result } from '../common/diagnostics';
-import { parseYaml, YamlPath, YamlSource } from '../common/yaml-source';
+import { CheckedFile, describeValue, isMapping, parseChecked, Reporter } from '../common/reporter';
+import { YamlPath, YamlSource } from '../common/yaml-source';
 import {
   dns1035LabelProblem,
   dns1123LabelProblem,
@@ -26,7 +27,14 @@ import {
   LABEL_VALUE_MAX,
   secretKeyProblem,
 } from '../agent-config/kubernetes-rules';
-import { describeValue, isMapping, Reporter } from '../agent-config/reporter';
+import {
+  ENV_SECRET_SUFFIX,
+  FILE_SECRET_SUFFIX,
+  SCRIPTS_CONFIGMAP_SUFFIX,
+  SECRETS_INVENTORY_SUFFIX,
+  WORKSPACE_DATA_VOLUME_NAME,
+  WORKSPACE_INVENTORY_SUFFIX,
+} from './constants';
 
 /**
  * GitLab's desired states (reference section 1). The Deployment runs one replica only for `Running`;
@@ -80,7 +88,9 @@ export interface WorkspaceIdentity {
 
 /**
  * The identity used when no file is given, and for every field a file leaves out. No project: a
- * preview without a clone step unless the file names one.
+ * preview without a clone step unless the file names one. A user, Ada Lovelace <ada@example.com>, so a
+ * preview shows what GitLab writes for one: git `user.name` and `user.email` (as `GIT_CONFIG_KEY_n` /
+ * `GIT_CONFIG_VALUE_n`) in the env Secret `<name>-env-var`. A file with `user: null` renders none.
  */
 export const DEFAULT_WORKSPACE_IDENTITY: WorkspaceIdentity = Object.freeze({
   name: 'workspace-7-42-abc123',
@@ -97,7 +107,7 @@ export function desiredReplicas(state: WorkspaceDesiredState): 0 | 1 {
   return state === 'Running' ? 1 : 0;
 }
 
-/** The names of every object GitLab derives from a workspace name (reference section 2). */
+/** The names of every object GitLab derives from a workspace name (reference section 2); the renderer's. */
 export function workspaceObjectNames(name: string) {
   return {
     deployment: name,
@@ -105,13 +115,20 @@ export function workspaceObjectNames(name: string) {
     serviceAccount: name,
     networkPolicy: name,
     resourceQuota: name,
-    workspaceInventory: `${name}-workspace-inventory`,
-    secretsInventory: `${name}-secrets-inventory`,
-    scriptsConfigMap: `${name}-scripts-configmap`,
-    dataVolumeClaim: `${name}-gl-workspace-data`,
-    envSecret: `${name}-env-var`,
-    fileSecret: `${name}-file`,
+    workspaceInventory: `${name}${WORKSPACE_INVENTORY_SUFFIX}`,
+    secretsInventory: `${name}${SECRETS_INVENTORY_SUFFIX}`,
+    scriptsConfigMap: `${name}${SCRIPTS_CONFIGMAP_SUFFIX}`,
+    dataVolumeClaim: workspaceVolumeClaimName(name, WORKSPACE_DATA_VOLUME_NAME),
+    envSecret: `${name}${ENV_SECRET_SUFFIX}`,
+    fileSecret: `${name}${FILE_SECRET_SUFFIX}`,
   } as const;
+}
+
+export type WorkspaceObjectNames = ReturnType<typeof workspaceObjectNames>;
+
+/** The PersistentVolumeClaim of a devfile volume component: `<workspace name>-<volume name>`. */
+export function workspaceVolumeClaimName(name: string, volumeName: string): string {
+  return `${name}-${volumeName}`;
 }
 
 /**
@@ -122,7 +139,10 @@ export function defaultNamespaceFor(name: string): string {
   return `gl-rd-ns-${name.startsWith('workspace-') ? name.slice('workspace-'.length) : name}`;
 }
 
-/** Identity files are tiny; refuse anything larger before parsing (variables included). */
+/**
+ * Identity files larger than this are refused before parsing: 3 MB, as for devfiles. The fields are
+ * small, but the variables may fill the two Secrets (up to 1 MiB of data each), plus YAML quoting.
+ */
 export const WORKSPACE_IDENTITY_MAX_BYTES = 3 * 1024 * 1024;
 
 const TOP_KEYS = ['name', 'namespace', 'id', 'agentId', 'desiredState', 'project', 'user', 'variables'] as const;
@@ -146,8 +166,8 @@ const GITLAB_NAME = /^workspace-([1-9][0-9]*)-[0-9]+-[a-z0-9]+$/;
  * `<port>-<name>.<dns_zone>`, whose first label must fit in 63 characters.
  */
 const NAME_LIMITS: ReadonlyArray<{ readonly suffix: string; readonly max: number; readonly what: string }> = [
-  { suffix: '-workspace-inventory', max: LABEL_VALUE_MAX, what: 'ConfigMap `%s`, whose name is also its label `cli-utils.sigs.k8s.io/inventory-id` (label values: at most 63 characters)' },
-  { suffix: '-secrets-inventory', max: LABEL_VALUE_MAX, what: 'ConfigMap `%s`, whose name is also its label `cli-utils.sigs.k8s.io/inventory-id` (label values: at most 63 characters)' },
+  { suffix: WORKSPACE_INVENTORY_SUFFIX, max: LABEL_VALUE_MAX, what: 'ConfigMap `%s`, whose name is also its label `cli-utils.sigs.k8s.io/inventory-id` (label values: at most 63 characters)' },
+  { suffix: SECRETS_INVENTORY_SUFFIX, max: LABEL_VALUE_MAX, what: 'ConfigMap `%s`, whose name is also its label `cli-utils.sigs.k8s.io/inventory-id` (label values: at most 63 characters)' },
   { suffix: '-', max: 63 - 5, what: 'the host name label `<port>-%s` of endpoints (DNS labels: at most 63 characters; ports have up to 5 digits)' },
   { suffix: '', max: 63, what: 'Service `%s` (Service names: DNS-1035 labels of at most 63 characters)' },
 ];
@@ -155,16 +175,43 @@ const NAME_LIMITS: ReadonlyArray<{ readonly suffix: string; readonly max: number
 /** The longest workspace name every derived object name accepts. */
 export const WORKSPACE_NAME_MAX = Math.min(...NAME_LIMITS.map((l) => l.max - l.suffix.length));
 
-/** Parses and checks a workspace identity file; missing fields take `DEFAULT_WORKSPACE_IDENTITY`'s values. */
-export function parseWorkspaceIdentity(text: string, file: string): Result<WorkspaceIdentity> {
-  const parsed = parseYaml(text, { file, maxBytes: WORKSPACE_IDENTITY_MAX_BYTES, rulePrefix: RULE, documentName: 'a workspace file' });
-  // Duplicate keys still give a value (first occurrences), so every other problem is reported too.
-  if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics };
-  // An empty file is an identity with every default.
-  const result = resolveWorkspaceIdentity(parsed.value === null ? {} : parsed.value, parsed.source);
-  const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
-  if (parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-  return result.ok ? { ok: true, value: result.value, diagnostics } : { ok: false, diagnostics };
+/**
+ * A problem of a workspace name (`rule` without the `workspace/` prefix, and the message), or undefined:
+ * it must be a DNS-1035 label (it is the Service name), and every name derived from it must fit its
+ * Kubernetes limit (NAME_LIMITS). The identity checker and the renderer both use it.
+ */
+export function workspaceNameProblem(name: string): { readonly rule: string; readonly message: string } | undefined {
+  const problem = dns1035LabelProblem(name);
+  if (problem) return { rule: 'name', message: `\`name\` "${name}" must be ${problem} (it is also the Service name)` };
+  for (const limit of NAME_LIMITS) {
+    const derived = `${name}${limit.suffix}`;
+    if (derived.length > limit.max) {
+      return {
+        rule: 'name-too-long',
+        message: `\`name\` "${name}" is ${name.length} characters: too long for ${limit.what.replace('%s', derived)}; use at most ${WORKSPACE_NAME_MAX} characters`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A problem of a workspace namespace (a DNS-1123 label), as `workspaceNameProblem`, or undefined. */
+export function workspaceNamespaceProblem(namespace: string): { readonly rule: string; readonly message: string } | undefined {
+  const problem = dns1123LabelProblem(namespace);
+  return problem ? { rule: 'namespace', message: `\`namespace\` "${namespace}" must be a namespace name: ${problem}` } : undefined;
+}
+
+/**
+ * Parses and checks a workspace identity file; missing fields take `DEFAULT_WORKSPACE_IDENTITY`'s values.
+ * The result carries the parsed `source`, so the renderer can locate its diagnostics in the file.
+ */
+export function parseWorkspaceIdentity(text: string, file: string): CheckedFile<WorkspaceIdentity> {
+  return parseChecked(
+    text,
+    { file, maxBytes: WORKSPACE_IDENTITY_MAX_BYTES, rulePrefix: RULE, documentName: 'a workspace file' },
+    // An empty file is an identity with every default.
+    (value, source) => resolveWorkspaceIdentity(value === null ? {} : value, source),
+  );
 }
 
 /** Checks an identity value (a mapping with the keys above); missing fields take the defaults. */
@@ -222,18 +269,10 @@ function readName(input: Record<string, unknown>, r: Reporter): string | undefin
   const v = readString(input, 'name', ['name'], 'a workspace name such as "workspace-7-42-abc123"', r);
   if (v === undefined) return undefined;
   if (v === null) return DEFAULT_WORKSPACE_IDENTITY.name;
-  const problem = dns1035LabelProblem(v);
+  const problem = workspaceNameProblem(v);
   if (problem) {
-    r.error(['name'], 'name', `\`name\` "${v}" must be ${problem} (it is also the Service name)`);
+    r.error(['name'], problem.rule, problem.message);
     return undefined;
-  }
-  for (const limit of NAME_LIMITS) {
-    const derived = `${v}${limit.suffix}`;
-    if (derived.length > limit.max) {
-      r.error(['name'], 'name-too-long',
-        `\`name\` "${v}" is ${v.length} characters: too long for ${limit.what.replace('%s', derived)}; use at most ${WORKSPACE_NAME_MAX} characters`);
-      return undefined;
-    }
   }
   return v;
 }
@@ -242,9 +281,9 @@ function readNamespace(input: Record<string, unknown>, name: string, r: Reporter
   const v = readString(input, 'namespace', ['namespace'], 'a namespace name such as "gl-rd-ns-7-42-abc123"', r);
   if (v === undefined) return undefined;
   if (v === null) return defaultNamespaceFor(name);
-  const problem = dns1123LabelProblem(v);
+  const problem = workspaceNamespaceProblem(v);
   if (problem) {
-    r.error(['namespace'], 'namespace', `\`namespace\` "${v}" must be a namespace name: ${problem}`);
+    r.error(['namespace'], problem.rule, problem.message);
     return undefined;
   }
   return v;

@@ -3,9 +3,10 @@
  * Service ports exactly as GitLab's devfile parser (the Go devfile/library generators, called through
  * GitLab's devfile gem) builds them:
  *
- * - containers: container components in file order, minus those an apply command of `preStart` (or
- *   `postStop`) names; init containers: one per apply command of `preStart`, named
- *   `<component>-<command id>` (cut to 55 characters) `-<position in preStart, from 1>`;
+ * - containers: container components in file order, minus those an apply command of `preStart` names
+ *   (devfile/library also drops those of `postStop`, which a loaded devfile never has); init containers:
+ *   one per apply command of `preStart`, named `<component>-<command id>` (cut to 55 characters)
+ *   `-<position in preStart, from 1>`;
  * - env: the devfile's, then `PROJECTS_ROOT` and `PROJECT_SOURCE` = `/projects` (devfile mode: `sourceMapping`
  *   when set, and none with `mountSources: false`);
  * - resources from `cpu/memory` `Limit/Request` as canonical Kubernetes quantities (`1024Mi` -> `1Gi`),
@@ -20,6 +21,7 @@
  * quantity, two volumes at one mount path.
  */
 import type { Diagnostic } from '../common/diagnostics';
+import { commandsRunBy } from '../devfile/commands';
 import type { Command, ContainerComponent, Devfile, DevfileMode, Endpoint, VolumeComponent } from '../devfile/model';
 import {
   DEFAULT_VOLUME_SIZE,
@@ -31,9 +33,8 @@ import {
   WORKSPACE_DATA_VOLUME_PATH,
 } from './constants';
 import { compareStrings, RenderContext } from './context';
-import { commandsById, expandEvent } from './devfile-steps';
 import type { Container, ContainerPort, ResourceRequirements, ServicePort, Volume, VolumeMount } from './kubernetes';
-import { canonicalQuantity } from './quantity';
+import { canonicalQuantity } from '../common/quantity';
 
 export interface GeneratedPod {
   readonly containers: Container[];
@@ -47,7 +48,6 @@ export interface GeneratedPod {
 
 export function generatePod(devfile: Devfile, context: RenderContext): GeneratedPod {
   const diagnostics: Diagnostic[] = [];
-  const commands = commandsById(devfile);
   const containerComponents = devfile.components.filter((c): c is ContainerComponent => c.kind === 'container');
   const volumeComponents = devfile.components
     .filter((c): c is VolumeComponent => c.kind === 'volume')
@@ -66,9 +66,10 @@ export function generatePod(devfile: Devfile, context: RenderContext): Generated
     }
   }
 
-  const preStart = expandEvent(devfile.events.preStart, commands);
-  const postStop = expandEvent(devfile.events.postStop, commands);
-  const appliedComponents = new Set([...preStart, ...postStop].map(applyComponent).filter((c): c is string => !!c));
+  // GitLab runs only preStart apply commands (as init containers): preStop and postStop are empty in a
+  // loaded devfile (gitlab mode refuses entries, devfile mode drops them), so only preStart is expanded.
+  const preStart = devfile.events.preStart.flatMap((id) => commandsRunBy(devfile, id));
+  const appliedComponents = new Set(preStart.map(applyComponent).filter((c): c is string => !!c));
 
   const containers = containerComponents
     .filter((c) => !appliedComponents.has(c.name))
@@ -99,7 +100,8 @@ export function generatePod(devfile: Devfile, context: RenderContext): Generated
   const claims = volumeComponents
     .filter((v) => !v.volume.ephemeral)
     .map((v) => {
-      const size = v.volume.size ?? DEFAULT_VOLUME_SIZE;
+      // An empty size is no size (devfile/library), as for container resources.
+      const size = v.volume.size || DEFAULT_VOLUME_SIZE;
       const storage = canonicalQuantity(size);
       if (storage === undefined) {
         diagnostics.push(context.diagnostic('devfile', ['components', componentIndex(v.name), 'volume', 'size'], `volume '${v.name}' has size '${size}', which is not a Kubernetes quantity (e.g. 1Gi, 500Mi)`, 'render/quantity'));

@@ -41,11 +41,10 @@ import {
   VARIABLES_VOLUME_PATH,
   WORKSPACE_LOGS_DIR,
 } from './constants';
+import { commandsRunBy } from '../devfile/commands';
 import { buildContext, RenderContext, RenderOptions, sortedMap } from './context';
 import {
-  commandsById,
   DevfileStep,
-  expandEvent,
   insertDataVolume,
   insertInternalPostStartCommands,
   insertToolsInjector,
@@ -140,7 +139,7 @@ const applyPodSettings: PodStep = (spec, context) => {
   return {
     ...mapAllContainers(spec, (c) => ({ ...withDefaults(c), securityContext })),
     securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, fsGroup: 0, fsGroupChangePolicy: 'OnRootMismatch' },
-    serviceAccountName: context.name,
+    serviceAccountName: context.names.serviceAccount,
     ...(s.defaultRuntimeClass !== '' && { runtimeClassName: s.defaultRuntimeClass }),
     // GitLab before 18.6 wrote `true` here, which turned user namespaces off; `false` is what was meant.
     ...(s.useKubernetesUserNamespaces && { hostUsers: false }),
@@ -190,7 +189,7 @@ interface PostStartScripts {
 }
 
 function postStartScripts(devfile: Devfile, context: RenderContext): PostStartScripts {
-  const leaves = expandEvent(devfile.events.postStart, commandsById(devfile));
+  const leaves = devfile.events.postStart.flatMap((id) => commandsRunBy(devfile, id));
   const diagnostics = leaves
     .filter((c) => c.kind !== 'exec')
     .map((c) => context.diagnostic('devfile', ['commands', devfile.commands.indexOf(c)],
@@ -308,7 +307,7 @@ function inventoryConfigMap(context: RenderContext, name: string): ConfigMap {
 }
 
 function deployment(context: RenderContext, spec: PodSpec): Deployment {
-  const metadata = meta(context, context.name, context.workspaceAnnotations);
+  const metadata = meta(context, context.names.deployment, context.workspaceAnnotations);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -326,7 +325,7 @@ function service(context: RenderContext, generated: GeneratedPod): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: meta(context, context.name, context.workspaceAnnotations),
+    metadata: meta(context, context.names.service, context.workspaceAnnotations),
     spec: { type: 'ClusterIP', ports: generated.servicePorts, selector: context.labels },
   };
 }
@@ -345,7 +344,7 @@ function serviceAccount(context: RenderContext): ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: meta(context, context.name, context.workspaceAnnotations),
+    metadata: meta(context, context.names.serviceAccount, context.workspaceAnnotations),
     automountServiceAccountToken: false,
     imagePullSecrets: context.settings.imagePullSecrets.map((s) => ({ name: s.name })),
   };
@@ -356,7 +355,7 @@ function networkPolicy(context: RenderContext): NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(context, context.name, context.workspaceAnnotations),
+    metadata: meta(context, context.names.networkPolicy, context.workspaceAnnotations),
     spec: {
       podSelector: context.sharedNamespace ? { matchLabels: { [LABEL_WORKSPACE_ID]: context.workspaceId } } : {},
       policyTypes: ['Ingress', 'Egress'],
@@ -397,7 +396,7 @@ function resourceQuota(context: RenderContext): ResourceQuota | undefined {
       if (value !== undefined) hard[`${section}.${key}`] = value;
     }
   }
-  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(context, context.name, context.workspaceAnnotations), spec: { hard } };
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(context, context.names.resourceQuota, context.workspaceAnnotations), spec: { hard } };
 }
 
 /**

@@ -2,7 +2,7 @@
  * The shell scripts a workspace runs: the internal postStart commands GitLab inserts (clone the
  * project, unshallow it, start sshd, start the editor, wait until the workspace is Running), the two
  * runner scripts of the scripts ConfigMap, the Kubernetes postStart hook, and the read-only git
- * credential helper. Behaviour follows GitLab's scripts (see /work/notes/gitlab-render-research.md);
+ * credential helper. Behaviour follows GitLab's scripts (steps 4 and 10 of docs/gitlab-compatibility.md);
  * the wording is ours. POSIX sh only: workspace images are arbitrary.
  *
  * Every value that comes from user input goes through `shellWord` (single-quoted unless it holds only

@@ -49,7 +49,8 @@ export interface WorkspaceProps {
   readonly agentConfig?: RemoteDevelopmentSettings;
   /**
    * The workspace's name, namespace, ids, desired state, project, user and variables.
-   * @default DEFAULT_WORKSPACE_IDENTITY (workspace-7-42-abc123, Running, no project)
+   * @default DEFAULT_WORKSPACE_IDENTITY (workspace-7-42-abc123, Running, no project, user Ada Lovelace
+   * <ada@example.com>, whose git user.name and user.email go into the env Secret)
    */
   readonly workspace?: WorkspaceIdentity;
   /** GitLab instance settings: tools injector image, marketplace, token. @default GitLab's defaults */

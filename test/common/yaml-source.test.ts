@@ -13,6 +13,25 @@ describe('parseYaml', () => {
     expect(r.value).toEqual({ a: { b: 1 }, c: 3 });
   });
 
+  it('cuts a long quoted token of a syntax error (e.g. a text file given as YAML) to a short line', () => {
+    const paragraph = Array.from({ length: 40 }, (_, i) => `      line ${i} of a "long" paragraph that is not YAML at all`).join('\n');
+    const r = parse(`- a\nb: c\n${paragraph}\n`);
+    expect(r.value).toBeUndefined();
+    const token = r.diagnostics.find((d) => d.message.includes('Unexpected scalar token'));
+    expect(token).toMatchObject({ rule: 't/syntax', severity: 'error', line: 2 });
+    // The token is cut after 80 characters, without half an escape sequence, and marked with "...".
+    expect(token?.message).toMatch(/^YAML syntax error: Unexpected scalar token in YAML stream: "c\\n {6}line 0 of a \\"long\\" .{40,80}\.\.\."$/);
+    for (const d of r.diagnostics) {
+      expect(d.message.length).toBeLessThan(160);
+      expect(d.message).not.toMatch(/\n/);
+    }
+  });
+
+  it('keeps a short quoted token of a syntax error whole', () => {
+    const r = parse('- a\nb: c\n  short text\n');
+    expect(r.diagnostics.map((d) => d.message).join('|')).not.toContain('...');
+  });
+
   it('refuses a second document, naming the kind of file', () => {
     const r = parse('a: 1\n---\nb: 2\n', { documentName: 'a devfile' });
     expect(r.value).toBeUndefined();

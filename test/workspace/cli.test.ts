@@ -7,6 +7,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { runRender } from '../../lib/cli/render';
+import * as readFile from '../../lib/common/read-file';
+import * as yamlSource from '../../lib/common/yaml-source';
 import { FIXTURES } from './helpers';
 
 async function run(...args: string[]) {
@@ -71,7 +73,7 @@ describe('gitlab-workspaces render', () => {
     expect(r.stderr).toContain(`${ws}:1:`);
   });
 
-  it('points a render error (a resource that is not a quantity) at its line', async () => {
+  it('points an error about a resource that is not a quantity at its line', async () => {
     const path = write('quantity.yaml', [
       'schemaVersion: 2.2.0',
       'components:',
@@ -85,7 +87,49 @@ describe('gitlab-workspaces render', () => {
     const r = await run(path);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${path}:7:20: error: components[0].container.memoryLimit: container 'tooling-container' has memoryLimit 'lots'`);
+    // The devfile loader now refuses it before the renderer sees it; the position is the same.
+    expect(r.stderr).toContain(`${path}:7:20: error: components[0].container.memoryLimit: `);
+    expect(r.stderr).toMatch(/memoryLimit .*"lots"/);
+  });
+
+  it('points a render error (a volume at a path GitLab mounts) at its line in the devfile', async () => {
+    const path = write('mount.yaml', [
+      'schemaVersion: 2.2.0',
+      'components:',
+      '  - name: tooling-container',
+      '    attributes: {gl/inject-editor: true}',
+      '    container:',
+      '      image: alpine',
+      '      volumeMounts:',
+      '        - {name: cache, path: /workspace-scripts}',
+      '  - name: cache',
+      '    volume: {size: 1Gi}',
+      '',
+    ].join('\n'));
+    const ws = write('ws-for-mount.yaml', 'id: 5\n');
+    const r = await run(path, '--workspace', ws);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${path}:8:31: error: components[0].container.volumeMounts[0].path: volume 'cache' is mounted at /workspace-scripts, where GitLab mounts the postStart scripts; choose another path\n`);
+  });
+
+  it('reads and parses each input file once, warnings or not', async () => {
+    const parse = jest.spyOn(yamlSource, 'parseYaml');
+    const read = jest.spyOn(readFile, 'readTextFile');
+    try {
+      const devfile = fixture('devfile-mode', 'devfile.yaml');
+      const ws = write('ws-once.yaml', 'id: 6\n');
+      const agent = write('agent-once.yaml', 'remote_development:\n  dns_zone: workspaces.example.dev\n');
+      const r = await run(devfile, '--mode', 'devfile', '--editor-component', 'runtime', '--workspace', ws, '--agent-config', agent);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/: warning: /);
+      const files = (calls: ReadonlyArray<readonly unknown[]>, at: (c: readonly unknown[]) => string) => calls.map(at).sort();
+      expect(files(read.mock.calls, (c) => String(c[0]))).toEqual([agent, devfile, ws].sort());
+      expect(files(parse.mock.calls, (c) => (c[1] as { file: string }).file)).toEqual([agent, devfile, ws].sort());
+    } finally {
+      parse.mockRestore();
+      read.mockRestore();
+    }
   });
 
   it('reports an unreadable file', async () => {
@@ -113,5 +157,15 @@ describe('gitlab-workspaces render', () => {
     const r = await run('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: gitlab-workspaces render <devfile>');
+    // The default workspace has a user, whose git identity goes into the env Secret: the help says so.
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('user Ada Lovelace <ada@example.com> (git user.name and user.email in the env Secret');
+  });
+
+  it('renders the default user\'s git identity into the env Secret when no workspace file is given', async () => {
+    const r = await run(fixture('basic', 'devfile.yaml'), '--format', 'json');
+    const env = (JSON.parse(r.stdout) as Array<{ kind: string; metadata: { name: string }; data: Record<string, string> }>)
+      .find((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-env-var'))!;
+    const decoded = Object.values(env.data).map((v) => Buffer.from(v, 'base64').toString('utf8'));
+    expect(decoded).toEqual(expect.arrayContaining(['user.name', 'Ada Lovelace', 'user.email', 'ada@example.com']));
   });
 });

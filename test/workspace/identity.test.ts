@@ -10,6 +10,8 @@ import {
   resolveWorkspaceIdentity,
   WORKSPACE_NAME_MAX,
   WorkspaceIdentity,
+  workspaceNameProblem,
+  workspaceNamespaceProblem,
   workspaceObjectNames,
 } from '../../lib/workspace/identity';
 
@@ -140,6 +142,37 @@ describe('names derived from the workspace name', () => {
       envSecret: 'workspace-7-42-abc123-env-var',
       fileSecret: 'workspace-7-42-abc123-file',
     });
+  });
+});
+
+describe('workspaceNameProblem and workspaceNamespaceProblem', () => {
+  it('accept GitLab\'s names and names up to the limit, and say what is wrong otherwise', () => {
+    expect(workspaceNameProblem('workspace-7-42-abc123')).toBeUndefined();
+    expect(workspaceNameProblem(`w${'x'.repeat(WORKSPACE_NAME_MAX - 1)}`)).toBeUndefined();
+    expect(workspaceNameProblem(`w${'x'.repeat(WORKSPACE_NAME_MAX)}`)).toEqual({ rule: 'name-too-long', message: expect.stringContaining(`use at most ${WORKSPACE_NAME_MAX} characters`) });
+    expect(workspaceNameProblem('7-starts-with-digit')).toEqual({ rule: 'name', message: expect.stringContaining('DNS-1035 label') });
+    expect(workspaceNamespaceProblem('gl-rd-ns-7-42-abc123')).toBeUndefined();
+    expect(workspaceNamespaceProblem('Bad_NS')).toEqual({ rule: 'namespace', message: expect.stringContaining('DNS-1123 label') });
+  });
+
+  it('are the rules the file checker applies, with its rule ids', () => {
+    const r = parseWorkspaceIdentity('name: 7-starts-with-digit\nnamespace: Bad_NS\n', 'w.yaml');
+    expect(r.diagnostics.map((d) => [d.rule, d.message])).toEqual([
+      ['workspace/name', workspaceNameProblem('7-starts-with-digit')!.message],
+      ['workspace/namespace', workspaceNamespaceProblem('Bad_NS')!.message],
+    ]);
+  });
+});
+
+describe('the parsed source', () => {
+  it('comes with the result, ok or not, to locate later diagnostics', () => {
+    const ok = parseWorkspaceIdentity('id: 3\nname: workspace-7-42-abc123\n', 'w.yaml');
+    expect(ok.ok).toBe(true);
+    expect(ok.source.file).toBe('w.yaml');
+    expect(ok.source.position(['name'])).toEqual({ line: 2, column: 7 });
+    const bad = parseWorkspaceIdentity('id: -1\n', 'w.yaml');
+    expect(bad.ok).toBe(false);
+    expect(bad.source.position(['id'])).toEqual({ line: 1, column: 5 });
   });
 });
 

@@ -8,7 +8,13 @@ import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
 import { DiagnosticsError } from '../../lib/common/diagnostics';
 import { loadDevfile } from '../../lib/devfile';
 import type { ContainerComponent, Devfile } from '../../lib/devfile/model';
-import { DEFAULT_WORKSPACE_IDENTITY, WorkspaceIdentity } from '../../lib/workspace/identity';
+import {
+  DEFAULT_WORKSPACE_IDENTITY,
+  parseWorkspaceIdentity,
+  resolveWorkspaceIdentity,
+  WorkspaceIdentity,
+  workspaceObjectNames,
+} from '../../lib/workspace/identity';
 import type { Container, KubernetesObject } from '../../lib/workspace/kubernetes';
 import { renderWorkspace, renderWorkspaceResult } from '../../lib/workspace/render';
 import { parseAllDocuments } from 'yaml';
@@ -76,7 +82,7 @@ describe('object set, order and names', () => {
     const result = renderWorkspaceResult({ devfile: devfileOf(MINIMAL), agentConfig: defaultAgentConfig(), workspace: { ...DEFAULT_WORKSPACE_IDENTITY, name } });
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'error', path: 'name', rule: 'workspace/name-length', message: expect.stringContaining('at most 43') }),
+      expect.objectContaining({ severity: 'error', path: 'name', rule: 'workspace/name-too-long', message: expect.stringContaining('at most 43') }),
     ]);
     expect(() => render(devfileOf(MINIMAL), defaultAgentConfig(), { ...DEFAULT_WORKSPACE_IDENTITY, name })).toThrow(DiagnosticsError);
   });
@@ -95,6 +101,44 @@ describe('object set, order and names', () => {
     });
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => d.path)).toEqual(['name', 'namespace']);
+  });
+
+  it.each([
+    ['not a Service name', { name: '7-starts-with-digit' }],
+    ['too long', { name: `workspace-${'7'.repeat(40)}` }],
+    ['a bad namespace', { namespace: 'Bad_NS' }],
+  ])('checks a name built in code (%s) with the identity checker\'s rule id and message', (_, fields) => {
+    const rendered = renderWorkspaceResult({ devfile: devfileOf(MINIMAL), agentConfig: defaultAgentConfig(), workspace: { ...DEFAULT_WORKSPACE_IDENTITY, ...fields } });
+    const checked = resolveWorkspaceIdentity(fields);
+    const essence = (d: { rule: string; path: string; message: string }) => ({ rule: d.rule, path: d.path, message: d.message });
+    expect(rendered.ok).toBe(false);
+    expect(checked.ok).toBe(false);
+    expect(rendered.diagnostics.map(essence)).toEqual(checked.diagnostics.map(essence));
+  });
+
+  it('points a name problem at its line in the workspace file given as a source', () => {
+    const parsed = parseWorkspaceIdentity('id: 9\n\nname: workspace-7-42-abc123\n', 'ws.yaml');
+    if (!parsed.ok) throw new Error('identity did not parse');
+    const result = renderWorkspaceResult({
+      devfile: devfileOf(MINIMAL),
+      agentConfig: defaultAgentConfig(),
+      workspace: { ...parsed.value, name: `w${'x'.repeat(50)}` },
+      options: { sources: { workspace: parsed.source } },
+    });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ file: 'ws.yaml', line: 3, column: 7, path: 'name', rule: 'workspace/name-too-long' })]);
+  });
+
+  it('names every object from workspaceObjectNames', () => {
+    const objects = renderCase('volume-components');
+    const names = workspaceObjectNames(WS);
+    const named = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    expect(named('Deployment')).toEqual([names.deployment]);
+    expect(named('Service')).toEqual([names.service]);
+    expect(named('ServiceAccount')).toEqual([names.serviceAccount]);
+    expect(named('ConfigMap')).toEqual(expect.arrayContaining([names.workspaceInventory, names.secretsInventory]));
+    expect(named('Secret')).toEqual([names.envSecret, names.fileSecret]);
+    expect(named('PersistentVolumeClaim')).toContain(names.dataVolumeClaim);
+    expect(pod(objects).serviceAccountName).toBe(names.serviceAccount);
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Rules that hold in both modes: GitLab's reserved `gl-` prefix, and what the schema cannot check
- * (unique names, references that resolve, endpoint ports).
+ * (unique names, references that resolve, endpoint ports, resource quantities).
  */
-import { asArray, asObject, asString, isObject, withArticle } from '../raw';
+import { parseQuantity, QUANTITY_EXAMPLES } from '../../common/quantity';
+import { YamlPath } from '../../common/yaml-source';
+import { asArray, asObject, asString, isObject, isSupportedComponentKind, withArticle } from '../raw';
 import { commandLabel, componentLabel, IndexedCommand, Rule, RuleContext } from './context';
 import { ALL_EVENTS, compositeMembers, eventEntries, runCommandIds } from './events';
 
@@ -113,12 +115,14 @@ export const commandComponentRule: Rule = {
 export const commandComponentKindRule: Rule = {
   id: 'devfile/command-component-kind',
   modes: BOTH,
-  summary: 'exec and apply commands name a container component',
+  summary: 'exec and apply commands name a container component (not a volume; other kinds are refused as components)',
   check(ctx) {
     for (const c of checkedCommands(ctx)) {
       if ((c.kind !== 'exec' && c.kind !== 'apply') || c.component === undefined) continue;
       const target = ctx.componentByName.get(c.component);
-      if (!target?.kind || target.kind === 'container') continue;
+      // An image, kubernetes or openshift component is already refused by the component-type rule of
+      // either mode; one cause, one error.
+      if (!target?.kind || target.kind === 'container' || !isSupportedComponentKind(target.kind)) continue;
       const why = c.kind === 'exec' ? 'exec commands run in a container' : 'GitLab runs the component of an apply command as an init container';
       ctx.report(this.id, [...c.path, c.kind, 'component'],
         `${commandLabel(c)} names "${c.component}", which is ${withArticle(target.kind)} component; ${why}, so it must name a container component`);
@@ -288,6 +292,56 @@ export const uniqueEndpointNamesRule: Rule = {
   },
 };
 
+const CONTAINER_QUANTITY_KEYS = ['memoryLimit', 'memoryRequest', 'cpuLimit', 'cpuRequest'] as const;
+
+/** Why `value` is not a quantity a container or volume may take, or undefined when it is one. */
+function quantityProblem(value: string): string | undefined {
+  const q = parseQuantity(value);
+  if (!q) return `which is not a Kubernetes quantity; write ${QUANTITY_EXAMPLES}`;
+  if (q.nano < 0n) return 'which is negative; Kubernetes refuses negative resources and sizes';
+  return undefined;
+}
+
+/**
+ * Container resources, volume sizes and (devfile mode) `container-overrides` resources must be Kubernetes
+ * quantities: GitLab's devfile parser reads them as `resource.Quantity` and fails on anything else, and
+ * the renderer prints them in canonical form. An empty string means "not set", as in devfile/library.
+ */
+export const quantityRule: Rule = {
+  id: 'devfile/quantity',
+  modes: BOTH,
+  summary: 'container memory/cpu limits and requests, volume sizes and container-overrides resources are Kubernetes quantities',
+  check(ctx) {
+    const flag = (path: YamlPath, value: unknown, subject: string) => {
+      if (typeof value !== 'string' && typeof value !== 'number') return; // the schema (or devfile/overrides) reports other types
+      const text = String(value);
+      if (text === '') return;
+      const problem = quantityProblem(text);
+      if (problem) ctx.report(this.id, path, `${subject} is "${text}", ${problem}`);
+    };
+    for (const c of ctx.components) {
+      if (c.kind === 'container') {
+        const container = asObject(c.raw.container);
+        for (const key of CONTAINER_QUANTITY_KEYS) {
+          if (typeof container[key] === 'string') flag([...c.path, 'container', key], container[key], `${key} of ${componentLabel(c)}`);
+        }
+      } else if (c.kind === 'volume') {
+        const size = asObject(c.raw.volume).size;
+        if (typeof size === 'string') flag([...c.path, 'volume', 'size'], size, `the size of volume ${componentLabel(c)}`);
+      }
+      // GitLab mode refuses container-overrides altogether (gitlab/overrides).
+      if (ctx.mode !== 'devfile') continue;
+      const resources = asObject(asObject(asObject(c.raw.attributes)['container-overrides']).resources);
+      for (const section of ['requests', 'limits']) {
+        for (const [resource, value] of Object.entries(asObject(resources[section]))) {
+          flag([...c.path, 'attributes', 'container-overrides', 'resources', section, resource], value,
+            `container-overrides resources.${section}.${resource} of ${componentLabel(c)}`);
+        }
+      }
+    }
+  },
+};
+
 export const COMMON_RULES: readonly Rule[] = [
   reservedPrefixRule,
   uniqueComponentNamesRule,
@@ -300,4 +354,5 @@ export const COMMON_RULES: readonly Rule[] = [
   endpointPortRule,
   endpointPortConflictRule,
   gitlabEndpointRule,
+  quantityRule,
 ];

@@ -2,10 +2,10 @@
  * `devfile` mode: devfiles written for other tools (the public registry, Che, odo). Broader than GitLab's
  * rules where the renderer can honour the devfile, and explicit refusals where it cannot.
  */
-import { asObject, has, isObject, isTruthy, withArticle } from '../raw';
+import { asObject, has, isObject, isTruthy } from '../raw';
 import { commandLabel, componentLabel, Rule } from './context';
 import { compositeMembers, eventEntries, expandCommand, runCommandIds } from './events';
-import { EVENT_COMMAND_KIND, eventKindMessage, hasEntries } from './gitlab';
+import { componentKindRuleFor, EVENT_COMMAND_KIND, eventKindMessage, hasEntries, reportUnsupportedOverrides } from './gitlab';
 
 const DEVFILE = ['devfile'] as const;
 
@@ -50,20 +50,8 @@ export const ignoredProjectsRule: Rule = {
   },
 };
 
-export const componentKindDevfileRule: Rule = {
-  id: 'devfile/component-type',
-  modes: DEVFILE,
-  summary: 'kubernetes, openshift and image components are refused',
-  check(ctx) {
-    for (const c of ctx.components) {
-      if (c.kind !== undefined && c.kind !== 'container' && c.kind !== 'volume') {
-        ctx.report(this.id, [...c.path, c.kind],
-          `${componentLabel(c)} is ${withArticle(c.kind)} component, which a GitLab workspace cannot run; only container and volume components are supported`,
-          { preferKey: true });
-      }
-    }
-  },
-};
+export const componentKindDevfileRule = componentKindRuleFor('devfile', 'devfile/component-type', 'kubernetes, openshift and image components are refused',
+  (component, kind) => `${component} is ${kind} component, which a GitLab workspace cannot run; only container and volume components are supported`);
 
 const RESOURCE_KEYS = ['requests', 'limits'];
 
@@ -72,19 +60,11 @@ export const overridesDevfileRule: Rule = {
   modes: DEVFILE,
   summary: 'no pod-overrides; container-overrides may set only resources (requests, limits)',
   check(ctx) {
-    if (isTruthy(asObject(ctx.devfile.attributes)['pod-overrides'])) {
-      ctx.report(this.id, ['attributes', 'pod-overrides'], 'the devfile attribute "pod-overrides" is not supported; remove it', { preferKey: true });
-    }
+    reportUnsupportedOverrides(ctx, this.id, ['pod-overrides'], { root: 'is not supported', component: 'which is not supported' });
     for (const c of ctx.components) {
-      const attributes = asObject(c.raw.attributes);
-      const base = [...c.path, 'attributes'];
-      if (isTruthy(attributes['pod-overrides'])) {
-        ctx.report(this.id, [...base, 'pod-overrides'],
-          `${componentLabel(c)} uses the attribute "pod-overrides", which is not supported; remove it`, { preferKey: true });
-      }
-      if (!isTruthy(attributes['container-overrides'])) continue;
-      const overrides = attributes['container-overrides'];
-      const at = [...base, 'container-overrides'];
+      const overrides = asObject(c.raw.attributes)['container-overrides'];
+      if (!isTruthy(overrides)) continue;
+      const at = [...c.path, 'attributes', 'container-overrides'];
       if (!isObject(overrides)) {
         ctx.report(this.id, at, `the container-overrides attribute of ${componentLabel(c)} must be a mapping that sets "resources"`);
         continue;

@@ -2,6 +2,7 @@
  * Which commands the workspace runs: the ones named by `preStart` and `postStart`, and, through
  * composite commands (devfile mode), the commands those name. Shared by the rules and the normalizer.
  */
+import { expandComposites } from '../commands';
 import { asArray, asObject, asString, RawObject } from '../raw';
 import { IndexedCommand } from './context';
 
@@ -34,10 +35,7 @@ export function expandCommand(
   commandById: ReadonlyMap<string, IndexedCommand>,
   via: readonly string[] = [],
 ): Array<{ command: IndexedCommand; via: readonly string[] }> {
-  const c = commandById.get(id);
-  if (!c || via.includes(id)) return [];
-  if (c.kind !== 'composite') return [{ command: c, via }];
-  return compositeMembers(c).flatMap((m) => expandCommand(m, commandById, [...via, id]));
+  return expandComposites(id, (i) => commandById.get(i), (c) => (c.kind === 'composite' ? compositeMembers(c) : undefined), via);
 }
 
 /** Every command (leaf or composite) reachable from preStart and postStart. */

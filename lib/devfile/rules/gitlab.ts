@@ -3,9 +3,10 @@
  * enforces them before it creates a workspace.
  */
 import { isAlias } from 'yaml';
-import { asObject, has, isObject, isTruthy, withArticle } from '../raw';
+import { asObject, has, isObject, isSupportedComponentKind, isTruthy, withArticle } from '../raw';
 import { aliasNodes } from '../../common/yaml-nodes';
-import { commandLabel, componentLabel, Rule } from './context';
+import { DevfileMode } from '../model';
+import { commandLabel, componentLabel, Rule, RuleContext } from './context';
 import { eventEntries } from './events';
 
 const GITLAB = ['gitlab'] as const;
@@ -46,24 +47,37 @@ export const unsupportedKeysRule: Rule = {
   },
 };
 
+/**
+ * Reports a truthy `pod-overrides` attribute on the devfile and each of `componentKeys` on a component,
+ * in the wording of a mode (`wording.component`: "which GitLab workspaces do not support" or "which is
+ * not supported"). Shared by both modes' overrides rules.
+ */
+export function reportUnsupportedOverrides(
+  ctx: RuleContext,
+  rule: string,
+  componentKeys: readonly string[],
+  wording: { readonly root: string; readonly component: string },
+): void {
+  if (isTruthy(asObject(ctx.devfile.attributes)['pod-overrides'])) {
+    ctx.report(rule, ['attributes', 'pod-overrides'], `the devfile attribute "pod-overrides" ${wording.root}; remove it`, { preferKey: true });
+  }
+  for (const c of ctx.components) {
+    const attributes = asObject(c.raw.attributes);
+    for (const key of componentKeys) {
+      if (isTruthy(attributes[key])) {
+        ctx.report(rule, [...c.path, 'attributes', key], `${componentLabel(c)} uses the attribute "${key}", ${wording.component}; remove it`, { preferKey: true });
+      }
+    }
+  }
+}
+
 export const overridesRule: Rule = {
   id: 'gitlab/overrides',
   modes: GITLAB,
   summary: 'no pod-overrides attribute (devfile or component) and no container-overrides attribute',
   check(ctx) {
-    if (isTruthy(asObject(ctx.devfile.attributes)['pod-overrides'])) {
-      ctx.report(this.id, ['attributes', 'pod-overrides'],
-        'the devfile attribute "pod-overrides" is not supported by GitLab workspaces; remove it', { preferKey: true });
-    }
-    for (const c of ctx.components) {
-      const attributes = asObject(c.raw.attributes);
-      for (const key of ['pod-overrides', 'container-overrides']) {
-        if (isTruthy(attributes[key])) {
-          ctx.report(this.id, [...c.path, 'attributes', key],
-            `${componentLabel(c)} uses the attribute "${key}", which GitLab workspaces do not support; remove it`, { preferKey: true });
-        }
-      }
-    }
+    reportUnsupportedOverrides(ctx, this.id, ['pod-overrides', 'container-overrides'],
+      { root: 'is not supported by GitLab workspaces', component: 'which GitLab workspaces do not support' });
   },
 };
 
@@ -83,20 +97,33 @@ export const dedicatedPodRule: Rule = {
   },
 };
 
-export const componentKindRule: Rule = {
-  id: 'gitlab/component-type',
-  modes: GITLAB,
-  summary: 'only container and volume components',
-  check(ctx) {
-    for (const c of ctx.components) {
-      if (c.kind !== undefined && c.kind !== 'container' && c.kind !== 'volume') {
-        ctx.report(this.id, [...c.path, c.kind],
-          `${componentLabel(c)} is ${withArticle(c.kind)} component; GitLab workspaces support only container and volume components`,
-          { preferKey: true });
+/**
+ * The component-type rule of a mode (GitLab's and devfile mode's differ only in id and wording): kubernetes,
+ * openshift and image components are refused, once each, at their kind key.
+ */
+export function componentKindRuleFor(
+  mode: DevfileMode,
+  id: string,
+  summary: string,
+  /** `component`: `component "web"`; `kind`: with its article, `an image`. */
+  message: (component: string, kind: string) => string,
+): Rule {
+  return {
+    id,
+    modes: [mode],
+    summary,
+    check(ctx) {
+      for (const c of ctx.components) {
+        if (c.kind !== undefined && !isSupportedComponentKind(c.kind)) {
+          ctx.report(this.id, [...c.path, c.kind], message(componentLabel(c), withArticle(c.kind)), { preferKey: true });
+        }
       }
-    }
-  },
-};
+    },
+  };
+}
+
+export const componentKindRule = componentKindRuleFor('gitlab', 'gitlab/component-type', 'only container and volume components',
+  (component, kind) => `${component} is ${kind} component; GitLab workspaces support only container and volume components`);
 
 export const hasComponentsRule: Rule = {
   id: 'gitlab/no-components',

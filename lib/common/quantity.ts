@@ -9,6 +9,9 @@
  * own family (binary `Ki..Ei`, decimal `n..E`, or a decimal exponent `e<3k>`) that keeps the number
  * whole; binary quantities below 1Ki or not a whole number of units are printed in the decimal family.
  * Precision finer than nano is rounded up. Pure; exact arithmetic with bigint.
+ *
+ * Shared by the devfile rules (which refuse what is not a quantity), the workspace renderer (which prints
+ * the canonical form) and the agent config checks (which compare requests with limits).
  */
 
 const NANO_PER_UNIT = 10n ** 9n;
@@ -94,3 +97,11 @@ export function canonicalQuantity(text: string): string | undefined {
   const q = parseQuantity(text);
   return q && formatQuantity(q);
 }
+
+/** Compares two quantities exactly: negative when a < b, 0 when equal, positive when a > b. */
+export function compareParsedQuantities(a: Quantity, b: Quantity): number {
+  return a.nano < b.nano ? -1 : a.nano > b.nano ? 1 : 0;
+}
+
+/** What a quantity looks like, for messages that refuse one. */
+export const QUANTITY_EXAMPLES = 'a number with an optional suffix, e.g. 512Mi, 2Gi, 500m or 1.5';

@@ -1,14 +1,56 @@
 /**
- * Collects diagnostics while a checker walks a plain value, locating each one in the YAML source
- * when there is one. Shared by the agent config and the workspace identity checkers. Pure.
+ * Checking a parsed YAML file: `parseChecked` (parse, then check the plain value with its source) and
+ * `Reporter`, which collects diagnostics while a checker walks the value, locating each one in the
+ * YAML source when there is one. Shared by the agent config and workspace identity checkers and the
+ * workspace renderer. Pure.
  */
 import { isScalar } from 'yaml';
-import { closestMatch } from '../common/suggest';
-import { Diagnostic, Severity } from '../common/diagnostics';
-import { describeType, formatPath, YamlPath, YamlSource } from '../common/yaml-source';
+import { closestMatch } from './suggest';
+import { Diagnostic, hasErrors, Result, Severity } from './diagnostics';
+import { describeType, formatPath, parseYaml, ParseYamlOptions, YamlPath, YamlSource } from './yaml-source';
 
 /** Plain scalars that YAML 1.2 reads as strings but YAML 1.1 reads as booleans or numbers. */
 const YAML11_NON_STRING = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$/;
+
+/** A checked file: the value or its problems, and the parsed source (to locate later diagnostics). */
+export type CheckedFile<T> = Result<T> & { readonly source: YamlSource };
+
+/**
+ * Parses `text` as YAML and checks the value with `check`, which gets the parsed source to locate its
+ * diagnostics. Returns the diagnostics of both steps, parse problems first. Duplicate keys still give a
+ * value (first occurrences), so `check` runs and every other problem is reported too; the result is
+ * then not ok. Other YAML problems (syntax, size, aliases) stop before `check`.
+ */
+export function parseChecked<T>(
+  text: string,
+  options: ParseYamlOptions,
+  check: (value: unknown, source: YamlSource) => Result<T>,
+): CheckedFile<T> {
+  const parsed = parseYaml(text, options);
+  const { source } = parsed;
+  if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics, source };
+  const checked = check(parsed.value, source);
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
+  if (!checked.ok || hasErrors(parsed.diagnostics)) return { ok: false, diagnostics, source };
+  return { ok: true, value: checked.value, diagnostics, source };
+}
+
+/**
+ * A diagnostic at `path` of `source`; without a parsed source (values built in code, or a file too
+ * large to parse) at line 1, column 1 of `file`.
+ */
+export function diagnosticAt(
+  file: string,
+  source: YamlSource | undefined,
+  severity: Severity,
+  rule: string,
+  path: YamlPath,
+  message: string,
+  preferKey = false,
+): Diagnostic {
+  if (source?.doc) return source.diagnostic(severity, rule, path, message, preferKey);
+  return { severity, file: source?.file ?? file, line: 1, column: 1, path: formatPath(path), message, rule };
+}
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
@@ -22,7 +64,7 @@ export class Reporter {
   ) {}
 
   get hasErrors(): boolean {
-    return this.diagnostics.some((d) => d.severity === 'error');
+    return hasErrors(this.diagnostics);
   }
 
   error(path: YamlPath, rule: string, message: string, preferKey = false): void {
@@ -34,12 +76,7 @@ export class Reporter {
   }
 
   private add(severity: Severity, path: YamlPath, rule: string, message: string, preferKey: boolean): void {
-    const fullRule = `${this.rulePrefix}/${rule}`;
-    if (this.source?.doc) {
-      this.diagnostics.push(this.source.diagnostic(severity, fullRule, path, message, preferKey));
-    } else {
-      this.diagnostics.push({ severity, file: this.file, line: 1, column: 1, path: formatPath(path), message, rule: fullRule });
-    }
+    this.diagnostics.push(diagnosticAt(this.file, this.source, severity, `${this.rulePrefix}/${rule}`, path, message, preferKey));
   }
 
   /**

@@ -13,6 +13,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { Diagnostic } from '../common/diagnostics';
+import { jsonTypeWords } from '../common/json-types';
 import { describeType, jsonPointerToPath, YamlPath, YamlSource } from '../common/yaml-source';
 // The schema definition and ajv options, shared with scripts/build-devfile-validator.js so the validator
 // compiled ahead of time and the one compiled here cannot drift apart.
@@ -129,14 +130,8 @@ function errorToDiagnostic(e: ErrorObject, path: YamlPath, root: unknown, source
     }
     case 'required':
       return at(`${describeObject(path, root)} is missing the required key "${String(params.missingProperty)}"`);
-    case 'type': {
-      const expected = String(params.type);
-      const words: Record<string, string> = {
-        string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false',
-        object: 'a mapping (key: value pairs)', array: 'a list', null: 'empty',
-      };
-      return at(`${describeValue(path, root)} must be ${expected.split(',').map((t) => words[t] ?? t).join(' or ')}, but it is ${describeType(data)}${scalarSuffix(data)}`);
-    }
+    case 'type':
+      return at(`${describeValue(path, root)} must be ${jsonTypeWords(String(params.type), { explainMapping: true })}, but it is ${describeType(data)}${scalarSuffix(data)}`);
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => String(v)).join(', ');
       return at(`${describeValue(path, root)} is ${JSON.stringify(data)}, which is not an allowed value; use one of: ${allowed}`);

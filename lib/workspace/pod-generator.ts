@@ -21,14 +21,13 @@
  * quantity, two volumes at one mount path.
  */
 import type { Diagnostic } from '../common/diagnostics';
+import { GITLAB_MOUNT_PATHS } from '../devfile/rules/common';
 import { commandsRunBy } from '../devfile/commands';
 import type { Command, ContainerComponent, Devfile, DevfileMode, Endpoint, VolumeComponent } from '../devfile/model';
 import {
   DEFAULT_VOLUME_SIZE,
   INIT_CONTAINER_NAME_MAX_PREFIX,
   PORT_NAME_MAX_LENGTH,
-  SCRIPTS_VOLUME_PATH,
-  VARIABLES_VOLUME_PATH,
   WORKSPACE_DATA_VOLUME_NAME,
   WORKSPACE_DATA_VOLUME_PATH,
 } from './constants';
@@ -120,15 +119,9 @@ export function generatePod(devfile: Devfile, context: RenderContext): Generated
   };
 }
 
-/** Paths GitLab mounts its own volumes at in every container. */
-const RESERVED_MOUNT_PATHS: ReadonlyMap<string, string> = new Map([
-  [WORKSPACE_DATA_VOLUME_PATH, 'the workspace data volume'],
-  [VARIABLES_VOLUME_PATH, 'the workspace variables'],
-  [SCRIPTS_VOLUME_PATH, 'the postStart scripts'],
-]);
-
 /**
- * Two volumes at one path make Kubernetes refuse the pod. Checks the devfile's own mounts (the data
+ * A safety net for hand-built models (the loader rule `devfile/mount-path` checks devfiles): two volumes at
+ * one path make Kubernetes refuse the pod. Checks the devfile's own mounts (the data
  * volume mount GitLab adds comes last in the processed component) against each other and GitLab's paths.
  */
 function mountPathProblems(component: ContainerComponent, volumeNames: ReadonlySet<string>): Array<{ path: Array<string | number>; message: string }> {
@@ -140,7 +133,7 @@ function mountPathProblems(component: ContainerComponent, volumeNames: ReadonlyS
     if (!volumeNames.has(m.name)) return;
     const path = m.path || `/${m.name}`;
     const at = m.path ? [j, 'path'] : [j];
-    const reserved = RESERVED_MOUNT_PATHS.get(path);
+    const reserved = GITLAB_MOUNT_PATHS.get(path);
     if (reserved && (path !== WORKSPACE_DATA_VOLUME_PATH || mounts.length > own.length)) {
       problems.push({ path: at, message: `volume '${m.name}' is mounted at ${path}, where GitLab mounts ${reserved}; choose another path` });
     } else if (seen.has(path)) {

@@ -92,7 +92,7 @@ describe('gitlab-workspaces render', () => {
     expect(r.stderr).toMatch(/memoryLimit .*"lots"/);
   });
 
-  it('points a render error (a volume at a path GitLab mounts) at its line in the devfile', async () => {
+  it('points an error about a volume at a path GitLab mounts at its line in the devfile', async () => {
     const path = write('mount.yaml', [
       'schemaVersion: 2.2.0',
       'components:',
@@ -110,7 +110,7 @@ describe('gitlab-workspaces render', () => {
     const r = await run(path, '--workspace', ws);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`${path}:8:31: error: components[0].container.volumeMounts[0].path: volume 'cache' is mounted at /workspace-scripts, where GitLab mounts the postStart scripts; choose another path\n`);
+    expect(r.stderr).toBe(`${path}:8:31: error: components[0].container.volumeMounts[0].path: component "tooling-container" mounts the volume "cache" at /workspace-scripts, where GitLab mounts the postStart scripts; choose another path\n`);
   });
 
   it('reads and parses each input file once, warnings or not', async () => {

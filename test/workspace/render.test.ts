@@ -303,7 +303,7 @@ describe('Deployment', () => {
   });
 
   it('refuses a devfile volume mounted where GitLab mounts its own, or two volumes at one path', () => {
-    const devfile = devfileOf(`schemaVersion: 2.2.0
+    const text = `schemaVersion: 2.2.0
 components:
   - name: tooling-container
     attributes: {gl/inject-editor: true}
@@ -316,7 +316,22 @@ components:
   - {name: data, volume: {size: 1Gi}}
   - {name: cache, volume: {size: 1Gi}}
   - {name: more, volume: {size: 1Gi}}
-`);
+`;
+    // The loader refuses it (so validate and render agree) ...
+    const loaded = loadDevfile(text, { file: 'devfile.yaml' });
+    expect(loaded.ok).toBe(false);
+    expect(loaded.diagnostics.map((d) => [d.path, d.rule])).toEqual([
+      ['components[0].container.volumeMounts[0].path', 'devfile/mount-path'],
+      ['components[0].container.volumeMounts[2].path', 'devfile/mount-path'],
+    ]);
+    // ... and the renderer still refuses a hand-built model with the same mounts.
+    const valid = devfileOf(text.replace('path: /projects', 'path: /data').replace('{name: more, path: /cache}', '{name: more, path: /more}'));
+    const devfile: Devfile = {
+      ...valid,
+      components: valid.components.map((c) => (c.kind === 'container'
+        ? { ...c, container: { ...c.container, volumeMounts: [{ name: 'data', path: '/projects' }, { name: 'cache', path: '/cache' }, { name: 'more', path: '/cache' }] } }
+        : c)),
+    };
     const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => [d.path, d.rule])).toEqual([

@@ -4,6 +4,7 @@
  */
 import { parseQuantity, QUANTITY_EXAMPLES } from '../../common/quantity';
 import { YamlPath } from '../../common/yaml-source';
+import { SCRIPTS_VOLUME_PATH, VARIABLES_VOLUME_PATH, WORKSPACE_DATA_VOLUME_PATH } from '../../workspace/constants';
 import { asArray, asObject, asString, isObject, isSupportedComponentKind, withArticle } from '../raw';
 import { commandLabel, componentLabel, IndexedCommand, Rule, RuleContext } from './context';
 import { ALL_EVENTS, compositeMembers, eventEntries, runCommandIds } from './events';
@@ -173,6 +174,45 @@ export const volumeMountRule: Rule = {
           ctx.report(this.id, [...c.path, 'container', 'volumeMounts', j, 'name'],
             `${componentLabel(c)} mounts "${name}", which is ${withArticle(target.kind)} component; a volume mount must name a volume component`);
         }
+      });
+    }
+  },
+};
+
+/** Paths GitLab mounts in workspace containers, and what it mounts there (reference section 2). */
+export const GITLAB_MOUNT_PATHS: ReadonlyMap<string, string> = new Map([
+  [WORKSPACE_DATA_VOLUME_PATH, 'the workspace data volume'],
+  [VARIABLES_VOLUME_PATH, 'the workspace variables'],
+  [SCRIPTS_VOLUME_PATH, 'the postStart scripts'],
+]);
+
+/**
+ * Kubernetes refuses a pod with two volumes at one path: a container's volume mounts may not use a path
+ * GitLab mounts (the data volume's `/projects` is free only for a devfile-mode container kept off it
+ * with `mountSources: false`), nor one path twice. Checked here so a devfile that validates also renders.
+ */
+export const mountPathRule: Rule = {
+  id: 'devfile/mount-path',
+  modes: BOTH,
+  summary: 'volume mounts use neither a path GitLab mounts nor one path twice',
+  check(ctx) {
+    for (const c of ctx.components) {
+      const container = asObject(c.raw.container);
+      const dataMounted = ctx.mode === 'gitlab' || container.mountSources !== false;
+      const seen = new Map<string, string>();
+      asArray(container.volumeMounts).forEach((m, j) => {
+        const name = asString(asObject(m).name);
+        if (name === undefined || ctx.componentByName.get(name)?.kind !== 'volume') return;
+        const explicit = asString(asObject(m).path);
+        const path = explicit || `/${name}`;
+        const at = [...c.path, 'container', 'volumeMounts', j, ...(explicit ? ['path'] : [])];
+        const gitlab = GITLAB_MOUNT_PATHS.get(path);
+        if (gitlab && (path !== WORKSPACE_DATA_VOLUME_PATH || dataMounted)) {
+          ctx.report(this.id, at, `${componentLabel(c)} mounts the volume "${name}" at ${path}, where GitLab mounts ${gitlab}; choose another path`);
+        } else if (seen.has(path)) {
+          ctx.report(this.id, at, `${componentLabel(c)} mounts the volume "${name}" at ${path}, where it already mounts the volume "${seen.get(path)}"; each path takes one volume`);
+        }
+        seen.set(path, name);
       });
     }
   },
@@ -351,6 +391,7 @@ export const COMMON_RULES: readonly Rule[] = [
   commandComponentKindRule,
   eventCommandRule,
   volumeMountRule,
+  mountPathRule,
   endpointPortRule,
   endpointPortConflictRule,
   gitlabEndpointRule,

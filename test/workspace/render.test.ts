@@ -441,7 +441,7 @@ describe('preStart apply components', () => {
   });
 
   it('reports a container component named like an init container (a pod refuses two containers of one name)', () => {
-    const devfile = devfileOf(`${MINIMAL}  - name: setup
+    const text = `${MINIMAL}  - name: setup
     container: {image: alpine}
   - name: setup-copy-1
     container: {image: alpine}
@@ -450,7 +450,12 @@ commands:
     apply: {component: setup}
 events:
   preStart: [copy]
-`);
+`;
+    // The loader refuses it (validate and render agree); the renderer still checks hand-built models.
+    const loaded = loadDevfile(text, { file: 'devfile.yaml' });
+    expect(loaded.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: 'components[2].name', rule: 'devfile/init-container-name' })]);
+    const valid = devfileOf(text.replace('- name: setup-copy-1', '- name: other'));
+    const devfile: Devfile = { ...valid, components: valid.components.map((c) => (c.name === 'other' ? { ...c, name: 'setup-copy-1' } : c)) };
     const result = renderWorkspaceResult({ devfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: 'components[2]', rule: 'render/init-container-name' })]);

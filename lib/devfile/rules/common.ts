@@ -4,10 +4,10 @@
  */
 import { parseQuantity, QUANTITY_EXAMPLES } from '../../common/quantity';
 import { YamlPath } from '../../common/yaml-source';
-import { SCRIPTS_VOLUME_PATH, VARIABLES_VOLUME_PATH, WORKSPACE_DATA_VOLUME_PATH } from '../../workspace/constants';
+import { INIT_CONTAINER_NAME_MAX_PREFIX, SCRIPTS_VOLUME_PATH, VARIABLES_VOLUME_PATH, WORKSPACE_DATA_VOLUME_PATH } from '../../workspace/constants';
 import { asArray, asObject, asString, isObject, isSupportedComponentKind, withArticle } from '../raw';
 import { commandLabel, componentLabel, IndexedCommand, Rule, RuleContext } from './context';
-import { ALL_EVENTS, compositeMembers, eventEntries, runCommandIds } from './events';
+import { ALL_EVENTS, compositeMembers, eventEntries, expandCommand, runCommandIds } from './events';
 
 const BOTH = ['gitlab', 'devfile'] as const;
 
@@ -218,6 +218,32 @@ export const mountPathRule: Rule = {
   },
 };
 
+/**
+ * GitLab runs the component of each preStart apply command as an init container named
+ * `<component>-<command id>` (cut to 55 characters) `-<position>`; containers and init containers share
+ * one name space in a pod, so no container component may already have that name.
+ */
+export const initContainerNameRule: Rule = {
+  id: 'devfile/init-container-name',
+  modes: BOTH,
+  summary: 'no container component has the name of an init container a preStart command creates',
+  check(ctx) {
+    const leaves = eventEntries(ctx.devfile, 'preStart').flatMap((e) => expandCommand(e.id, ctx.commandById).map((x) => x.command));
+    const appliedComponent = (c: IndexedCommand) => (c.kind === 'apply' ? asString(asObject(c.raw.apply).component) : undefined);
+    const applied = new Set(leaves.map(appliedComponent));
+    leaves.forEach((c, i) => {
+      const component = appliedComponent(c);
+      if (component === undefined || c.id === undefined) return;
+      const name = `${`${component}-${c.id}`.slice(0, INIT_CONTAINER_NAME_MAX_PREFIX)}-${i + 1}`;
+      const clash = ctx.componentByName.get(name);
+      if (clash?.kind !== 'container' || applied.has(name)) return;
+      ctx.report(this.id, [...clash.path, 'name'],
+        `component "${name}" has the name of the init container that preStart command "${c.id}" creates for component "${component}" ` +
+          '(<component>-<command id>-<position>); containers and init containers share one pod, so rename the component or the command');
+    });
+  },
+};
+
 interface EndpointRef {
   readonly component: string;
   readonly componentIndex: number;
@@ -392,6 +418,7 @@ export const COMMON_RULES: readonly Rule[] = [
   eventCommandRule,
   volumeMountRule,
   mountPathRule,
+  initContainerNameRule,
   endpointPortRule,
   endpointPortConflictRule,
   gitlabEndpointRule,

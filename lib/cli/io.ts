@@ -4,6 +4,7 @@
  */
 import { parseArgs, ParseArgsConfig } from 'util';
 import { Diagnostic, formatDiagnostic, sortDiagnostics } from '../common/diagnostics';
+import type { DevfileMode } from '../devfile/model';
 
 export { readTextFile } from '../common/read-file';
 
@@ -111,4 +112,32 @@ export async function guard(io: CliIo, command: string, body: () => Promise<numb
     io.stderr(`gitlab-workspaces ${command}: internal error: ${message}\n`);
     return EXIT_INVALID;
   }
+}
+
+/** The value of an option that takes one of a fixed set of words, or the usage message when it is none of them. */
+export function choiceOption<T extends string>(
+  option: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): { ok: true; value: T } | { ok: false; message: string } {
+  const v = value ?? fallback;
+  return (allowed as readonly string[]).includes(v)
+    ? { ok: true, value: v as T }
+    : { ok: false, message: `--${option} must be one of: ${allowed.join(', ')} (got "${v}")` };
+}
+
+const DEVFILE_MODES: readonly DevfileMode[] = ['gitlab', 'devfile'];
+
+/** `--mode` and `--editor-component`, shared by every command that loads a devfile. */
+export function devfileModeOptions(values: { mode?: string; 'editor-component'?: string }):
+  | { ok: true; mode: DevfileMode; editorComponent?: string }
+  | { ok: false; message: string } {
+  const mode = choiceOption('mode', values.mode, DEVFILE_MODES, 'gitlab');
+  if (!mode.ok) return mode;
+  const editorComponent = values['editor-component'];
+  if (editorComponent !== undefined && mode.value !== 'devfile') {
+    return { ok: false, message: '--editor-component applies only with --mode devfile (GitLab mode requires the attribute gl/inject-editor)' };
+  }
+  return { ok: true, mode: mode.value, ...(editorComponent !== undefined && { editorComponent }) };
 }

@@ -12,11 +12,10 @@ import { Diagnostic, hasErrors, Result } from '../common/diagnostics';
 import { readTextFile } from '../common/read-file';
 import type { YamlSource } from '../common/yaml-source';
 import { loadDevfileWithSource, MAX_DEVFILE_BYTES } from '../devfile';
-import type { DevfileMode } from '../devfile/model';
 import { DEFAULT_WORKSPACE_IDENTITY, parseWorkspaceIdentity, WORKSPACE_IDENTITY_MAX_BYTES } from '../workspace/identity';
 import { renderWorkspaceResult } from '../workspace/render';
 import { OutputFormat, serializeObjects } from '../workspace/serialize';
-import { CliIo, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 
 export const RENDER_USAGE = `Usage: gitlab-workspaces render <devfile> [options]
 
@@ -42,7 +41,6 @@ Options:
 Exit status: 0 rendered, 1 an input is invalid or unreadable, 2 usage error.
 `;
 
-const MODES: readonly DevfileMode[] = ['gitlab', 'devfile'];
 const FORMATS: readonly OutputFormat[] = ['yaml', 'json'];
 
 export async function runRender(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -69,17 +67,15 @@ function renderCommand(argv: string[], io: CliIo): number {
     io.stdout(RENDER_USAGE);
     return EXIT_OK;
   }
-  const mode = (values.mode ?? 'gitlab') as DevfileMode;
-  if (!MODES.includes(mode)) return usageError(io, 'render', `--mode must be one of: ${MODES.join(', ')} (got "${values.mode}")`, RENDER_USAGE);
-  const format = (values.format ?? 'yaml') as OutputFormat;
-  if (!FORMATS.includes(format)) return usageError(io, 'render', `--format must be one of: ${FORMATS.join(', ')} (got "${values.format}")`, RENDER_USAGE);
+  const modeOptions = devfileModeOptions(values);
+  if (!modeOptions.ok) return usageError(io, 'render', modeOptions.message, RENDER_USAGE);
+  const { mode, editorComponent } = modeOptions;
+  const formatOption = choiceOption('format', values.format, FORMATS, 'yaml');
+  if (!formatOption.ok) return usageError(io, 'render', formatOption.message, RENDER_USAGE);
+  const format = formatOption.value;
   if (positionals.length === 0) return usageError(io, 'render', 'no devfile given', RENDER_USAGE);
   if (positionals.length > 1) return usageError(io, 'render', `exactly one devfile is rendered at a time; got ${positionals.length}: ${positionals.join(', ')}`, RENDER_USAGE);
   const devfilePath = positionals[0];
-  const editorComponent = values['editor-component'];
-  if (editorComponent !== undefined && mode !== 'devfile') {
-    return usageError(io, 'render', '--editor-component applies only with --mode devfile (GitLab mode requires the attribute gl/inject-editor)', RENDER_USAGE);
-  }
   const toolsInjectorImage = values['tools-injector-image'];
   if (toolsInjectorImage !== undefined && toolsInjectorImage.trim() === '') {
     return usageError(io, 'render', '--tools-injector-image must name an image', RENDER_USAGE);

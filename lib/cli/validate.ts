@@ -9,8 +9,7 @@
  */
 import { Diagnostic } from '../common/diagnostics';
 import { readDevfileFile } from '../devfile';
-import type { DevfileMode } from '../devfile/model';
-import { CliIo, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 
 export const VALIDATE_USAGE = `Usage: gitlab-workspaces validate <file>... [options]
 
@@ -32,7 +31,6 @@ Warnings (e.g. a {{variable}} that names no variable) do not make a file invalid
 Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
 `;
 
-const MODES: readonly DevfileMode[] = ['gitlab', 'devfile'];
 const FORMATS = ['text', 'json'] as const;
 
 /** One file's outcome, as the JSON format prints it. */
@@ -63,24 +61,19 @@ function validateCommand(argv: string[], io: CliIo): number {
     io.stdout(VALIDATE_USAGE);
     return EXIT_OK;
   }
-  const mode = (values.mode ?? 'gitlab') as DevfileMode;
-  if (!MODES.includes(mode)) return usageError(io, 'validate', `--mode must be one of: ${MODES.join(', ')} (got "${values.mode}")`, VALIDATE_USAGE);
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    return usageError(io, 'validate', `--format must be one of: ${FORMATS.join(', ')} (got "${format}")`, VALIDATE_USAGE);
-  }
+  const modeOptions = devfileModeOptions(values);
+  if (!modeOptions.ok) return usageError(io, 'validate', modeOptions.message, VALIDATE_USAGE);
+  const { mode, editorComponent } = modeOptions;
+  const format = choiceOption('format', values.format, FORMATS, 'text');
+  if (!format.ok) return usageError(io, 'validate', format.message, VALIDATE_USAGE);
   if (positionals.length === 0) return usageError(io, 'validate', 'no devfile given', VALIDATE_USAGE);
-  const editorComponent = values['editor-component'];
-  if (editorComponent !== undefined && mode !== 'devfile') {
-    return usageError(io, 'validate', '--editor-component applies only with --mode devfile (GitLab mode requires the attribute gl/inject-editor)', VALIDATE_USAGE);
-  }
 
   const reports: ValidationReport[] = positionals.map((file) => {
     const result = readDevfileFile(file, { mode, ...(editorComponent !== undefined ? { editorComponent } : {}) });
     return { file, valid: result.ok, diagnostics: result.diagnostics };
   });
 
-  if (format === 'json') {
+  if (format.value === 'json') {
     io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   } else {
     // Files in command-line order, each file's problems top to bottom.

@@ -1,12 +1,16 @@
 /**
  * The cdktf app (`cdktf.json` runs it): reads the stack config named by `WORKSPACES_CONFIG` (default
- * `examples/default/workspaces.config.yaml`) and synthesizes the ready AWS stack, named after the
- * cluster. A bad config prints compiler-style diagnostics to stderr and exits 1, writing nothing.
+ * `examples/default/workspaces.config.yaml`) and synthesizes two stacks: the cluster stack (AWS, named
+ * after the cluster) and the platform stack (Kubernetes and Helm, `<cluster>-platform`), which reads the
+ * cluster stack's outputs. `cdktf deploy '*'` applies them in that order; each can be planned and
+ * applied on its own. A bad config prints compiler-style diagnostics to stderr and exits 1, writing
+ * nothing; warnings (such as a version out of standard support) are printed and synth goes on.
  * cdktf and the providers are loaded only once the config is good, so a bad config fails fast.
  */
 import type { App } from 'cdktf';
 import { formatDiagnostic, sortDiagnostics } from '../lib/common/diagnostics';
-import type { WorkspacesAwsStack } from './aws-stack';
+import type { WorkspacesClusterStack } from './cluster-stack';
+import type { WorkspacesPlatformStack } from './platform-stack';
 import { loadConfigFile, resolveConfigPath } from './config/load';
 import { WorkspacesConfig } from './config/types';
 
@@ -18,15 +22,26 @@ export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env, 
   return result.ok ? result.value : undefined;
 }
 
+export interface WorkspacesApp {
+  readonly app: App;
+  /** AWS: VPC, EKS, node groups, add-ons, IAM, KMS. Named after the cluster. */
+  readonly cluster: WorkspacesClusterStack;
+  /** Kubernetes and Helm: storage class, autoscaler (and later the agent, proxy, runtimes). */
+  readonly platform: WorkspacesPlatformStack;
+}
+
 /** Builds the app for a checked config. `outdir` defaults to what the cdktf CLI asks for (CDKTF_OUTDIR). */
-export function buildApp(config: WorkspacesConfig, outdir?: string): { app: App; stack: WorkspacesAwsStack } {
+export function buildApp(config: WorkspacesConfig, outdir?: string): WorkspacesApp {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App: CdktfApp } = require('cdktf') as typeof import('cdktf');
-  const { WorkspacesAwsStack: Stack } = require('./aws-stack') as typeof import('./aws-stack');
+  const { WorkspacesClusterStack: ClusterStack } = require('./cluster-stack') as typeof import('./cluster-stack');
+  const { WorkspacesPlatformStack: PlatformStack, platformStackId } = require('./platform-stack') as typeof import('./platform-stack');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const app = new CdktfApp({ outdir });
-  const stack = new Stack(app, config.cluster.name, config);
-  return { app, stack };
+  const id = config.cluster.name;
+  const cluster = new ClusterStack(app, id, config);
+  const platform = new PlatformStack(app, platformStackId(id), config, cluster);
+  return { app, cluster, platform };
 }
 
 function main(): number {

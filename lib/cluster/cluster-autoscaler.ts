@@ -2,7 +2,8 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodIdentityRole } from './pod-identity-role';
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS, DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION, kubernetesMinor } from './versions';
+import { iamRoleNamePrefix } from './names';
+import { clusterAutoscalerRelease, kubernetesMinor } from './versions';
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
 
@@ -14,65 +15,32 @@ export interface Toleration {
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
-export interface ClusterAutoscalerProps {
-  /** The cluster (its name): scales the Auto Scaling groups tagged `k8s.io/cluster-autoscaler/<name>`. */
+export interface ClusterAutoscalerIdentityProps {
+  /** The cluster (its name; a reference to the cluster resource orders the association after it). */
   readonly clusterName: string;
-  /** The AWS region of the cluster. */
-  readonly region: string;
-  /** The cluster's Kubernetes minor version, e.g. `1.34`; picks the image. */
-  readonly kubernetesVersion: string;
-  /** The Helm provider configured for the cluster. */
-  readonly helmProvider: TerraformProvider;
   /**
-   * Chart version from https://kubernetes.github.io/autoscaler.
-   * @default '9.52.1'
+   * Prefix of the IAM role's name, at most 38 characters.
+   * @default `iamRoleNamePrefix(clusterName, 'autoscaler')` (needs `clusterName` to be a literal)
    */
-  readonly chartVersion?: string;
-  /**
-   * Image tag; its minor version must be the cluster's.
-   * @default the tested tag for `kubernetesVersion` (1.33 and 1.34)
-   */
-  readonly imageTag?: string;
-  /**
-   * How to pick the node group to grow.
-   * @default 'least-waste'
-   */
-  readonly expander?: string;
-  /**
-   * How long a node must be unneeded before removal.
-   * @default '10m'
-   */
-  readonly scaleDownUnneededTime?: string;
-  /** Where the autoscaler runs (the system nodes). @default anywhere */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-  /** Tolerations for those nodes' taints. @default none */
-  readonly tolerations?: readonly Toleration[];
-  /** Resources the release waits for (nodes to run on). @default none */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly roleNamePrefix?: string;
 }
 
 /**
- * The Kubernetes Cluster Autoscaler for managed node groups, from its Helm chart, with its IAM
- * identity through EKS Pod Identity. It discovers node groups by the discovery tags on their Auto
- * Scaling groups (see ManagedNodeGroup), balances similar (per-zone) groups, and may only resize or
- * terminate instances of groups tagged as this cluster's.
+ * The Cluster Autoscaler's AWS side: an IAM role for its service account through EKS Pod Identity. It may
+ * describe Auto Scaling groups and instance types, and resize or terminate instances only in groups
+ * tagged as this cluster's. Apart from the Helm release (ClusterAutoscaler) so that AWS resources and
+ * Kubernetes resources can live in different stacks; in one stack, pass this to the release's `dependsOn`.
  */
-export class ClusterAutoscaler extends Construct {
-  readonly identity: PodIdentityRole;
-  readonly release: Release;
+export class ClusterAutoscalerIdentity extends Construct {
+  readonly role: PodIdentityRole;
 
-  constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerIdentityProps) {
     super(scope, id);
-    const imageTag = props.imageTag ?? CLUSTER_AUTOSCALER_IMAGE_TAGS[props.kubernetesVersion];
-    if (!imageTag) {
-      throw new Error(`ClusterAutoscaler: no tested image for Kubernetes ${props.kubernetesVersion}; set imageTag to a v1.${kubernetesMinor(props.kubernetesVersion)}.x tag`);
-    }
-
-    this.identity = new PodIdentityRole(this, 'identity', {
+    this.role = new PodIdentityRole(this, 'identity', {
       clusterName: props.clusterName,
       namespace: 'kube-system',
       serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-      namePrefix: `${props.clusterName}-autoscaler-`,
+      namePrefix: props.roleNamePrefix ?? iamRoleNamePrefix(props.clusterName, 'autoscaler'),
       statements: [
         {
           sid: 'Discover',
@@ -102,7 +70,97 @@ export class ClusterAutoscaler extends Construct {
         },
       ],
     });
+  }
 
+  /** What the release must wait for in a single stack: the association and the role's policies. */
+  get dependables(): ITerraformDependable[] {
+    return [this.role.association, ...this.role.policies];
+  }
+}
+
+/**
+ * Node labels that differ between otherwise identical node groups, which the autoscaler must ignore to
+ * treat the per-zone workspace groups as similar and balance them: EKS labels each node with its
+ * group's launch template id and version, and every zonal group has its own launch template.
+ */
+export const BALANCING_IGNORE_LABELS = [
+  'eks.amazonaws.com/sourceLaunchTemplateId',
+  'eks.amazonaws.com/sourceLaunchTemplateVersion',
+  'eks.amazonaws.com/nodegroup-image',
+  'topology.k8s.aws/zone-id',
+] as const;
+
+export interface ClusterAutoscalerProps {
+  /** The cluster (its name): scales the Auto Scaling groups tagged `k8s.io/cluster-autoscaler/<name>`. */
+  readonly clusterName: string;
+  /** The AWS region of the cluster. */
+  readonly region: string;
+  /** The cluster's Kubernetes minor version, e.g. `1.35` (a literal); picks the image and the chart. */
+  readonly kubernetesVersion: string;
+  /** The Helm provider configured for the cluster. */
+  readonly helmProvider: TerraformProvider;
+  /**
+   * Chart version from https://kubernetes.github.io/autoscaler.
+   * @default the chart tested with `kubernetesVersion` (see `CLUSTER_AUTOSCALER_RELEASES`)
+   */
+  readonly chartVersion?: string;
+  /**
+   * Image tag; its minor version must be the cluster's.
+   * @default the tag tested with `kubernetesVersion` (see `CLUSTER_AUTOSCALER_RELEASES`)
+   */
+  readonly imageTag?: string;
+  /**
+   * How to pick the node group to grow.
+   * @default 'least-waste'
+   */
+  readonly expander?: string;
+  /**
+   * How long a node must be unneeded before removal.
+   * @default '10m'
+   */
+  readonly scaleDownUnneededTime?: string;
+  /**
+   * Node labels to ignore when comparing node groups for balancing (`--balancing-ignore-label`).
+   * @default BALANCING_IGNORE_LABELS
+   */
+  readonly balancingIgnoreLabels?: readonly string[];
+  /** Where the autoscaler runs (the system nodes). @default anywhere */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Tolerations for those nodes' taints. @default none */
+  readonly tolerations?: readonly Toleration[];
+  /**
+   * Resources the release waits for: nodes to run on and, in a single stack, the identity's
+   * `dependables` (the pod must find its credentials on first start).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The Kubernetes Cluster Autoscaler for managed node groups, from its Helm chart. It discovers node groups
+ * by the discovery tags on their Auto Scaling groups (see ManagedNodeGroup), balances similar (per-zone)
+ * groups, never skips a node for local storage, and reads per-group options (such as the scale-down
+ * threshold that protects workspace nodes) from the groups' tags. Its IAM identity is
+ * ClusterAutoscalerIdentity.
+ */
+export class ClusterAutoscaler extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
+    super(scope, id);
+    const tested = clusterAutoscalerRelease(props.kubernetesVersion);
+    const imageTag = props.imageTag ?? tested?.imageTag;
+    if (!imageTag) {
+      throw new Error(`ClusterAutoscaler: no tested image for Kubernetes ${props.kubernetesVersion}; set imageTag to a v1.${kubernetesMinor(props.kubernetesVersion)}.x tag`);
+    }
+    const chartVersion = props.chartVersion ?? tested?.chartVersion;
+    if (!chartVersion) {
+      throw new Error(`ClusterAutoscaler: no tested chart for Kubernetes ${props.kubernetesVersion}; set chartVersion`);
+    }
+
+    // The chart turns each extraArgs key into a flag, dropping what follows an underscore, so one flag
+    // can be given several times (balancing-ignore-label_1, _2, ...).
+    const ignoreLabels = Object.fromEntries((props.balancingIgnoreLabels ?? BALANCING_IGNORE_LABELS).map((l, i) => [`balancing-ignore-label_${i + 1}`, l]));
     const values = {
       cloudProvider: 'aws',
       awsRegion: props.region,
@@ -116,6 +174,7 @@ export class ClusterAutoscaler extends Construct {
       resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
       extraArgs: {
         'balance-similar-node-groups': true,
+        ...ignoreLabels,
         expander: props.expander ?? 'least-waste',
         'scale-down-unneeded-time': props.scaleDownUnneededTime ?? '10m',
         'skip-nodes-with-local-storage': false,
@@ -130,14 +189,32 @@ export class ClusterAutoscaler extends Construct {
       namespace: 'kube-system',
       repository: 'https://kubernetes.github.io/autoscaler',
       chart: 'cluster-autoscaler',
-      version: props.chartVersion ?? DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION,
+      version: chartVersion,
       values: [JSON.stringify(values)],
       atomic: true,
       cleanupOnFail: true,
       wait: true,
       timeout: 600,
-      // The pod must find its Pod Identity credentials on first start.
-      dependsOn: [this.identity.association, ...this.identity.policies, ...(props.dependsOn ?? [])],
+      dependsOn: props.dependsOn,
     });
   }
 }
+
+/**
+ * Per-group autoscaler options (Auto Scaling group tags, see ManagedNodeGroup.autoscalingOptions) that
+ * keep the autoscaler from draining a node a workspace runs on. A workspace is one replica with its
+ * volume: eviction kills the developer's session. GitLab refuses `*.kubernetes.io` annotation keys in the
+ * agent config, so the pod annotation `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"` is not
+ * available; the node side is:
+ * - `scaledownutilizationthreshold`: a node counts as underutilized, and so as a candidate for removal,
+ *   only while its pods' requests are below this share of the node (the autoscaler keeps a node when
+ *   `utilization >= threshold`). At 0.0001 any pod with requests keeps its node: a workspace container
+ *   with GitLab's default requests (`default_resources_per_workspace_container`, which the stack's agent
+ *   config sets) is far above it even on the largest instance. 0 would keep empty nodes forever.
+ * - `ignoredaemonsetsutilization`: DaemonSet pods (CNI, kube-proxy, CSI node) do not count, so an empty
+ *   workspace node is at 0 and is removed after `scaledownunneededtime`.
+ */
+export const WORKSPACE_NODE_AUTOSCALING_OPTIONS: Readonly<Record<string, string>> = {
+  scaledownutilizationthreshold: '0.0001',
+  ignoredaemonsetsutilization: 'true',
+};

@@ -15,8 +15,18 @@ export interface DefaultStorageClassProps {
   readonly name?: string;
   /** KMS key ARN for the volumes. @default the account's default EBS key (`aws/ebs`); volumes are encrypted either way */
   readonly kmsKeyArn?: string;
-  /** gp3 IOPS. @default the gp3 baseline (3000) */
+  /**
+   * Fixed gp3 IOPS for every volume. EBS refuses a volume smaller than `iops / GP3_MAX_IOPS_PER_GIB` GiB,
+   * and GitLab creates devfile volumes of any size, so above the 3000 baseline prefer `iopsPerGiB`.
+   * @default the gp3 baseline (3000)
+   */
   readonly iops?: number;
+  /**
+   * gp3 IOPS per GiB of volume size (the driver's `iopsPerGB`), with `allowAutoIOPSPerGBIncrease` on so
+   * a small volume gets the gp3 minimum instead of failing to create. Not with `iops`.
+   * @default none (the gp3 baseline)
+   */
+  readonly iopsPerGiB?: number;
   /** gp3 throughput in MiB/s. @default the gp3 baseline (125) */
   readonly throughputMiBps?: number;
   /**
@@ -49,7 +59,14 @@ export class DefaultStorageClass extends Construct {
     super(scope, id);
     const parameters: Record<string, string> = { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' };
     if (props.kmsKeyArn) parameters.kmsKeyId = props.kmsKeyArn;
+    if (props.iops !== undefined && props.iopsPerGiB !== undefined) {
+      throw new Error('DefaultStorageClass: give iops (fixed) or iopsPerGiB (per volume size), not both');
+    }
     if (props.iops !== undefined) parameters.iops = String(props.iops);
+    if (props.iopsPerGiB !== undefined) {
+      parameters.iopsPerGB = String(props.iopsPerGiB);
+      parameters.allowAutoIOPSPerGBIncrease = 'true';
+    }
     if (props.throughputMiBps !== undefined) parameters.throughput = String(props.throughputMiBps);
 
     this.storageClass = new StorageClassV1(this, 'storage-class', {

@@ -1,14 +1,22 @@
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterAddon } from './cluster-addon';
+import { iamRoleNamePrefix } from './names';
 import { PodIdentityRole } from './pod-identity-role';
 
 /** The service account of the EBS CSI controller (the add-on's fixed name). */
 export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
 
 export interface EbsCsiDriverProps {
+  /** The cluster (its name; a reference to the cluster resource orders the add-on after it). */
   readonly clusterName: string;
+  /** The cluster's Kubernetes version, to pick the add-on version for it. */
   readonly kubernetesVersion: string;
+  /**
+   * Prefix of the IAM role's name, at most 38 characters.
+   * @default `iamRoleNamePrefix(clusterName, 'ebs-csi')` (needs `clusterName` to be a literal)
+   */
+  readonly roleNamePrefix?: string;
   /** Customer-managed KMS keys the driver may encrypt volumes with (key ARNs). @default none */
   readonly kmsKeyArns?: readonly string[];
   /** Pin the add-on version. @default the newest for the cluster's version */
@@ -39,7 +47,7 @@ export class EbsCsiDriver extends Construct {
       clusterName: props.clusterName,
       namespace: 'kube-system',
       serviceAccount: EBS_CSI_SERVICE_ACCOUNT,
-      namePrefix: `${props.clusterName}-ebs-csi-`,
+      namePrefix: props.roleNamePrefix ?? iamRoleNamePrefix(props.clusterName, 'ebs-csi'),
       managedPolicyArns: [`arn:${props.partition ?? 'aws'}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
       statements: keys.length === 0 ? undefined : [
         {

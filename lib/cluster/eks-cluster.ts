@@ -13,15 +13,23 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EncryptionKey } from './encryption-key';
+import { iamRoleNamePrefix } from './names';
 import { DEFAULT_KUBERNETES_VERSION } from './versions';
 
 export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+
+/**
+ * EKS support tiers (`upgrade_policy.support_type`): `STANDARD` upgrades the control plane automatically
+ * when its version leaves standard support; `EXTENDED` keeps it for up to 12 more months at six times the
+ * control-plane price ($0.60 instead of $0.10 per cluster-hour).
+ */
+export type UpgradePolicy = 'STANDARD' | 'EXTENDED';
 
 /** Every control-plane log type EKS offers. */
 export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
 export interface EksClusterProps {
-  /** The cluster name. */
+  /** The cluster name (a literal: IAM and KMS names are derived from it). */
   readonly name: string;
   /** Subnets for the control plane's network interfaces (the private node subnets). */
   readonly subnetIds: string[];
@@ -31,16 +39,30 @@ export interface EksClusterProps {
    */
   readonly version?: string;
   /**
+   * The support tier once the version leaves standard support. The EKS API's own default is EXTENDED,
+   * billed at six times the control-plane price from that day on; this construct chooses STANDARD unless
+   * told otherwise.
+   * @default 'STANDARD'
+   */
+  readonly upgradePolicy?: UpgradePolicy;
+  /**
    * Whether the API endpoint is reachable from the internet (from `publicAccessCidrs` only). The
    * private endpoint is always on, so nodes talk to the API inside the VPC.
    * @default true
    */
   readonly endpointPublicAccess?: boolean;
   /**
-   * CIDRs allowed to reach the public endpoint.
-   * @default ['0.0.0.0/0']
+   * CIDRs allowed to reach the public endpoint. Required when the public endpoint is on: a cluster that
+   * runs untrusted code should not expose its API to the whole internet. `0.0.0.0/0` is refused unless
+   * `allowPublicEndpointFromAnywhere` is set.
+   * @default none (an error when `endpointPublicAccess` is true)
    */
   readonly publicAccessCidrs?: string[];
+  /**
+   * Accept `0.0.0.0/0` in `publicAccessCidrs`.
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
   /**
    * CIDRs allowed to reach the private endpoint on port 443, besides the nodes (which the cluster
    * security group already admits): a VPN, peered networks, CI runners inside the VPC. Each becomes
@@ -50,17 +72,18 @@ export interface EksClusterProps {
   readonly privateAccessCidrs?: readonly string[];
   /**
    * IAM role or user ARNs given cluster-admin (`AmazonEKSClusterAdminPolicy`, cluster scope) through
-   * access entries.
+   * access entries. Give a role's ARN with its path (`arn:aws:iam::<account>:role/<path>/<name>`, as
+   * `aws iam get-role` prints it), not an STS session ARN.
    * @default none
    */
   readonly adminPrincipalArns?: readonly string[];
   /**
-   * Give the identity that runs the deploy cluster-admin, through an access entry this construct
-   * declares (the IAM role behind the caller's session, from `aws_iam_session_context`). Unlike EKS's
-   * own bootstrap flag, the entry shows in the plan and turning it off later does not replace the
-   * cluster. Deploying as another identity moves the entry to that identity. Do not also list that
-   * identity in `adminPrincipalArns` (EKS refuses two entries for one principal).
-   * @default true
+   * Also give the identity that runs the deploy cluster-admin, through an access entry this construct
+   * declares (the IAM role behind the caller's session, with its path, from `aws_iam_session_context`).
+   * Opt-in: the entry follows whoever runs the apply, so a CI run and a person deploying in turn keep
+   * swapping the admin. Prefer listing the deploy roles in `adminPrincipalArns`. Do not also list that
+   * identity there (EKS refuses two entries for one principal).
+   * @default false
    */
   readonly clusterCreatorAdmin?: boolean;
   /**
@@ -131,8 +154,17 @@ export class EksCluster extends Construct {
         principals: [{ type: 'Service', identifiers: ['eks.amazonaws.com'] }],
       }],
     });
+    const publicAccess = props.endpointPublicAccess ?? true;
+    const publicCidrs = props.publicAccessCidrs ?? [];
+    if (publicAccess && publicCidrs.length === 0) {
+      throw new Error(`EksCluster ${name}: publicAccessCidrs is required when the public endpoint is on; list the networks that may reach the Kubernetes API (office, VPN, CI), or turn endpointPublicAccess off`);
+    }
+    if (publicAccess && publicCidrs.includes('0.0.0.0/0') && !props.allowPublicEndpointFromAnywhere) {
+      throw new Error(`EksCluster ${name}: publicAccessCidrs contains 0.0.0.0/0, which opens the API of a cluster running untrusted code to the whole internet; narrow it, or set allowPublicEndpointFromAnywhere`);
+    }
+
     this.role = new IamRole(this, 'role', {
-      namePrefix: `${name}-cluster-`.slice(0, 38),
+      namePrefix: iamRoleNamePrefix(name, 'cluster'),
       description: `EKS control plane of ${name}`,
       assumeRolePolicy: assume.json,
     });
@@ -158,10 +190,10 @@ export class EksCluster extends Construct {
       kmsKeyId: props.logKmsKeyArn,
     });
 
-    const publicAccess = props.endpointPublicAccess ?? true;
     this.cluster = new EksClusterResource(this, 'cluster', {
       name,
       version: props.version ?? DEFAULT_KUBERNETES_VERSION,
+      upgradePolicy: { supportType: props.upgradePolicy ?? 'STANDARD' },
       roleArn: this.role.arn,
       accessConfig: {
         authenticationMode: 'API',
@@ -175,7 +207,7 @@ export class EksCluster extends Construct {
         subnetIds: props.subnetIds,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicAccess,
-        publicAccessCidrs: publicAccess ? props.publicAccessCidrs ?? ['0.0.0.0/0'] : undefined,
+        publicAccessCidrs: publicAccess ? publicCidrs : undefined,
       },
       kubernetesNetworkConfig: { ipFamily: 'ipv4' },
       // The log group must exist first, or EKS creates one without retention; the role's policies
@@ -195,7 +227,7 @@ export class EksCluster extends Construct {
     }
 
     const admins: Array<{ id: string; arn: string }> = (props.adminPrincipalArns ?? []).map((arn) => ({ id: `admin-${principalId(arn)}`, arn }));
-    if (props.clusterCreatorAdmin ?? true) {
+    if (props.clusterCreatorAdmin ?? false) {
       // An assumed-role session ARN (arn:aws:sts::...:assumed-role/R/s) is not a valid access entry
       // principal; the session context gives the role's own ARN (and passes a user's ARN through).
       const callerArn = props.callerArn ?? new DataAwsCallerIdentity(this, 'deployer').arn;

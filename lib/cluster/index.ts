@@ -1,10 +1,12 @@
 /**
- * Cluster constructs: the VPC, the EKS control plane, hardened managed node groups, add-ons with their
- * IAM identities, the Cluster Autoscaler, the default StorageClass, and Kubernetes/Helm providers.
+ * Cluster constructs: the VPC (or an existing one), the EKS control plane, hardened managed node groups,
+ * add-ons with their IAM identities, the Cluster Autoscaler and its identity, the default StorageClass,
+ * Kubernetes/Helm providers, and the guards that keep destroy from orphaning workspace volumes.
  */
 export * from './cidr';
 export * from './cluster-addon';
 export * from './cluster-autoscaler';
+export * from './cluster-network';
 export * from './cluster-providers';
 export * from './default-storage-class';
 export * from './ebs-csi-driver';
@@ -12,6 +14,7 @@ export * from './eks-cluster';
 export * from './encryption-key';
 export * from './log-encryption-key';
 export * from './managed-node-group';
+export * from './names';
 export * from './node-role';
 export * from './pod-identity-role';
 export * from './scheduling';
@@ -19,3 +22,4 @@ export * from './versions';
 export * from './volume-encryption-key';
 export * from './vpc';
 export * from './vpc-flow-logs';
+export * from './workspace-volumes';

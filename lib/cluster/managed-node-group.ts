@@ -1,8 +1,9 @@
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { boundedName, LAUNCH_TEMPLATE_NAME_PREFIX_MAX, NODE_GROUP_NAME_PREFIX_MAX } from './names';
 
 /** A Kubernetes taint, in Kubernetes' own spelling of the effect. */
 export interface NodeTaint {
@@ -12,10 +13,48 @@ export interface NodeTaint {
 }
 
 export interface ManagedNodeGroupProps {
-  /** The cluster to join (its name). */
+  /** The cluster to join (its name; a reference to the cluster resource orders the group after it). */
   readonly clusterName: string;
-  /** Node group name prefix (EKS appends a suffix, so a replacement can be created before the old group is destroyed). */
+  /**
+   * Node group name prefix, at most 36 characters before the `-` this construct adds (EKS appends a
+   * suffix, so a replacement can be created before the old group is destroyed).
+   */
   readonly name: string;
+  /**
+   * Prefix of the launch template's name.
+   * @default `<clusterName>-<name>-` when the cluster name is a literal, else `<name>-`
+   */
+  readonly launchTemplateNamePrefix?: string;
+  /**
+   * The Kubernetes version of the nodes (`version`). Give the cluster's version (a reference to the
+   * cluster resource) and the nodes follow the control plane: an upgrade rolls them after it.
+   * @default EKS's choice at creation (the cluster's version), never updated afterwards
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * The AMI release (`release_version`), e.g. from the public SSM parameter of the AMI type (see
+   * `amiReleaseVersionParameter`): a new release rolls the nodes.
+   * @default the newest release at creation, never updated afterwards
+   */
+  readonly releaseVersion?: string;
+  /**
+   * Apply changes of the node template (launch template, instance types, AMI type and release,
+   * Kubernetes version, capacity type) only when the group is created, never to a running group
+   * (Terraform ignores them afterwards). A managed node group applies such changes by draining and
+   * replacing every node, which would evict the single-replica pods of running workspaces; with this on,
+   * a template change reaches nodes through a new group (see the stack's workspace node generations),
+   * at a time the operator chooses. Sizes, labels and taints still update in place, without replacing nodes.
+   * @default false (template changes roll the nodes)
+   */
+  readonly keepNodesOnTemplateChange?: boolean;
+  /**
+   * Per-group Cluster Autoscaler options, as Auto Scaling group tags
+   * `k8s.io/cluster-autoscaler/node-template/autoscaling-options/<option>` (for example
+   * `scaledownutilizationthreshold`, `ignoredaemonsetsutilization`, `scaledownunneededtime`). Needs
+   * `clusterAutoscalerTags`.
+   * @default none
+   */
+  readonly autoscalingOptions?: Readonly<Record<string, string>>;
   /** The node IAM role's ARN. */
   readonly nodeRoleArn: string;
   /** Subnets to launch nodes into (private subnets; one subnet for a zonal group). */
@@ -96,10 +135,15 @@ export class ManagedNodeGroup extends Construct {
     if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize)) {
       throw new Error(`ManagedNodeGroup ${props.name}: sizes must satisfy minSize <= desiredSize <= maxSize (got ${props.minSize}, ${props.desiredSize}, ${props.maxSize})`);
     }
+    if (props.name.length + 1 > NODE_GROUP_NAME_PREFIX_MAX) {
+      throw new Error(`ManagedNodeGroup ${props.name}: the name has ${props.name.length} characters; EKS node group name prefixes allow at most ${NODE_GROUP_NAME_PREFIX_MAX - 1} before the '-'`);
+    }
     const tags = { Name: `${props.clusterName}-${props.name}` };
+    const launchTemplateNamePrefix = props.launchTemplateNamePrefix
+      ?? (Token.isUnresolved(props.clusterName) ? `${props.name}-` : boundedName(props.clusterName, `-${props.name}-`, LAUNCH_TEMPLATE_NAME_PREFIX_MAX));
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
-      namePrefix: `${props.clusterName}-${props.name}-`,
+      namePrefix: launchTemplateNamePrefix,
       description: `Nodes of ${props.clusterName}/${props.name}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
       updateDefaultVersion: true,
       metadataOptions: {
@@ -131,6 +175,8 @@ export class ManagedNodeGroup extends Construct {
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
       amiType: props.amiType ?? 'AL2023_x86_64_STANDARD',
+      version: props.kubernetesVersion,
+      releaseVersion: props.releaseVersion,
       capacityType: props.capacityType ?? 'ON_DEMAND',
       instanceTypes: [...props.instanceTypes],
       launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
@@ -143,7 +189,7 @@ export class ManagedNodeGroup extends Construct {
       lifecycle: {
         createBeforeDestroy: true,
         // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
-        ignoreChanges: ['scaling_config[0].desired_size'],
+        ignoreChanges: ['scaling_config[0].desired_size', ...(props.keepNodesOnTemplateChange ? NODE_TEMPLATE_ARGUMENTS : [])],
       },
       dependsOn: props.dependsOn,
     });
@@ -156,6 +202,7 @@ export class ManagedNodeGroup extends Construct {
         ...Object.entries(props.labels ?? {}).map(([k, v]): [string, string, string] => [`ca-label-${k}`, `k8s.io/cluster-autoscaler/node-template/label/${k}`, v]),
         ...(props.zone === undefined ? [] : [['ca-ebs-zone', `k8s.io/cluster-autoscaler/node-template/label/${EBS_ZONE_LABEL}`, props.zone] as [string, string, string]]),
         ...(props.taints ?? []).map((t): [string, string, string] => [`ca-taint-${t.key}`, `k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`]),
+        ...Object.entries(props.autoscalingOptions ?? {}).map(([k, v]): [string, string, string] => [`ca-option-${k}`, `${AUTOSCALING_OPTION_TAG_PREFIX}${k}`, v]),
       ];
       for (const [tagId, key, value] of tags) {
         new AutoscalingGroupTag(this, tagId.replace(/[^A-Za-z0-9-]/g, '-'), {
@@ -170,6 +217,15 @@ export class ManagedNodeGroup extends Construct {
     return this.nodeGroup.nodeGroupName;
   }
 }
+
+/** Where the Cluster Autoscaler reads per-node-group options on an Auto Scaling group. */
+export const AUTOSCALING_OPTION_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-template/autoscaling-options/';
+
+/**
+ * The node group arguments that make up the node template: changing any of them makes EKS drain and
+ * replace every node of the group (or Terraform replace the group).
+ */
+export const NODE_TEMPLATE_ARGUMENTS = ['launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type'] as const;
 
 /** The node label the EBS CSI driver's volume topology uses. */
 export const EBS_ZONE_LABEL = 'topology.ebs.csi.aws.com/zone';

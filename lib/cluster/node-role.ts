@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { checkedRoleNamePrefix } from './names';
 
 /** The managed policies every EKS worker node needs. */
 export const NODE_MANAGED_POLICIES = [
@@ -15,7 +16,7 @@ export const NODE_MANAGED_POLICIES = [
 ] as const;
 
 export interface NodeRoleProps {
-  /** Prefix of the role name (at most 38 characters are used). */
+  /** Prefix of the role name, at most 38 characters (see `iamRoleNamePrefix`). */
   readonly namePrefix: string;
   /**
    * The AWS partition, for managed policy ARNs.
@@ -36,7 +37,7 @@ export class NodeRole extends Construct {
       statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
     });
     this.role = new IamRole(this, 'role', {
-      namePrefix: props.namePrefix.slice(0, 38),
+      namePrefix: checkedRoleNamePrefix(props.namePrefix, 'NodeRole'),
       description: 'EKS managed node group instances',
       assumeRolePolicy: assume.json,
     });

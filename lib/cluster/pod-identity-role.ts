@@ -4,6 +4,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { checkedRoleNamePrefix } from './names';
 
 export interface PodIdentityRoleProps {
   /** The cluster whose service account gets the role (its name). */
@@ -12,7 +13,7 @@ export interface PodIdentityRoleProps {
   readonly namespace: string;
   /** The service account's name. */
   readonly serviceAccount: string;
-  /** Prefix of the role name (at most 38 characters are used). */
+  /** Prefix of the role name, at most 38 characters (see `iamRoleNamePrefix`). */
   readonly namePrefix: string;
   /** Managed policy ARNs to attach. @default none */
   readonly managedPolicyArns?: readonly string[];
@@ -47,7 +48,7 @@ export class PodIdentityRole extends Construct {
       }],
     });
     this.role = new IamRole(this, 'role', {
-      namePrefix: props.namePrefix.slice(0, 38),
+      namePrefix: checkedRoleNamePrefix(props.namePrefix, 'PodIdentityRole'),
       description: `EKS Pod Identity for ${props.namespace}/${props.serviceAccount}`,
       assumeRolePolicy: trust.json,
     });

@@ -12,6 +12,15 @@ export const POOL_LABEL = 'gitlab-workspaces/pool';
 export const SYSTEM_POOL = 'system';
 export const WORKSPACES_POOL = 'workspaces';
 
+/** The node label naming a workspace node's generation (see the stack's workspace node generations). */
+export const WORKSPACE_GENERATION_LABEL = 'gitlab-workspaces/generation';
+
+/**
+ * The taint of a retiring generation's nodes: no new workspace lands there (GitLab's pods carry no
+ * tolerations), while the workspaces already running keep running (NoSchedule evicts nothing).
+ */
+export const RETIRING_TAINT: NodeTaint = { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NoSchedule' };
+
 /** The taint of system nodes (a key CoreDNS and the EBS CSI controller already tolerate). */
 export const SYSTEM_TAINT: NodeTaint = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' };
 

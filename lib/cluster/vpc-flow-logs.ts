@@ -4,11 +4,12 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { iamRoleNamePrefix } from './names';
 
 export interface VpcFlowLogsProps {
   /** The VPC to record. */
   readonly vpcId: string;
-  /** Names the log group `/aws/vpc/<name>/flow-logs` and the role. */
+  /** Names the log group `/aws/vpc/<name>/flow-logs` and the role (a literal, such as the cluster name). */
   readonly name: string;
   /** Retention in days. @default 30 */
   readonly retentionDays?: number;
@@ -50,7 +51,7 @@ export class VpcFlowLogs extends Construct {
       }],
     });
     const role = new IamRole(this, 'role', {
-      namePrefix: `${props.name}-flow-logs-`.slice(0, 38),
+      namePrefix: iamRoleNamePrefix(props.name, 'flow-logs'),
       description: `VPC flow logs of ${props.name}`,
       assumeRolePolicy: trust.json,
     });

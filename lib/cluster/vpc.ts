@@ -1,6 +1,7 @@
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
@@ -9,7 +10,9 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { defaultSubnetPlan, parseCidr } from './cidr';
+import { ClusterNetwork } from './cluster-network';
 
 export interface WorkspacesVpcProps {
   /** The EKS cluster the subnets serve: names resources and sets the `kubernetes.io/cluster/<name>` tag. */
@@ -56,6 +59,17 @@ export interface WorkspacesVpcProps {
    * @default none
    */
   readonly privateSubnetTags?: Readonly<Record<string, string>>;
+  /**
+   * An S3 gateway endpoint on the private route tables. Free, and ECR keeps image layers in S3, so image
+   * pulls (large workspace images) skip the NAT gateways and their per-GiB charge. Needs `region`.
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
+  /**
+   * The region (names the S3 endpoint service, `com.amazonaws.<region>.s3`).
+   * @default the provider's region (`aws_region` data source)
+   */
+  readonly region?: string;
 }
 
 /**
@@ -64,8 +78,10 @@ export interface WorkspacesVpcProps {
  * balancers (tagged `kubernetes.io/role/elb`), an internet gateway, NAT gateways, route tables, and
  * the VPC's default security group emptied so nothing uses it by accident.
  */
-export class WorkspacesVpc extends Construct {
+export class WorkspacesVpc extends Construct implements ClusterNetwork {
   readonly vpc: Vpc;
+  /** The S3 gateway endpoint, unless turned off. */
+  readonly s3Endpoint?: VpcEndpoint;
   readonly privateSubnets: Subnet[] = [];
   readonly publicSubnets: Subnet[] = [];
   readonly natGateways: NatGateway[] = [];
@@ -158,6 +174,7 @@ export class WorkspacesVpc extends Construct {
     }
 
     this.egress.push(...this.natGateways);
+    const privateRouteTables: RouteTable[] = [];
     for (let i = 0; i < zoneCount; i++) {
       const priv = new Subnet(this, `private-${i}`, {
         vpcId: this.vpc.id,
@@ -172,7 +189,20 @@ export class WorkspacesVpc extends Construct {
       });
       const association = new RouteTableAssociation(this, `private-${i}-routes-assoc`, { subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnets.push(priv);
+      privateRouteTables.push(routes);
       this.egress.push(routes, association);
+    }
+
+    if (props.s3GatewayEndpoint ?? true) {
+      const region = props.region ?? new DataAwsRegion(this, 'region').region;
+      this.s3Endpoint = new VpcEndpoint(this, 's3-endpoint', {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${region}.s3`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: privateRouteTables.map((t) => t.id),
+        tags: { Name: `${name}-s3` },
+      });
+      this.egress.push(this.s3Endpoint);
     }
   }
 
@@ -182,6 +212,11 @@ export class WorkspacesVpc extends Construct {
 
   get privateSubnetIds(): string[] {
     return this.privateSubnets.map((s) => s.id);
+  }
+
+  /** The zone of each private subnet, in order. */
+  get privateSubnetZones(): string[] {
+    return this.zoneNames;
   }
 
   get publicSubnetIds(): string[] {

@@ -13,7 +13,7 @@ import { jsonTypeWords } from '../../lib/common/json-types';
 import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
-import { checkSemantics } from './semantic';
+import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
 
 /** The environment variable that names the config file. */
@@ -29,8 +29,9 @@ export const configSchema: Record<string, unknown> = schema;
 let validator: ValidateFunction | undefined;
 function compiledSchema(): ValidateFunction {
   // verbose: errors carry their schema, so messages can quote descriptions and allowed keys.
+  // strictRequired off: a `then` requires a key its `if` sibling schema defines (state.bucket).
   // No code optimization: it validates one small document per run, and compiling is the cost.
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, code: { optimize: false } }).compile(schema);
+  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, code: { optimize: false } }).compile(schema);
   return validator;
 }
 
@@ -57,9 +58,9 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string): { path: 
  * Reads and checks a config file. `display` is the name diagnostics use (defaults to `path`). A file
  * over MAX_CONFIG_BYTES is refused before it is read.
  */
-export function loadConfigFile(path: string, display: string = path): Result<WorkspacesConfig> {
+export function loadConfigFile(path: string, display: string = path, options: SemanticOptions = {}): Result<WorkspacesConfig> {
   const read = readTextFile(path, { file: display, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config' });
-  if (read.ok) return loadConfigText(read.text, display);
+  if (read.ok) return loadConfigText(read.text, display, options);
   const d = read.diagnostic;
   if (d.rule !== 'config/unreadable') return { ok: false, diagnostics: [d] };
   // A missing or unreadable file most often means the wrong path: say which variable names it.
@@ -71,7 +72,7 @@ export function loadConfigFile(path: string, display: string = path): Result<Wor
 }
 
 /** Checks config text. The returned config has every default filled in. */
-export function loadConfigText(text: string, file: string): Result<WorkspacesConfig> {
+export function loadConfigText(text: string, file: string, options: SemanticOptions = {}): Result<WorkspacesConfig> {
   const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config', documentName: 'the stack config' });
   const { source } = parsed;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
@@ -98,7 +99,7 @@ export function loadConfigText(text: string, file: string): Result<WorkspacesCon
     return { ok: false, diagnostics };
   }
 
-  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source));
+  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source, options));
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
   return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics };
 }
@@ -118,6 +119,8 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
     // A key name that breaks `propertyNames` fails an inner rule too (minLength...); the
     // propertyNames error itself says it better, at the key.
     if (e.schemaPath.includes('/propertyNames/')) continue;
+    // `if`/`then` fails as a whole too; the `required` error inside `then` names the missing key.
+    if (e.keyword === 'if') continue;
     const path = jsonPointerToPath(e.instancePath, original);
     const d = describeError(e, path, source);
     const key = `${d.path}|${d.message}`;
@@ -178,6 +181,14 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
       const limit = (e.params as { limit: number }).limit;
       return source.diagnostic('error', rule, path, `${JSON.stringify(value)} is too ${e.keyword === 'minLength' ? 'short' : 'long'}: ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} ${limit === 1 ? 'character' : 'characters'}${what}`);
     }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      const where = path.length === 0 ? 'at the top level' : `in \`${formatPath(path)}\``;
+      const { schema, condition } = requiringSchema(e);
+      const description = schema.properties?.[key]?.description;
+      return source.diagnostic('error', 'config/missing-key', path,
+        `\`${key}\` is required ${where}${condition}${description ? `: give ${description}` : ''}`, true);
+    }
     case 'propertyNames': {
       const name = String((e.params as { propertyName: string }).propertyName);
       return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: tag names have 1 to 128 characters`, true);
@@ -185,6 +196,25 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     default:
       return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);
   }
+}
+
+/**
+ * The schema a `required` error is about: the one holding the keyword, or for a `required` inside a
+ * `then`, the schema holding that `then` (whose `properties` describe the key and whose `if` says when).
+ */
+function requiringSchema(e: ErrorObject): { schema: SchemaNode; condition: string } {
+  const thenAt = e.schemaPath.lastIndexOf('/then/');
+  if (thenAt < 0) return { schema: (e.parentSchema ?? {}) as SchemaNode, condition: '' };
+  let schema: unknown = configSchema;
+  for (const part of e.schemaPath.slice(0, thenAt).replace(/^#\//, '').split('/')) schema = (schema as Record<string, unknown>)?.[part];
+  const node = (schema ?? {}) as SchemaNode;
+  const parts = Object.entries(node.if?.properties ?? {}).filter(([, v]) => 'const' in v).map(([k, v]) => `${k} is ${JSON.stringify(v.const)}`);
+  return { schema: node, condition: parts.length > 0 ? ` when ${parts.join(' and ')}` : '' };
+}
+
+interface SchemaNode {
+  readonly properties?: Record<string, { description?: string }>;
+  readonly if?: { properties?: Record<string, { const?: unknown }> };
 }
 
 /** The allowed key closest to a misspelt one (edit distance at most 3), for "did you mean". */

@@ -1,92 +1,193 @@
 /**
  * The config rules a JSON Schema cannot express: sizes that must agree, CIDRs that must nest and not
- * overlap, versions that must match. Runs after the schema check, on the config with defaults filled in.
+ * overlap, versions that must match and be supported, settings that only mean something together. Runs
+ * after the schema check, on the config with defaults filled in; `source` tells which keys the user
+ * wrote. Warnings (a version leaving standard support, a placeholder left in) do not stop the synth.
  */
 import { Diagnostic } from '../../lib/common/diagnostics';
 import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
 import { formatPath, YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS, kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
-import { NodeGroupConfig, WorkspacesConfig } from './types';
+import {
+  clusterAutoscalerRelease,
+  eksSupportStatus,
+  kubernetesMinor,
+  MIN_KUBERNETES_VERSION,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from '../../lib/cluster/versions';
+import { NodeGroupConfig, poolAmiType, WorkspacesConfig } from './types';
 
-export function checkSemantics(config: WorkspacesConfig, source: YamlSource): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const error = (rule: string, path: YamlPath, message: string) => out.push(source.diagnostic('error', `config/${rule}`, path, message));
-
-  checkNetwork(config, error);
-  checkCluster(config, error);
-  checkNodeGroup(config.nodes.system, ['nodes', 'system'], error);
-  checkNodeGroup(config.nodes.workspaces, ['nodes', 'workspaces'], error);
-  checkArchitecture(config, 'system', error);
-  checkArchitecture(config, 'workspaces', error);
-  if (config.nodes.system.minSize < 1) {
-    error('system-nodes', ['nodes', 'system', 'minSize'],
-      'the system node group needs at least 1 node: CoreDNS and the Cluster Autoscaler run there, and nothing could scale it back up from 0');
-  }
-
-  const ca = config.autoscaling.clusterAutoscaler;
-  const clusterMinor = kubernetesMinor(config.cluster.kubernetesVersion);
-  if (clusterMinor < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
-    // Already reported as too old; an autoscaler message on top would only be noise.
-  } else if (ca.imageTag !== undefined) {
-    if (kubernetesMinor(ca.imageTag) !== clusterMinor) {
-      error('autoscaler-version', ['autoscaling', 'clusterAutoscaler', 'imageTag'],
-        `the Cluster Autoscaler ${ca.imageTag} does not match Kubernetes ${config.cluster.kubernetesVersion}: its minor version must be the cluster's (v1.${clusterMinor}.x)`);
-    }
-  } else if (!CLUSTER_AUTOSCALER_IMAGE_TAGS[config.cluster.kubernetesVersion]) {
-    error('autoscaler-version', ['cluster', 'kubernetesVersion'],
-      `no tested Cluster Autoscaler image for Kubernetes ${config.cluster.kubernetesVersion}; set autoscaling.clusterAutoscaler.imageTag to a v1.${clusterMinor}.x tag (tested versions: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(', ')})`);
-  }
-  return out;
+export interface SemanticOptions {
+  /** The day the config is checked on (support-window warnings). @default now */
+  readonly today?: Date;
 }
 
 type Report = (rule: string, path: YamlPath, message: string) => void;
+interface Reporters {
+  readonly error: Report;
+  readonly warning: Report;
+  /** Whether the user wrote this key (rather than the schema's default filling it in). */
+  readonly written: (path: YamlPath) => boolean;
+}
 
-function checkCluster(config: WorkspacesConfig, error: Report): void {
-  const { cluster } = config;
-  if (kubernetesMinor(cluster.kubernetesVersion) < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
-    error('kubernetes-version', ['cluster', 'kubernetesVersion'],
-      `Kubernetes ${cluster.kubernetesVersion} is too old: ${MIN_KUBERNETES_VERSION} or newer is required (user namespaces, which sudo-capable workspaces use, are on by default from 1.33)`);
-  }
-  if (!cluster.logs.types.includes('audit')) {
-    error('audit-log', ['cluster', 'logs', 'types'],
-      'the audit log cannot be turned off: workspaces run code their users did not write, and the audit log is the record of what reached the Kubernetes API; add "audit"');
-  }
-  if (!cluster.access.clusterCreatorAdmin && cluster.access.adminPrincipalArns.length === 0) {
-    error('no-admin', ['cluster', 'access'],
-      'nobody would administer the cluster: with clusterCreatorAdmin false, list at least one IAM role in adminPrincipalArns (and run cdktf deploy as one of them)');
-  }
-  for (const key of ['publicAccessCidrs', 'privateAccessCidrs'] as const) {
-    cluster.endpoint[key].forEach((c, i) => networkBlock(c, ['cluster', 'endpoint', key, i], error));
-  }
-  if (!cluster.endpoint.publicAccess && cluster.endpoint.privateAccessCidrs.length === 0) {
-    error('unreachable-api', ['cluster', 'endpoint', 'publicAccess'],
-      'with publicAccess false, only the nodes could reach the Kubernetes API, and cdktf deploy installs the storage class and the autoscaler through it; list the addresses you deploy from (VPN, CI runners in the VPC) in privateAccessCidrs');
+/** gp3's baseline, free at any size. */
+const GP3_BASELINE_IOPS = 3000;
+/** gp3 allows at most 500 IOPS per GiB of volume size. */
+export const GP3_MAX_IOPS_PER_GIB = 500;
+/** gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS. */
+const GP3_MAX_MIBPS_PER_IOPS = 0.25;
+/** How long before the end of standard support synth starts to say so. */
+const SUPPORT_WARNING_DAYS = 60;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function checkSemantics(config: WorkspacesConfig, source: YamlSource, options: SemanticOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const r: Reporters = {
+    error: (rule, path, message) => out.push(source.diagnostic('error', `config/${rule}`, path, message)),
+    warning: (rule, path, message) => out.push(source.diagnostic('warning', `config/${rule}`, path, message)),
+    written: (path) => source.node(path) !== undefined,
+  };
+
+  checkState(config, r);
+  checkNetwork(config, r);
+  checkCluster(config, r, options.today ?? new Date());
+  checkNodes(config, r);
+  checkAutoscaler(config, r);
+  checkStorage(config, r);
+  return out;
+}
+
+function checkState(config: WorkspacesConfig, r: Reporters): void {
+  if (config.state.backend !== 'local') return;
+  for (const key of ['bucket', 'keyPrefix', 'region', 'useLockfile', 'kmsKeyId'] as const) {
+    if (r.written(['state', key])) {
+      r.error('state-backend', ['state', key], `\`${key}\` applies only to backend s3; set state.backend: s3, or remove it (the local backend keeps terraform.<stack>.tfstate files in the repository root)`);
+    }
   }
 }
 
-function checkNetwork(config: WorkspacesConfig, error: Report): void {
+function checkCluster(config: WorkspacesConfig, r: Reporters, today: Date): void {
+  const { cluster } = config;
+  const version = cluster.kubernetesVersion;
+  const supported: readonly string[] = SUPPORTED_KUBERNETES_VERSIONS;
+  if (kubernetesMinor(version) < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
+    r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
+      `Kubernetes ${version} is too old: ${MIN_KUBERNETES_VERSION} or newer is required (user namespaces, which sudo-capable workspaces use, are on by default from 1.33); supported versions: ${supported.join(', ')}`);
+  } else if (!supported.includes(version)) {
+    r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
+      `Kubernetes ${version} is not supported yet: the autoscaler, add-on versions and node images are tested for ${supported.join(', ')}`);
+  } else {
+    checkSupportWindow(config, r, today);
+  }
+
+  if (!cluster.logs.types.includes('audit')) {
+    r.error('audit-log', ['cluster', 'logs', 'types'],
+      'the audit log cannot be turned off: workspaces run code their users did not write, and the audit log is the record of what reached the Kubernetes API; add "audit"');
+  }
+  if (!cluster.access.clusterCreatorAdmin && cluster.access.adminPrincipalArns.length === 0) {
+    r.error('no-admin', ['cluster', 'access'],
+      'nobody would administer the cluster: list the IAM roles that run cdktf deploy and kubectl (people, CI) in adminPrincipalArns, or set clusterCreatorAdmin: true');
+  }
+  cluster.access.adminPrincipalArns.forEach((arn, i) => {
+    if (/^arn:[^:]+:iam::123456789012:/.test(arn)) {
+      r.warning('placeholder', ['cluster', 'access', 'adminPrincipalArns', i], `${arn} is in AWS's example account 123456789012: replace it with a role of your account before deploying`);
+    }
+  });
+
+  const { endpoint } = cluster;
+  for (const key of ['publicAccessCidrs', 'privateAccessCidrs'] as const) {
+    endpoint[key].forEach((c, i) => networkBlock(c, ['cluster', 'endpoint', key, i], r));
+  }
+  if (endpoint.publicAccess) {
+    if (endpoint.publicAccessCidrs.length === 0) {
+      r.error('public-endpoint', ['cluster', 'endpoint', 'publicAccessCidrs'],
+        'the public API endpoint needs publicAccessCidrs: list the networks that may reach the Kubernetes API (office, VPN, CI runners), or set publicAccess: false');
+    }
+    endpoint.publicAccessCidrs.forEach((c, i) => {
+      const block = parseCidr(c);
+      if (!block.ok || block.cidr.hostBitsSet) return; // malformed or host bits: reported already
+      if (block.cidr.prefixLength === 0 && !endpoint.allowPublicEndpointFromAnywhere) {
+        r.error('public-endpoint', ['cluster', 'endpoint', 'publicAccessCidrs', i],
+          `${c} opens the Kubernetes API of a cluster that runs untrusted code to the whole internet; list your own networks, or set cluster.endpoint.allowPublicEndpointFromAnywhere: true`);
+      } else if (DOCUMENTATION_BLOCKS.some((doc) => cidrContains(doc, block.cidr))) {
+        r.warning('placeholder', ['cluster', 'endpoint', 'publicAccessCidrs', i],
+          `${c} is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from`);
+      }
+    });
+  } else if (endpoint.privateAccessCidrs.length === 0) {
+    r.error('unreachable-api', ['cluster', 'endpoint', 'publicAccess'],
+      'with publicAccess false, only the nodes could reach the Kubernetes API, and the platform stack installs the storage class and the autoscaler through it; list the networks you deploy the platform stack from (VPN, CI runners in the VPC) in privateAccessCidrs');
+  }
+}
+
+/** RFC 5737 documentation blocks: placeholders, never real clients. */
+const DOCUMENTATION_BLOCKS: Cidr[] = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((c) => {
+  const parsed = parseCidr(c);
+  if (!parsed.ok) throw new Error(c);
+  return parsed.cidr;
+});
+
+/** Warns when the version has left, or is about to leave, EKS standard support. */
+function checkSupportWindow(config: WorkspacesConfig, r: Reporters, today: Date): void {
+  const { kubernetesVersion: version, upgradePolicy } = config.cluster;
+  const path: YamlPath = ['cluster', 'kubernetesVersion'];
+  const status = eksSupportStatus(version, today);
+  const next = `1.${kubernetesMinor(version) + 1}`;
+  switch (status.tier) {
+    case 'standard': {
+      const days = Math.ceil((Date.parse(status.endsOn) - today.getTime()) / DAY_MS);
+      if (days <= SUPPORT_WARNING_DAYS) {
+        r.warning('standard-support', path,
+          `Kubernetes ${version} leaves EKS standard support on ${status.endsOn} (in ${days} ${days === 1 ? 'day' : 'days'}); ${upgradePolicy === 'STANDARD' ? 'EKS will then upgrade the control plane by itself' : 'extended support then costs $0.60 instead of $0.10 per cluster-hour'}: plan the upgrade to ${next}`);
+      }
+      return;
+    }
+    case 'extended':
+      r.warning('standard-support', path, upgradePolicy === 'STANDARD'
+        ? `Kubernetes ${version} left EKS standard support on ${status.since}: with upgradePolicy STANDARD, EKS upgrades the control plane to ${next} by itself (and the node groups then lag behind it); upgrade to ${next} now, or set cluster.upgradePolicy: EXTENDED to keep ${version} until ${status.endsOn} at $0.60 instead of $0.10 per cluster-hour`
+        : `Kubernetes ${version} has been in EKS extended support since ${status.since}, billed at $0.60 instead of $0.10 per cluster-hour, until ${status.endsOn}; upgrade to ${next}`);
+      return;
+    case 'ended':
+      r.warning('standard-support', path, `Kubernetes ${version} left EKS extended support on ${status.since}: EKS upgrades such clusters by itself; upgrade to ${next}`);
+      return;
+    case 'unknown':
+      return;
+  }
+}
+
+/** Keys of the `network` section that describe a VPC the stack creates. */
+const CREATED_VPC_KEYS = ['vpcCidr', 'availabilityZoneCount', 'availabilityZones', 'privateSubnetCidrs', 'publicSubnetCidrs', 'natGateways', 's3GatewayEndpoint'] as const;
+
+function checkNetwork(config: WorkspacesConfig, r: Reporters): void {
   const { network, aws } = config;
+  if (network.existingVpc) {
+    for (const key of CREATED_VPC_KEYS) {
+      if (r.written(['network', key])) {
+        r.error('existing-vpc', ['network', key], `\`${key}\` describes a VPC the stack creates; with network.existingVpc the stack creates none: remove it`);
+      }
+    }
+    return;
+  }
   const count = network.availabilityZoneCount;
-  const vpc = networkBlock(network.vpcCidr, ['network', 'vpcCidr'], error);
+  const vpc = networkBlock(network.vpcCidr, ['network', 'vpcCidr'], r);
   if (!vpc) return;
   if (vpc.prefixLength < 16 || vpc.prefixLength > 28) {
-    error('vpc-size', ['network', 'vpcCidr'], `a VPC block must be between /16 and /28 (AWS limit), not /${vpc.prefixLength}`);
+    r.error('vpc-size', ['network', 'vpcCidr'], `a VPC block must be between /16 and /28 (AWS limit), not /${vpc.prefixLength}`);
     return;
   }
   const computed = !network.privateSubnetCidrs || !network.publicSubnetCidrs;
   if (computed && vpc.prefixLength > 20) {
-    error('vpc-size', ['network', 'vpcCidr'],
+    r.error('vpc-size', ['network', 'vpcCidr'],
       `a /${vpc.prefixLength} VPC is too small for the default subnet plan (one /${vpc.prefixLength + 3} private block per zone); use /16 to /20, or give privateSubnetCidrs and publicSubnetCidrs`);
   }
 
   if (network.availabilityZones) {
     if (network.availabilityZones.length !== count) {
-      error('zone-count', ['network', 'availabilityZones'],
+      r.error('zone-count', ['network', 'availabilityZones'],
         `lists ${network.availabilityZones.length} zones but availabilityZoneCount is ${count}; list exactly ${count} zones or change availabilityZoneCount`);
     }
     network.availabilityZones.forEach((z, i) => {
       if (!z.startsWith(aws.region)) {
-        error('zone-region', ['network', 'availabilityZones', i], `${z} is not a zone of the region ${aws.region}; zones of ${aws.region} look like ${aws.region}a`);
+        r.error('zone-region', ['network', 'availabilityZones', i], `${z} is not a zone of the region ${aws.region}; zones of ${aws.region} look like ${aws.region}a`);
       }
     });
   }
@@ -96,29 +197,49 @@ function checkNetwork(config: WorkspacesConfig, error: Report): void {
     const list = network[key];
     if (!list) continue;
     if (list.length !== count) {
-      error('zone-count', ['network', key], `lists ${list.length} blocks but availabilityZoneCount is ${count}; give one block per zone`);
+      r.error('zone-count', ['network', key], `lists ${list.length} blocks but availabilityZoneCount is ${count}; give one block per zone`);
     }
     list.forEach((c, i) => {
       const path: YamlPath = ['network', key, i];
-      const block = networkBlock(c, path, error);
+      const block = networkBlock(c, path, r);
       if (!block) return;
-      if (!cidrContains(vpc, block)) error('subnet-outside-vpc', path, `${c} is not inside the VPC block ${network.vpcCidr}`);
+      if (!cidrContains(vpc, block)) r.error('subnet-outside-vpc', path, `${c} is not inside the VPC block ${network.vpcCidr}`);
       if (key === 'privateSubnetCidrs' && block.prefixLength > 24) {
-        error('subnet-size', path, `${c} is too small for nodes: every pod takes an address of the node subnet (VPC CNI); use /24 or larger`);
+        r.error('subnet-size', path, `${c} is too small for nodes: every pod takes an address of the node subnet (VPC CNI); use /24 or larger`);
       }
       for (const other of all) {
-        if (cidrOverlaps(other.block, block)) error('subnet-overlap', path, `${c} overlaps ${other.cidr} (${formatPath(other.path)}); subnets must not overlap`);
+        if (cidrOverlaps(other.block, block)) r.error('subnet-overlap', path, `${c} overlaps ${other.cidr} (${formatPath(other.path)}); subnets must not overlap`);
       }
       all.push({ cidr: c, block, path });
     });
   }
 }
 
-function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, error: Report): void {
+function checkNodes(config: WorkspacesConfig, r: Reporters): void {
+  const { nodes } = config;
+  checkNodeGroup(nodes.system, ['nodes', 'system'], r);
+  checkNodeGroup(nodes.workspaces, ['nodes', 'workspaces'], r);
+  if (nodes.system.minSize < 1) {
+    r.error('system-nodes', ['nodes', 'system', 'minSize'],
+      'the system node group needs at least 1 node: CoreDNS and the Cluster Autoscaler run there, and nothing could scale it back up from 0');
+  }
+  checkArchitecture(config, 'system', r);
+  checkArchitecture(config, 'workspaces', r);
+
+  const { generation, retiringGenerations } = nodes.workspaces;
+  retiringGenerations.forEach((g, i) => {
+    if (g >= generation) {
+      r.error('workspace-generation', ['nodes', 'workspaces', 'retiringGenerations', i],
+        `generation ${g} cannot retire: it is not older than the current generation ${generation}; list only generations below ${generation}`);
+    }
+  });
+}
+
+function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, r: Reporters): void {
   if (group.minSize > group.maxSize) {
-    error('node-group-size', [...path, 'minSize'], `minSize ${group.minSize} is larger than maxSize ${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
+    r.error('node-group-size', [...path, 'minSize'], `minSize ${group.minSize} is larger than maxSize ${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
   } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
-    error('node-group-size', [...path, 'desiredSize'],
+    r.error('node-group-size', [...path, 'desiredSize'],
       `desiredSize ${group.desiredSize} is outside ${group.minSize}..${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
   }
 }
@@ -131,14 +252,66 @@ export function isArmInstanceType(type: string): boolean {
   return /^a1\./.test(type) || /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(type);
 }
 
-function checkArchitecture(config: WorkspacesConfig, group: 'system' | 'workspaces', error: Report): void {
-  const arm = config.nodes.amiType === 'AL2023_ARM_64_STANDARD';
-  config.nodes[group].instanceTypes.forEach((type, i) => {
+/** Why workspace nodes must be x86_64. */
+const WORKSPACES_AMD64 = 'GitLab workspaces run linux/amd64 images only (GitLab\'s platform requirement; its tools injector image is amd64)';
+
+function checkArchitecture(config: WorkspacesConfig, pool: 'system' | 'workspaces', r: Reporters): void {
+  const amiType = poolAmiType(config.nodes, pool);
+  const arm = amiType === 'AL2023_ARM_64_STANDARD';
+  const amiPath: YamlPath = r.written(['nodes', pool, 'amiType']) ? ['nodes', pool, 'amiType'] : ['nodes', 'amiType'];
+  if (pool === 'workspaces' && arm) {
+    r.error('workspace-architecture', amiPath,
+      `workspace nodes cannot use ${amiType}: ${WORKSPACES_AMD64}; set nodes.workspaces.amiType: AL2023_x86_64_STANDARD (the system nodes may stay on Graviton with nodes.system.amiType)`);
+    return;
+  }
+  config.nodes[pool].instanceTypes.forEach((type, i) => {
+    const path: YamlPath = ['nodes', pool, 'instanceTypes', i];
     if (isArmInstanceType(type) === arm) return;
-    error('instance-architecture', ['nodes', group, 'instanceTypes', i], arm
-      ? `${type} is an x86_64 instance type, but nodes.amiType is AL2023_ARM_64_STANDARD; use Graviton types (such as m7g.large) or amiType AL2023_x86_64_STANDARD`
-      : `${type} is a Graviton (arm64) instance type, but nodes.amiType is ${config.nodes.amiType}; use x86_64 types (such as m6i.large) or amiType AL2023_ARM_64_STANDARD`);
+    if (pool === 'workspaces') {
+      r.error('workspace-architecture', path, `${type} is a Graviton (arm64) instance type: ${WORKSPACES_AMD64}; use x86_64 types such as m6i.2xlarge or m7i.2xlarge`);
+      return;
+    }
+    r.error('instance-architecture', path, arm
+      ? `${type} is an x86_64 instance type, but the system nodes' amiType is AL2023_ARM_64_STANDARD; use Graviton types (such as m7g.large) or amiType AL2023_x86_64_STANDARD`
+      : `${type} is a Graviton (arm64) instance type, but the system nodes' amiType is ${amiType}; use x86_64 types (such as m6i.large) or nodes.system.amiType AL2023_ARM_64_STANDARD`);
   });
+}
+
+function checkAutoscaler(config: WorkspacesConfig, r: Reporters): void {
+  const ca = config.autoscaling.clusterAutoscaler;
+  const version = config.cluster.kubernetesVersion;
+  // Only for a supported version: otherwise the version itself was reported.
+  if (!clusterAutoscalerRelease(version) || ca.imageTag === undefined) return;
+  const clusterMinor = kubernetesMinor(version);
+  if (kubernetesMinor(ca.imageTag) !== clusterMinor) {
+    r.error('autoscaler-version', ['autoscaling', 'clusterAutoscaler', 'imageTag'],
+      `the Cluster Autoscaler ${ca.imageTag} does not match Kubernetes ${version}: its minor version must be the cluster's (v1.${clusterMinor}.x); leave imageTag out for the tested ${clusterAutoscalerRelease(version)?.imageTag}`);
+  }
+}
+
+function checkStorage(config: WorkspacesConfig, r: Reporters): void {
+  const { storage } = config;
+  const sc = storage.defaultStorageClass;
+  const path: YamlPath = ['storage', 'defaultStorageClass'];
+  if (sc.iops !== undefined && sc.iopsPerGiB !== undefined) {
+    r.error('storage-iops', [...path, 'iopsPerGiB'], 'give iops (the same for every volume) or iopsPerGiB (by volume size), not both');
+  } else if (sc.iops !== undefined && sc.iops > GP3_BASELINE_IOPS) {
+    const minGiB = Math.ceil(sc.iops / GP3_MAX_IOPS_PER_GIB);
+    r.error('storage-iops', [...path, 'iops'],
+      `${sc.iops} IOPS on every volume makes volumes under ${minGiB} GiB fail to create (gp3 allows ${GP3_MAX_IOPS_PER_GIB} IOPS per GiB), and GitLab creates devfile volumes of any size; use iopsPerGiB (for example ${Math.ceil(sc.iops / 50)} for ${sc.iops} IOPS on a 50 GiB workspace volume), which raises small volumes to the gp3 minimum instead`);
+  }
+  if (sc.throughputMiBps !== undefined) {
+    const iops = sc.iops ?? GP3_BASELINE_IOPS;
+    const max = iops * GP3_MAX_MIBPS_PER_IOPS;
+    if (sc.throughputMiBps > max) {
+      r.error('storage-throughput', [...path, 'throughputMiBps'],
+        `${sc.throughputMiBps} MiB/s needs at least ${Math.ceil(sc.throughputMiBps / GP3_MAX_MIBPS_PER_IOPS)} IOPS (gp3 allows ${GP3_MAX_MIBPS_PER_IOPS} MiB/s per IOPS); with ${sc.iops === undefined ? `the ${GP3_BASELINE_IOPS} baseline` : `${iops}`} IOPS the most is ${max} MiB/s`);
+    }
+  }
+  if (storage.workspaceVolumesOnDestroy === 'delete' && sc.reclaimPolicy === 'Retain') {
+    r.error('volumes-on-destroy', ['storage', 'workspaceVolumesOnDestroy'],
+      'delete removes the workspaces\' claims so that their volumes are deleted, but the StorageClass keeps volumes (reclaimPolicy Retain); set reclaimPolicy: Delete, or workspaceVolumesOnDestroy: refuse');
+  }
 }
 
 /**
@@ -146,11 +319,11 @@ function checkArchitecture(config: WorkspacesConfig, group: 'system' | 'workspac
  * bits set (ambiguous: the address or its network?), naming the network address to write instead.
  * Undefined when the value is unusable: malformed values were already reported by the schema.
  */
-function networkBlock(text: string, path: YamlPath, error: Report): Cidr | undefined {
+function networkBlock(text: string, path: YamlPath, r: Reporters): Cidr | undefined {
   const parsed = parseCidr(text);
   if (!parsed.ok) return undefined;
   if (parsed.cidr.hostBitsSet) {
-    error('cidr-host-bits', path, `${text} has host bits set; write the network address (e.g. ${parsed.cidr.canonical})`);
+    r.error('cidr-host-bits', path, `${text} has host bits set; write the network address (e.g. ${parsed.cidr.canonical})`);
     return undefined;
   }
   return parsed.cidr;

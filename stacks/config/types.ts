@@ -10,25 +10,48 @@ export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controlle
 export type CapacityType = 'ON_DEMAND' | 'SPOT';
 export type AmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD';
 
+export interface StateConfig {
+  readonly backend: 'local' | 's3';
+  readonly bucket?: string;
+  readonly keyPrefix: string;
+  readonly region?: string;
+  readonly useLockfile: boolean;
+  readonly kmsKeyId?: string;
+}
+
+export interface ExistingVpcConfig {
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+  readonly publicSubnetIds: readonly string[];
+}
+
 export interface AwsConfig {
   readonly region: string;
   readonly defaultTags: Readonly<Record<string, string>>;
 }
 
 export interface NetworkConfig {
+  readonly existingVpc?: ExistingVpcConfig;
   readonly vpcCidr: string;
   readonly availabilityZoneCount: 2 | 3;
   readonly availabilityZones?: readonly string[];
   readonly privateSubnetCidrs?: readonly string[];
   readonly publicSubnetCidrs?: readonly string[];
   readonly natGateways: NatGatewayMode;
+  readonly s3GatewayEndpoint: boolean;
   readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
 }
 
 export interface ClusterConfig {
   readonly name: string;
   readonly kubernetesVersion: string;
-  readonly endpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: readonly string[]; readonly privateAccessCidrs: readonly string[] };
+  readonly upgradePolicy: 'STANDARD' | 'EXTENDED';
+  readonly endpoint: {
+    readonly publicAccess: boolean;
+    readonly publicAccessCidrs: readonly string[];
+    readonly allowPublicEndpointFromAnywhere: boolean;
+    readonly privateAccessCidrs: readonly string[];
+  };
   readonly access: { readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean };
   readonly logs: { readonly types: readonly ControlPlaneLogType[]; readonly retentionDays: number };
   readonly kmsKeyDeletionWindowDays: number;
@@ -37,6 +60,8 @@ export interface ClusterConfig {
 }
 
 export interface NodeGroupConfig {
+  /** The pool's own image; `nodes.amiType` when left out (see `poolAmiType`). */
+  readonly amiType?: AmiType;
   readonly instanceTypes: readonly string[];
   readonly capacityType: CapacityType;
   readonly minSize: number;
@@ -48,12 +73,23 @@ export interface NodeGroupConfig {
 export interface NodesConfig {
   readonly amiType: AmiType;
   readonly system: NodeGroupConfig;
-  readonly workspaces: NodeGroupConfig & { readonly perZone: boolean };
+  readonly workspaces: WorkspaceNodesConfig;
+}
+
+export interface WorkspaceNodesConfig extends NodeGroupConfig {
+  readonly perZone: boolean;
+  readonly generation: number;
+  readonly retiringGenerations: readonly number[];
+}
+
+/** The image of a pool: its own `amiType`, else `nodes.amiType`. */
+export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): AmiType {
+  return nodes[pool].amiType ?? nodes.amiType;
 }
 
 export interface AutoscalingConfig {
   readonly clusterAutoscaler: {
-    readonly chartVersion: string;
+    readonly chartVersion?: string;
     readonly imageTag?: string;
     readonly expander: 'least-waste' | 'random' | 'most-pods' | 'price' | 'priority';
     readonly scaleDownUnneededTime: string;
@@ -64,13 +100,16 @@ export interface StorageConfig {
   readonly defaultStorageClass: {
     readonly name: string;
     readonly iops?: number;
+    readonly iopsPerGiB?: number;
     readonly throughputMiBps?: number;
     readonly reclaimPolicy: 'Delete' | 'Retain';
   };
   readonly demoteGp2: boolean;
+  readonly workspaceVolumesOnDestroy: 'refuse' | 'delete';
 }
 
 export interface AddonConfig {
+  /** A pinned version, `latest`, or left out for the version tested with the cluster's Kubernetes version. */
   readonly version?: string;
 }
 
@@ -83,6 +122,7 @@ export interface AddonsConfig {
 }
 
 export interface WorkspacesConfig {
+  readonly state: StateConfig;
   readonly aws: AwsConfig;
   readonly network: NetworkConfig;
   readonly cluster: ClusterConfig;

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { ClusterAddon } from '../../lib/cluster/cluster-addon';
-import { ClusterAutoscaler } from '../../lib/cluster/cluster-autoscaler';
+import { ClusterAutoscaler, ClusterAutoscalerIdentity } from '../../lib/cluster/cluster-autoscaler';
 import { ClusterProviders } from '../../lib/cluster/cluster-providers';
 import { DefaultStorageClass } from '../../lib/cluster/default-storage-class';
 import { EksCluster } from '../../lib/cluster/eks-cluster';
@@ -9,19 +9,36 @@ import { Synthesized } from '../helpers/synthesized';
 import { unresolvedReferences } from '../helpers/terraform-references';
 
 describe('EksCluster', () => {
-  it('defaults to a public+private endpoint, all logs, creator admin, Kubernetes 1.34', () => {
-    const json = Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s-1', 's-2'] }));
+  const base = { name: 'c', subnetIds: ['s-1', 's-2'], publicAccessCidrs: ['198.18.0.0/24'] };
+
+  it('defaults to standard support, a public+private endpoint, all logs, no creator admin, Kubernetes 1.35', () => {
+    const json = Testing.synthScope((scope) => new EksCluster(scope, 'eks', { ...base, adminPrincipalArns: ['arn:aws:iam::123456789012:role/ops'] }));
     const s = new Synthesized(json);
     const cluster = s.only('aws_eks_cluster');
     expect(cluster).toMatchObject({
-      version: '1.34',
+      version: '1.35',
+      upgrade_policy: { support_type: 'STANDARD' },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
-      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
+      vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['198.18.0.0/24'] },
     });
-    // The deployer's admin access is an explicit entry: the IAM role behind the caller's session.
+    expect(s.all('aws_eks_access_entry').map((e) => e.principal_arn)).toEqual(['arn:aws:iam::123456789012:role/ops']);
+    expect(s.data('aws_iam_session_context')).toEqual({});
+    expect(s.only('aws_iam_role').name_prefix).toBe('c-cluster-');
+    expect(unresolvedReferences(json)).toEqual([]);
+  });
+
+  it('takes EXTENDED support when asked', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { ...base, upgradePolicy: 'EXTENDED' })));
+    expect(s.only('aws_eks_cluster').upgrade_policy).toEqual({ support_type: 'EXTENDED' });
+  });
+
+  it('gives the deployer cluster-admin only on request: the IAM role behind the caller\'s session, with its path', () => {
+    const json = Testing.synthScope((scope) => new EksCluster(scope, 'eks', { ...base, clusterCreatorAdmin: true }));
+    const s = new Synthesized(json);
     const entry = s.only('aws_eks_access_entry');
     const session = s.deref(entry.principal_arn);
+    // issuer_arn is the role's ARN with its path (the data source reads the role), not the STS session ARN.
     expect(entry.principal_arn).toMatch(/^\$\{data\.aws_iam_session_context\.[\w-]+\.issuer_arn\}$/);
     expect(session.arn).toMatch(/^\$\{data\.aws_caller_identity\.[\w-]+\.arn\}$/);
     expect(s.only('aws_eks_access_policy_association')).toMatchObject({
@@ -31,16 +48,9 @@ describe('EksCluster', () => {
     expect(unresolvedReferences(json)).toEqual([]);
   });
 
-  it('gives the deployer no access when clusterCreatorAdmin is off', () => {
-    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], clusterCreatorAdmin: false, adminPrincipalArns: ['arn:aws:iam::123456789012:role/ops'] })));
-    expect(s.all('aws_eks_access_entry').map((e) => e.principal_arn)).toEqual(['arn:aws:iam::123456789012:role/ops']);
-    expect(s.data('aws_iam_session_context')).toEqual({});
-    expect(s.only('aws_eks_cluster').access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
-  });
-
   it('gives each admin principal an access entry with stable, readable ids', () => {
     const admins = ['arn:aws:iam::123456789012:role/team/admins', 'arn:aws:iam::123456789012:user/ada'];
-    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], adminPrincipalArns: admins })));
+    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { ...base, adminPrincipalArns: admins, clusterCreatorAdmin: true })));
     const ids = Object.keys(s.resources('aws_eks_access_entry')).sort();
     expect(ids).toHaveLength(3);
     expect(ids[0]).toMatch(/^eks_admin-ada-[0-9a-f]{8}_/);
@@ -52,6 +62,25 @@ describe('EksCluster', () => {
     );
     // Each association names its entry's principal through the entry, so it waits for it.
     for (const a of s.all('aws_eks_access_policy_association')) expect(s.deref(a.principal_arn)).toHaveProperty('type', 'STANDARD');
+  });
+
+  it('refuses a public endpoint without CIDRs, or open to the whole internet unless allowed', () => {
+    expect(() => Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'] })))
+      .toThrow('EksCluster c: publicAccessCidrs is required when the public endpoint is on');
+    expect(() => Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], publicAccessCidrs: ['0.0.0.0/0'] })))
+      .toThrow('EksCluster c: publicAccessCidrs contains 0.0.0.0/0');
+    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], publicAccessCidrs: ['0.0.0.0/0'], allowPublicEndpointFromAnywhere: true })));
+    expect(s.only('aws_eks_cluster').vpc_config.public_access_cidrs).toEqual(['0.0.0.0/0']);
+    const priv = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { name: 'c', subnetIds: ['s'], endpointPublicAccess: false })));
+    expect(priv.only('aws_eks_cluster').vpc_config.public_access_cidrs).toBeUndefined();
+  });
+
+  it('cuts and hashes the role name prefix of a long cluster name', () => {
+    const name = 'a'.repeat(60);
+    const s = new Synthesized(Testing.synthScope((scope) => new EksCluster(scope, 'eks', { ...base, name })));
+    const prefix = s.only('aws_iam_role').name_prefix;
+    expect(prefix).toHaveLength(38);
+    expect(prefix).toMatch(/^a+-[0-9a-f]{4}-cluster-$/);
   });
 });
 
@@ -98,11 +127,13 @@ describe('ClusterProviders, DefaultStorageClass and ClusterAutoscaler', () => {
     expect(s.only('kubernetes_storage_class_v1').parameters).toEqual({ type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4', iops: '4000' });
     expect(s.all('kubernetes_annotations')).toEqual([]);
     expect(s.only('helm_release').provider).toBe('helm.eks');
-    expect(JSON.parse(s.only('helm_release').values[0]).image.tag).toBe('v1.33.0');
+    // The chart and image tested with 1.33.
+    expect(s.only('helm_release').version).toBe('9.51.0');
+    expect(JSON.parse(s.only('helm_release').values[0]).image.tag).toBe('v1.33.6');
     expect(unresolvedReferences(json)).toEqual([]);
   });
 
-  it('authenticate with `aws eks get-token` by default, which outlives a long first apply', () => {
+  it('authenticate with `aws eks get-token` by default, which outlives a long apply', () => {
     const json = Testing.synthScope((scope) => {
       new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'eu-west-1', endpoint: 'https://example', certificateAuthorityData: 'Q0E=' });
     });
@@ -118,10 +149,54 @@ describe('ClusterProviders, DefaultStorageClass and ClusterAutoscaler', () => {
     expect(unresolvedReferences(json)).toEqual([]);
   });
 
-  it('refuse a Kubernetes version with no tested autoscaler image unless one is given', () => {
+  it('refuse a Kubernetes version with no tested autoscaler unless image and chart are given', () => {
+    const build = (extra: object) => Testing.synthScope((scope) => {
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
+      new ClusterAutoscaler(scope, 'ca', { clusterName: 'c', region: 'r', kubernetesVersion: '1.36', helmProvider: p.helm, ...extra });
+    });
+    expect(() => build({})).toThrow('ClusterAutoscaler: no tested image for Kubernetes 1.36; set imageTag to a v1.36.x tag');
+    expect(() => build({ imageTag: 'v1.36.1' })).toThrow('ClusterAutoscaler: no tested chart for Kubernetes 1.36; set chartVersion');
+    const s = new Synthesized(build({ imageTag: 'v1.36.1', chartVersion: '9.60.0' }));
+    expect(s.only('helm_release').version).toBe('9.60.0');
+  });
+
+  it('give one --balancing-ignore-label per label through the chart\'s `_n` suffixes', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => {
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
+      new ClusterAutoscaler(scope, 'ca', { clusterName: 'c', region: 'r', kubernetesVersion: '1.35', helmProvider: p.helm, balancingIgnoreLabels: ['a/b', 'c'] });
+    }));
+    const args = JSON.parse(s.only('helm_release').values[0]).extraArgs;
+    expect(Object.entries(args).filter(([k]) => k.startsWith('balancing-ignore-label'))).toEqual([['balancing-ignore-label_1', 'a/b'], ['balancing-ignore-label_2', 'c']]);
+  });
+});
+
+describe('ClusterAutoscalerIdentity', () => {
+  it('is a Pod Identity role for the autoscaler\'s service account, scaling only this cluster\'s groups', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ClusterAutoscalerIdentity(scope, 'ca', { clusterName: 'c' })));
+    expect(s.only('aws_eks_pod_identity_association')).toMatchObject({ cluster_name: 'c', namespace: 'kube-system', service_account: 'cluster-autoscaler' });
+    expect(s.only('aws_iam_role').name_prefix).toBe('c-autoscaler-');
+    const statements = s.deref(s.only('aws_iam_role_policy').policy).statement;
+    expect(statements[1].condition).toContainEqual({ test: 'StringEquals', variable: 'aws:ResourceTag/k8s.io/cluster-autoscaler/c', values: ['owned'] });
+  });
+
+  it('needs a literal name for the role, or a given prefix, when the cluster name is a reference', () => {
+    expect(() => Testing.synthScope((scope) => {
+      const name = new PodIdentityRole(scope, 'x', { clusterName: 'c', namespace: 'n', serviceAccount: 's', namePrefix: 'p-' }).role.name;
+      new ClusterAutoscalerIdentity(scope, 'ca', { clusterName: name });
+    })).toThrow(/the base of a name must be a literal string, not a Terraform reference/);
+  });
+});
+
+describe('DefaultStorageClass', () => {
+  it('takes per-GiB IOPS with the automatic increase, so small volumes get the gp3 minimum instead of failing', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => {
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
+      new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, iopsPerGiB: 120 });
+    }));
+    expect(s.only('kubernetes_storage_class_v1').parameters).toMatchObject({ iopsPerGB: '120', allowAutoIOPSPerGBIncrease: 'true' });
     expect(() => Testing.synthScope((scope) => {
       const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
-      new ClusterAutoscaler(scope, 'ca', { clusterName: 'c', region: 'r', kubernetesVersion: '1.36', helmProvider: p.helm });
-    })).toThrow('ClusterAutoscaler: no tested image for Kubernetes 1.36; set imageTag to a v1.36.x tag');
+      new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, iopsPerGiB: 120, iops: 4000 });
+    })).toThrow('DefaultStorageClass: give iops (fixed) or iopsPerGiB (per volume size), not both');
   });
 });

@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
 import { NodeRole } from '../../lib/cluster/node-role';
 import { WorkspacesVpc } from '../../lib/cluster/vpc';
+import { ExistingNetwork } from '../../lib/cluster/cluster-network';
 import { Synthesized } from '../helpers/synthesized';
 import { unresolvedReferences } from '../helpers/terraform-references';
 
@@ -95,13 +96,81 @@ describe('ManagedNodeGroup', () => {
 });
 
 describe('NodeRole', () => {
+  it('refuses a name prefix IAM would refuse at plan time, instead of cutting it silently', () => {
+    expect(() => Testing.synthScope((scope) => new NodeRole(scope, 'r', { namePrefix: 'x'.repeat(39) })))
+      .toThrow('NodeRole: namePrefix "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" has 39 characters; IAM allows at most 38 (use iamRoleNamePrefix() to cut and hash it)');
+  });
+
   it('trusts EC2 and carries the worker, CNI and ECR pull policies in the given partition', () => {
-    const s = new Synthesized(Testing.synthScope((scope) => new NodeRole(scope, 'r', { namePrefix: 'x'.repeat(50), partition: 'aws-us-gov' })));
+    const s = new Synthesized(Testing.synthScope((scope) => new NodeRole(scope, 'r', { namePrefix: 'x'.repeat(38), partition: 'aws-us-gov' })));
     expect(s.only('aws_iam_role').name_prefix).toHaveLength(38);
     expect(s.all('aws_iam_role_policy_attachment').map((a) => a.policy_arn).sort()).toEqual([
       'arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
       'arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy',
       'arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy',
     ]);
+  });
+});
+
+describe('ManagedNodeGroup versions, generations and autoscaler options', () => {
+  const base = { clusterName: 'c', name: 'pool', nodeRoleArn: 'arn:aws:iam::1:role/n', subnetIds: ['subnet-1'], instanceTypes: ['m6i.large'], minSize: 0, desiredSize: 0, maxSize: 3 };
+
+  it('sets the Kubernetes version and AMI release it is given, so either change rolls the nodes', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, kubernetesVersion: '1.35', releaseVersion: '1.35.0-20261115' })));
+    expect(s.only('aws_eks_node_group')).toMatchObject({ version: '1.35', release_version: '1.35.0-20261115' });
+    expect(s.only('aws_eks_node_group').lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+  });
+
+  it('keeps its nodes through a template change when asked: only a new group gets the new template', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, keepNodesOnTemplateChange: true })));
+    expect(s.only('aws_eks_node_group').lifecycle.ignore_changes).toEqual([
+      'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type',
+    ]);
+  });
+
+  it('tags per-group autoscaler options on its Auto Scaling group', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, autoscalingOptions: { scaledownutilizationthreshold: '0.0001' } })));
+    expect(s.all('aws_autoscaling_group_tag').map((t) => t.tag)).toContainEqual({
+      key: 'k8s.io/cluster-autoscaler/node-template/autoscaling-options/scaledownutilizationthreshold', value: '0.0001', propagate_at_launch: false,
+    });
+  });
+
+  it('names its launch template after a literal cluster name, within the limits', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, clusterName: 'x'.repeat(100) })));
+    const prefix = s.only('aws_launch_template').name_prefix;
+    expect(prefix.length).toBeLessThanOrEqual(102);
+    expect(prefix.endsWith('-pool-')).toBe(true);
+    expect(() => Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, name: 'n'.repeat(37) })))
+      .toThrow('ManagedNodeGroup nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn: the name has 37 characters; EKS node group name prefixes allow at most 36 before the \'-\'');
+  });
+});
+
+describe('WorkspacesVpc S3 endpoint', () => {
+  it('puts a gateway endpoint on every private route table, for the given or the provider\'s region', () => {
+    const given = new Synthesized(Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', { clusterName: 'c', region: 'eu-north-1', zoneCount: 2, availabilityZones: ['eu-north-1a', 'eu-north-1b'] })));
+    expect(given.only('aws_vpc_endpoint')).toMatchObject({ service_name: 'com.amazonaws.eu-north-1.s3', vpc_endpoint_type: 'Gateway' });
+    expect(given.only('aws_vpc_endpoint').route_table_ids).toHaveLength(2);
+    const looked = new Synthesized(Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', { clusterName: 'c' })));
+    const region = Object.keys(looked.data('aws_region'))[0];
+    expect(looked.only('aws_vpc_endpoint').service_name).toBe(`com.amazonaws.\${data.aws_region.${region}.region}.s3`);
+    const none = new Synthesized(Testing.synthScope((scope) => new WorkspacesVpc(scope, 'net', { clusterName: 'c', s3GatewayEndpoint: false })));
+    expect(none.all('aws_vpc_endpoint')).toEqual([]);
+  });
+});
+
+describe('ExistingNetwork', () => {
+  it('reads the subnets (their zones, and that they are in the VPC) and creates nothing', () => {
+    let network: ExistingNetwork | undefined;
+    const json = Testing.synthScope((scope) => {
+      network = new ExistingNetwork(scope, 'net', { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'], publicSubnetIds: ['subnet-p'] });
+    });
+    const s = new Synthesized(json);
+    expect(s.doc.resource).toBeUndefined();
+    expect(Object.values(s.data('aws_subnet')).map((x) => [x.id, x.vpc_id])).toEqual([['subnet-a', 'vpc-1'], ['subnet-b', 'vpc-1']]);
+    expect(network!.privateSubnetIds).toEqual(['subnet-a', 'subnet-b']);
+    expect(network!.publicSubnetIds).toEqual(['subnet-p']);
+    expect(network!.egress).toEqual([]);
+    expect(() => Testing.synthScope((scope) => new ExistingNetwork(scope, 'net', { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a'] })))
+      .toThrow('ExistingNetwork: give at least two private subnets (EKS needs subnets in two availability zones), not 1');
   });
 });

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { formatDiagnostic, sortDiagnostics } from '../../lib/common/diagnostics';
-import { DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION, DEFAULT_KUBERNETES_VERSION } from '../../lib/cluster/versions';
+import { CLUSTER_AUTOSCALER_RELEASES, DEFAULT_KUBERNETES_VERSION, EKS_VERSION_LIFECYCLE, SUPPORTED_KUBERNETES_VERSIONS, TESTED_ADDON_VERSIONS } from '../../lib/cluster/versions';
+import { REQUIRED_CONFIG, TEST_DAY } from './helpers';
 import { isArmInstanceType } from '../../stacks/config/semantic';
 import { configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from '../../stacks/config/load';
 
@@ -19,18 +20,18 @@ describe('invalid configs (one fixture file per rule; its `# expect:` lines are 
     const text = readFileSync(join(INVALID, file), 'utf8');
     const expected = text.split('\n').filter((l) => l.startsWith('# expect: ')).map((l) => `${file}:${l.slice('# expect: '.length)}`);
     expect(expected.length).toBeGreaterThan(0);
-    const result = loadConfigFile(join(INVALID, file), file);
+    const result = loadConfigFile(join(INVALID, file), file, { today: TEST_DAY });
     expect(result.ok).toBe(false);
     expect(sortDiagnostics(result.diagnostics).map(formatDiagnostic)).toEqual(expected);
   });
 });
 
 describe('messages', () => {
-  const messages = (text: string) => loadConfigText(text, 'w.yaml').diagnostics.map(formatDiagnostic);
+  const messages = (text: string, today: Date = TEST_DAY) => loadConfigText(text, 'w.yaml', { today }).diagnostics.map(formatDiagnostic);
 
   it('name the file, line, column, key and the allowed keys for an unknown key', () => {
     expect(messages('storage:\n  defaultStorageClass:\n    kind: gp3\n')).toEqual([
-      'w.yaml:3:5: error: storage.defaultStorageClass.kind: unknown key `kind` in `storage.defaultStorageClass`; allowed keys: name, iops, throughputMiBps, reclaimPolicy',
+      'w.yaml:3:5: error: storage.defaultStorageClass.kind: unknown key `kind` in `storage.defaultStorageClass`; allowed keys: name, iops, iopsPerGiB, throughputMiBps, reclaimPolicy',
     ]);
   });
 
@@ -51,7 +52,7 @@ describe('messages', () => {
 
   it('refuse an empty file (a truncated file or a wrong path is likelier than a wish for every default)', () => {
     expect(messages('')).toEqual([
-      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections aws, network, cluster, nodes, autoscaling, storage, addons (see examples/default/workspaces.config.yaml)',
+      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons (see examples/default/workspaces.config.yaml)',
     ]);
   });
 
@@ -88,21 +89,34 @@ describe('messages', () => {
 });
 
 describe('the default config', () => {
-  it('loads, and `{}` means exactly the same (the example shows every default)', () => {
-    const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH));
-    const empty = loadConfigText('{}\n', 'empty.yaml');
-    expect(example.ok && empty.ok).toBe(true);
-    if (!example.ok || !empty.ok) return;
-    expect(example.diagnostics).toEqual([]);
-    expect(example.value).toEqual(empty.value);
+  it('loads with two warnings only: its placeholders for who may reach and administer the API', () => {
+    const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), DEFAULT_CONFIG_RELATIVE_PATH, { today: TEST_DAY });
+    expect(example.ok).toBe(true);
+    expect(sortDiagnostics(example.diagnostics).map(formatDiagnostic)).toEqual([
+      'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
+      'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
+    ]);
+  });
+
+  it('shows every default: the same as a config that gives only what has no default', () => {
+    const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), undefined, { today: TEST_DAY });
+    const minimal = loadConfigText(`cluster:
+  endpoint: {publicAccessCidrs: [203.0.113.0/24]}
+  access: {adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins']}
+`, 'minimal.yaml', { today: TEST_DAY });
+    expect(example.ok && minimal.ok).toBe(true);
+    if (!example.ok || !minimal.ok) return;
+    expect(example.value).toEqual(minimal.value);
     expect(example.value).toEqual({
+      state: { backend: 'local', keyPrefix: 'gitlab-workspaces', useLockfile: true },
       aws: { region: 'eu-west-1', defaultTags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } },
-      network: { vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, natGateways: 'one-per-zone', flowLogs: { enabled: true, retentionDays: 30 } },
+      network: { vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, natGateways: 'one-per-zone', s3GatewayEndpoint: true, flowLogs: { enabled: true, retentionDays: 30 } },
       cluster: {
         name: 'gitlab-workspaces',
-        kubernetesVersion: '1.34',
-        endpoint: { publicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], privateAccessCidrs: [] },
-        access: { adminPrincipalArns: [], clusterCreatorAdmin: true },
+        kubernetesVersion: '1.35',
+        upgradePolicy: 'STANDARD',
+        endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'], allowPublicEndpointFromAnywhere: false, privateAccessCidrs: [] },
+        access: { adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'], clusterCreatorAdmin: false },
         logs: { types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], retentionDays: 90 },
         kmsKeyDeletionWindowDays: 30,
         kubernetesProviderAuth: 'exec',
@@ -110,12 +124,21 @@ describe('the default config', () => {
       nodes: {
         amiType: 'AL2023_x86_64_STANDARD',
         system: { instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50 },
-        workspaces: { instanceTypes: ['m6i.2xlarge'], capacityType: 'ON_DEMAND', minSize: 0, desiredSize: 0, maxSize: 5, diskSizeGiB: 100, perZone: true },
+        workspaces: {
+          instanceTypes: ['m6i.2xlarge'], capacityType: 'ON_DEMAND', minSize: 0, desiredSize: 0, maxSize: 5, diskSizeGiB: 100, perZone: true,
+          generation: 1, retiringGenerations: [],
+        },
       },
-      autoscaling: { clusterAutoscaler: { chartVersion: '9.52.1', expander: 'least-waste', scaleDownUnneededTime: '10m' } },
-      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: true },
+      autoscaling: { clusterAutoscaler: { expander: 'least-waste', scaleDownUnneededTime: '10m' } },
+      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: true, workspaceVolumesOnDestroy: 'refuse' },
       addons: { vpcCni: {}, kubeProxy: {}, coredns: {}, podIdentityAgent: {}, ebsCsiDriver: {} },
     });
+  });
+
+  it('has no safe default for who may reach and administer the API: `{}` is refused with both reasons', () => {
+    const empty = loadConfigText('{}\n', 'empty.yaml', { today: TEST_DAY });
+    expect(empty.ok).toBe(false);
+    expect(empty.diagnostics.map((d) => d.rule).sort()).toEqual(['config/no-admin', 'config/public-endpoint']);
   });
 
   it('is found without WORKSPACES_CONFIG, and WORKSPACES_CONFIG is read relative to the working directory', () => {
@@ -128,17 +151,26 @@ describe('the default config', () => {
   it('agrees with the constructs\' defaults', () => {
     const defs = (configSchema as { definitions: Record<string, { properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown }> }> }> }).definitions;
     expect(defs.cluster.properties.kubernetesVersion.default).toBe(DEFAULT_KUBERNETES_VERSION);
-    expect(defs.autoscaling.properties.clusterAutoscaler.properties!.chartVersion.default).toBe(DEFAULT_CLUSTER_AUTOSCALER_CHART_VERSION);
+  });
+
+  it('has a tested autoscaler, add-on versions and a support calendar for every supported Kubernetes version', () => {
+    for (const v of SUPPORTED_KUBERNETES_VERSIONS) {
+      expect(CLUSTER_AUTOSCALER_RELEASES[v].imageTag).toMatch(new RegExp(`^v${v.replace('.', '\\.')}\\.\\d+$`));
+      expect(Object.keys(TESTED_ADDON_VERSIONS[v]).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+      expect(TESTED_ADDON_VERSIONS[v]['kube-proxy']).toMatch(new RegExp(`^v${v.replace('.', '\\.')}\\.`));
+      expect(EKS_VERSION_LIFECYCLE[v]).toBeDefined();
+    }
   });
 });
 
 describe('examples', () => {
   const examples = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'workspaces.config.yaml')));
 
-  it.each(examples)('%s loads without any diagnostic and names the schema for editors', (name) => {
+  it.each(examples)('%s loads without errors (only placeholder warnings) and names the schema for editors', (name) => {
     const file = join(EXAMPLES, name, 'workspaces.config.yaml');
-    const result = loadConfigFile(file);
-    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const result = loadConfigFile(file, undefined, { today: TEST_DAY });
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.filter((d) => d.rule !== 'config/placeholder').map(formatDiagnostic)).toEqual([]);
     expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/workspaces.config.schema.json');
   });
 });
@@ -165,7 +197,7 @@ describe('the published JSON Schema', () => {
   });
 
   it('has a section per capability, ready for later ones (gitlab, dns, runtimes) to be added', () => {
-    expect(Object.keys(schema.properties!)).toEqual(['aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons']);
+    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons']);
   });
 });
 
@@ -175,5 +207,49 @@ describe('instance architecture', () => {
   });
   it.each(['m6i.large', 'm7i-flex.large', 'g5.xlarge', 'g6e.xlarge', 'gr6.4xlarge', 'c7a.large', 'r7iz.large', 'inf2.xlarge', 't3.medium', 'p5.48xlarge'])('%s is x86_64', (t) => {
     expect(isArmInstanceType(t)).toBe(false);
+  });
+});
+
+describe('warnings that do not stop the synth', () => {
+  const load = (text: string, today: Date) => loadConfigText(`${REQUIRED_CONFIG}${text}`, 'w.yaml', { today });
+  const lines = (text: string, today: Date) => load(text, today).diagnostics.map(formatDiagnostic);
+
+  it('say when the version is about to leave standard support, and what STANDARD will then do', () => {
+    expect(lines('  kubernetesVersion: "1.34"\n', new Date('2026-11-01T00:00:00Z'))).toEqual([
+      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.34 leaves EKS standard support on 2026-12-02 (in 31 days); EKS will then upgrade the control plane by itself: plan the upgrade to 1.35',
+    ]);
+    expect(lines('  kubernetesVersion: "1.34"\n', new Date('2026-09-01T00:00:00Z'))).toEqual([]);
+  });
+
+  it('say when the version is past standard support: automatic upgrade with STANDARD, the price with EXTENDED', () => {
+    const standard = load('  kubernetesVersion: "1.33"\n', TEST_DAY);
+    expect(standard.ok).toBe(true);
+    expect(standard.diagnostics.map(formatDiagnostic)).toEqual([
+      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 left EKS standard support on 2026-07-29: with upgradePolicy STANDARD, EKS upgrades the control plane to 1.34 by itself (and the node groups then lag behind it); upgrade to 1.34 now, or set cluster.upgradePolicy: EXTENDED to keep 1.33 until 2027-07-29 at $0.60 instead of $0.10 per cluster-hour',
+    ]);
+    expect(lines('  kubernetesVersion: "1.33"\n  upgradePolicy: EXTENDED\n', TEST_DAY)).toEqual([
+      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 has been in EKS extended support since 2026-07-29, billed at $0.60 instead of $0.10 per cluster-hour, until 2027-07-29; upgrade to 1.34',
+    ]);
+    expect(lines('  kubernetesVersion: "1.33"\n', new Date('2027-08-01T00:00:00Z'))[0]).toMatch(/left EKS extended support on 2027-07-29/);
+  });
+
+  it('say nothing for the default version on the day of this release', () => {
+    expect(lines('', TEST_DAY)).toEqual([]);
+  });
+
+  it('point at placeholders left in', () => {
+    expect(lines('', TEST_DAY)).toEqual([]);
+    const r = loadConfigText('cluster:\n  endpoint: {publicAccessCidrs: [198.51.100.0/24]}\n  access: {adminPrincipalArns: [arn:aws:iam::123456789012:role/x]}\n', 'w.yaml', { today: TEST_DAY });
+    expect(sortDiagnostics(r.diagnostics).map((d) => [d.severity, d.rule, d.path])).toEqual([
+      ['warning', 'config/placeholder', 'cluster.endpoint.publicAccessCidrs[0]'],
+      ['warning', 'config/placeholder', 'cluster.access.adminPrincipalArns[0]'],
+    ]);
+  });
+
+  it('accept 0.0.0.0/0 when said so, with no warning', () => {
+    expect(lines('    publicAccessCidrs: [0.0.0.0/0]\n', TEST_DAY).length).toBeGreaterThan(0);
+    const r = loadConfigText('cluster:\n  endpoint: {publicAccessCidrs: [0.0.0.0/0], allowPublicEndpointFromAnywhere: true}\n  access: {adminPrincipalArns: [arn:aws:iam::111122223333:role/x]}\n', 'w.yaml', { today: TEST_DAY });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toEqual([]);
   });
 });

@@ -1,46 +1,38 @@
 /**
- * Every example config synthesizes, with every reference resolving; a snapshot of each tells when
- * the output changes, and the assertions below say what the non-default examples must produce.
+ * Every example config synthesizes both stacks with every reference resolving; a snapshot of each stack
+ * tells when the output changes, and the assertions below say what the non-default examples must produce.
  */
-import { Testing } from 'cdktf';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { WorkspacesAwsStack } from '../../stacks/aws-stack';
-import { loadConfigFile } from '../../stacks/config/load';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
+import { EXAMPLES, loadExample, SynthesizedApp, synthApp, withoutMetadata } from './helpers';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const names = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'workspaces.config.yaml'))).sort();
 
-function synthExample(name: string): string {
-  const result = loadConfigFile(join(EXAMPLES, name, 'workspaces.config.yaml'));
-  if (!result.ok) throw new Error(`example ${name} does not load`);
-  return Testing.synth(new WorkspacesAwsStack(Testing.app(), result.value.cluster.name, result.value));
-}
-
 describe.each(names)('example %s', (name) => {
-  let json: string;
+  let app: SynthesizedApp;
   beforeAll(() => {
-    json = synthExample(name);
+    app = synthApp(loadExample(name));
   });
 
-  it('resolves every reference, to attributes the types have', () => {
-    expect(unresolvedReferences(json)).toEqual([]);
-    expect(unknownAttributes(json)).toEqual([]);
+  it.each(['cluster', 'platform'] as const)('%s stack: resolves every reference, to attributes the types have', (which) => {
+    expect(unresolvedReferences(app[which].json)).toEqual([]);
+    expect(unknownAttributes(app[which].json)).toEqual([]);
   });
 
-  it('matches its snapshot', () => {
-    expect(JSON.parse(json)).toMatchSnapshot();
+  it.each(['cluster', 'platform'] as const)('%s stack: matches its snapshot', (which) => {
+    expect(withoutMetadata(app[which].json)).toMatchSnapshot();
   });
 });
 
 describe('example private-endpoint', () => {
+  let app: SynthesizedApp;
   let s: Synthesized;
   beforeAll(() => {
-    s = new Synthesized(synthExample('private-endpoint'));
+    app = synthApp(loadExample('private-endpoint'));
+    s = app.cluster.s;
   });
 
   it('keeps the API private and grants admins through access entries', () => {
@@ -57,19 +49,17 @@ describe('example private-endpoint', () => {
       expect(assoc.access_scope).toEqual({ type: 'cluster' });
       expect(s.deref(assoc.principal_arn)).toBeDefined();
     }
-    // Kubernetes resources wait until the admins can reach the API.
-    const entries = Object.keys(s.resources('aws_eks_access_policy_association')).map((k) => `aws_eks_access_policy_association.${k}`);
-    expect(s.only('kubernetes_storage_class_v1').depends_on).toEqual(expect.arrayContaining(entries));
-    expect(s.only('helm_release').depends_on).toEqual(expect.arrayContaining(entries));
   });
 
-  it('lets the deploy network reach the private endpoint on 443 through the cluster security group, before Kubernetes resources are made', () => {
+  it('lets the deploy network reach the private endpoint on 443 through the cluster security group', () => {
     const rule = s.only('aws_vpc_security_group_ingress_rule');
     expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '172.16.0.0/16' });
     expect(rule.security_group_id).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.vpc_config[0].cluster_security_group_id}`);
-    const address = s.addressOf('aws_vpc_security_group_ingress_rule', rule);
-    expect(s.only('kubernetes_storage_class_v1').depends_on).toContain(address);
-    expect(s.only('helm_release').depends_on).toContain(address);
+  });
+
+  it('can deploy the cluster stack from outside the VPC: it has nothing that needs the Kubernetes API', () => {
+    expect(Object.keys(s.doc.provider)).toEqual(['aws']);
+    expect(app.platform.s.all('helm_release')).toHaveLength(1);
   });
 
   it('spans the two listed zones with one NAT gateway', () => {
@@ -84,30 +74,86 @@ describe('example private-endpoint', () => {
     expect(s.all('aws_route_table').filter((t) => t.route[0].nat_gateway_id === nat)).toHaveLength(2);
   });
 
-  it('runs 1.33 with the matching autoscaler, spot workspace capacity, and the configured storage class', () => {
-    expect(s.only('aws_eks_cluster').version).toBe('1.33');
-    expect(JSON.parse(s.only('helm_release').values[0]).image.tag).toBe('v1.33.0');
+  it('runs 1.35 with the matching autoscaler, spot workspace capacity, and per-GiB IOPS that small volumes survive', () => {
+    expect(s.only('aws_eks_cluster').version).toBe('1.35');
+    expect(JSON.parse(app.platform.s.only('helm_release').values[0]).image.tag).toBe('v1.35.2');
     const ws = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
     expect(ws).toHaveLength(2);
     for (const g of ws) expect(g).toMatchObject({ capacity_type: 'SPOT', instance_types: ['m7i.2xlarge', 'm6i.2xlarge'], scaling_config: { min_size: 1, desired_size: 1, max_size: 8 } });
-    const sc = s.only('kubernetes_storage_class_v1');
+    const sc = app.platform.s.only('kubernetes_storage_class_v1');
     expect(sc.metadata.name).toBe('workspaces-gp3');
     expect(sc.reclaim_policy).toBe('Retain');
-    expect(sc.parameters).toMatchObject({ type: 'gp3', encrypted: 'true', iops: '6000', throughput: '250' });
+    expect(sc.parameters).toMatchObject({ type: 'gp3', encrypted: 'true', iopsPerGB: '120', allowAutoIOPSPerGBIncrease: 'true', throughput: '250' });
+    expect(sc.parameters.iops).toBeUndefined();
     expect(s.all('aws_cloudwatch_log_group').find((g) => g.name === '/aws/eks/workspaces-internal/cluster')!.retention_in_days).toBe(365);
   });
 });
 
-describe('example extend-stack (an app that adds to the ready stack)', () => {
-  it('adds its own Kubernetes resources through the stack\'s provider, with every reference resolving', () => {
+describe('example existing-vpc', () => {
+  let app: SynthesizedApp;
+  let s: Synthesized;
+  beforeAll(() => {
+    app = synthApp(loadExample('existing-vpc'));
+    s = app.cluster.s;
+  });
+
+  it('creates no network, only reads the given subnets (their zones) and records flow logs on the VPC', () => {
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_internet_gateway', 'aws_route_table', 'aws_vpc_endpoint', 'aws_default_security_group']) {
+      expect(s.all(type)).toEqual([]);
+    }
+    const subnets = Object.values(s.data('aws_subnet'));
+    expect(subnets.map((x) => x.id)).toEqual(['subnet-0aa1111111111111a', 'subnet-0bb2222222222222b', 'subnet-0cc3333333333333c']);
+    for (const x of subnets) expect(x.vpc_id).toBe('vpc-0a1b2c3d4e5f60718');
+    expect(s.only('aws_eks_cluster').vpc_config.subnet_ids).toEqual(['subnet-0aa1111111111111a', 'subnet-0bb2222222222222b', 'subnet-0cc3333333333333c']);
+    expect(s.only('aws_flow_log').vpc_id).toBe('vpc-0a1b2c3d4e5f60718');
+    expect(s.output('public_subnet_ids').value).toEqual(['subnet-0dd4444444444444d', 'subnet-0ee5555555555555e', 'subnet-0ff6666666666666f']);
+  });
+
+  it('keeps per-zone workspace groups, each told its subnet\'s zone for EBS', () => {
+    const current = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/generation'] === '2');
+    expect(current).toHaveLength(3);
+    const zoneTags = s.all('aws_autoscaling_group_tag').filter((t) => t.tag.key.endsWith('/topology.ebs.csi.aws.com/zone')).map((t) => t.tag.value);
+    expect(zoneTags).toEqual(expect.arrayContaining(Object.keys(s.data('aws_subnet')).map((k) => `\${data.aws_subnet.${k}.availability_zone}`)));
+  });
+
+  it('keeps the retiring generation\'s groups, tainted so no new workspace lands there, shrinking to zero', () => {
+    const groups = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+    const byGeneration = (gen: string) => groups.filter((g) => g.labels['gitlab-workspaces/generation'] === gen);
+    expect(byGeneration('2').map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g2-0-', 'workspaces-g2-1-', 'workspaces-g2-2-']);
+    expect(byGeneration('1').map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-0-', 'workspaces-g1-1-', 'workspaces-g1-2-']);
+    for (const g of byGeneration('2')) expect(g.taint).toBeUndefined();
+    for (const g of byGeneration('1')) {
+      expect(g.taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+      expect(g.scaling_config).toMatchObject({ min_size: 0, desired_size: 0 });
+      // Its node template (from the current config) is never applied to its running nodes.
+      expect(g.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['launch_template', 'instance_types', 'version', 'release_version']));
+      const asg = `\${${s.addressOf('aws_eks_node_group', g)}.resources[0].autoscaling_groups[0].name}`;
+      // The autoscaler knows the taint, so it never scales the group up for a workspace.
+      expect(s.all('aws_autoscaling_group_tag').filter((t) => t.autoscaling_group_name === asg).map((t) => t.tag))
+        .toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/taint/gitlab-workspaces/retiring', value: 'true:NoSchedule', propagate_at_launch: false });
+    }
+  });
+
+  it('keeps both stacks\' state in S3 and deletes workspace volumes on destroy', () => {
+    expect(s.doc.terraform.backend.s3).toMatchObject({ bucket: 'acme-platform-terraform-state', key: 'gitlab-workspaces/eu/platform-eu.tfstate', region: 'eu-central-1', use_lockfile: true });
+    expect(app.platform.s.doc.terraform.backend.s3).toMatchObject({ key: 'gitlab-workspaces/eu/platform-eu-platform.tfstate' });
+    expect(app.platform.s.only('terraform_data').provisioner[0]['local-exec'].command).toContain('delete persistentvolumeclaims');
+  });
+
+  it('grants the roles with their paths', () => {
+    expect(s.all('aws_eks_access_entry').map((e) => e.principal_arn).sort()).toEqual([
+      'arn:aws:iam::210987654321:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef',
+      'arn:aws:iam::210987654321:role/platform/ci-deployer',
+    ]);
+  });
+});
+
+describe('example extend-stack (an app that adds to the ready stacks)', () => {
+  it('adds its own Kubernetes resources to the platform stack through its provider, with every reference resolving', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildExtendedApp } = require('../../examples/extend-stack/main') as typeof import('../../examples/extend-stack/main');
-    const outdir = mkdtempSync(join(tmpdir(), 'extend-stack-'));
-    const { stack } = buildExtendedApp(outdir);
-    const json = Testing.synth(stack);
-    rmSync(outdir, { recursive: true, force: true });
-    const s = new Synthesized(json);
-    expect(s.only('kubernetes_namespace_v1')).toMatchObject({ provider: 'kubernetes', metadata: { name: 'gitlab-workspaces' } });
-    expect(unresolvedReferences(json)).toEqual([]);
+    const { platform } = synthApp(loadExample('default'), (outdir) => buildExtendedApp(outdir));
+    expect(platform.s.only('kubernetes_namespace_v1')).toMatchObject({ provider: 'kubernetes', metadata: { name: 'gitlab-workspaces' } });
+    expect(unresolvedReferences(platform.json)).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The synth process itself (what `cdktf synth` runs): a bad config prints diagnostics and exits 1
- * with nothing written; a good one writes `stacks/<cluster name>/cdk.tf.json`. (Other configs are
- * synthesized in-process by examples.test.ts.)
+ * with nothing written; a good one writes `stacks/<cluster name>/cdk.tf.json` and
+ * `stacks/<cluster name>-platform/cdk.tf.json`, printing its warnings. (Other configs are synthesized
+ * in-process by examples.test.ts and app.test.ts.)
  */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -43,13 +44,23 @@ describe('the synth process', () => {
     expect(run.stderr).toBe('nope.yaml:1:1: error: cannot read the stack config: it does not exist; set WORKSPACES_CONFIG to a YAML config file such as examples/default/workspaces.config.yaml\n');
   });
 
-  it('synthesizes the embedded default config into stacks/<cluster name>/cdk.tf.json when WORKSPACES_CONFIG is not set', () => {
+  it('synthesizes the embedded default config into a cluster and a platform stack when WORKSPACES_CONFIG is not set', () => {
     const run = synth(undefined);
     outdirs.push(run.outdir);
-    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const file = join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json');
-    expect(existsSync(file)).toBe(true);
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).resource.aws_eks_cluster)).toHaveLength(1);
+    // Only the two placeholders the example asks to replace: warnings, not errors.
+    expect(run.stderr.trimEnd().split('\n').map((l) => l.replace(/: warning: ([\w.[\]]+):.*/, ': warning: $1'))).toEqual([
+      'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]',
+      'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]',
+    ]);
+    expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
+    const cluster = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json'), 'utf8'));
+    const platform = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces-platform', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(cluster.resource.aws_eks_cluster)).toHaveLength(1);
+    expect(Object.keys(platform.resource.helm_release)).toHaveLength(1);
+    // cdktf deploy '*' reads the order from the manifest.
+    const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['gitlab-workspaces-platform'].dependencies).toEqual(['gitlab-workspaces']);
+    expect(manifest.stacks['gitlab-workspaces'].dependencies).toEqual([]);
   });
 });

@@ -1,44 +1,25 @@
 /**
- * The default config's stack, read as an EKS reviewer would: network, control plane, nodes,
- * autoscaling, add-ons, storage, provider wiring, outputs, and every reference resolving.
+ * The default config's cluster stack, read as an EKS reviewer would: network, control plane, nodes,
+ * autoscaling, add-ons, the destroy guard, outputs, and every reference resolving. (The Kubernetes side
+ * is in platform-stack.test.ts; the split itself in app.test.ts.)
  */
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
-import { join } from 'path';
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
-import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { WorkspacesAwsStack } from '../../stacks/aws-stack';
-import { loadConfigFile } from '../../stacks/config/load';
-import { WorkspacesConfig } from '../../stacks/config/types';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
+import { loadExample, synthApp } from './helpers';
 
 Testing.setupJest();
 
-const ROOT = join(__dirname, '..', '..');
-
-export function loadExample(name: string): WorkspacesConfig {
-  const result = loadConfigFile(join(ROOT, 'examples', name, 'workspaces.config.yaml'));
-  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
-  return result.value;
-}
-
-describe('the default stack', () => {
-  let stack: WorkspacesAwsStack;
+describe('the default cluster stack', () => {
   let json: string;
   let s: Synthesized;
 
   beforeAll(() => {
-    const config = loadExample('default');
-    stack = new WorkspacesAwsStack(Testing.app(), config.cluster.name, config);
-    json = Testing.synth(stack);
-    s = new Synthesized(json);
+    ({ json, s } = synthApp(loadExample('default')).cluster);
   });
 
   it('has every reference resolving to something declared, with an attribute its type has', () => {
@@ -77,6 +58,13 @@ describe('the default stack', () => {
       expect(s.only('aws_default_security_group')).toMatchObject({ ingress: [], egress: [] });
     });
 
+    it('sends S3 traffic (ECR image layers) of the private subnets through a free gateway endpoint, not NAT', () => {
+      const endpoint = s.only('aws_vpc_endpoint');
+      expect(endpoint).toMatchObject({ service_name: 'com.amazonaws.eu-west-1.s3', vpc_endpoint_type: 'Gateway', vpc_id: s.ref('aws_vpc', s.only('aws_vpc'), 'id') });
+      const privateTables = Object.entries(s.resources('aws_route_table')).filter(([, t]) => t.route[0].nat_gateway_id).map(([k]) => `\${aws_route_table.${k}.id}`);
+      expect([...endpoint.route_table_ids].sort()).toEqual(privateTables.sort());
+    });
+
     it('records all VPC traffic in an encrypted flow-log group', () => {
       const flow = s.only('aws_flow_log');
       expect(flow).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs', max_aggregation_interval: 60, vpc_id: s.ref('aws_vpc', s.only('aws_vpc'), 'id') });
@@ -91,10 +79,12 @@ describe('the default stack', () => {
   });
 
   describe('control plane', () => {
-    it('runs Kubernetes 1.34 with access entries only, in the private subnets', () => {
+    it('runs Kubernetes 1.35 on standard support only, with access entries only, in the private subnets', () => {
       expect(json).toHaveResourceWithProperties(EksCluster, {
         name: 'gitlab-workspaces',
-        version: '1.34',
+        version: '1.35',
+        // The API's default is EXTENDED: six times the control-plane price once standard support ends.
+        upgrade_policy: { support_type: 'STANDARD' },
         access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
         bootstrap_self_managed_addons: false,
       });
@@ -104,26 +94,28 @@ describe('the default stack', () => {
         subnet_ids: privateIds,
         endpoint_private_access: true,
         endpoint_public_access: true,
-        public_access_cidrs: ['0.0.0.0/0'],
+        // The example's placeholder, never 0.0.0.0/0 by default.
+        public_access_cidrs: ['203.0.113.0/24'],
       });
       // Only the nodes reach the private endpoint unless privateAccessCidrs says otherwise.
       expect(s.all('aws_vpc_security_group_ingress_rule')).toEqual([]);
     });
 
-    it('gives the deployer cluster-admin through an explicit access entry, which the Kubernetes resources wait for', () => {
+    it('gives cluster-admin to the listed roles only, not to whoever runs the apply', () => {
       const entry = s.only('aws_eks_access_entry');
-      expect(entry).toMatchObject({ type: 'STANDARD', cluster_name: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name') });
-      expect(entry.principal_arn).toMatch(/^\$\{data\.aws_iam_session_context\.[\w-]+\.issuer_arn\}$/);
+      expect(entry).toMatchObject({
+        type: 'STANDARD',
+        cluster_name: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name'),
+        principal_arn: 'arn:aws:iam::123456789012:role/platform-admins',
+      });
+      // The creator entry is opt-in: no session lookup that would follow each deployer.
+      expect(s.data('aws_iam_session_context')).toEqual({});
       const association = s.only('aws_eks_access_policy_association');
       expect(association).toMatchObject({
         policy_arn: `arn:\${${Object.keys(s.data('aws_partition')).map((k) => `data.aws_partition.${k}`)[0]}.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         access_scope: { type: 'cluster' },
         principal_arn: s.ref('aws_eks_access_entry', entry, 'principal_arn'),
       });
-      const needed = [s.addressOf('aws_eks_access_entry', entry), s.addressOf('aws_eks_access_policy_association', association)];
-      expect(s.only('kubernetes_storage_class_v1').depends_on).toEqual(expect.arrayContaining(needed));
-      expect(s.only('kubernetes_annotations').depends_on).toEqual(expect.arrayContaining(needed));
-      expect(s.only('helm_release').depends_on).toEqual(expect.arrayContaining(needed));
     });
 
     it('envelope-encrypts Secrets with a rotating KMS key the cluster role may use', () => {
@@ -156,6 +148,7 @@ describe('the default stack', () => {
 
   describe('nodes', () => {
     const groupsByName = () => Object.fromEntries(s.all('aws_eks_node_group').map((g) => [g.node_group_name_prefix, g]));
+    const workspaceGroups = () => s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
 
     it('every node group comes from a launch template with IMDSv2 required, hop limit 1, encrypted gp3 root and no SSH key', () => {
       const groups = s.all('aws_eks_node_group');
@@ -173,8 +166,26 @@ describe('the default stack', () => {
         expect(lt.block_device_mappings[0].device_name).toBe('/dev/xvda');
         expect(g.ami_type).toBe('AL2023_x86_64_STANDARD');
         expect(g.node_repair_config).toEqual({ enabled: true });
+        expect(g.lifecycle.create_before_destroy).toBe(true);
         // The autoscaler owns the desired size after creation.
-        expect(g.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['scaling_config[0].desired_size'] });
+        expect(g.lifecycle.ignore_changes).toContain('scaling_config[0].desired_size');
+      }
+    });
+
+    it('every node group follows the control plane\'s version, at the AMI release AWS recommends for it', () => {
+      const cluster = s.only('aws_eks_cluster');
+      const [ssmName] = Object.keys(s.data('aws_ssm_parameter'));
+      expect(s.data('aws_ssm_parameter')[ssmName].name).toBe('/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version');
+      for (const g of s.all('aws_eks_node_group')) {
+        expect(g.version).toBe(s.ref('aws_eks_cluster', cluster, 'version'));
+        expect(g.release_version).toBe(`\${data.aws_ssm_parameter.${ssmName}.insecure_value}`);
+      }
+    });
+
+    it('rolls the system nodes on a new version or AMI, but never drains workspace nodes for a template change', () => {
+      expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+      for (const g of workspaceGroups()) {
+        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type']);
       }
     });
 
@@ -187,12 +198,14 @@ describe('the default stack', () => {
       expect(system.subnet_ids).toHaveLength(3);
     });
 
-    it('has one workspace group per zone (zonal EBS volumes), untainted, scaling 0..5', () => {
-      const groups = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+    it('has one workspace group per zone (zonal EBS volumes) of generation 1, untainted, scaling 0..5', () => {
+      const groups = workspaceGroups();
       expect(groups).toHaveLength(3);
       expect(new Set(groups.map((g) => g.subnet_ids[0])).size).toBe(3);
+      expect(groups.map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-0-', 'workspaces-g1-1-', 'workspaces-g1-2-']);
       for (const g of groups) {
         expect(g.subnet_ids).toHaveLength(1);
+        expect(g.labels).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1' });
         expect(g.scaling_config).toEqual({ min_size: 0, desired_size: 0, max_size: 5 });
         expect(g.taint).toBeUndefined();
         expect(g.capacity_type).toBe('ON_DEMAND');
@@ -228,34 +241,24 @@ describe('the default stack', () => {
   });
 
   describe('autoscaling', () => {
-    it('installs the Cluster Autoscaler chart with discovery for this cluster, on the system nodes', () => {
-      expect(json).toHaveResourceWithProperties(Release, {
-        name: 'cluster-autoscaler',
-        namespace: 'kube-system',
-        repository: 'https://kubernetes.github.io/autoscaler',
-        chart: 'cluster-autoscaler',
-        version: '9.52.1',
-      });
-      const release = s.only('helm_release');
-      const values = JSON.parse(release.values[0]);
-      const clusterName = s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name');
-      expect(values).toMatchObject({
-        cloudProvider: 'aws',
-        awsRegion: 'eu-west-1',
-        autoDiscovery: { clusterName },
-        image: { tag: 'v1.34.1' },
-        rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
-        extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste' },
-        nodeSelector: { 'gitlab-workspaces/pool': 'system' },
-        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
-        priorityClassName: 'system-cluster-critical',
-        resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
-      });
-      const systemGroup = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
-      expect(release.depends_on).toContain(s.addressOf('aws_eks_node_group', systemGroup));
-      // It calls AWS APIs by name: cluster DNS first.
-      expect(release.depends_on).toContain(s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === 'coredns')!));
-      expect(release).toMatchObject({ atomic: true, wait: true });
+    it('leaves the autoscaler\'s Helm release to the platform stack', () => {
+      expect(s.all('helm_release')).toEqual([]);
+    });
+
+    it('protects every node a workspace runs on from scale-down, and removes empty ones after scaleDownUnneededTime', () => {
+      const tags = s.all('aws_autoscaling_group_tag');
+      for (const g of s.all('aws_eks_node_group').filter((x) => x.labels['gitlab-workspaces/pool'] === 'workspaces')) {
+        const asg = `\${${s.addressOf('aws_eks_node_group', g)}.resources[0].autoscaling_groups[0].name}`;
+        const options = Object.fromEntries(tags.filter((t) => t.autoscaling_group_name === asg && t.tag.key.includes('/autoscaling-options/'))
+          .map((t) => [t.tag.key.split('/').pop(), t.tag.value]));
+        // utilization >= threshold keeps a node: any workspace with requests keeps its node; an empty one
+        // (DaemonSets ignored) is at 0 and goes.
+        expect(options).toEqual({ scaledownutilizationthreshold: '0.0001', ignoredaemonsetsutilization: 'true', scaledownunneededtime: '10m' });
+        expect(Number(options.scaledownutilizationthreshold)).toBeGreaterThan(0);
+      }
+      const system = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
+      const systemAsg = `\${${s.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
+      expect(tags.filter((t) => t.autoscaling_group_name === systemAsg && t.tag.key.includes('/autoscaling-options/'))).toEqual([]);
     });
 
     it('gives the autoscaler its IAM identity through EKS Pod Identity, limited to this cluster\'s groups', () => {
@@ -278,7 +281,6 @@ describe('the default stack', () => {
       expect(statements[0].actions).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'eks:DescribeNodegroup']));
       expect(statements[1].actions).toEqual(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup']);
       expect(statements[1].condition).toContainEqual({ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'name')}`, values: ['owned'] });
-      expect(s.only('helm_release').depends_on).toContain(s.addressOf('aws_eks_pod_identity_association', assoc));
     });
 
     it('tags each node group\'s Auto Scaling group for discovery and with its node template, for scaling up from zero', () => {
@@ -314,13 +316,15 @@ describe('the default stack', () => {
   describe('add-ons', () => {
     const addon = (name: string) => s.all('aws_eks_addon').find((a) => a.addon_name === name)!;
 
-    it('installs the five add-ons at the newest version for the cluster, owning their configuration', () => {
+    it('installs the five add-ons pinned to the versions tested with Kubernetes 1.35, owning their configuration', () => {
       expect(s.all('aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
       for (const a of s.all('aws_eks_addon')) {
         expect(a).toMatchObject({ resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'OVERWRITE' });
-        const version = s.deref(a.addon_version);
-        expect(version).toMatchObject({ addon_name: a.addon_name, most_recent: true, kubernetes_version: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'version') });
+        // A literal: a new release does not roll the add-on on an unrelated apply.
+        expect(a.addon_version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
       }
+      expect(addon('kube-proxy').addon_version).toMatch(/^v1\.35\./);
+      expect(s.data('aws_eks_addon_version')).toEqual({});
     });
 
     it('turns NetworkPolicy enforcement on in the VPC CNI', () => {
@@ -353,81 +357,33 @@ describe('the default stack', () => {
     });
   });
 
-  describe('storage', () => {
-    it('makes an encrypted gp3 EBS CSI class the default, bound at scheduling, expandable', () => {
-      expect(json).toHaveResourceWithProperties(StorageClassV1, {
-        metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-        storage_provisioner: 'ebs.csi.aws.com',
-        volume_binding_mode: 'WaitForFirstConsumer',
-        allow_volume_expansion: true,
-        reclaim_policy: 'Delete',
-      });
-      const sc = s.only('kubernetes_storage_class_v1');
-      expect(sc.parameters).toMatchObject({ type: 'gp3', encrypted: 'true' });
-      expect(s.deref(sc.parameters.kmsKeyId)).toMatchObject({ enable_key_rotation: true });
-      expect(sc.depends_on).toContain(s.addressOf('aws_eks_addon', s.all('aws_eks_addon').find((a) => a.addon_name === 'aws-ebs-csi-driver')!));
-    });
-
-    it('takes the default flag off gp2', () => {
-      expect(json).toHaveResourceWithProperties(Annotations, {
-        api_version: 'storage.k8s.io/v1',
-        kind: 'StorageClass',
-        metadata: { name: 'gp2' },
-        annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' },
-        force: true,
-      });
+  describe('providers', () => {
+    it('configures AWS with the region and default tags, and nothing that talks to the Kubernetes API', () => {
+      expect(json).toHaveProviderWithProperties(AwsProvider, { region: 'eu-west-1', default_tags: [{ tags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } }] });
+      expect(Object.keys(s.doc.provider)).toEqual(['aws']);
+      expect(Object.keys(s.doc.resource).filter((t) => !t.startsWith('aws_') && t !== 'terraform_data')).toEqual([]);
     });
   });
 
-  describe('providers', () => {
-    it('configures AWS with the region and default tags', () => {
-      expect(json).toHaveProviderWithProperties(AwsProvider, { region: 'eu-west-1', default_tags: [{ tags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } }] });
-    });
-
-    it('configures Kubernetes and Helm from the cluster endpoint and CA, with `aws eks get-token` credentials', () => {
-      const cluster = s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'));
-      const exec = {
-        api_version: 'client.authentication.k8s.io/v1beta1',
-        command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', `\${${cluster}.name}`, '--region', 'eu-west-1', '--output', 'json'],
-      };
-      const connection = {
-        host: `\${${cluster}.endpoint}`,
-        cluster_ca_certificate: `\${base64decode(${cluster}.certificate_authority[0].data)}`,
-      };
-      // A token per request: a 15-minute aws_eks_cluster_auth token would expire during the first
-      // apply, which spends longer than that on the control plane and nodes.
-      expect(s.doc.provider.kubernetes).toEqual([{ ...connection, exec: [exec] }]);
-      // Helm provider 3.x: `kubernetes` and its `exec` are attributes (objects), not blocks (lists).
-      expect(s.doc.provider.helm).toEqual([{ kubernetes: { ...connection, exec } }]);
-      expect(s.data('aws_eks_cluster_auth')).toEqual({});
-      expect(s.only('helm_release').provider).toBe('helm');
-      expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes');
-      expect(s.only('kubernetes_annotations').provider).toBe('kubernetes');
-    });
-
-    it('can use an aws_eks_cluster_auth token instead (kubernetesProviderAuth: token)', () => {
-      const config = loadExample('default');
-      const tokenConfig = { ...config, cluster: { ...config.cluster, kubernetesProviderAuth: 'token' as const } };
-      const other = Testing.synth(new WorkspacesAwsStack(Testing.app(), 'token-auth', tokenConfig));
-      const t = new Synthesized(other);
-      const cluster = t.addressOf('aws_eks_cluster', t.only('aws_eks_cluster'));
-      const authName = Object.keys(t.data('aws_eks_cluster_auth'))[0];
-      const connection = {
-        host: `\${${cluster}.endpoint}`,
-        cluster_ca_certificate: `\${base64decode(${cluster}.certificate_authority[0].data)}`,
-        token: `\${data.aws_eks_cluster_auth.${authName}.token}`,
-      };
-      expect(other).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: `\${${cluster}.name}` });
-      expect(other).toHaveProviderWithProperties(KubernetesProvider, connection);
-      expect(t.doc.provider.helm).toEqual([{ kubernetes: connection }]);
-      expect(unresolvedReferences(other)).toEqual([]);
-    });
-
-    it('exposes the providers and the system scheduling for later constructs', () => {
-      expect(stack.providers.kubernetes).toBeDefined();
-      expect(stack.providers.helm).toBeDefined();
-      expect(stack.systemScheduling.nodeSelector).toEqual({ 'gitlab-workspaces/pool': 'system' });
+  describe('destroy', () => {
+    it('stops before the volume key, the cluster or a node group is destroyed while workspace volumes encrypted with the key remain', () => {
+      const guard = s.only('terraform_data');
+      const key = s.deref(s.all('aws_launch_template')[0].block_device_mappings[0].ebs.kms_key_id);
+      expect(guard.input).toEqual({ volume_key_arn: s.ref('aws_kms_key', key, 'arn'), region: 'eu-west-1' });
+      // Destroy runs in reverse dependency order: the guard goes (and checks) before all of these.
+      expect(guard.depends_on).toEqual(expect.arrayContaining([
+        s.addressOf('aws_kms_key', key),
+        s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster')),
+        ...Object.keys(s.resources('aws_eks_node_group')).map((k) => `aws_eks_node_group.${k}`),
+      ]));
+      const [exec] = guard.provisioner.map((p: Record<string, unknown>) => p['local-exec']);
+      expect(exec).toMatchObject({ when: 'destroy', interpreter: ['/bin/sh', '-c'], environment: { KEY_ARN: '${self.input.volume_key_arn}', REGION: '${self.input.region}' } });
+      // Volumes the EBS CSI driver made (not the nodes' root volumes), encrypted with this key: any left fails the destroy.
+      expect(exec.command).toContain('Name=tag:ebs.csi.aws.com/cluster,Values=true');
+      expect(exec.command).toContain("Volumes[?KmsKeyId=='$KEY_ARN']");
+      expect(exec.command).toMatch(/exit 1/);
+      // No `${` in the script: Terraform would read it as interpolation.
+      expect(exec.command).not.toContain('${');
     });
   });
 
@@ -438,10 +394,10 @@ describe('the default stack', () => {
       expect(s.output('cluster_name').value).toBe(`\${${cluster}.name}`);
       expect(s.output('region').value).toBe('eu-west-1');
       expect(s.output('vpc_id').value).toBe(s.ref('aws_vpc', s.only('aws_vpc'), 'id'));
-      expect(Object.keys(s.doc.output).sort()).toEqual([
-        'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'default_storage_class', 'kubeconfig_command',
+      expect(Object.keys(s.doc.output).filter((o) => !o.startsWith('cross-stack-output-')).sort()).toEqual([
+        'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'kubeconfig_command',
         'kubernetes_version', 'node_role_arn', 'private_subnet_ids', 'public_subnet_ids', 'region',
-        'secrets_kms_key_arn', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups',
+        'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups',
       ]);
     });
 

@@ -1,0 +1,148 @@
+/**
+ * What happens to workspace volumes when the stack is destroyed. GitLab's workspace volumes are EBS
+ * volumes the EBS CSI driver creates for PersistentVolumeClaims that agentk applies: they are not in
+ * Terraform state, so `terraform destroy` leaves them, and then schedules the deletion of the KMS key
+ * they are encrypted with, which makes them unreadable once the key is gone. Two constructs close this:
+ * - VolumeKeyGuard (the default): destroy stops, before the key is scheduled for deletion, while volumes
+ *   encrypted with it still exist, and lists them.
+ * - WorkspaceVolumeCleanup (opt-in): on destroy, delete the workspaces' Deployments and claims first, so
+ *   the driver deletes their volumes, and wait until it has.
+ * Both run as destroy-time `local-exec` provisioners of a `terraform_data` resource, with the AWS CLI
+ * (and kubectl for the cleanup) where Terraform runs.
+ */
+import { DataResource, ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** The tag the EBS CSI driver puts on every volume it creates (node root volumes do not carry it). */
+export const EBS_CSI_VOLUME_TAG = 'ebs.csi.aws.com/cluster';
+/** The label GitLab puts on every object of a workspace. */
+export const GITLAB_AGENT_ID_LABEL = 'agent.gitlab.com/id';
+
+/**
+ * Shell that sets `volumes` to the CSI-created volumes encrypted with `$KEY_ARN` in `$REGION`, one line
+ * each: id, state, and the claim it was created for. (No `${` anywhere: Terraform would read it as
+ * interpolation.)
+ */
+const LIST_VOLUMES = [
+  `volumes=$(aws ec2 describe-volumes --region "$REGION" --output text \\`,
+  `  --filters Name=tag:${EBS_CSI_VOLUME_TAG},Values=true Name=encrypted,Values=true \\`,
+  `  --query "Volumes[?KmsKeyId=='$KEY_ARN'].[VolumeId,State,Tags[?Key=='kubernetes.io/created-for/pvc/namespace']|[0].Value,Tags[?Key=='kubernetes.io/created-for/pvc/name']|[0].Value]")`,
+].join('\n');
+
+export interface VolumeKeyGuardProps {
+  /** The KMS key that encrypts workspace volumes (its ARN). */
+  readonly volumeKeyArn: string;
+  /** The region of the volumes. */
+  readonly region: string;
+  /**
+   * Resources that must not be destroyed while the guard refuses (the key, the cluster, the node groups):
+   * the guard depends on them, so destroy checks it first.
+   */
+  readonly protects: ITerraformDependable[];
+}
+
+/**
+ * Stops `destroy` while EBS volumes created by the CSI driver and encrypted with the volume key still
+ * exist (a workspace that was not deleted, a claim with reclaim policy Retain), naming each volume and
+ * its claim, before the key or the cluster is touched. Needs the AWS CLI where Terraform runs.
+ */
+export class VolumeKeyGuard extends Construct {
+  readonly resource: DataResource;
+
+  constructor(scope: Construct, id: string, props: VolumeKeyGuardProps) {
+    super(scope, id);
+    this.resource = new DataResource(this, 'guard', {
+      input: { volume_key_arn: props.volumeKeyArn, region: props.region },
+      dependsOn: props.protects,
+      provisioners: [{
+        type: 'local-exec',
+        when: 'destroy',
+        interpreter: ['/bin/sh', '-c'],
+        environment: { KEY_ARN: '${self.input.volume_key_arn}', REGION: '${self.input.region}' },
+        command: [
+          'set -eu',
+          LIST_VOLUMES,
+          'if [ -n "$volumes" ]; then',
+          '  echo "Refusing to destroy: these workspace volumes (EBS volume, state, namespace, claim) are encrypted with $KEY_ARN, and deleting that key would make them unreadable:" >&2',
+          '  echo "$volumes" >&2',
+          '  echo "Delete the workspaces in GitLab (or their PersistentVolumeClaims) first, or set storage.workspaceVolumesOnDestroy: delete; to keep the data, snapshot the volumes and copy the snapshots under another key. Then destroy again." >&2',
+          '  exit 1',
+          'fi',
+        ].join('\n'),
+      }],
+    });
+  }
+}
+
+export interface WorkspaceVolumeCleanupProps {
+  /** The cluster name (a literal or a reference). */
+  readonly clusterName: string;
+  /** The cluster's region. */
+  readonly region: string;
+  /** The KMS key that encrypts workspace volumes (its ARN): the cleanup waits until none is left. */
+  readonly volumeKeyArn: string;
+  /**
+   * How long to wait for the claims and then the volumes to be deleted, in seconds.
+   * @default 900
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Resources that must still exist while the cleanup runs (the StorageClass, the autoscaler): the cleanup
+   * depends on them, so destroy runs it first. Whatever recreates workspaces (the GitLab agent) must
+   * instead depend on the cleanup, so that it is removed before the cleanup runs.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * On destroy, deletes every workspace's Deployment and PersistentVolumeClaims (objects labelled
+ * `agent.gitlab.com/id`), so the EBS CSI driver deletes their volumes (reclaim policy Delete), and waits
+ * until no volume encrypted with the volume key is left. Their data is gone: this is for clusters whose
+ * workspaces are disposable. Needs the AWS CLI and kubectl where Terraform runs, and the GitLab agent
+ * already removed (it would recreate the workspaces).
+ */
+export class WorkspaceVolumeCleanup extends Construct {
+  readonly resource: DataResource;
+
+  constructor(scope: Construct, id: string, props: WorkspaceVolumeCleanupProps) {
+    super(scope, id);
+    const timeout = props.timeoutSeconds ?? 900;
+    this.resource = new DataResource(this, 'cleanup', {
+      input: { cluster_name: props.clusterName, region: props.region, volume_key_arn: props.volumeKeyArn, timeout_seconds: timeout },
+      dependsOn: props.dependsOn,
+      provisioners: [{
+        type: 'local-exec',
+        when: 'destroy',
+        interpreter: ['/bin/sh', '-c'],
+        environment: {
+          CLUSTER: '${self.input.cluster_name}',
+          REGION: '${self.input.region}',
+          KEY_ARN: '${self.input.volume_key_arn}',
+          TIMEOUT: '${self.input.timeout_seconds}',
+        },
+        command: [
+          'set -eu',
+          'kubeconfig=$(mktemp)',
+          'trap \'rm -f "$kubeconfig"\' EXIT',
+          'aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --kubeconfig "$kubeconfig" >/dev/null',
+          // Pods first, so no claim is in use, then the claims; the driver deletes each claim's volume.
+          `kubectl --kubeconfig "$kubeconfig" delete deployments --all-namespaces -l ${GITLAB_AGENT_ID_LABEL} --wait=true --timeout="$TIMEOUT"s`,
+          `kubectl --kubeconfig "$kubeconfig" delete persistentvolumeclaims --all-namespaces -l ${GITLAB_AGENT_ID_LABEL} --wait=true --timeout="$TIMEOUT"s`,
+          'waited=0',
+          'while :; do',
+          LIST_VOLUMES.replace(/^/gm, '  '),
+          '  [ -z "$volumes" ] && break',
+          '  if [ "$waited" -ge "$TIMEOUT" ]; then',
+          '    echo "These workspace volumes encrypted with $KEY_ARN were not deleted in time (a claim outside GitLab, or reclaim policy Retain):" >&2',
+          '    echo "$volumes" >&2',
+          '    exit 1',
+          '  fi',
+          '  sleep 10',
+          '  waited=$((waited + 10))',
+          'done',
+        ].join('\n'),
+      }],
+    });
+  }
+}

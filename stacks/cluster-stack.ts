@@ -1,0 +1,295 @@
+/**
+ * The cluster stack: everything on the AWS side, and nothing that talks to the Kubernetes API. A VPC (or
+ * an existing one), the EKS control plane, hardened and autoscaled node groups, the add-ons GitLab
+ * workspaces depend on, IAM identities and KMS keys. It can be planned and applied from anywhere with AWS
+ * credentials, even for a cluster whose API is private. The platform stack builds on its outputs.
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import {
+  amiReleaseVersionParameter,
+  ClusterAddon,
+  ClusterAutoscalerIdentity,
+  ClusterNetwork,
+  controlPlaneLogGroupName,
+  EbsCsiDriver,
+  EksCluster,
+  ExistingNetwork,
+  flowLogGroupName,
+  iamRoleNamePrefix,
+  LogEncryptionKey,
+  ManagedNodeGroup,
+  NodeRole,
+  POOL_LABEL,
+  Scheduling,
+  SYSTEM_POOL,
+  SYSTEM_SCHEDULING,
+  SYSTEM_TAINT,
+  VolumeEncryptionKey,
+  VolumeKeyGuard,
+  VpcFlowLogs,
+  WORKSPACE_GENERATION_LABEL,
+  WORKSPACE_NODE_AUTOSCALING_OPTIONS,
+  WORKSPACES_POOL,
+  RETIRING_TAINT,
+  WorkspacesVpc,
+} from '../lib/cluster';
+import { addonVersion } from './config/addons';
+import { poolAmiType, WorkspacesConfig } from './config/types';
+import { configureStateBackend } from './state-backend';
+
+/** One workspace node group: a generation in a zone (or across zones). */
+interface WorkspaceGroupPlan {
+  readonly id: string;
+  readonly name: string;
+  readonly generation: number;
+  readonly retiring: boolean;
+  readonly subnetIds: string[];
+  readonly zone?: string;
+}
+
+export class WorkspacesClusterStack extends TerraformStack {
+  /** The cluster name, as a literal (from the config). */
+  readonly clusterName: string;
+  readonly region: string;
+  /** The Kubernetes minor version, as a literal (from the config). */
+  readonly kubernetesVersion: string;
+  readonly network: ClusterNetwork;
+  readonly cluster: EksCluster;
+  readonly volumeKey: VolumeEncryptionKey;
+  readonly nodeRole: NodeRole;
+  readonly systemNodes: ManagedNodeGroup;
+  /** Every workspace node group: the current generation's, then the retiring ones'. */
+  readonly workspaceNodes: ManagedNodeGroup[];
+  readonly autoscalerIdentity: ClusterAutoscalerIdentity;
+  readonly volumeKeyGuard: VolumeKeyGuard;
+  /** Where system components (the autoscaler, the GitLab agent and proxy) run. */
+  readonly systemScheduling: Scheduling = SYSTEM_SCHEDULING;
+
+  constructor(scope: Construct, id: string, readonly config: WorkspacesConfig) {
+    super(scope, id);
+    const { aws, network, cluster: clusterConfig, nodes, addons } = config;
+    const name = clusterConfig.name;
+    this.clusterName = name;
+    this.region = aws.region;
+    this.kubernetesVersion = clusterConfig.kubernetesVersion;
+
+    configureStateBackend(this, id, config.state, aws.region);
+    new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+    const accountId = caller.accountId;
+
+    // Network: private subnets for nodes, public ones for load balancers, in 2 or 3 zones; or a VPC
+    // that already exists and already has a way in for a private cluster.
+    this.network = network.existingVpc
+      ? new ExistingNetwork(this, 'network', network.existingVpc)
+      : new WorkspacesVpc(this, 'network', {
+        clusterName: name,
+        region: aws.region,
+        cidr: network.vpcCidr,
+        zoneCount: network.availabilityZoneCount,
+        availabilityZones: network.availabilityZones,
+        privateSubnetCidrs: network.privateSubnetCidrs,
+        publicSubnetCidrs: network.publicSubnetCidrs,
+        natGateways: network.natGateways,
+        s3GatewayEndpoint: network.s3GatewayEndpoint,
+      });
+
+    // Every log group of the stack is encrypted with one key CloudWatch Logs may use for them only.
+    const logKey = new LogEncryptionKey(this, 'log-key', {
+      clusterName: name, accountId, region: aws.region, partition,
+      logGroupNames: [controlPlaneLogGroupName(name), flowLogGroupName(name)],
+      deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
+    });
+    if (network.flowLogs.enabled) {
+      new VpcFlowLogs(this, 'flow-logs', {
+        vpcId: this.network.vpcId, name, retentionDays: network.flowLogs.retentionDays, kmsKeyArn: logKey.arn, accountId,
+      });
+    }
+
+    // Control plane: standard support only unless chosen, access entries for named admins,
+    // KMS-encrypted secrets, every control-plane log.
+    this.cluster = new EksCluster(this, 'eks', {
+      name,
+      version: clusterConfig.kubernetesVersion,
+      upgradePolicy: clusterConfig.upgradePolicy,
+      subnetIds: this.network.privateSubnetIds,
+      endpointPublicAccess: clusterConfig.endpoint.publicAccess,
+      publicAccessCidrs: [...clusterConfig.endpoint.publicAccessCidrs],
+      allowPublicEndpointFromAnywhere: clusterConfig.endpoint.allowPublicEndpointFromAnywhere,
+      privateAccessCidrs: clusterConfig.endpoint.privateAccessCidrs,
+      adminPrincipalArns: clusterConfig.access.adminPrincipalArns,
+      clusterCreatorAdmin: clusterConfig.access.clusterCreatorAdmin,
+      callerArn: caller.arn,
+      logTypes: clusterConfig.logs.types,
+      logRetentionDays: clusterConfig.logs.retentionDays,
+      logKmsKeyArn: logKey.arn,
+      kmsKeyDeletionWindowDays: clusterConfig.kmsKeyDeletionWindowDays,
+      partition,
+    });
+    const clusterName = this.cluster.name;
+    const kubernetesVersion = this.cluster.version;
+    const addon = (id: string, addonName: keyof typeof addons, eksName: string, rest: Partial<ConstructorParameters<typeof ClusterAddon>[2]> = {}) =>
+      new ClusterAddon(this, id, { clusterName, kubernetesVersion, addonName: eksName, version: addonVersion(config, addonName, eksName), ...rest });
+
+    // Add-ons a node needs to become Ready (pod networking with NetworkPolicy enforcement, service
+    // routing, Pod Identity credentials): installed before the first node group.
+    const vpcCni = addon('vpc-cni', 'vpcCni', 'vpc-cni', {
+      // Without this, GitLab's per-workspace NetworkPolicies are accepted and silently not enforced.
+      configurationValues: { enableNetworkPolicy: 'true' },
+    });
+    const kubeProxy = addon('kube-proxy', 'kubeProxy', 'kube-proxy');
+    const podIdentityAgent = addon('pod-identity-agent', 'podIdentityAgent', 'eks-pod-identity-agent');
+
+    // Nodes: every one from a launch template with IMDSv2 required, hop limit 1, encrypted gp3 root,
+    // at the control plane's Kubernetes version and the AMI release AWS recommends for it.
+    this.volumeKey = new VolumeEncryptionKey(this, 'volume-key', {
+      clusterName: name, accountId, partition, deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
+    });
+    this.nodeRole = new NodeRole(this, 'node-role', { namePrefix: iamRoleNamePrefix(name, 'node'), partition });
+    // Nodes also need the NAT routes to pull images and register while they boot.
+    const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...this.nodeRole.attachments, ...this.network.egress];
+    const releaseVersions = new Map<string, string>();
+    const releaseVersion = (amiType: string): string => {
+      let version = releaseVersions.get(amiType);
+      if (version === undefined) {
+        version = new DataAwsSsmParameter(this, `ami-release-${amiType.toLowerCase().replace(/_/g, '-')}`, {
+          name: amiReleaseVersionParameter(amiType, clusterConfig.kubernetesVersion),
+        }).insecureValue;
+        releaseVersions.set(amiType, version);
+      }
+      return version;
+    };
+    const common = { clusterName, nodeRoleArn: this.nodeRole.arn, volumeKmsKeyArn: this.volumeKey.arn, kubernetesVersion, dependsOn: nodesNeed };
+    const launchTemplatePrefix = (group: string) => `${name}-${group}-`;
+
+    const systemAmi = poolAmiType(nodes, 'system');
+    this.systemNodes = new ManagedNodeGroup(this, 'system-nodes', {
+      ...common,
+      name: 'system',
+      launchTemplateNamePrefix: launchTemplatePrefix('system'),
+      amiType: systemAmi,
+      releaseVersion: releaseVersion(systemAmi),
+      subnetIds: this.network.privateSubnetIds,
+      instanceTypes: nodes.system.instanceTypes,
+      capacityType: nodes.system.capacityType,
+      minSize: nodes.system.minSize,
+      desiredSize: nodes.system.desiredSize,
+      maxSize: nodes.system.maxSize,
+      diskSizeGiB: nodes.system.diskSizeGiB,
+      labels: { [POOL_LABEL]: SYSTEM_POOL },
+      taints: [SYSTEM_TAINT],
+    });
+
+    // Workspace capacity: one group per zone by default, so the autoscaler can always add a node in
+    // the zone of a stopped workspace's EBS volume; per generation, so a new node template never drains
+    // the nodes running workspaces (see workspaceGroupPlans).
+    const ws = nodes.workspaces;
+    const workspaceAmi = poolAmiType(nodes, 'workspaces');
+    this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => new ManagedNodeGroup(this, g.id, {
+      ...common,
+      name: g.name,
+      launchTemplateNamePrefix: launchTemplatePrefix(g.name),
+      amiType: workspaceAmi,
+      releaseVersion: releaseVersion(workspaceAmi),
+      keepNodesOnTemplateChange: true,
+      subnetIds: g.subnetIds,
+      zone: g.zone,
+      instanceTypes: ws.instanceTypes,
+      capacityType: ws.capacityType,
+      minSize: g.retiring ? 0 : ws.minSize,
+      desiredSize: g.retiring ? 0 : ws.desiredSize,
+      maxSize: ws.maxSize,
+      diskSizeGiB: ws.diskSizeGiB,
+      labels: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation) },
+      taints: g.retiring ? [RETIRING_TAINT] : undefined,
+      // The autoscaler never removes a node a workspace runs on, and removes an empty one after
+      // scaleDownUnneededTime (see WORKSPACE_NODE_AUTOSCALING_OPTIONS).
+      autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
+    }));
+
+    // Add-ons that run pods: after the system nodes exist.
+    const systemNodesReady = [this.systemNodes.nodeGroup];
+    const coredns = addon('coredns', 'coredns', 'coredns', {
+      // On the system nodes: a CoreDNS pod on a workspace node would keep the autoscaler from removing it.
+      configurationValues: { nodeSelector: SYSTEM_SCHEDULING.nodeSelector },
+      dependsOn: systemNodesReady,
+    });
+    // Pods that call AWS APIs need cluster DNS up first, or they crash-loop until it is.
+    new EbsCsiDriver(this, 'ebs-csi', {
+      clusterName, kubernetesVersion, partition,
+      version: addonVersion(config, 'ebsCsiDriver', 'aws-ebs-csi-driver'),
+      roleNamePrefix: iamRoleNamePrefix(name, 'ebs-csi'),
+      kmsKeyArns: [this.volumeKey.arn],
+      configurationValues: {
+        controller: {
+          nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
+          tolerations: [
+            { key: SYSTEM_TAINT.key, operator: 'Exists' },
+            { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+          ],
+        },
+      },
+      dependsOn: [...systemNodesReady, coredns.addon],
+    });
+
+    // The autoscaler's IAM identity; the platform stack installs the autoscaler itself.
+    this.autoscalerIdentity = new ClusterAutoscalerIdentity(this, 'autoscaler', {
+      clusterName, roleNamePrefix: iamRoleNamePrefix(name, 'autoscaler'),
+    });
+
+    // Destroy stops here, before the cluster or the volume key is touched, while workspace volumes
+    // encrypted with the key remain (they are not in Terraform state).
+    this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
+      volumeKeyArn: this.volumeKey.arn,
+      region: aws.region,
+      protects: [this.volumeKey.key.key, this.cluster.cluster, this.systemNodes.nodeGroup, ...this.workspaceNodes.map((g) => g.nodeGroup)],
+    });
+
+    // Outputs, named for what the user does next.
+    const out = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    out('cluster_name', clusterName, 'The EKS cluster name');
+    out('region', aws.region, 'The AWS region');
+    out('kubeconfig_command', `aws eks update-kubeconfig --region ${aws.region} --name ${clusterName}`, 'Run this to point kubectl at the cluster');
+    out('cluster_endpoint', this.cluster.endpoint, 'The Kubernetes API server URL');
+    out('kubernetes_version', kubernetesVersion, 'The Kubernetes version of the control plane');
+    out('upgrade_policy', clusterConfig.upgradePolicy, 'The EKS support tier once the version leaves standard support');
+    out('vpc_id', this.network.vpcId, 'The VPC id');
+    out('private_subnet_ids', this.network.privateSubnetIds, 'Node subnets');
+    out('public_subnet_ids', this.network.publicSubnetIds, 'Load balancer subnets');
+    out('cluster_security_group_id', this.cluster.clusterSecurityGroupId, 'The security group EKS manages for the control plane and nodes');
+    out('node_role_arn', this.nodeRole.arn, 'The IAM role of the nodes');
+    out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
+    out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
+    out('volumes_kms_key_arn', this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
+  }
+}
+
+/**
+ * The workspace node groups: for the current generation and each retiring one, a group per zone (or one
+ * across zones). Retiring groups are tainted so no new workspace lands there, keep their nodes while
+ * workspaces run on them, and shrink to zero as the autoscaler removes their empty nodes.
+ */
+export function workspaceGroupPlans(config: WorkspacesConfig, network: ClusterNetwork): WorkspaceGroupPlan[] {
+  const ws = config.nodes.workspaces;
+  const generations = [ws.generation, ...ws.retiringGenerations];
+  return generations.flatMap((generation) => {
+    const retiring = generation !== ws.generation;
+    if (!ws.perZone) {
+      return [{ id: `workspace-nodes-g${generation}`, name: `workspaces-g${generation}`, generation, retiring, subnetIds: network.privateSubnetIds }];
+    }
+    return network.privateSubnetIds.map((subnetId, i) => ({
+      id: `workspace-nodes-g${generation}-${i}`,
+      name: `workspaces-g${generation}-${i}`,
+      generation,
+      retiring,
+      subnetIds: [subnetId],
+      zone: network.privateSubnetZones[i],
+    }));
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * The platform stack: everything that talks to the Kubernetes API or Helm, on a cluster the cluster
+ * stack made. Its Kubernetes and Helm providers are configured from the cluster stack's outputs (cdktf
+ * cross-stack references, read from that stack's state), never from a cluster created in the same
+ * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
+ * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
+ * Later constructs (the GitLab agent, the workspaces proxy, sudo runtimes) join this stack.
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import {
+  ClusterAutoscaler,
+  ClusterProviders,
+  DefaultStorageClass,
+  SYSTEM_SCHEDULING,
+  VolumeKeyGuard,
+  WorkspaceVolumeCleanup,
+} from '../lib/cluster';
+import type { WorkspacesClusterStack } from './cluster-stack';
+import { WorkspacesConfig } from './config/types';
+import { configureStateBackend } from './state-backend';
+
+/** The platform stack's id for a cluster stack id. */
+export function platformStackId(clusterStackId: string): string {
+  return `${clusterStackId}-platform`;
+}
+
+export class WorkspacesPlatformStack extends TerraformStack {
+  readonly providers: ClusterProviders;
+  readonly storageClass: DefaultStorageClass;
+  readonly autoscaler: ClusterAutoscaler;
+  /**
+   * With `storage.workspaceVolumesOnDestroy: delete`: deletes the workspaces' claims on destroy. A
+   * construct that recreates workspaces (the GitLab agent) must depend on it, so it is removed first.
+   */
+  readonly workspaceVolumeCleanup?: WorkspaceVolumeCleanup;
+  /** With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes remain. */
+  readonly volumeKeyGuard?: VolumeKeyGuard;
+
+  constructor(scope: Construct, id: string, readonly config: WorkspacesConfig, readonly clusterStack: WorkspacesClusterStack) {
+    super(scope, id);
+    const { aws, cluster: clusterConfig, storage } = config;
+    configureStateBackend(this, id, config.state, aws.region);
+    // Applied after the cluster stack; cdktf would infer this from the references below, but the order
+    // is the point of the split, so it is stated.
+    this.addDependency(clusterStack);
+
+    // The token data source (kubernetesProviderAuth: token) needs the AWS provider; exec runs the AWS CLI.
+    if (clusterConfig.kubernetesProviderAuth === 'token') {
+      new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
+    }
+    this.providers = new ClusterProviders(this, 'kubernetes-access', {
+      clusterName: clusterStack.clusterName,
+      region: aws.region,
+      auth: clusterConfig.kubernetesProviderAuth,
+      // Cross-stack references: outputs of the cluster stack, read from its state.
+      endpoint: clusterStack.cluster.endpoint,
+      certificateAuthorityData: clusterStack.cluster.certificateAuthorityData,
+    });
+
+    // The default StorageClass GitLab's workspace claims use (they name no class).
+    this.storageClass = new DefaultStorageClass(this, 'storage', {
+      kubernetesProvider: this.providers.kubernetes,
+      name: storage.defaultStorageClass.name,
+      kmsKeyArn: clusterStack.volumeKey.arn,
+      iops: storage.defaultStorageClass.iops,
+      iopsPerGiB: storage.defaultStorageClass.iopsPerGiB,
+      throughputMiBps: storage.defaultStorageClass.throughputMiBps,
+      reclaimPolicy: storage.defaultStorageClass.reclaimPolicy,
+      demoteGp2: storage.demoteGp2,
+    });
+
+    // Node autoscaling on the system nodes (its IAM identity is in the cluster stack).
+    const ca = config.autoscaling.clusterAutoscaler;
+    this.autoscaler = new ClusterAutoscaler(this, 'autoscaler', {
+      clusterName: clusterStack.clusterName,
+      region: aws.region,
+      kubernetesVersion: clusterConfig.kubernetesVersion,
+      helmProvider: this.providers.helm,
+      chartVersion: ca.chartVersion,
+      imageTag: ca.imageTag,
+      expander: ca.expander,
+      scaleDownUnneededTime: ca.scaleDownUnneededTime,
+      nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
+      tolerations: SYSTEM_SCHEDULING.tolerations,
+    });
+
+    // Workspace volumes on destroy: delete them first (opt-in), or stop while any is left.
+    const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
+    if (storage.workspaceVolumesOnDestroy === 'delete') {
+      this.workspaceVolumeCleanup = new WorkspaceVolumeCleanup(this, 'workspace-volume-cleanup', {
+        clusterName: clusterStack.clusterName,
+        region: aws.region,
+        volumeKeyArn: clusterStack.volumeKey.arn,
+        dependsOn: platformCore,
+      });
+    } else {
+      this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
+        volumeKeyArn: clusterStack.volumeKey.arn,
+        region: aws.region,
+        protects: platformCore,
+      });
+    }
+
+    new TerraformOutput(this, 'default_storage_class', { value: this.storageClass.name, description: 'The default StorageClass workspace volumes get' });
+  }
+}

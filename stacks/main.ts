@@ -14,11 +14,17 @@ import type { WorkspacesPlatformStack } from './platform-stack';
 import { loadConfigFile, resolveConfigPath } from './config/load';
 import { WorkspacesConfig } from './config/types';
 
-/** Loads the config the environment names; prints diagnostics. Undefined when it has errors. */
+/**
+ * Loads the config the environment names and prints its diagnostics. Undefined when it has errors.
+ * Errors go to stderr. When the config is good, its warnings go to stdout: the cdktf CLI shows an app's
+ * stdout as it is, but prefixes every stderr line with `[ERROR]`, which would make a warning read as a
+ * failed synth.
+ */
 export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): WorkspacesConfig | undefined {
   const { path, display } = resolveConfigPath(env, cwd);
   const result = loadConfigFile(path, display);
-  for (const d of sortDiagnostics(result.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
+  const out = result.ok ? process.stdout : process.stderr;
+  for (const d of sortDiagnostics(result.diagnostics)) out.write(formatDiagnostic(d) + '\n');
   return result.ok ? result.value : undefined;
 }
 

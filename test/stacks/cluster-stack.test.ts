@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
-import { loadExample, synthApp } from './helpers';
+import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
 
 Testing.setupJest();
 
@@ -404,5 +404,44 @@ describe('the default cluster stack', () => {
     it('keeps state next to cdktf.json whatever the checkout path', () => {
       expect(s.doc.terraform.backend).toEqual({ local: { path: '../../../terraform.gitlab-workspaces.tfstate' } });
     });
+  });
+});
+
+describe('add-on versions', () => {
+  it('take a pinned version, or the newest EKS offers at each plan with `latest`', () => {
+    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}addons:\n  vpcCni: {version: latest}\n  coredns: {version: v1.12.4-eksbuild.1}\n`)).cluster;
+    const addon = (name: string) => s.all('aws_eks_addon').find((a) => a.addon_name === name)!;
+    expect(addon('coredns').addon_version).toBe('v1.12.4-eksbuild.1');
+    const lookup = s.deref(addon('vpc-cni').addon_version);
+    expect(lookup).toMatchObject({ addon_name: 'vpc-cni', most_recent: true, kubernetes_version: s.ref('aws_eks_cluster', s.only('aws_eks_cluster'), 'version') });
+    expect(addon('kube-proxy').addon_version).toMatch(/^v1\.35\./);
+  });
+
+  it('follow the Kubernetes version: 1.33 gets 1.33\'s kube-proxy and autoscaler', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}  kubernetesVersion: "1.33"\n  upgradePolicy: EXTENDED\n`));
+    expect(app.cluster.s.all('aws_eks_addon').find((a) => a.addon_name === 'kube-proxy')!.addon_version).toMatch(/^v1\.33\./);
+    expect(app.cluster.s.only('aws_eks_cluster').upgrade_policy).toEqual({ support_type: 'EXTENDED' });
+    expect(Object.values(app.cluster.s.data('aws_ssm_parameter'))[0].name).toContain('/optimized-ami/1.33/');
+    expect(JSON.parse(app.platform.s.only('helm_release').values[0]).image.tag).toMatch(/^v1\.33\./);
+  });
+});
+
+describe('node pools', () => {
+  it('may put the system nodes on Graviton while workspace nodes stay x86_64, each group with its own AMI release', () => {
+    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  system:\n    amiType: AL2023_ARM_64_STANDARD\n    instanceTypes: [m7g.large]\n`)).cluster;
+    const system = s.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
+    expect(system.ami_type).toBe('AL2023_ARM_64_STANDARD');
+    expect(s.deref(system.release_version).name).toContain('/amazon-linux-2023/arm64/');
+    for (const g of s.all('aws_eks_node_group').filter((x) => x !== system)) {
+      expect(g.ami_type).toBe('AL2023_x86_64_STANDARD');
+      expect(s.deref(g.release_version).name).toContain('/amazon-linux-2023/x86_64/');
+    }
+  });
+
+  it('without perZone, have one workspace group across the zones, without an EBS zone', () => {
+    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    perZone: false\n`)).cluster;
+    const ws = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+    expect(ws.map((g) => [g.node_group_name_prefix, g.subnet_ids.length])).toEqual([['workspaces-g1-', 3]]);
+    expect(s.all('aws_autoscaling_group_tag').filter((t) => t.tag.key.includes('topology.ebs.csi.aws.com'))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
  * Every example config synthesizes both stacks with every reference resolving; a snapshot of each stack
  * tells when the output changes, and the assertions below say what the non-default examples must produce.
  */
+import { Testing } from 'cdktf';
 import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { Synthesized } from '../helpers/synthesized';
@@ -155,5 +156,25 @@ describe('example extend-stack (an app that adds to the ready stacks)', () => {
     const { platform } = synthApp(loadExample('default'), (outdir) => buildExtendedApp(outdir));
     expect(platform.s.only('kubernetes_namespace_v1')).toMatchObject({ provider: 'kubernetes', metadata: { name: 'gitlab-workspaces' } });
     expect(unresolvedReferences(platform.json)).toEqual([]);
+  });
+});
+
+describe('example single-stack (the constructs in one stack, for those who want it)', () => {
+  it('synthesizes the cluster and its Kubernetes side together, the latter waiting for access, nodes and the autoscaler identity', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildSingleStackApp } = require('../../examples/single-stack/main') as typeof import('../../examples/single-stack/main');
+    const { stack } = buildSingleStackApp(join(__dirname, 'unused-outdir'));
+    const json = Testing.synth(stack);
+    expect(unresolvedReferences(json)).toEqual([]);
+    expect(unknownAttributes(json)).toEqual([]);
+    const s = new Synthesized(json);
+    expect(s.all('aws_eks_cluster')).toHaveLength(1);
+    const release = s.only('helm_release');
+    expect(release.depends_on).toEqual(expect.arrayContaining([
+      s.addressOf('aws_eks_pod_identity_association', s.all('aws_eks_pod_identity_association').find((a) => a.service_account === 'cluster-autoscaler')!),
+      s.addressOf('aws_eks_access_policy_association', s.only('aws_eks_access_policy_association')),
+    ]));
+    expect(s.only('kubernetes_storage_class_v1').depends_on).toContain(s.addressOf('aws_eks_access_entry', s.only('aws_eks_access_entry')));
+    expect(s.doc.provider.kubernetes[0].host).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.endpoint}`);
   });
 });

@@ -445,3 +445,16 @@ describe('node pools', () => {
     expect(s.all('aws_autoscaling_group_tag').filter((t) => t.tag.key.includes('topology.ebs.csi.aws.com'))).toEqual([]);
   });
 });
+
+describe('network options', () => {
+  it('can leave out the S3 gateway endpoint', () => {
+    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}network:\n  s3GatewayEndpoint: false\n`)).cluster;
+    expect(s.all('aws_vpc_endpoint')).toEqual([]);
+  });
+
+  it('takes a pinned autoscaler chart and image, in the platform stack', () => {
+    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}autoscaling:\n  clusterAutoscaler:\n    chartVersion: 9.55.1\n    imageTag: v1.35.0\n`)).platform;
+    expect(s.only('helm_release').version).toBe('9.55.1');
+    expect(JSON.parse(s.only('helm_release').values[0]).image.tag).toBe('v1.35.0');
+  });
+});

@@ -28,3 +28,4 @@ export * as k8s from './workspace/kubernetes';
 export { Workspace } from './workspace/workspace-construct';
 export type { WorkspaceProps } from './workspace/workspace-construct';
 export * from './cluster';
+export * from './runtimes';

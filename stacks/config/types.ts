@@ -5,6 +5,8 @@
  * default config loads to exactly this shape.
  */
 
+import type { RuntimeName } from '../../lib/runtimes/agent-settings';
+
 export type NatGatewayMode = 'one-per-zone' | 'single';
 export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
 export type CapacityType = 'ON_DEMAND' | 'SPOT';
@@ -122,6 +124,8 @@ export interface AddonsConfig {
 }
 
 export interface WorkspacesConfig {
+  /** The sudo runtime of workspaces (see lib/runtimes). */
+  readonly runtime: RuntimeName;
   readonly state: StateConfig;
   readonly aws: AwsConfig;
   readonly network: NetworkConfig;

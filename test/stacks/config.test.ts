@@ -52,7 +52,7 @@ describe('messages', () => {
 
   it('refuse an empty file (a truncated file or a wrong path is likelier than a wish for every default)', () => {
     expect(messages('')).toEqual([
-      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons (see examples/default/workspaces.config.yaml)',
+      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons, runtime (see examples/default/workspaces.config.yaml)',
     ]);
   });
 
@@ -108,6 +108,7 @@ describe('the default config', () => {
     if (!example.ok || !minimal.ok) return;
     expect(example.value).toEqual(minimal.value);
     expect(example.value).toEqual({
+      runtime: 'none',
       state: { backend: 'local', keyPrefix: 'gitlab-workspaces', useLockfile: true },
       aws: { region: 'eu-west-1', defaultTags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } },
       network: { vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, natGateways: 'one-per-zone', s3GatewayEndpoint: true, flowLogs: { enabled: true, retentionDays: 30 } },
@@ -197,7 +198,7 @@ describe('the published JSON Schema', () => {
   });
 
   it('has a section per capability, ready for later ones (gitlab, dns, runtimes) to be added', () => {
-    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons']);
+    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons', 'runtime']);
   });
 });
 

@@ -4,7 +4,8 @@
  * cross-stack references, read from that stack's state), never from a cluster created in the same
  * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
  * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
- * Later constructs (the GitLab agent, the workspaces proxy, sudo runtimes) join this stack.
+ * With a `gitlab` section, the GitLab side joins it (see gitlab-side.ts): the agent, the workspaces proxy,
+ * and the AWS resources that follow the proxy's lifecycle (certificate, load balancer, DNS records).
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -19,6 +20,7 @@ import {
 } from '../lib/cluster';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { WorkspacesConfig } from './config/types';
+import { GitLabSide } from './gitlab-side';
 import { configureStateBackend } from './state-backend';
 
 /** The platform stack's id for a cluster stack id. */
@@ -37,6 +39,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly workspaceVolumeCleanup?: WorkspaceVolumeCleanup;
   /** With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes remain. */
   readonly volumeKeyGuard?: VolumeKeyGuard;
+  /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
+  readonly gitlab?: GitLabSide;
 
   constructor(scope: Construct, id: string, readonly config: WorkspacesConfig, readonly clusterStack: WorkspacesClusterStack) {
     super(scope, id);
@@ -46,8 +50,9 @@ export class WorkspacesPlatformStack extends TerraformStack {
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);
 
-    // The token data source (kubernetesProviderAuth: token) needs the AWS provider; exec runs the AWS CLI.
-    if (clusterConfig.kubernetesProviderAuth === 'token') {
+    // The token data source (kubernetesProviderAuth: token) and the workspaces' entry point (certificate,
+    // load balancer, DNS records) need the AWS provider; exec runs the AWS CLI.
+    if (clusterConfig.kubernetesProviderAuth === 'token' || config.gitlab?.proxy === 'enabled') {
       new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
     }
     this.providers = new ClusterProviders(this, 'kubernetes-access', {
@@ -86,7 +91,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
       tolerations: SYSTEM_SCHEDULING.tolerations,
     });
 
-    // Workspace volumes on destroy: delete them first (opt-in), or stop while any is left.
+    // Workspace volumes on destroy: delete them first (opt-in; the agent, which recreates workspaces, is
+    // removed before that), or stop while any is left (before anything of this stack goes).
     const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
     if (storage.workspaceVolumesOnDestroy === 'delete') {
       this.workspaceVolumeCleanup = new WorkspaceVolumeCleanup(this, 'workspace-volume-cleanup', {
@@ -95,11 +101,24 @@ export class WorkspacesPlatformStack extends TerraformStack {
         volumeKeyArn: clusterStack.volumeKey.arn,
         dependsOn: platformCore,
       });
-    } else {
+    }
+
+    // The GitLab side: the agent (registered in GitLab when the config names its project), the workspaces
+    // proxy, its certificate, load balancer and DNS records.
+    if (config.gitlab) {
+      this.gitlab = new GitLabSide(this, 'gitlab', {
+        config,
+        clusterStack,
+        providers: this.providers,
+        agentDependsOn: this.workspaceVolumeCleanup ? [this.workspaceVolumeCleanup.resource] : [],
+      });
+    }
+
+    if (!this.workspaceVolumeCleanup) {
       this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
         volumeKeyArn: clusterStack.volumeKey.arn,
         region: aws.region,
-        protects: platformCore,
+        protects: [...platformCore, ...(this.gitlab?.releases ?? [])],
       });
     }
 

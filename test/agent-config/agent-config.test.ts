@@ -23,7 +23,7 @@ describe('parseAgentConfig', () => {
     expect(load('remote_development:\n  enabled: true\n  dns_zone: workspaces.example.dev\n')).toEqual({
       enabled: true,
       dnsZone: 'workspaces.example.dev',
-      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces' },
+      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true },
       networkPolicy: {
         enabled: true,
         egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] }],
@@ -49,7 +49,7 @@ describe('parseAgentConfig', () => {
     expect(s).toEqual({
       enabled: true,
       dnsZone: 'workspaces.dev.test',
-      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces' },
+      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true },
       networkPolicy: {
         enabled: true,
         egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] }],
@@ -214,6 +214,8 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
     enabled: fc.boolean(),
     dnsZone: fc.array(dnsLabel, { minLength: 1, maxLength: 4 }).map((l) => l.join('.')),
     proxyNamespace: dnsLabel,
+    proxyHttp: fc.boolean(),
+    proxySsh: fc.boolean(),
     npEnabled: fc.boolean(),
     egress: fc.array(egressRule, { maxLength: 3 }),
     defaultResources: resources,
@@ -234,7 +236,7 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
   .map((g) => ({
     enabled: g.enabled,
     dnsZone: g.dnsZone,
-    gitlabWorkspacesProxy: { namespace: g.proxyNamespace },
+    gitlabWorkspacesProxy: { namespace: g.proxyNamespace, httpEnabled: g.proxyHttp, sshEnabled: g.proxySsh },
     networkPolicy: { enabled: g.npEnabled, egress: g.egress },
     defaultResourcesPerWorkspaceContainer: g.defaultResources,
     maxResourcesPerWorkspace: g.sharedNamespace ? {} : g.maxResources,

@@ -165,8 +165,9 @@ function checkSettings(value: unknown, base: YamlPath, r: Reporter, gitlabVersio
   const d = FILE_DEFAULTS;
 
   const enabled = readBool(s, 'enabled', d.enabled, base, r);
-  const dnsZone = readDnsZone(s, base, r);
   const gitlabWorkspacesProxy = readProxy(s.gitlab_workspaces_proxy, at('gitlab_workspaces_proxy'), r, gitlabVersion);
+  // GitLab 18.4+: without the proxy serving HTTP, workspaces are served by the instance and need no dns_zone.
+  const dnsZone = readDnsZone(s, base, r, gitlabWorkspacesProxy?.httpEnabled === false, gitlabBehaviour(gitlabVersion).proxyEnablementSettings);
   const networkPolicy = readNetworkPolicy(s.network_policy, at('network_policy'), r);
   const defaultResourcesPerWorkspaceContainer = readResources(s.default_resources_per_workspace_container, at('default_resources_per_workspace_container'), r);
   const maxResourcesPerWorkspace = readResources(s.max_resources_per_workspace, at('max_resources_per_workspace'), r);
@@ -263,11 +264,12 @@ function readInt(
   return v;
 }
 
-function readDnsZone(s: Record<string, unknown>, base: YamlPath, r: Reporter): string | undefined {
+function readDnsZone(s: Record<string, unknown>, base: YamlPath, r: Reporter, optional: boolean, proxyOptional: boolean): string | undefined {
   const v = s.dns_zone;
   const path = [...base, 'dns_zone'];
+  if (optional && (v === undefined || v === null || v === '')) return '';
   if (v === undefined || v === null || v === '') {
-    r.error(path, 'required', '`dns_zone` is required: the DNS zone workspaces are served under, e.g. workspaces.example.dev (workspaces get host names <port>-<workspace>.<dns_zone>)');
+    r.error(path, 'required', `\`dns_zone\` is required${proxyOptional ? ' (unless `gitlab_workspaces_proxy.http_enabled` is false)' : ''}: the DNS zone workspaces are served under, e.g. workspaces.example.dev (workspaces get host names <port>-<workspace>.<dns_zone>)`);
     return undefined;
   }
   if (typeof v !== 'string') {

@@ -81,12 +81,12 @@ export const GITLAB_CHANGES: readonly GitLabChange[] = [
   { since: '18.4', what: 'exec `workingDir` accepted; postStart runners `cd` into it (main component default: `${PROJECT_SOURCE}/<project path>`; internal commands: `/projects`)', set: { execWorkingDir: true } },
   { since: '18.4', what: 'agent config `gitlab_workspaces_proxy.http_enabled` / `ssh_enabled` (default true); both false: the NetworkPolicy has no proxy ingress rule', set: { proxyEnablementSettings: true } },
   { since: '18.4', what: '`overrideCommand` attribute (default true for the main component, false for others); `command`/`args` need `overrideCommand: false`', set: { overrideCommandAttribute: true } },
-  { since: '18.4', what: 'tools injector image `20250903132715-workspaces-tools`', set: { toolsInjectorImage: TOOLS_INJECTOR_IMAGE_2509 } },
+  { since: '18.4', what: 'agent for workspaces: `GL_AGENTW_*`, `GL_GITLAB_AGENT_SERVER_ADDRESS`, file `gl_agentw_token`; `gl-start-agentw-command` first when the proxy serves no HTTP on an instance that serves workspaces', set: { agentw: true } },
+  { since: '18.4', what: 'tools injector image `20250903132715-workspaces-tools` (the first with agentw)', set: { toolsInjectorImage: TOOLS_INJECTOR_IMAGE_2509 } },
   { since: '18.4', what: 'workspace names like `date-butterfly-darkturquoise` (no agent id in the name)', set: { randomWorkspaceNames: true } },
   { since: '18.5', what: 'postStart per container component (scripts, runners, logs and hooks per component; ConfigMap projected with `items`)', set: { perComponentPostStart: true } },
   { since: '18.6', what: '`hostUsers: false` with `use_kubernetes_user_namespaces` (before: `true`)', set: { hostUsersFixed: true } },
   { since: '18.8', what: 'devfile `mountSources` and `sourceMapping` refused', set: { mountSourcesRefused: true } },
-  { since: '18.9', what: 'agent for workspaces: `GL_AGENTW_*`, `GL_GITLAB_AGENT_SERVER_ADDRESS`, file `gl_agentw_token`; `gl-start-agentw-command` when the proxy serves no HTTP on an instance that serves workspaces', set: { agentw: true } },
 ];
 
 /** `a` before `b` (-1), same (0), after (1). */
@@ -130,4 +130,17 @@ export function parseGitLabVersion(text: string): { ok: true; value: GitLabVersi
 /** True when `value` is a supported version string exactly as the table writes it (`18.9`). */
 export function isGitLabVersion(value: unknown): value is GitLabVersion {
   return typeof value === 'string' && (SUPPORTED_GITLAB_VERSIONS as readonly string[]).includes(value);
+}
+
+/**
+ * A GitLab version from a configuration value (YAML, JSON, construct props): a string as
+ * `parseGitLabVersion` reads it. A number is refused with the quoting to use: YAML reads `18.10` as the
+ * number 18.1, so versions must be strings.
+ */
+export function gitlabVersionFromValue(value: unknown): { ok: true; value: GitLabVersion } | { ok: false; message: string } {
+  if (typeof value === 'string') return parseGitLabVersion(value);
+  if (typeof value === 'number') {
+    return { ok: false, message: `the GitLab version must be a string: write "${String(value)}" in quotes (unquoted, 18.10 would be read as 18.1)` };
+  }
+  return { ok: false, message: `the GitLab version must be a string such as "${DEFAULT_GITLAB_VERSION}"` };
 }

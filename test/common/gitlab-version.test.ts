@@ -3,6 +3,7 @@ import {
   DEFAULT_GITLAB_VERSION,
   GITLAB_CHANGES,
   gitlabBehaviour,
+  gitlabVersionFromValue,
   parseGitLabVersion,
   SUPPORTED_GITLAB_VERSIONS,
 } from '../../lib/common/gitlab-version';
@@ -44,7 +45,8 @@ describe('gitlabBehaviour', () => {
     expect([at('18.3').proxyEnablementSettings, at('18.4').proxyEnablementSettings]).toEqual([false, true]);
     expect([at('18.4').perComponentPostStart, at('18.5').perComponentPostStart]).toEqual([false, true]);
     expect([at('18.5').hostUsersFixed, at('18.6').hostUsersFixed]).toEqual([false, true]);
-    expect([at('18.8').agentw, at('18.9').agentw]).toEqual([false, true]);
+    expect([at('18.3').agentw, at('18.4').agentw]).toEqual([false, true]);
+    expect([at('18.7').mountSourcesRefused, at('18.8').mountSourcesRefused]).toEqual([false, true]);
     expect(at('18.2').toolsInjectorImage).toContain('20250627091546-workspaces-tools@sha256:9bf96edd');
     expect(at('18.9').toolsInjectorImage).toContain('20250903132715-workspaces-tools@sha256:0f92a034');
   });
@@ -67,5 +69,15 @@ describe('gitlabBehaviour', () => {
     const since = GITLAB_CHANGES.map((c) => c.since);
     expect([...since].sort(compareGitLabVersions)).toEqual(since);
     for (const c of GITLAB_CHANGES) expect(c.what.length).toBeGreaterThan(10);
+  });
+});
+
+describe('gitlabVersionFromValue', () => {
+  it('reads strings and refuses numbers with the quoting to use (YAML reads 18.10 as 18.1)', () => {
+    expect(gitlabVersionFromValue('18.4')).toEqual({ ok: true, value: '18.4' });
+    const n = gitlabVersionFromValue(18.9);
+    expect(n.ok).toBe(false);
+    if (!n.ok) expect(n.message).toMatch(/write "18\.9" in quotes/);
+    expect(gitlabVersionFromValue(null).ok).toBe(false);
   });
 });

@@ -286,3 +286,22 @@ describe('serializeAgentConfig', () => {
     expect(text).toContain('\n  workspaces_quota: -1\n');
   });
 });
+
+describe('GitLab\'s own agent configs (../shared/reference/gitlab-goldens)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readGolden } = require('../helpers/gitlab-goldens') as typeof import('../helpers/gitlab-goldens');
+
+  it('accepts GitLab 18.9\'s example.agent_config.yaml, with http_enabled and ssh_enabled', () => {
+    const r = parseAgentConfig(readGolden('18.9', 'devfiles', 'example.agent_config.yaml'), 'example.agent_config.yaml');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.ok && r.value.gitlabWorkspacesProxy).toEqual({ namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true });
+    expect(r.ok && [r.value.workspacesQuota, r.value.workspacesPerUserQuota]).toEqual([10, 3]);
+  });
+
+  it.each(['18.9', '18.2'] as const)('accepts the agent settings of GitLab %s\'s expected outputs', (version) => {
+    for (const file of ['agent-un-false.yaml', 'agent-un-true.yaml']) {
+      const r = parseAgentConfig(readGolden(version, 'desired-config', file), file, { gitlabVersion: version });
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * clone the project, unshallow it, start sshd, start the editor, wait until the workspace is Running),
  * the runner scripts of the scripts ConfigMap, the Kubernetes postStart hooks, and the read-only git
  * credential helper. Behaviour follows GitLab's scripts (same files, names, order, exit codes and log
- * files; steps 4 and 10 of docs/gitlab-compatibility.md); the wording is ours. POSIX sh only: workspace
+ * files; steps 5 and 10 of docs/gitlab-compatibility.md); the wording is ours. POSIX sh only: workspace
  * images are arbitrary.
  *
  * Every value that comes from user input goes through `shellWord` (single-quoted unless it holds only

@@ -228,7 +228,7 @@ export const mountSourcesRule: Rule = {
           `${componentLabel(c)} sets mountSources, which GitLab workspaces do not support (GitLab mounts the workspace data at /projects in every container); remove it`,
           { preferKey: true });
       }
-      if (isTruthy(container.sourceMapping) && container.sourceMapping !== '') {
+      if (isTruthy(container.sourceMapping)) {
         ctx.report(this.id, [...c.path, 'container', 'sourceMapping'],
           `${componentLabel(c)} sets sourceMapping, which GitLab workspaces do not support (projects are always under /projects); remove it`,
           { preferKey: true });

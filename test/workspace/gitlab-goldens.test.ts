@@ -6,11 +6,11 @@
  * scripts run, in order, in which directory, logging to which files). GitLab's Secrets carry `data: {}`
  * at that stage, so Secret data is compared by key elsewhere (render tests), not here.
  */
-import { parseAgentConfig, RemoteDevelopmentSettings } from '../../lib/agent-config';
+import { defaultAgentConfig, parseAgentConfig, RemoteDevelopmentSettings } from '../../lib/agent-config';
 import type { GitLabVersion } from '../../lib/common/gitlab-version';
-import { loadProcessedDevfile } from '../../lib/devfile';
+import { loadDevfile, loadProcessedDevfile } from '../../lib/devfile';
 import type { KubernetesObject } from '../../lib/workspace/kubernetes';
-import { renderProcessedDevfileResult } from '../../lib/workspace/render';
+import { renderProcessedDevfileResult, renderWorkspace } from '../../lib/workspace/render';
 import { DESIRED_CONFIG_CASES, GOLDEN_VERSIONS, GOLDEN_WORKSPACE, readGolden, withoutNoise } from '../helpers/gitlab-goldens';
 import { allKubernetesProblems } from './helpers';
 
@@ -114,5 +114,29 @@ describe('versions differ where GitLab changed', () => {
     const expected = comparable(JSON.parse(readGolden('18.2', 'desired-config', userNamespaces.expected)) as unknown[]);
     expect(comparable(render('18.2', userNamespaces, {}))).not.toEqual(expected);
     expect(comparable(render('18.2', userNamespaces, { gitlabVersion: '18.2' }))).toEqual(expected);
+  });
+});
+
+describe('the full pipeline on GitLab\'s example devfile', () => {
+  const workspace = {
+    name: GOLDEN_WORKSPACE.name, namespace: GOLDEN_WORKSPACE.namespace, id: GOLDEN_WORKSPACE.id, agentId: GOLDEN_WORKSPACE.agentId,
+    desiredState: 'Running' as const, variables: [],
+    project: { url: 'https://example.com/test-group/test-project.git', path: 'test-project', ref: 'master' },
+  };
+  const agentConfig = defaultAgentConfig();
+  /** GitLab's internal commands are scripts whose wording is ours: compared by key only. */
+  const masked = (objects: readonly unknown[]) => comparable(objects).map((o) => {
+    const data = o.data as Record<string, unknown> | undefined;
+    if (o.kind !== 'ConfigMap' || !data) return o;
+    return { ...o, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, k.startsWith('gl-') ? '<GitLab script>' : v])) };
+  });
+
+  it('renders from example.devfile.yaml what GitLab\'s desired config renders from its processed devfile', () => {
+    const devfile = loadDevfile(readGolden('18.9', 'devfiles', 'example.devfile.yaml'), { file: 'example.devfile.yaml' });
+    const processed = loadProcessedDevfile(readGolden('18.9', 'devfiles', 'example.processed-devfile.yaml'), { file: 'example.processed-devfile.yaml' });
+    if (!devfile.ok || !processed.ok) throw new Error('GitLab\'s example devfiles did not load');
+    const fromGitLabsProcessedDevfile = renderProcessedDevfileResult({ processedDevfile: processed.value, agentConfig, workspace });
+    if (!fromGitLabsProcessedDevfile.ok) throw new Error(fromGitLabsProcessedDevfile.diagnostics.map((d) => d.message).join('\n'));
+    expect(masked(renderWorkspace({ devfile: devfile.value, agentConfig, workspace }))).toEqual(masked(fromGitLabsProcessedDevfile.value));
   });
 });

@@ -15,7 +15,7 @@ export {
   renderProcessedDevfileResult,
   renderWorkspace,
   renderWorkspaceResult,
-  processDevfile,
+  processWorkspaceDevfile,
   serializeObjects,
   toJsonArray,
   toYamlStream,

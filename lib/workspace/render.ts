@@ -87,6 +87,14 @@ export function renderWorkspace(input: RenderWorkspaceInput): KubernetesObject[]
   return result.value;
 }
 
+/** GitLab's create steps alone: the processed devfile GitLab would keep for this workspace (input of `renderProcessedDevfileResult`). */
+export function processWorkspaceDevfile(input: RenderWorkspaceInput): Result<Devfile> {
+  const { devfile, agentConfig, workspace, options } = input;
+  const { context, diagnostics } = buildContext(devfile.mode, agentConfig, workspace, options);
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  return { ok: true, value: processDevfile(devfile, context), diagnostics };
+}
+
 /** A processed devfile (GitLab's create steps already applied: `processDevfile`, or GitLab's own) with the rest of the input. */
 export interface RenderProcessedDevfileInput extends Omit<RenderWorkspaceInput, 'devfile'> {
   readonly processedDevfile: Devfile;

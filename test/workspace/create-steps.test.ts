@@ -18,6 +18,7 @@ import {
   updateMainComponent,
 } from '../../lib/workspace/devfile-steps';
 import { DEFAULT_WORKSPACE_IDENTITY, WorkspaceIdentity } from '../../lib/workspace/identity';
+import { processWorkspaceDevfile } from '../../lib/workspace/render';
 import { readGolden } from '../helpers/gitlab-goldens';
 
 function fixture(name: string): Devfile {
@@ -93,5 +94,15 @@ describe('the same steps for older GitLab', () => {
     const sshd = (d: Devfile) => d.commands.find((c) => c.id === 'gl-start-sshd-command');
     expect(sshd(at('18.4'))).toMatchObject({ exec: { workingDir: '/projects', commandLine: expect.stringContaining('log_file="${GL_WORKSPACE_LOGS_DIR}/start-sshd.log"') } });
     expect(sshd(at('18.5'))).toMatchObject({ exec: { commandLine: expect.stringContaining('log_file="${GL_WORKSPACE_LOGS_DIR}/tooling-container/start-sshd.log"') } });
+  });
+});
+
+describe('processWorkspaceDevfile', () => {
+  it('gives the processed devfile of a workspace, or the diagnostics of its identity', () => {
+    const devfile = fixture('flattened-devfile');
+    const ok = processWorkspaceDevfile({ devfile, agentConfig: defaultAgentConfig(), workspace: WORKSPACE });
+    expect(ok.ok && comparable(ok.value)).toEqual(comparable(fixture('processed-devfile')));
+    const bad = processWorkspaceDevfile({ devfile, agentConfig: defaultAgentConfig(), workspace: { ...WORKSPACE, name: 'Not_A_Name' } });
+    expect(bad.ok).toBe(false);
   });
 });

@@ -191,18 +191,17 @@ export function buildContext(
 
   const labels: Record<string, string> = { ...settings.labels, [LABEL_AGENT_ID]: String(workspace.agentId) };
   if (sharedNamespace) labels[LABEL_WORKSPACE_ID] = workspaceId;
+  // GitLab's WorkspaceUrlHelper: with the proxy serving no HTTP, an instance that serves workspaces takes over.
+  const instanceServesWorkspace = gitlab.proxyEnablementSettings && !settings.gitlabWorkspacesProxy.httpEnabled && options.workspacesHost !== undefined;
+  const hostSuffix = instanceServesWorkspace ? options.workspacesHost! : settings.dnsZone;
   const commonAnnotations = sortedMap({
     ...settings.annotations,
-    [ANNOTATION_HOST_TEMPLATE]: `{{.port}}-${name}.${settings.dnsZone}`,
+    [ANNOTATION_HOST_TEMPLATE]: `{{.port}}-${name}.${hostSuffix}`,
     [ANNOTATION_WORKSPACE_ID]: workspaceId,
     [ANNOTATION_MAX_RESOURCES_SHA256]: maxResourcesSha256(settings),
   });
   const partial = { [ANNOTATION_INCLUDE_IN_PARTIAL_RECONCILIATION]: 'true' };
   const workspaceInventoryAnnotations = { ...commonAnnotations, [ANNOTATION_OWNING_INVENTORY]: names.workspaceInventory };
-
-  // GitLab's WorkspaceUrlHelper: with the proxy serving no HTTP, an instance that serves workspaces takes over.
-  const instanceServesWorkspace = gitlab.proxyEnablementSettings && !settings.gitlabWorkspacesProxy.httpEnabled && options.workspacesHost !== undefined;
-  const hostSuffix = instanceServesWorkspace ? options.workspacesHost! : settings.dnsZone;
 
   const context: RenderContext = {
     mode,

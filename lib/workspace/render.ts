@@ -74,10 +74,7 @@ export interface RenderWorkspaceInput {
 
 /** Renders the objects, or the diagnostics that say why it cannot. Warnings may accompany success. */
 export function renderWorkspaceResult(input: RenderWorkspaceInput): Result<KubernetesObject[]> {
-  const { devfile, agentConfig, workspace, options } = input;
-  const { context, diagnostics } = buildContext(devfile.mode, agentConfig, workspace, options);
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
-  return desiredConfig(processDevfile(devfile, context), context, diagnostics);
+  return inContext(input.devfile, input, (context, diagnostics) => desiredConfig(processDevfile(input.devfile, context), context, diagnostics));
 }
 
 /** Renders the objects; throws `DiagnosticsError` when the input cannot be rendered. */
@@ -89,10 +86,7 @@ export function renderWorkspace(input: RenderWorkspaceInput): KubernetesObject[]
 
 /** GitLab's create steps alone: the processed devfile GitLab would keep for this workspace (input of `renderProcessedDevfileResult`). */
 export function processWorkspaceDevfile(input: RenderWorkspaceInput): Result<Devfile> {
-  const { devfile, agentConfig, workspace, options } = input;
-  const { context, diagnostics } = buildContext(devfile.mode, agentConfig, workspace, options);
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
-  return { ok: true, value: processDevfile(devfile, context), diagnostics };
+  return inContext(input.devfile, input, (context, diagnostics) => ({ ok: true, value: processDevfile(input.devfile, context), diagnostics }));
 }
 
 /** A processed devfile (GitLab's create steps already applied: `processDevfile`, or GitLab's own) with the rest of the input. */
@@ -105,10 +99,17 @@ export interface RenderProcessedDevfileInput extends Omit<RenderWorkspaceInput, 
  * for GitLab's own expected outputs, which start from a processed devfile.
  */
 export function renderProcessedDevfileResult(input: RenderProcessedDevfileInput): Result<KubernetesObject[]> {
-  const { processedDevfile, agentConfig, workspace, options } = input;
-  const { context, diagnostics } = buildContext(processedDevfile.mode, agentConfig, workspace, options);
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
-  return desiredConfig(processedDevfile, context, diagnostics);
+  return inContext(input.processedDevfile, input, (context, diagnostics) => desiredConfig(input.processedDevfile, context, diagnostics));
+}
+
+/** Step 0 for a devfile and the rest of the input; `next` runs only when the names and options are usable. */
+function inContext<T>(
+  devfile: Devfile,
+  input: Omit<RenderWorkspaceInput, 'devfile'>,
+  next: (context: RenderContext, diagnostics: readonly Diagnostic[]) => Result<T>,
+): Result<T> {
+  const { context, diagnostics } = buildContext(devfile.mode, input.agentConfig, input.workspace, input.options);
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : next(context, diagnostics);
 }
 
 function desiredConfig(processed: Devfile, context: RenderContext, diagnostics: readonly Diagnostic[]): Result<KubernetesObject[]> {

@@ -305,3 +305,18 @@ describe('GitLab\'s own agent configs (../shared/reference/gitlab-goldens)', () 
     }
   });
 });
+
+describe('gitlab_workspaces_proxy per GitLab version', () => {
+  it('writes http_enabled and ssh_enabled for GitLab 18.4+, and for older versions only what differs from the default', () => {
+    const s = defaultAgentConfig();
+    expect(serializeAgentConfig(s)).toContain('    http_enabled: true\n    ssh_enabled: true\n');
+    expect(serializeAgentConfig(s, { gitlabVersion: '18.3' })).not.toContain('_enabled');
+    const off = defaultAgentConfig({ gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: false, sshEnabled: true } });
+    const text = serializeAgentConfig(off, { gitlabVersion: '18.3' });
+    expect(text).toContain('http_enabled: false');
+    expect(text).not.toContain('ssh_enabled');
+    // Nothing is lost silently: GitLab 18.3 refuses what it cannot honour.
+    expect(parseAgentConfig(text, 'c.yaml', { gitlabVersion: '18.3' }).ok).toBe(false);
+    expect(parseAgentConfig(text, 'c.yaml').ok).toBe(true);
+  });
+});

@@ -8,11 +8,14 @@
  * Importing this root module also loads the constructs (cdktf and the providers).
  */
 export * from './common/diagnostics';
+export * from './common/gitlab-version';
 export * from './devfile';
 export * from './agent-config';
 export {
+  renderProcessedDevfileResult,
   renderWorkspace,
   renderWorkspaceResult,
+  processWorkspaceDevfile,
   serializeObjects,
   toJsonArray,
   toYamlStream,
@@ -21,7 +24,7 @@ export {
   parseQuantity,
   workspaceConstants,
 } from './workspace';
-export type { RenderWorkspaceInput, RenderOptions, OutputFormat, Quantity } from './workspace';
+export type { ExtensionMarketplace, RenderProcessedDevfileInput, RenderWorkspaceInput, RenderOptions, OutputFormat, Quantity } from './workspace';
 export * from './workspace/identity';
 /** Kubernetes object shapes the renderer emits (named apart from the devfile model's Container, EnvVar...). */
 export * as k8s from './workspace/kubernetes';

@@ -27,7 +27,7 @@ export const PREVIEW_DNS_ZONE = 'workspaces.example.dev';
  */
 export const FILE_DEFAULTS: Omit<RemoteDevelopmentSettings, 'dnsZone'> = Object.freeze({
   enabled: false,
-  gitlabWorkspacesProxy: Object.freeze({ namespace: 'gitlab-workspaces' }),
+  gitlabWorkspacesProxy: Object.freeze({ namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true }),
   networkPolicy: Object.freeze({ enabled: true, egress: DEFAULT_EGRESS }),
   defaultResourcesPerWorkspaceContainer: Object.freeze({}),
   maxResourcesPerWorkspace: Object.freeze({}),

@@ -4,13 +4,15 @@
  * values out; the CLI reads the files.
  */
 import { CheckedFile, parseChecked } from '../common/reporter';
-import { resolveAgentConfig } from './resolve';
+import { AgentConfigOptions, resolveAgentConfig } from './resolve';
 import { RemoteDevelopmentSettings } from './types';
 
 export * from './types';
 export { defaultAgentConfig, DEFAULT_EGRESS, FILE_DEFAULTS, MAX_HOURS_BEFORE_TERMINATION, PREVIEW_DNS_ZONE, UNLIMITED_QUOTA } from './defaults';
 export { resolveAgentConfig, SETTING_KEYS, AGENT_CONFIG_KEYS, REMOVED_SETTING_KEYS } from './resolve';
+export type { AgentConfigOptions } from './resolve';
 export { serializeAgentConfig, toFileShape } from './serialize';
+export type { SerializeAgentConfigOptions } from './serialize';
 export { maxResourcesSha256, maxResourcesRubyString } from './max-resources-sha256';
 
 /** Agent config files are small; refuse anything larger than this before parsing. */
@@ -25,10 +27,10 @@ export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;
  * YAML `<<` merge keys are resolved, as the GitLab agent's YAML 1.1 reader does. The result carries the
  * parsed `source`, to locate later diagnostics about these settings.
  */
-export function parseAgentConfig(text: string, file: string): CheckedFile<RemoteDevelopmentSettings> {
+export function parseAgentConfig(text: string, file: string, options: AgentConfigOptions = {}): CheckedFile<RemoteDevelopmentSettings> {
   return parseChecked(
     text,
     { file, maxBytes: AGENT_CONFIG_MAX_BYTES, rulePrefix: 'agent-config', merge: true, documentName: 'an agent config' },
-    resolveAgentConfig,
+    (value, source) => resolveAgentConfig(value, source, options),
   );
 }

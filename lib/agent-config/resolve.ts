@@ -5,6 +5,7 @@
  * would refuse the objects GitLab then generates; each such place says so. Pure.
  */
 import { Result } from '../common/diagnostics';
+import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { YamlPath, YamlSource } from '../common/yaml-source';
 import { DEFAULT_EGRESS, FILE_DEFAULTS, MAX_HOURS_BEFORE_TERMINATION, UNLIMITED_QUOTA } from './defaults';
 import {
@@ -22,7 +23,7 @@ import {
   reservedPrefixSuffix,
 } from './kubernetes-rules';
 import { closest, describeValue, isMapping, Reporter } from '../common/reporter';
-import { CpuMemory, EgressRule, ImagePullSecret, RemoteDevelopmentSettings, ResourceSetting } from './types';
+import { CpuMemory, EgressRule, GitLabWorkspacesProxySettings, ImagePullSecret, RemoteDevelopmentSettings, ResourceSetting } from './types';
 
 /** The keys of the `remote_development` mapping, in the order of GitLab's documentation. */
 export const SETTING_KEYS = [
@@ -80,6 +81,16 @@ const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 const RULE = 'agent-config';
 
+/** Options of the agent config checker. */
+export interface AgentConfigOptions {
+  /**
+   * The GitLab version the agent talks to: keys a version does not read (`http_enabled` and `ssh_enabled`
+   * of `gitlab_workspaces_proxy` before 18.4) are errors that say which version introduced them.
+   * @default DEFAULT_GITLAB_VERSION
+   */
+  readonly gitlabVersion?: GitLabVersion;
+}
+
 /**
  * Checks an agent config value and returns the settings with every default filled in.
  *
@@ -87,10 +98,10 @@ const RULE = 'agent-config';
  * modules' keys are ignored) or a bare `remote_development` mapping (every key a setting key). With a
  * `source`, diagnostics carry the file, line and column of the node at fault.
  */
-export function resolveAgentConfig(input: unknown, source?: YamlSource): Result<RemoteDevelopmentSettings> {
+export function resolveAgentConfig(input: unknown, source?: YamlSource, options: AgentConfigOptions = {}): Result<RemoteDevelopmentSettings> {
   const r = new Reporter(source?.file ?? '<agent-config>', source, RULE);
   const located = locateSettings(input, r);
-  const settings = located ? checkSettings(located.value, located.path, r) : undefined;
+  const settings = located ? checkSettings(located.value, located.path, r, options.gitlabVersion ?? DEFAULT_GITLAB_VERSION) : undefined;
   if (!settings || r.hasErrors) return { ok: false, diagnostics: r.diagnostics };
   return { ok: true, value: settings, diagnostics: r.diagnostics };
 }
@@ -137,7 +148,7 @@ function locateSettings(input: unknown, r: Reporter): { value: unknown; path: Ya
   return undefined;
 }
 
-function checkSettings(value: unknown, base: YamlPath, r: Reporter): RemoteDevelopmentSettings | undefined {
+function checkSettings(value: unknown, base: YamlPath, r: Reporter, gitlabVersion: GitLabVersion): RemoteDevelopmentSettings | undefined {
   const where = base.length ? '`remote_development`' : 'the remote development settings';
   // `remote_development:` with nothing after it is an empty mapping: every setting takes its default.
   const s: Record<string, unknown> = value === null || value === undefined ? {} : (value as Record<string, unknown>);
@@ -154,8 +165,9 @@ function checkSettings(value: unknown, base: YamlPath, r: Reporter): RemoteDevel
   const d = FILE_DEFAULTS;
 
   const enabled = readBool(s, 'enabled', d.enabled, base, r);
-  const dnsZone = readDnsZone(s, base, r);
-  const gitlabWorkspacesProxy = readProxy(s.gitlab_workspaces_proxy, at('gitlab_workspaces_proxy'), r);
+  const gitlabWorkspacesProxy = readProxy(s.gitlab_workspaces_proxy, at('gitlab_workspaces_proxy'), r, gitlabVersion);
+  // GitLab 18.4+: without the proxy serving HTTP, workspaces are served by the instance and need no dns_zone.
+  const dnsZone = readDnsZone(s, base, r, gitlabWorkspacesProxy?.httpEnabled === false, gitlabBehaviour(gitlabVersion).proxyEnablementSettings);
   const networkPolicy = readNetworkPolicy(s.network_policy, at('network_policy'), r);
   const defaultResourcesPerWorkspaceContainer = readResources(s.default_resources_per_workspace_container, at('default_resources_per_workspace_container'), r);
   const maxResourcesPerWorkspace = readResources(s.max_resources_per_workspace, at('max_resources_per_workspace'), r);
@@ -252,11 +264,12 @@ function readInt(
   return v;
 }
 
-function readDnsZone(s: Record<string, unknown>, base: YamlPath, r: Reporter): string | undefined {
+function readDnsZone(s: Record<string, unknown>, base: YamlPath, r: Reporter, optional: boolean, proxyOptional: boolean): string | undefined {
   const v = s.dns_zone;
   const path = [...base, 'dns_zone'];
+  if (optional && (v === undefined || v === null || v === '')) return '';
   if (v === undefined || v === null || v === '') {
-    r.error(path, 'required', '`dns_zone` is required: the DNS zone workspaces are served under, e.g. workspaces.example.dev (workspaces get host names <port>-<workspace>.<dns_zone>)');
+    r.error(path, 'required', `\`dns_zone\` is required${proxyOptional ? ' (unless `gitlab_workspaces_proxy.http_enabled` is false)' : ''}: the DNS zone workspaces are served under, e.g. workspaces.example.dev (workspaces get host names <port>-<workspace>.<dns_zone>)`);
     return undefined;
   }
   if (typeof v !== 'string') {
@@ -308,24 +321,43 @@ function mappingOrDefault(v: unknown, path: YamlPath, key: string, r: Reporter):
   return v;
 }
 
-function readProxy(v: unknown, path: YamlPath, r: Reporter): { namespace: string } | undefined {
+/** The keys of `gitlab_workspaces_proxy`; the last two since GitLab 18.4. */
+const PROXY_KEYS = ['namespace', 'http_enabled', 'ssh_enabled'] as const;
+const PROXY_ENABLEMENT_KEYS = ['http_enabled', 'ssh_enabled'];
+const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
+
+function readProxy(v: unknown, path: YamlPath, r: Reporter, gitlabVersion: GitLabVersion): GitLabWorkspacesProxySettings | undefined {
   const m = mappingOrDefault(v, path, 'gitlab_workspaces_proxy', r);
   if (m === 'invalid') return undefined;
   if (m === undefined) return FILE_DEFAULTS.gitlabWorkspacesProxy;
-  r.unknownKeys(m, ['namespace'], path, '`gitlab_workspaces_proxy`');
-  // GitLab only stores this string; it becomes a namespace selector value, so it must be a namespace name.
-  const ns = m.namespace;
-  if (ns === undefined || ns === null) return FILE_DEFAULTS.gitlabWorkspacesProxy;
+  const known = gitlabBehaviour(gitlabVersion).proxyEnablementSettings;
+  for (const key of PROXY_ENABLEMENT_KEYS) {
+    if (!known && key in m) {
+      r.error([...path, key], 'gitlab-version',
+        `\`${key}\` is read by GitLab ${PROXY_ENABLEMENT_SINCE} and later; GitLab ${gitlabVersion} refuses it: remove it, or target GitLab ${PROXY_ENABLEMENT_SINCE}+`, true);
+    }
+  }
+  r.unknownKeys(Object.fromEntries(Object.entries(m).filter(([k]) => !PROXY_ENABLEMENT_KEYS.includes(k))), known ? PROXY_KEYS : ['namespace'], path, '`gitlab_workspaces_proxy`');
+  const d = FILE_DEFAULTS.gitlabWorkspacesProxy;
+  const httpEnabled = readBool(m, 'http_enabled', d.httpEnabled, path, r);
+  const sshEnabled = readBool(m, 'ssh_enabled', d.sshEnabled, path, r);
+  const namespace = readProxyNamespace(m.namespace, [...path, 'namespace'], r);
+  return namespace === undefined || httpEnabled === undefined || sshEnabled === undefined ? undefined : { namespace, httpEnabled, sshEnabled };
+}
+
+function readProxyNamespace(ns: unknown, path: YamlPath, r: Reporter): string | undefined {
+  if (ns === undefined || ns === null) return FILE_DEFAULTS.gitlabWorkspacesProxy.namespace;
   if (typeof ns !== 'string') {
-    r.wrongType([...path, 'namespace'], 'namespace', 'the namespace the workspaces proxy runs in (a string)', ns);
+    r.wrongType(path, 'namespace', 'the namespace the workspaces proxy runs in (a string)', ns);
     return undefined;
   }
+  // GitLab only stores this string; it becomes a namespace selector value, so it must be a namespace name.
   const problem = dns1123LabelProblem(ns);
   if (problem) {
-    r.error([...path, 'namespace'], 'name', `\`namespace\` "${ns}" must be a namespace name: ${problem}`);
+    r.error(path, 'name', `\`namespace\` "${ns}" must be a namespace name: ${problem}`);
     return undefined;
   }
-  return { namespace: ns };
+  return ns;
 }
 
 function readNetworkPolicy(v: unknown, path: YamlPath, r: Reporter): RemoteDevelopmentSettings['networkPolicy'] | undefined {

@@ -7,18 +7,30 @@
  * config with a YAML 1.1 parser, where a plain `on`, `yes` or `1:20` is not a string.
  */
 import { Document, isScalar, Scalar, visit } from 'yaml';
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../common/gitlab-version';
+import { FILE_DEFAULTS } from './defaults';
 import { SETTING_KEYS } from './resolve';
 import { CpuMemory, RemoteDevelopmentSettings, ResourceSetting } from './types';
 
 /** Keys this file writes itself; any other mapping key (labels, annotations) is user data and gets quoted. */
 const STRUCTURAL_KEYS = new Set<string>([
   'remote_development', ...SETTING_KEYS, 'namespace', 'enabled', 'egress', 'allow', 'except',
-  'requests', 'limits', 'cpu', 'memory', 'name',
+  'requests', 'limits', 'cpu', 'memory', 'name', 'http_enabled', 'ssh_enabled',
 ]);
 
+export interface SerializeAgentConfigOptions {
+  /**
+   * The GitLab version the file is for: `gitlab_workspaces_proxy.http_enabled` and `ssh_enabled` are
+   * written for GitLab 18.4 and later, and for older versions only when they differ from their default
+   * (true), so that no setting is silently lost (that GitLab then refuses the file, as it should).
+   * @default DEFAULT_GITLAB_VERSION
+   */
+  readonly gitlabVersion?: GitLabVersion;
+}
+
 /** The agent config file text for these settings. `parseAgentConfig(serializeAgentConfig(s))` gives back `s`. */
-export function serializeAgentConfig(settings: RemoteDevelopmentSettings): string {
-  const doc = new Document({ remote_development: toFileShape(settings) });
+export function serializeAgentConfig(settings: RemoteDevelopmentSettings, options: SerializeAgentConfigOptions = {}): string {
+  const doc = new Document({ remote_development: toFileShape(settings, options) });
   visit(doc, {
     Pair(_, pair, path) {
       // Label and annotation keys sit directly under the `labels` / `annotations` mappings.
@@ -33,11 +45,18 @@ export function serializeAgentConfig(settings: RemoteDevelopmentSettings): strin
 }
 
 /** The settings as the snake_case mapping that goes under `remote_development`. */
-export function toFileShape(s: RemoteDevelopmentSettings): Record<string, unknown> {
+export function toFileShape(s: RemoteDevelopmentSettings, options: SerializeAgentConfigOptions = {}): Record<string, unknown> {
+  const proxy = s.gitlabWorkspacesProxy;
+  const proxyDefaults = FILE_DEFAULTS.gitlabWorkspacesProxy;
+  const writeAll = gitlabBehaviour(options.gitlabVersion ?? DEFAULT_GITLAB_VERSION).proxyEnablementSettings;
   return {
     enabled: s.enabled,
     dns_zone: s.dnsZone,
-    gitlab_workspaces_proxy: { namespace: s.gitlabWorkspacesProxy.namespace },
+    gitlab_workspaces_proxy: {
+      namespace: proxy.namespace,
+      ...((writeAll || proxy.httpEnabled !== proxyDefaults.httpEnabled) && { http_enabled: proxy.httpEnabled }),
+      ...((writeAll || proxy.sshEnabled !== proxyDefaults.sshEnabled) && { ssh_enabled: proxy.sshEnabled }),
+    },
     network_policy: {
       enabled: s.networkPolicy.enabled,
       egress: s.networkPolicy.egress.map((rule) =>

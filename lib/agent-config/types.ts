@@ -25,11 +25,24 @@ export interface ImagePullSecret {
   readonly namespace: string;
 }
 
+/** `gitlab_workspaces_proxy`: where the workspaces proxy runs and what it serves. */
+export interface GitLabWorkspacesProxySettings {
+  /** The namespace of the workspaces proxy (the only ingress source of the workspace NetworkPolicy). */
+  readonly namespace: string;
+  /**
+   * `http_enabled` (GitLab 18.4+): the proxy serves the workspaces' HTTP endpoints. False on an instance
+   * that serves workspaces itself: the agent for workspaces (agentw) runs in the workspace instead.
+   */
+  readonly httpEnabled: boolean;
+  /** `ssh_enabled` (GitLab 18.4+): the proxy serves SSH. With `httpEnabled`, both false: no proxy ingress rule. */
+  readonly sshEnabled: boolean;
+}
+
 export interface RemoteDevelopmentSettings {
   readonly enabled: boolean;
   /** Workspaces are served at `<port>-<workspace>.<dns_zone>`. */
   readonly dnsZone: string;
-  readonly gitlabWorkspacesProxy: { readonly namespace: string };
+  readonly gitlabWorkspacesProxy: GitLabWorkspacesProxySettings;
   readonly networkPolicy: { readonly enabled: boolean; readonly egress: readonly EgressRule[] };
   readonly defaultResourcesPerWorkspaceContainer: ResourceSetting;
   readonly maxResourcesPerWorkspace: ResourceSetting;

@@ -5,6 +5,7 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { Diagnostic, formatDiagnostic, sortDiagnostics } from '../common/diagnostics';
 import type { DevfileMode } from '../devfile/model';
+import { DEFAULT_GITLAB_VERSION, GitLabVersion, parseGitLabVersion } from '../common/gitlab-version';
 
 export { readTextFile } from '../common/read-file';
 
@@ -141,3 +142,14 @@ export function devfileModeOptions(values: { mode?: string; 'editor-component'?:
   }
   return { ok: true, mode: mode.value, ...(editorComponent !== undefined && { editorComponent }) };
 }
+
+/** `--gitlab-version`, shared by every command whose rules or output differ by GitLab version. */
+export function gitlabVersionOption(value: string | undefined): { ok: true; value: GitLabVersion } | { ok: false; message: string } {
+  if (value === undefined) return { ok: true, value: DEFAULT_GITLAB_VERSION };
+  const parsed = parseGitLabVersion(value);
+  return parsed.ok ? parsed : { ok: false, message: `--gitlab-version: ${parsed.message}` };
+}
+
+/** The usage lines of `--gitlab-version`, the same in every command. */
+export const GITLAB_VERSION_USAGE = `  --gitlab-version VERSION   the GitLab version to follow, 18.2 to 18.9 (default: ${DEFAULT_GITLAB_VERSION})
+`;

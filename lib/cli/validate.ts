@@ -1,5 +1,6 @@
 /**
- * `gitlab-workspaces validate <file>... [--mode gitlab|devfile] [--editor-component NAME] [--format text|json]`
+ * `gitlab-workspaces validate <file>... [--mode gitlab|devfile] [--editor-component NAME] [--format text|json]
+ *  [--gitlab-version VERSION]`
  *
  * Exit 0 when every file is valid, 1 when any is invalid or unreadable, 2 for a usage error. Text format:
  * problems on stderr, one `<file>:<line>:<col>: error|warning: <message>` line each and nothing else (so
@@ -9,7 +10,7 @@
  */
 import { Diagnostic } from '../common/diagnostics';
 import { readDevfileFile } from '../devfile';
-import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, GITLAB_VERSION_USAGE, gitlabVersionOption, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 
 export const VALIDATE_USAGE = `Usage: gitlab-workspaces validate <file>... [options]
 
@@ -25,7 +26,7 @@ Options:
                              and "<file>: ok" on stdout for each valid file.
                              json: on stdout, one entry per file:
                                [{file, valid, diagnostics: [{severity, file, line, column, path, message, rule}]}]
-  -h, --help                 show this help
+${GITLAB_VERSION_USAGE}  -h, --help                 show this help
 
 Warnings (e.g. a {{variable}} that names no variable) do not make a file invalid.
 Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
@@ -52,6 +53,7 @@ function validateCommand(argv: string[], io: CliIo): number {
       mode: { type: 'string' },
       'editor-component': { type: 'string' },
       format: { type: 'string' },
+      'gitlab-version': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,9 +69,11 @@ function validateCommand(argv: string[], io: CliIo): number {
   const format = choiceOption('format', values.format, FORMATS, 'text');
   if (!format.ok) return usageError(io, 'validate', format.message, VALIDATE_USAGE);
   if (positionals.length === 0) return usageError(io, 'validate', 'no devfile given', VALIDATE_USAGE);
+  const gitlabVersion = gitlabVersionOption(values['gitlab-version']);
+  if (!gitlabVersion.ok) return usageError(io, 'validate', gitlabVersion.message, VALIDATE_USAGE);
 
   const reports: ValidationReport[] = positionals.map((file) => {
-    const result = readDevfileFile(file, { mode, ...(editorComponent !== undefined ? { editorComponent } : {}) });
+    const result = readDevfileFile(file, { mode, gitlabVersion: gitlabVersion.value, ...(editorComponent !== undefined ? { editorComponent } : {}) });
     return { file, valid: result.ok, diagnostics: result.diagnostics };
   });
 

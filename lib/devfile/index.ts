@@ -3,7 +3,7 @@
  * devfile, checks it against the official schema and the rules of its mode (`gitlab` or `devfile`), and
  * returns the normalized model the workspace renderer consumes, with every problem as a diagnostic.
  */
-export { loadDevfile, loadDevfileWithSource, MAX_DEVFILE_BYTES } from './load';
+export { loadDevfile, loadDevfileWithSource, loadProcessedDevfile, MAX_DEVFILE_BYTES } from './load';
 export type { LoadDevfileOptions, LoadedDevfile } from './load';
 export { readDevfileFile } from './read';
 export { commandsRunBy } from './commands';

@@ -11,10 +11,12 @@
  * sorted by position. Pure: no I/O (see ./read.ts for files).
  */
 import { Diagnostic, hasErrors, Result, sortDiagnostics } from '../common/diagnostics';
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { describeType, parseYaml, YamlSource } from '../common/yaml-source';
 import { Devfile, DevfileMode } from './model';
 import { has, isObject, RawObject } from './raw';
 import { chooseEditorComponent, createContext, rulesFor } from './rules';
+import { editorComponentRule } from './rules/editor';
 import { checkSchema } from './schema';
 import { substituteVariables } from './substitute';
 import { normalizeDevfile } from './normalize';
@@ -29,6 +31,12 @@ export interface LoadDevfileOptions {
   readonly mode?: DevfileMode;
   /** Devfile mode: the editor component when none has `gl/inject-editor` (default: the first container). */
   readonly editorComponent?: string;
+  /**
+   * The GitLab version whose rules apply (exec `workingDir` from 18.4, `overrideCommand` from 18.4,
+   * `mountSources`/`sourceMapping` refused from 18.8).
+   * @default DEFAULT_GITLAB_VERSION
+   */
+  readonly gitlabVersion?: GitLabVersion;
 }
 
 /** Loads and checks a devfile. Never throws: problems come back as diagnostics (warnings even when ok). */
@@ -68,8 +76,27 @@ function runPipeline(text: string, options: LoadDevfileOptions): LoadedDevfile {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   diagnostics.push(...checkSchema(devfile, source));
   diagnostics.push(...substituteVariables(devfile, source));
-  const ctx = createContext(devfile, source, mode, options.editorComponent, diagnostics);
+  const ctx = createContext(devfile, source, mode, options.editorComponent, diagnostics, gitlabBehaviour(options.gitlabVersion ?? DEFAULT_GITLAB_VERSION));
   for (const rule of rulesFor(mode)) rule.check(ctx);
+  const sorted = finish(diagnostics);
+  const main = chooseEditorComponent(ctx);
+  if (hasErrors(sorted) || !main?.name) return { ok: false, diagnostics: sorted, source };
+  return { ok: true, value: normalizeDevfile(ctx, main.name), diagnostics: sorted, source };
+}
+
+/**
+ * Loads a devfile GitLab has already processed (its create steps inserted the tools injector, GitLab's
+ * `gl-` commands and the data volume): the schema and the editor component are checked, GitLab's
+ * rules for users' devfiles are not (a processed devfile breaks them by design). For rendering GitLab's
+ * own processed devfiles (`renderProcessedDevfileResult`).
+ */
+export function loadProcessedDevfile(text: string, options: Pick<LoadDevfileOptions, 'file'>): LoadedDevfile {
+  const parsed = parse(text, options.file);
+  if (!parsed.ok) return { ok: false, diagnostics: finish(parsed.diagnostics) };
+  const { devfile, source } = parsed;
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...checkSchema(devfile, source)];
+  const ctx = createContext(devfile, source, 'gitlab', undefined, diagnostics);
+  editorComponentRule.check(ctx);
   const sorted = finish(diagnostics);
   const main = chooseEditorComponent(ctx);
   if (hasErrors(sorted) || !main?.name) return { ok: false, diagnostics: sorted, source };

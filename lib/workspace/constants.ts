@@ -1,8 +1,9 @@
 /**
  * The names, ports, paths and numbers GitLab uses for every workspace (reference section 2; GitLab's
  * `workspace_operations_constants.rb` and `create_constants.rb`). One place, so the renderer, the
- * scripts and the tests agree.
+ * scripts and the tests agree. What differs by GitLab version is in lib/common/gitlab-version.ts.
  */
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour } from '../common/gitlab-version';
 
 /** The user id every workspace container runs as. */
 export const RUN_AS_USER = 5001;
@@ -27,8 +28,17 @@ export const SCRIPTS_VOLUME_PATH = '/workspace-scripts';
 export const SCRIPTS_VOLUME_DEFAULT_MODE = 0o555;
 export const RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT = 'gl-run-internal-blocking-poststart-commands.sh';
 export const RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT = 'gl-run-non-blocking-poststart-commands.sh';
+/** The one runner of a workspace whose postStart commands carry no `gl-internal-blocking` label (created before GitLab 17.x labelled them). */
+export const LEGACY_RUN_POSTSTART_COMMANDS_SCRIPT = 'gl-run-poststart-commands.sh';
 
 export const TOKEN_FILE_NAME = 'gl_token';
+/** The workspace token the agent for workspaces (agentw) authenticates to KAS with. */
+export const AGENTW_TOKEN_FILE_NAME = 'gl_agentw_token';
+/**
+ * Where agentw serves its observability endpoints (`GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS`). Not read
+ * from GitLab's source (not in the stored sources): agentk's default, until confirmed.
+ */
+export const AGENTW_OBSERVABILITY_LISTEN_ADDRESS = ':8080';
 export const GIT_CREDENTIAL_STORE_SCRIPT_FILE_NAME = 'gl_git_credential_store.sh';
 export const RECONCILED_ACTUAL_STATE_FILE_NAME = 'gl_workspace_reconciled_actual_state.txt';
 
@@ -38,11 +48,11 @@ export const SSH_PORT = 60022;
 export const TOOLS_INJECTOR_COMPONENT_NAME = 'gl-tools-injector';
 export const TOOLS_INJECTOR_COMMAND_ID = `${TOOLS_INJECTOR_COMPONENT_NAME}-command`;
 /**
- * GitLab's default `tools_injector_image` setting (`WORKSPACE_TOOLS_IMAGE`), pinned by digest as GitLab
- * pins it. Instances may configure another; pass `toolsInjectorImage` to the renderer.
+ * GitLab's default `tools_injector_image` setting (`WORKSPACE_TOOLS_IMAGE`) of the default GitLab version
+ * (each version's: `gitlabBehaviour(version).toolsInjectorImage`). Instances may configure another;
+ * pass `toolsInjectorImage` to the renderer.
  */
-export const DEFAULT_TOOLS_INJECTOR_IMAGE =
-  'registry.gitlab.com/gitlab-org/gitlab-build-images:20250627091546-workspaces-tools@sha256:9bf96edd6a7e64ee898d774f55e153f78b85e2a911e565158e374efdd2def2c5';
+export const DEFAULT_TOOLS_INJECTOR_IMAGE = gitlabBehaviour(DEFAULT_GITLAB_VERSION).toolsInjectorImage;
 
 /** Labels of the postStart commands GitLab inserts. */
 export const INTERNAL_COMMAND_LABEL = 'gl-internal';
@@ -53,6 +63,7 @@ export const CLONE_UNSHALLOW_COMMAND_ID = 'gl-clone-unshallow-command';
 export const START_SSHD_COMMAND_ID = 'gl-start-sshd-command';
 export const INIT_TOOLS_COMMAND_ID = 'gl-init-tools-command';
 export const SLEEP_UNTIL_RUNNING_COMMAND_ID = 'gl-sleep-until-container-is-running-command';
+export const START_AGENTW_COMMAND_ID = 'gl-start-agentw-command';
 
 export const ENV_SECRET_SUFFIX = '-env-var';
 export const FILE_SECRET_SUFFIX = '-file';
@@ -67,10 +78,22 @@ export const ANNOTATION_HOST_TEMPLATE = 'workspaces.gitlab.com/host-template';
 export const ANNOTATION_WORKSPACE_ID = 'workspaces.gitlab.com/id';
 export const ANNOTATION_MAX_RESOURCES_SHA256 = 'workspaces.gitlab.com/max-resources-per-workspace-sha256';
 export const ANNOTATION_OWNING_INVENTORY = 'config.k8s.io/owning-inventory';
+/** On the objects agentk applies in a partial reconciliation (not on the Secrets, their inventory or the ResourceQuota). */
+export const ANNOTATION_INCLUDE_IN_PARTIAL_RECONCILIATION = 'workspaces.gitlab.com/include-in-partial-reconciliation';
 
-/** What keeps the main container alive when its devfile gives no command. */
+/** The component attribute that says whether GitLab replaces a container's command with the keep-alive. */
+export const OVERRIDE_COMMAND_ATTRIBUTE = 'overrideCommand';
+
+/** What keeps a container alive when GitLab overrides its command (the args end in the newline of GitLab's script file). */
 export const CONTAINER_KEEPALIVE_COMMAND = ['/bin/sh', '-c'] as const;
-export const CONTAINER_KEEPALIVE_ARGS = ['tail -f /dev/null'] as const;
+export const CONTAINER_KEEPALIVE_ARGS = ['tail -f /dev/null\n'] as const;
+
+/** The extension marketplace GitLab configures when the instance sets none (Open VSX). */
+export const DEFAULT_EXTENSION_MARKETPLACE = Object.freeze({
+  serviceUrl: 'https://open-vsx.org/vscode/gallery',
+  itemUrl: 'https://open-vsx.org/vscode/item',
+  resourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+});
 
 /** The workspaces proxy's pods, the only ingress a workspace accepts. */
 export const PROXY_POD_LABELS = { 'app.kubernetes.io/name': 'gitlab-workspaces-proxy' } as const;

@@ -1,8 +1,9 @@
 /**
- * Steps 1 to 4 of the renderer: what GitLab does to a devfile before turning it into Kubernetes
- * objects (GitLab's `ToolsInjectorComponentInserter`, `MainComponentUpdater`,
- * `InternalPoststartCommandsInserter`, `VolumeComponentInserter`). Each step takes a devfile model and
- * returns a new one; none mutates its input. Pure.
+ * The create steps: what GitLab does to a devfile before turning it into Kubernetes objects (GitLab's
+ * `ToolsInjectorComponentInserter`, `MainComponentUpdater`, `ContainerCommandUpdater`,
+ * `InternalPoststartCommandsInserter`, `VolumeComponentInserter`), in GitLab's order. Each step takes a
+ * devfile model and returns a new one; none mutates its input. `processDevfile` runs them all: its
+ * result is GitLab's "processed devfile". What differs by GitLab version comes from `context.gitlab`. Pure.
  */
 import type { Component, ContainerComponent, Devfile, EnvVar, ExecCommand } from '../devfile/model';
 import {
@@ -14,10 +15,12 @@ import {
   INIT_TOOLS_COMMAND_ID,
   INTERNAL_BLOCKING_COMMAND_LABEL,
   INTERNAL_COMMAND_LABEL,
+  OVERRIDE_COMMAND_ATTRIBUTE,
   PROJECT_CLONING_SUCCESSFUL_FILE,
   RECONCILED_ACTUAL_STATE_FILE_NAME,
   SLEEP_UNTIL_RUNNING_COMMAND_ID,
   SSH_PORT,
+  START_AGENTW_COMMAND_ID,
   START_SSHD_COMMAND_ID,
   TOOLS_DIR,
   TOOLS_DIR_ENV_VAR,
@@ -34,6 +37,7 @@ import {
   cloneUnshallowScript,
   initToolsScript,
   sleepUntilRunningScript,
+  startAgentwScript,
   startSshdScript,
 } from './scripts';
 
@@ -49,7 +53,7 @@ export const insertToolsInjector: DevfileStep = (devfile, context) => {
     name: TOOLS_INJECTOR_COMPONENT_NAME,
     attributes: {},
     container: {
-      image: context.toolsInjectorImage,
+      image: context.instance.toolsInjectorImage,
       env: [{ name: TOOLS_DIR_ENV_VAR, value: TOOLS_DIR }],
       endpoints: [],
       volumeMounts: [],
@@ -71,8 +75,9 @@ export const insertToolsInjector: DevfileStep = (devfile, context) => {
 };
 
 /**
- * The main component (the editor's) gets the editor's environment, the `editor-server` (60001) and
- * `ssh-server` (60022) endpoints, and a keep-alive command unless its devfile gives a command or args.
+ * The main component (the editor's) gets the editor's environment and the `editor-server` (60001) and
+ * `ssh-server` (60022) endpoints. Before the `overrideCommand` attribute, GitLab also replaced its
+ * command and args with the keep-alive here, whatever the devfile said (devfile mode keeps the devfile's).
  */
 export const updateMainComponent: DevfileStep = (devfile, context) => {
   const env: EnvVar[] = [
@@ -80,11 +85,13 @@ export const updateMainComponent: DevfileStep = (devfile, context) => {
     { name: 'GL_VSCODE_LOG_LEVEL', value: 'info' },
     { name: 'GL_VSCODE_PORT', value: String(EDITOR_PORT) },
     { name: 'GL_SSH_PORT', value: String(SSH_PORT) },
-    { name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: String(context.extensionsMarketplaceEnabled) },
+    { name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: String(context.instance.extensionMarketplace.enabled) },
   ];
-  return mapContainer(devfile, devfile.mainComponentName, (component) => {
+  return mapContainers(devfile, (component) => {
+    if (component.name !== devfile.mainComponentName) return component;
     const c = component.container;
-    const keepDevfileCommand = c.command !== undefined || c.args !== undefined;
+    const keepDevfileCommand = context.mode === 'devfile' && (c.command !== undefined || c.args !== undefined);
+    const replaceCommand = !context.gitlab.overrideCommandAttribute && !keepDevfileCommand;
     return {
       ...component,
       container: {
@@ -95,39 +102,69 @@ export const updateMainComponent: DevfileStep = (devfile, context) => {
           { name: 'editor-server', targetPort: EDITOR_PORT, exposure: 'public', secure: true, protocol: 'https' },
           { name: 'ssh-server', targetPort: SSH_PORT, exposure: 'internal', secure: true },
         ],
-        command: keepDevfileCommand ? c.command : [...CONTAINER_KEEPALIVE_COMMAND],
-        args: keepDevfileCommand ? c.args : [...CONTAINER_KEEPALIVE_ARGS],
+        ...(replaceCommand && { command: [...CONTAINER_KEEPALIVE_COMMAND], args: [...CONTAINER_KEEPALIVE_ARGS] }),
       },
     };
   });
 };
 
 /**
- * GitLab's own postStart commands, on the main component, run before the user's: clone the project
- * (when there is one) and fetch its history, start sshd, start the editor (all blocking), then wait
- * until GitLab reports the workspace Running (non-blocking, so only the user's commands wait).
+ * GitLab 18.4+: every component gets the `overrideCommand` attribute when it has none (true for the
+ * main component, false for the others), and each container whose attribute is true gets the keep-alive
+ * command and args. Devfile mode defaults the main component to false when its devfile gives a command
+ * or args (GitLab's rules refuse that combination; devfiles written for other tools rely on it).
+ */
+export const updateContainerCommands: DevfileStep = (devfile, context) => {
+  if (!context.gitlab.overrideCommandAttribute) return devfile;
+  const components = devfile.components.map((component): Component => {
+    const attributes = { ...component.attributes };
+    if (!(OVERRIDE_COMMAND_ATTRIBUTE in attributes)) {
+      const isMain = component.name === devfile.mainComponentName;
+      const ownCommand = component.kind === 'container' && (component.container.command !== undefined || component.container.args !== undefined);
+      attributes[OVERRIDE_COMMAND_ATTRIBUTE] = isMain && !(context.mode === 'devfile' && ownCommand);
+    }
+    if (component.kind !== 'container' || attributes[OVERRIDE_COMMAND_ATTRIBUTE] !== true) return { ...component, attributes };
+    return {
+      ...component,
+      attributes,
+      container: { ...component.container, command: [...CONTAINER_KEEPALIVE_COMMAND], args: [...CONTAINER_KEEPALIVE_ARGS] },
+    };
+  });
+  return { ...devfile, components };
+};
+
+/**
+ * GitLab's own postStart commands, on the main component, run before the user's: start agentw (when
+ * the instance serves the workspace, GitLab 18.4+), clone the project (when there is one) and fetch
+ * its history, start sshd, start the editor (all blocking), then wait until GitLab reports the
+ * workspace Running (non-blocking, so only the user's commands wait). GitLab 18.4+ gives them
+ * `workingDir: /projects`.
  */
 export const insertInternalPostStartCommands: DevfileStep = (devfile, context) => {
   const component = devfile.mainComponentName;
+  const perComponentLogs = context.gitlab.perComponentPostStart;
   const exec = (id: string, commandLine: string, label: string): ExecCommand => ({
     kind: 'exec',
     id,
     attributes: {},
-    exec: { commandLine, component, label },
+    exec: { commandLine, component, label, ...(context.gitlab.execWorkingDir && { workingDir: WORKSPACE_DATA_VOLUME_PATH }) },
   });
   const internal: ExecCommand[] = [];
+  if (context.gitlab.agentw && context.instanceServesWorkspace) {
+    internal.push(exec(START_AGENTW_COMMAND_ID, startAgentwScript(), INTERNAL_BLOCKING_COMMAND_LABEL));
+  }
   const project = context.workspace.project;
   if (project) {
     const cloneDir = `${WORKSPACE_DATA_VOLUME_PATH}/${project.path}`;
     const markerFile = PROJECT_CLONING_SUCCESSFUL_FILE;
     internal.push(
       exec(CLONE_PROJECT_COMMAND_ID, cloneProjectScript({ url: project.url, ref: project.ref, cloneDir, markerFile }), INTERNAL_BLOCKING_COMMAND_LABEL),
-      exec(CLONE_UNSHALLOW_COMMAND_ID, cloneUnshallowScript({ cloneDir, markerFile }), INTERNAL_BLOCKING_COMMAND_LABEL),
+      exec(CLONE_UNSHALLOW_COMMAND_ID, cloneUnshallowScript({ cloneDir, markerFile, logsSubdir: perComponentLogs ? component : undefined }), INTERNAL_BLOCKING_COMMAND_LABEL),
     );
   }
   internal.push(
-    exec(START_SSHD_COMMAND_ID, startSshdScript(), INTERNAL_BLOCKING_COMMAND_LABEL),
-    exec(INIT_TOOLS_COMMAND_ID, initToolsScript(), INTERNAL_BLOCKING_COMMAND_LABEL),
+    exec(START_SSHD_COMMAND_ID, startSshdScript(perComponentLogs ? component : undefined), INTERNAL_BLOCKING_COMMAND_LABEL),
+    exec(INIT_TOOLS_COMMAND_ID, initToolsScript(perComponentLogs ? component : undefined), INTERNAL_BLOCKING_COMMAND_LABEL),
     exec(SLEEP_UNTIL_RUNNING_COMMAND_ID, sleepUntilRunningScript(`${VARIABLES_VOLUME_PATH}/${RECONCILED_ACTUAL_STATE_FILE_NAME}`), INTERNAL_COMMAND_LABEL),
   );
   return {
@@ -158,13 +195,20 @@ export const insertDataVolume: DevfileStep = (devfile, context) => {
   return { ...devfile, components };
 };
 
-function mapContainer(
-  devfile: Devfile,
-  name: string,
-  update: (component: ContainerComponent) => ContainerComponent,
-): Devfile {
-  return {
-    ...devfile,
-    components: devfile.components.map((c) => (c.kind === 'container' && c.name === name ? update(c) : c)),
-  };
+/** GitLab's create steps in GitLab's order (`Create::Main`, after flattening). */
+export const CREATE_STEPS: readonly DevfileStep[] = [
+  insertToolsInjector,
+  updateMainComponent,
+  updateContainerCommands,
+  insertInternalPostStartCommands,
+  insertDataVolume,
+];
+
+/** A loaded devfile through every create step: GitLab's processed devfile. */
+export function processDevfile(devfile: Devfile, context: RenderContext): Devfile {
+  return CREATE_STEPS.reduce((d, step) => step(d, context), devfile);
+}
+
+function mapContainers(devfile: Devfile, update: (component: ContainerComponent) => ContainerComponent): Devfile {
+  return { ...devfile, components: devfile.components.map((c) => (c.kind === 'container' ? update(c) : c)) };
 }

@@ -235,6 +235,11 @@ export function resolveWorkspaceIdentity(input: unknown, source?: YamlSource): R
   const user = readUser(input.user, r);
   const variables = readVariables(input.variables, r);
 
+  // GitLab 18.4+ names workspaces like `date-butterfly-darkturquoise`: no agent id to read from the name.
+  if (name !== undefined && input.name !== undefined && input.name !== null && !shaped && (input.agentId === undefined || input.agentId === null)) {
+    r.warning(['name'], 'agent-id-default',
+      `\`agentId\` is not given and \`name\` "${name}" carries no agent id (GitLab 18.4+ names workspaces like date-butterfly-darkturquoise), so the label agent.gitlab.com/id is the default ${d.agentId}; set \`agentId\` to your agent's id`);
+  }
   // A name that says another agent than `agentId` is likely a copy-paste slip.
   if (shaped && agentId !== undefined && Number(shaped[1]) !== agentId) {
     r.warning(['agentId'], 'agent-id-mismatch',

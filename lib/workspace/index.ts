@@ -3,9 +3,9 @@
  * GitLab creates for that workspace. Importing this module does not load cdktf; the `Workspace`
  * construct lives in `./workspace-construct`.
  */
-export { renderWorkspace, renderWorkspaceResult } from './render';
-export type { RenderWorkspaceInput } from './render';
-export type { RenderOptions } from './context';
+export { processWorkspaceDevfile, renderProcessedDevfileResult, renderWorkspace, renderWorkspaceResult } from './render';
+export type { RenderProcessedDevfileInput, RenderWorkspaceInput } from './render';
+export type { ExtensionMarketplace, RenderOptions } from './context';
 export * from './identity';
 export { serializeObjects, toJsonArray, toYamlStream } from './serialize';
 export type { OutputFormat } from './serialize';

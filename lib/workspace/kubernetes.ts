@@ -66,6 +66,12 @@ export interface Container {
   readonly securityContext?: SecurityContext;
 }
 
+/** One ConfigMap key projected at a path of a volume. */
+export interface KeyToPath {
+  readonly key: string;
+  readonly path: string;
+}
+
 export type Volume =
   | { readonly name: string; readonly persistentVolumeClaim: { readonly claimName: string } }
   | { readonly name: string; readonly emptyDir: Readonly<Record<string, never>> }
@@ -74,7 +80,8 @@ export type Volume =
       readonly projected: {
         readonly defaultMode: number;
         readonly sources: ReadonlyArray<
-          { readonly secret: { readonly name: string } } | { readonly configMap: { readonly name: string } }
+          | { readonly secret: { readonly name: string } }
+          | { readonly configMap: { readonly name: string; readonly items?: readonly KeyToPath[] } }
         >;
       };
     };
@@ -118,7 +125,8 @@ export interface Service {
   readonly apiVersion: 'v1';
   readonly kind: 'Service';
   readonly metadata: ObjectMeta;
-  readonly spec: { readonly type: 'ClusterIP'; readonly ports: readonly ServicePort[]; readonly selector: StringMap };
+  /** No `type`: GitLab writes none, so Kubernetes' default (ClusterIP) applies. */
+  readonly spec: { readonly ports: readonly ServicePort[]; readonly selector: StringMap };
 }
 
 export interface PersistentVolumeClaim {
@@ -155,7 +163,8 @@ export interface NetworkPolicy {
   readonly metadata: ObjectMeta;
   readonly spec: {
     readonly podSelector: LabelSelector;
-    readonly policyTypes: readonly ['Ingress', 'Egress'];
+    /** `['Egress']` when the proxy serves neither HTTP nor SSH (GitLab 18.4+): then no ingress at all. */
+    readonly policyTypes: readonly ['Ingress', 'Egress'] | readonly ['Egress'];
     readonly ingress: ReadonlyArray<{ readonly from: readonly NetworkPolicyPeer[] }>;
     readonly egress: ReadonlyArray<{
       readonly ports?: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;

@@ -1,19 +1,20 @@
 /**
  * The workspace renderer: devfile + agent config + workspace identity -> the Kubernetes objects GitLab
- * sends agentk for that workspace (reference section 2), in GitLab's order. Pure and deterministic:
+ * sends agentk for that workspace (reference section 2), in GitLab's order, as the targeted GitLab
+ * version (`RenderOptions.gitlabVersion`, default the newest) builds them. Pure and deterministic:
  * same input, same objects (and, serialized, same bytes). Read top to bottom, `renderWorkspaceResult`
  * is GitLab's pipeline:
  *
- *   0. names, labels, annotations                    (context.ts)
- *   1. insert the tools injector component           (devfile-steps.ts)
- *   2. update the main component (editor env, endpoints, keep-alive)
- *   3. insert GitLab's internal postStart commands
- *   4. insert the workspace data volume
- *   5. generate containers, init containers, volumes, ports as GitLab's devfile parser does (pod-generator.ts)
- *   6. apply GitLab's pod settings: runtime class, user namespaces, security contexts, default resources,
+ *   0. names, labels, annotations, GitLab version and instance settings   (context.ts)
+ *   1. GitLab's create steps (devfile-steps.ts): insert the tools injector, update the main component,
+ *      set each container's command (overrideCommand), insert GitLab's internal postStart commands,
+ *      insert the workspace data volume; the result is GitLab's processed devfile
+ *   then GitLab's `DesiredConfig::Main` on the processed devfile (`renderProcessedDevfileResult`):
+ *   2. generate containers, init containers, volumes, ports as GitLab's devfile parser does (pod-generator.ts)
+ *   3. apply GitLab's pod settings: runtime class, user namespaces, security contexts, default resources,
  *      variables Secret mounts, service account
- *   7. postStart: scripts ConfigMap data, scripts volume, lifecycle hooks
- *   8. assemble the objects: inventories, Deployment, Service, PVCs, ServiceAccount, NetworkPolicy,
+ *   4. postStart: scripts ConfigMap data, scripts volume, lifecycle hooks (poststart.ts)
+ *   5. assemble the objects: inventories, Deployment, Service, PVCs, ServiceAccount, NetworkPolicy,
  *      scripts ConfigMap, ResourceQuota, Secrets
  *
  * Errors (names over Kubernetes limits, values that are not quantities) come back as diagnostics in
@@ -23,15 +24,14 @@ import type { RemoteDevelopmentSettings } from '../agent-config/types';
 import { Diagnostic, DiagnosticsError, hasErrors, Result } from '../common/diagnostics';
 import type { Devfile } from '../devfile/model';
 import {
+  AGENTW_OBSERVABILITY_LISTEN_ADDRESS,
+  AGENTW_TOKEN_FILE_NAME,
   GIT_CREDENTIAL_STORE_SCRIPT_FILE_NAME,
-  INTERNAL_BLOCKING_COMMAND_LABEL,
   LABEL_INVENTORY_ID,
   LABEL_WORKSPACE_ID,
   PROXY_POD_LABELS,
   RECONCILED_ACTUAL_STATE_FILE_NAME,
   RUN_AS_USER,
-  RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT,
-  RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT,
   SCRIPTS_VOLUME_DEFAULT_MODE,
   SCRIPTS_VOLUME_NAME,
   SCRIPTS_VOLUME_PATH,
@@ -41,15 +41,8 @@ import {
   VARIABLES_VOLUME_PATH,
   WORKSPACE_LOGS_DIR,
 } from './constants';
-import { commandsRunBy } from '../devfile/commands';
 import { buildContext, RenderContext, RenderOptions, sortedMap } from './context';
-import {
-  DevfileStep,
-  insertDataVolume,
-  insertInternalPostStartCommands,
-  insertToolsInjector,
-  updateMainComponent,
-} from './devfile-steps';
+import { processDevfile } from './devfile-steps';
 import type { WorkspaceIdentity } from './identity';
 import type {
   ConfigMap,
@@ -67,7 +60,8 @@ import type {
   StringMap,
 } from './kubernetes';
 import { GeneratedPod, generatePod } from './pod-generator';
-import { GIT_CREDENTIAL_STORE_SCRIPT_PATH, gitCredentialStoreScript, postStartHookScript, runnerScript } from './scripts';
+import { planPostStart, PostStartPlan } from './poststart';
+import { AGENTW_TOKEN_FILE_PATH, GIT_CREDENTIAL_STORE_SCRIPT_PATH, gitCredentialStoreScript } from './scripts';
 
 export interface RenderWorkspaceInput {
   /** A loaded devfile (`loadDevfile`); its `mode` selects GitLab's rules or devfile mode. */
@@ -80,15 +74,47 @@ export interface RenderWorkspaceInput {
 
 /** Renders the objects, or the diagnostics that say why it cannot. Warnings may accompany success. */
 export function renderWorkspaceResult(input: RenderWorkspaceInput): Result<KubernetesObject[]> {
-  const { devfile, agentConfig, workspace, options } = input;
-  const { context, diagnostics } = buildContext(devfile.mode, agentConfig, workspace, options);
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  return inContext(input.devfile, input, (context, diagnostics) => desiredConfig(processDevfile(input.devfile, context), context, diagnostics));
+}
 
-  const steps: DevfileStep[] = [insertToolsInjector, updateMainComponent, insertInternalPostStartCommands, insertDataVolume];
-  const processed = steps.reduce((d, step) => step(d, context), devfile);
+/** Renders the objects; throws `DiagnosticsError` when the input cannot be rendered. */
+export function renderWorkspace(input: RenderWorkspaceInput): KubernetesObject[] {
+  const result = renderWorkspaceResult(input);
+  if (!result.ok) throw new DiagnosticsError(result.diagnostics);
+  return result.value;
+}
 
+/** GitLab's create steps alone: the processed devfile GitLab would keep for this workspace (input of `renderProcessedDevfileResult`). */
+export function processWorkspaceDevfile(input: RenderWorkspaceInput): Result<Devfile> {
+  return inContext(input.devfile, input, (context, diagnostics) => ({ ok: true, value: processDevfile(input.devfile, context), diagnostics }));
+}
+
+/** A processed devfile (GitLab's create steps already applied: `processDevfile`, or GitLab's own) with the rest of the input. */
+export interface RenderProcessedDevfileInput extends Omit<RenderWorkspaceInput, 'devfile'> {
+  readonly processedDevfile: Devfile;
+}
+
+/**
+ * GitLab's `DesiredConfig::Main` alone: the objects of an already processed devfile (steps 2 to 5), as
+ * for GitLab's own expected outputs, which start from a processed devfile.
+ */
+export function renderProcessedDevfileResult(input: RenderProcessedDevfileInput): Result<KubernetesObject[]> {
+  return inContext(input.processedDevfile, input, (context, diagnostics) => desiredConfig(input.processedDevfile, context, diagnostics));
+}
+
+/** Step 0 for a devfile and the rest of the input; `next` runs only when the names and options are usable. */
+function inContext<T>(
+  devfile: Devfile,
+  input: Omit<RenderWorkspaceInput, 'devfile'>,
+  next: (context: RenderContext, diagnostics: readonly Diagnostic[]) => Result<T>,
+): Result<T> {
+  const { context, diagnostics } = buildContext(devfile.mode, input.agentConfig, input.workspace, input.options);
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : next(context, diagnostics);
+}
+
+function desiredConfig(processed: Devfile, context: RenderContext, diagnostics: readonly Diagnostic[]): Result<KubernetesObject[]> {
   const generated = generatePod(processed, context);
-  const postStart = postStartScripts(processed, context);
+  const postStart = planPostStart(processed, context);
   const all = [...diagnostics, ...generated.diagnostics, ...postStart.diagnostics];
   if (hasErrors(all)) return { ok: false, diagnostics: all };
 
@@ -100,15 +126,8 @@ export function renderWorkspaceResult(input: RenderWorkspaceInput): Result<Kuber
   return { ok: true, value: assembleObjects(context, generated, podSpec, postStart), diagnostics: all };
 }
 
-/** Renders the objects; throws `DiagnosticsError` when the input cannot be rendered. */
-export function renderWorkspace(input: RenderWorkspaceInput): KubernetesObject[] {
-  const result = renderWorkspaceResult(input);
-  if (!result.ok) throw new DiagnosticsError(result.diagnostics);
-  return result.value;
-}
-
 // ---------------------------------------------------------------------------------------------------
-// Step 6: GitLab's pod settings (GitLab's DevfileResourceModifier)
+// Step 3: GitLab's pod settings (GitLab's DevfileResourceModifier)
 
 type PodStep = (spec: PodSpec, context: RenderContext) => PodSpec;
 
@@ -142,7 +161,7 @@ const applyPodSettings: PodStep = (spec, context) => {
     serviceAccountName: context.names.serviceAccount,
     ...(s.defaultRuntimeClass !== '' && { runtimeClassName: s.defaultRuntimeClass }),
     // GitLab before 18.6 wrote `true` here, which turned user namespaces off; `false` is what was meant.
-    ...(s.useKubernetesUserNamespaces && { hostUsers: false }),
+    ...(s.useKubernetesUserNamespaces && { hostUsers: !context.gitlab.hostUsersFixed }),
   };
 };
 
@@ -174,76 +193,29 @@ const insertVariables: PodStep = (spec, context) => ({
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Step 7: postStart (GitLab's ScriptsConfigmapAppender, ScriptsVolumeInserter, KubernetesPoststartHookInserter)
+// Step 4: postStart (GitLab's ScriptsVolumeInserter and KubernetesPoststartHookInserter; the plan: poststart.ts)
 
-/** Kubernetes' limit on the data of one ConfigMap. */
-const CONFIGMAP_MAX_BYTES = 1024 * 1024;
-
-interface PostStartScripts {
-  /** Scripts ConfigMap data, keys sorted; empty when there are no postStart commands. */
-  readonly data: StringMap;
-  /** Containers a postStart command runs in. */
-  readonly containers: ReadonlySet<string>;
-  /** Warnings: postStart commands that cannot run (devfile mode). */
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-function postStartScripts(devfile: Devfile, context: RenderContext): PostStartScripts {
-  const leaves = devfile.events.postStart.flatMap((id) => commandsRunBy(devfile, id));
-  const diagnostics = leaves
-    .filter((c) => c.kind !== 'exec')
-    .map((c) => context.diagnostic('devfile', ['commands', devfile.commands.indexOf(c)],
-      `postStart command '${c.id}' is not an exec command; only exec commands run after the workspace starts, so it is skipped`,
-      'render/poststart-not-exec', 'warning'));
-  const commands = leaves.filter((c): c is Extract<typeof c, { kind: 'exec' }> => c.kind === 'exec');
-  if (commands.length === 0) return { data: {}, containers: new Set(), diagnostics };
-  const data: Record<string, string> = {};
-  for (const c of commands) data[c.id] = execScript(c.exec, devfile.mode);
-  const blocking = commands.filter((c) => c.exec.label === INTERNAL_BLOCKING_COMMAND_LABEL).map((c) => c.id);
-  const others = commands.filter((c) => c.exec.label !== INTERNAL_BLOCKING_COMMAND_LABEL).map((c) => c.id);
-  data[RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT] = runnerScript(blocking);
-  data[RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT] = runnerScript(others);
-  const bytes = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8'), 0);
-  if (bytes > CONFIGMAP_MAX_BYTES) {
-    diagnostics.push(context.diagnostic('devfile', ['events', 'postStart'],
-      `the postStart commands and GitLab's scripts come to ${bytes} bytes; Kubernetes allows at most ${CONFIGMAP_MAX_BYTES} bytes in ConfigMap '${context.names.scriptsConfigMap}': move long scripts into the image or the project`,
-      'render/configmap-size'));
-  }
-  return { data: sortedMap(data), containers: new Set(commands.map((c) => c.exec.component)), diagnostics };
-}
-
-/**
- * A command's script: its command line. In devfile mode the command's `env` and `workingDir` (which
- * GitLab's own rules refuse) are honoured by exporting and changing directory first.
- */
-function execScript(
-  exec: { readonly commandLine: string; readonly workingDir?: string; readonly env?: ReadonlyArray<{ readonly name: string; readonly value: string }> },
-  mode: Devfile['mode'],
-): string {
-  if (mode !== 'devfile' || (!exec.workingDir && !(exec.env && exec.env.length > 0))) return exec.commandLine;
-  const lines = (exec.env ?? []).map((e) => `export ${e.name}="${escapeDoubleQuoted(e.value)}"`);
-  if (exec.workingDir) lines.push(`cd "${escapeDoubleQuoted(exec.workingDir)}" || exit 1`);
-  return `${lines.join('\n')}\n${exec.commandLine}`;
-}
-
-/** Inside double quotes `$VAR` still expands (devfiles use `${PROJECT_SOURCE}`); quotes and backslashes do not break out. */
-function escapeDoubleQuoted(value: string): string {
-  return value.replace(/[\\"`]/g, (ch) => `\\${ch}`);
-}
-
-const insertScripts = (postStart: PostStartScripts): PodStep => (spec, context) => {
+const insertScripts = (postStart: PostStartPlan): PodStep => (spec, context) => {
   if (Object.keys(postStart.data).length === 0) return spec;
-  const hook = postStartHookScript(RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT, RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT);
   return {
     ...spec,
-    containers: spec.containers.map((c) => ({
-      ...c,
-      volumeMounts: [...c.volumeMounts, { name: SCRIPTS_VOLUME_NAME, mountPath: SCRIPTS_VOLUME_PATH }],
-      ...(postStart.containers.has(c.name) && { lifecycle: { postStart: { exec: { command: ['/bin/sh', '-c', hook] } } } }),
-    })),
+    containers: spec.containers.map((c) => {
+      const hook = postStart.hooks.get(c.name);
+      return {
+        ...c,
+        volumeMounts: [...c.volumeMounts, { name: SCRIPTS_VOLUME_NAME, mountPath: SCRIPTS_VOLUME_PATH }],
+        ...(hook !== undefined && { lifecycle: { postStart: { exec: { command: ['/bin/sh', '-c', hook] } } } }),
+      };
+    }),
     volumes: [
       ...spec.volumes,
-      { name: SCRIPTS_VOLUME_NAME, projected: { defaultMode: SCRIPTS_VOLUME_DEFAULT_MODE, sources: [{ configMap: { name: context.names.scriptsConfigMap } }] } },
+      {
+        name: SCRIPTS_VOLUME_NAME,
+        projected: {
+          defaultMode: SCRIPTS_VOLUME_DEFAULT_MODE,
+          sources: [{ configMap: { name: context.names.scriptsConfigMap, ...(postStart.items && { items: postStart.items }) } }],
+        },
+      },
     ],
   };
 };
@@ -268,15 +240,15 @@ const orderFields: PodStep = (spec) => {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Step 8: the objects, in GitLab's order (reference section 2 table)
+// Step 5: the objects, in GitLab's order (reference section 2 table)
 
-function assembleObjects(context: RenderContext, generated: GeneratedPod, podSpec: PodSpec, postStart: PostStartScripts): KubernetesObject[] {
+function assembleObjects(context: RenderContext, generated: GeneratedPod, podSpec: PodSpec, postStart: PostStartPlan): KubernetesObject[] {
   // A terminated workspace keeps only its (now empty) inventories, so agentk prunes everything else.
   if (context.workspace.desiredState === 'Terminated') {
-    return [inventoryConfigMap(context, context.names.workspaceInventory), inventoryConfigMap(context, context.names.secretsInventory)];
+    return [workspaceInventory(context), secretsInventory(context)];
   }
   const objects: KubernetesObject[] = [
-    inventoryConfigMap(context, context.names.workspaceInventory),
+    workspaceInventory(context),
     deployment(context, podSpec),
     service(context, generated),
     ...generated.claims.map((claim) => persistentVolumeClaim(context, claim)),
@@ -284,7 +256,7 @@ function assembleObjects(context: RenderContext, generated: GeneratedPod, podSpe
   ];
   if (context.settings.networkPolicy.enabled) objects.push(networkPolicy(context));
   if (Object.keys(postStart.data).length > 0) objects.push(scriptsConfigMap(context, postStart.data));
-  objects.push(inventoryConfigMap(context, context.names.secretsInventory));
+  objects.push(secretsInventory(context));
   const quota = resourceQuota(context);
   if (quota) objects.push(quota);
   objects.push(...secrets(context));
@@ -298,11 +270,16 @@ const meta = (context: RenderContext, name: string, annotations: StringMap): Obj
   annotations,
 });
 
-function inventoryConfigMap(context: RenderContext, name: string): ConfigMap {
+/** The workspace inventory is in partial reconciliations, the secrets inventory is not. */
+const workspaceInventory = (context: RenderContext) =>
+  inventoryConfigMap(context, context.names.workspaceInventory, context.workspaceInventoryConfigMapAnnotations);
+const secretsInventory = (context: RenderContext) => inventoryConfigMap(context, context.names.secretsInventory, context.commonAnnotations);
+
+function inventoryConfigMap(context: RenderContext, name: string, annotations: StringMap): ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { ...meta(context, name, context.commonAnnotations), labels: sortedMap({ ...context.labels, [LABEL_INVENTORY_ID]: name }) },
+    metadata: { ...meta(context, name, annotations), labels: sortedMap({ ...context.labels, [LABEL_INVENTORY_ID]: name }) },
   };
 }
 
@@ -326,7 +303,7 @@ function service(context: RenderContext, generated: GeneratedPod): Service {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta(context, context.names.service, context.workspaceAnnotations),
-    spec: { type: 'ClusterIP', ports: generated.servicePorts, selector: context.labels },
+    spec: { ports: generated.servicePorts, selector: context.labels },
   };
 }
 
@@ -352,23 +329,28 @@ function serviceAccount(context: RenderContext): ServiceAccount {
 
 function networkPolicy(context: RenderContext): NetworkPolicy {
   const s = context.settings;
+  // GitLab 18.4+: a proxy that serves neither HTTP nor SSH gets no ingress rule (and the policy no Ingress type).
+  const proxy = s.gitlabWorkspacesProxy;
+  const proxyIngress = !context.gitlab.proxyEnablementSettings || proxy.httpEnabled || proxy.sshEnabled;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: meta(context, context.names.networkPolicy, context.workspaceAnnotations),
     spec: {
       podSelector: context.sharedNamespace ? { matchLabels: { [LABEL_WORKSPACE_ID]: context.workspaceId } } : {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        {
-          from: [
+      policyTypes: proxyIngress ? ['Ingress', 'Egress'] : ['Egress'],
+      ingress: proxyIngress
+        ? [
             {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.gitlabWorkspacesProxy.namespace } },
-              podSelector: { matchLabels: { ...PROXY_POD_LABELS } },
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': proxy.namespace } },
+                  podSelector: { matchLabels: { ...PROXY_POD_LABELS } },
+                },
+              ],
             },
-          ],
-        },
-      ],
+          ]
+        : [],
       egress: [
         {
           ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
@@ -396,20 +378,21 @@ function resourceQuota(context: RenderContext): ResourceQuota | undefined {
       if (value !== undefined) hard[`${section}.${key}`] = value;
     }
   }
-  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(context, context.names.resourceQuota, context.workspaceAnnotations), spec: { hard } };
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(context, context.names.resourceQuota, context.resourceQuotaAnnotations), spec: { hard } };
 }
 
 /**
- * The two variables Secrets. GitLab's own variables first (logs directory, token, git credential helper
- * and identity, domain template), then the workspace's; a workspace variable with the same key wins but
- * keeps GitLab's position, as in GitLab.
+ * The two variables Secrets, with GitLab's own variables (its `WorkspaceVariablesBuilder`) first: logs
+ * directory, token, git credential helper and identity, domain template, extension marketplace,
+ * GitLab Workflow extension, agent for workspaces (18.4+); then the workspace's. A workspace variable
+ * with the same key wins but keeps GitLab's position, as in GitLab.
  */
 function secrets(context: RenderContext): Secret[] {
-  const { workspace, settings } = context;
+  const { workspace, instance } = context;
   const env: Record<string, string> = {};
   const file: Record<string, string> = {};
   env.GL_WORKSPACE_LOGS_DIR = WORKSPACE_LOGS_DIR;
-  file[TOKEN_FILE_NAME] = context.token;
+  file[TOKEN_FILE_NAME] = instance.token;
   env.GL_TOKEN_FILE_PATH = `${VARIABLES_VOLUME_PATH}/${TOKEN_FILE_NAME}`;
   file[GIT_CREDENTIAL_STORE_SCRIPT_FILE_NAME] = gitCredentialStoreScript();
   const gitConfig: Array<[string, string]> = [['credential.helper', GIT_CREDENTIAL_STORE_SCRIPT_PATH]];
@@ -419,7 +402,20 @@ function secrets(context: RenderContext): Secret[] {
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;
   });
-  env.GL_WORKSPACE_DOMAIN_TEMPLATE = `\${PORT}-${context.name}.${settings.dnsZone}`;
+  env.GL_WORKSPACE_DOMAIN_TEMPLATE = context.domainTemplate;
+  const marketplace = instance.extensionMarketplace;
+  env.GL_VSCODE_EXTENSION_MARKETPLACE_SERVICE_URL = marketplace.serviceUrl;
+  env.GL_VSCODE_EXTENSION_MARKETPLACE_ITEM_URL = marketplace.itemUrl;
+  env.GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE = marketplace.resourceUrlTemplate;
+  env.GITLAB_WORKFLOW_INSTANCE_URL = instance.gitlabUrl;
+  env.GITLAB_WORKFLOW_TOKEN_FILE = `${VARIABLES_VOLUME_PATH}/${TOKEN_FILE_NAME}`;
+  if (context.gitlab.agentw) {
+    // GitLab always writes the token file; it holds a token only when agentw runs.
+    file[AGENTW_TOKEN_FILE_NAME] = context.instanceServesWorkspace ? instance.workspaceToken : '';
+    env.GL_AGENTW_TOKEN_FILE_PATH = AGENTW_TOKEN_FILE_PATH;
+    env.GL_GITLAB_AGENT_SERVER_ADDRESS = instance.kasAddress;
+    env.GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS = AGENTW_OBSERVABILITY_LISTEN_ADDRESS;
+  }
   for (const v of workspace.variables ?? []) (v.type === 'file' ? file : env)[v.key] = v.value;
   file[RECONCILED_ACTUAL_STATE_FILE_NAME] = reconciledActualState(workspace.desiredState);
 

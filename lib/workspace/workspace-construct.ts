@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { defaultAgentConfig } from '../agent-config/defaults';
 import type { RemoteDevelopmentSettings } from '../agent-config/types';
 import { DiagnosticsError } from '../common/diagnostics';
+import { DEFAULT_GITLAB_VERSION, GitLabVersion } from '../common/gitlab-version';
 import { loadDevfile } from '../devfile';
 import type { Devfile, DevfileMode } from '../devfile/model';
 import type { RenderOptions } from './context';
@@ -53,7 +54,18 @@ export interface WorkspaceProps {
    * <ada@example.com>, whose git user.name and user.email go into the env Secret)
    */
   readonly workspace?: WorkspaceIdentity;
-  /** GitLab instance settings: tools injector image, marketplace, token. @default GitLab's defaults */
+  /**
+   * The GitLab version the workspace is rendered for (and a devfile given as text is checked against):
+   * postStart layout, workingDir, hostUsers, proxy settings, tools image, agentw. Wins over
+   * `renderOptions.gitlabVersion`. Parse user input with `parseGitLabVersion`.
+   * @default DEFAULT_GITLAB_VERSION (the newest supported, 18.9)
+   */
+  readonly gitlabVersion?: GitLabVersion;
+  /**
+   * GitLab instance settings: tools injector image, GitLab URL, KAS address, workspaces host,
+   * extension marketplace, tokens.
+   * @default GitLab's defaults (`RenderOptions`)
+   */
   readonly renderOptions?: RenderOptions;
   /** The Kubernetes provider to use. @default the stack's default kubernetes provider */
   readonly provider?: TerraformProvider;
@@ -90,8 +102,9 @@ export class Workspace extends Construct {
     super(scope, id);
     const agentConfig = props.agentConfig ?? defaultAgentConfig();
     const workspace = props.workspace ?? DEFAULT_WORKSPACE_IDENTITY;
-    const devfile = resolveDevfile(props.devfile);
-    const rendered = renderWorkspaceResult({ devfile, agentConfig, workspace, ...(props.renderOptions && { options: props.renderOptions }) });
+    const gitlabVersion = props.gitlabVersion ?? props.renderOptions?.gitlabVersion ?? DEFAULT_GITLAB_VERSION;
+    const devfile = resolveDevfile(props.devfile, gitlabVersion);
+    const rendered = renderWorkspaceResult({ devfile, agentConfig, workspace, options: { ...props.renderOptions, gitlabVersion } });
     if (!rendered.ok) throw new DiagnosticsError(rendered.diagnostics);
     this.objects = rendered.value;
     this.workspaceName = workspace.name;
@@ -136,10 +149,11 @@ export class Workspace extends Construct {
   }
 }
 
-function resolveDevfile(devfile: Devfile | DevfileSource): Devfile {
+function resolveDevfile(devfile: Devfile | DevfileSource, gitlabVersion: GitLabVersion): Devfile {
   if (!('text' in devfile)) return devfile;
   const loaded = loadDevfile(devfile.text, {
     file: devfile.file ?? 'devfile.yaml',
+    gitlabVersion,
     ...(devfile.mode && { mode: devfile.mode }),
     ...(devfile.editorComponent !== undefined && { editorComponent: devfile.editorComponent }),
   });

@@ -23,7 +23,7 @@ describe('parseAgentConfig', () => {
     expect(load('remote_development:\n  enabled: true\n  dns_zone: workspaces.example.dev\n')).toEqual({
       enabled: true,
       dnsZone: 'workspaces.example.dev',
-      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces' },
+      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true },
       networkPolicy: {
         enabled: true,
         egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] }],
@@ -49,7 +49,7 @@ describe('parseAgentConfig', () => {
     expect(s).toEqual({
       enabled: true,
       dnsZone: 'workspaces.dev.test',
-      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces' },
+      gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true },
       networkPolicy: {
         enabled: true,
         egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] }],
@@ -214,6 +214,8 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
     enabled: fc.boolean(),
     dnsZone: fc.array(dnsLabel, { minLength: 1, maxLength: 4 }).map((l) => l.join('.')),
     proxyNamespace: dnsLabel,
+    proxyHttp: fc.boolean(),
+    proxySsh: fc.boolean(),
     npEnabled: fc.boolean(),
     egress: fc.array(egressRule, { maxLength: 3 }),
     defaultResources: resources,
@@ -234,7 +236,7 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
   .map((g) => ({
     enabled: g.enabled,
     dnsZone: g.dnsZone,
-    gitlabWorkspacesProxy: { namespace: g.proxyNamespace },
+    gitlabWorkspacesProxy: { namespace: g.proxyNamespace, httpEnabled: g.proxyHttp, sshEnabled: g.proxySsh },
     networkPolicy: { enabled: g.npEnabled, egress: g.egress },
     defaultResourcesPerWorkspaceContainer: g.defaultResources,
     maxResourcesPerWorkspace: g.sharedNamespace ? {} : g.maxResources,
@@ -282,5 +284,39 @@ describe('serializeAgentConfig', () => {
     expect(text).toContain('\n    "example.com/n": "1"\n');
     expect(text).toContain('\n  max_resources_per_workspace: {}\n');
     expect(text).toContain('\n  workspaces_quota: -1\n');
+  });
+});
+
+describe('GitLab\'s own agent configs (../shared/reference/gitlab-goldens)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readGolden } = require('../helpers/gitlab-goldens') as typeof import('../helpers/gitlab-goldens');
+
+  it('accepts GitLab 18.9\'s example.agent_config.yaml, with http_enabled and ssh_enabled', () => {
+    const r = parseAgentConfig(readGolden('18.9', 'devfiles', 'example.agent_config.yaml'), 'example.agent_config.yaml');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.ok && r.value.gitlabWorkspacesProxy).toEqual({ namespace: 'gitlab-workspaces', httpEnabled: true, sshEnabled: true });
+    expect(r.ok && [r.value.workspacesQuota, r.value.workspacesPerUserQuota]).toEqual([10, 3]);
+  });
+
+  it.each(['18.9', '18.2'] as const)('accepts the agent settings of GitLab %s\'s expected outputs', (version) => {
+    for (const file of ['agent-un-false.yaml', 'agent-un-true.yaml']) {
+      const r = parseAgentConfig(readGolden(version, 'desired-config', file), file, { gitlabVersion: version });
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    }
+  });
+});
+
+describe('gitlab_workspaces_proxy per GitLab version', () => {
+  it('writes http_enabled and ssh_enabled for GitLab 18.4+, and for older versions only what differs from the default', () => {
+    const s = defaultAgentConfig();
+    expect(serializeAgentConfig(s)).toContain('    http_enabled: true\n    ssh_enabled: true\n');
+    expect(serializeAgentConfig(s, { gitlabVersion: '18.3' })).not.toContain('_enabled');
+    const off = defaultAgentConfig({ gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: false, sshEnabled: true } });
+    const text = serializeAgentConfig(off, { gitlabVersion: '18.3' });
+    expect(text).toContain('http_enabled: false');
+    expect(text).not.toContain('ssh_enabled');
+    // Nothing is lost silently: GitLab 18.3 refuses what it cannot honour.
+    expect(parseAgentConfig(text, 'c.yaml', { gitlabVersion: '18.3' }).ok).toBe(false);
+    expect(parseAgentConfig(text, 'c.yaml').ok).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Walks test/agent-config/fixtures: every file under valid/ must load with no errors, every file under
  * invalid/ must fail; in both, the diagnostics must be exactly the `# expect:` lines in the file
- * (position, path, rule, message fragment). Adding a case is adding a file.
+ * (position, path, rule, message fragment). Adding a case is adding a file. A `# gitlab-version: X`
+ * line checks the file for that GitLab version (default: the newest).
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAgentConfig, serializeAgentConfig } from '../../lib/agent-config';
+import { parseGitLabVersion } from '../../lib/common/gitlab-version';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { asExpectation, key, readExpectations } from './expectations';
 
@@ -16,7 +18,11 @@ describe.each(['valid', 'invalid'])('%s agent configs', (kind) => {
   it.each(files(kind))('%s', (file) => {
     const text = readFileSync(join(root, kind, file), 'utf8');
     const expected = readExpectations(text);
-    const result = parseAgentConfig(text, file);
+    const versionLine = /^# gitlab-version: (\S+)$/m.exec(text);
+    const version = versionLine ? parseGitLabVersion(versionLine[1]) : undefined;
+    if (version && !version.ok) throw new Error(version.message);
+    const gitlabVersion = version?.ok ? version.value : undefined;
+    const result = parseAgentConfig(text, file, { ...(gitlabVersion && { gitlabVersion }) });
 
     if (process.env.PRINT_EXPECTATIONS) process.stdout.write(`${file}\n${result.diagnostics.map(asExpectation).join('\n')}\n`);
     expect(result.ok).toBe(kind === 'valid');
@@ -34,8 +40,8 @@ describe.each(['valid', 'invalid'])('%s agent configs', (kind) => {
     }
     if (result.ok) {
       // What a valid file says survives being written back out (the stack commits that text).
-      const text2 = serializeAgentConfig(result.value);
-      const again = parseAgentConfig(text2, 'serialized.yaml');
+      const text2 = serializeAgentConfig(result.value, { ...(gitlabVersion && { gitlabVersion }) });
+      const again = parseAgentConfig(text2, 'serialized.yaml', { ...(gitlabVersion && { gitlabVersion }) });
       expect(again.ok && again.value).toEqual(result.value);
       expect(again.ok && serializeAgentConfig(again.value)).toBe(text2);
     }
@@ -52,7 +58,7 @@ describe('fixture coverage', () => {
       'root', 'missing-section', 'misplaced-key', 'unknown-key', 'type', 'required', 'range', 'dns-zone', 'name',
       'cidr', 'cidr-except', 'resources-shape', 'quantity', 'privilege-escalation', 'shared-namespace-max-resources',
       'shared-namespace-pull-secret', 'duplicate-pull-secret', 'label-key', 'annotation-key', 'reserved-prefix',
-      'label-value', 'hours-sum', 'duplicate-key', 'syntax', 'removed-key',
+      'label-value', 'hours-sum', 'duplicate-key', 'syntax', 'removed-key', 'gitlab-version',
     ]) {
       expect(rules).toContain(`agent-config/${rule}`);
     }

@@ -11,6 +11,7 @@ components:
   - name: tooling
     attributes:
       gl/inject-editor: true
+      overrideCommand: false
     container:
       image: "{{registry}}/tooling:1"
       args: ["{{greeting}}", "{{missing}}"]
@@ -53,7 +54,7 @@ describe('loadDevfile', () => {
     expect(tooling).toEqual({
       kind: 'container',
       name: 'tooling',
-      attributes: { 'gl/inject-editor': true },
+      attributes: { 'gl/inject-editor': true, overrideCommand: false },
       container: {
         image: 'registry.example.com/tooling:1',
         args: ['hello', '{{missing}}'],
@@ -70,7 +71,7 @@ describe('loadDevfile', () => {
     expect(d.events).toEqual({ preStart: [], postStart: ['install'], preStop: [], postStop: [] });
     // The unknown variable is a warning at the string that uses it.
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'warning', rule: 'devfile/unknown-variable', path: 'components[0].container.args[1]', line: 10, column: 30 }),
+      expect.objectContaining({ severity: 'warning', rule: 'devfile/unknown-variable', path: 'components[0].container.args[1]', line: 11, column: 30 }),
     ]);
   });
 

@@ -41,6 +41,48 @@ describe('gitlab-workspaces render', () => {
     expect(r.stdout).toBe(readFileSync(fixture('shared-namespace', 'expected.yaml'), 'utf8'));
   });
 
+  it('renders for an older GitLab with --gitlab-version, and checks the inputs against that version', async () => {
+    const { readFileSync } = await import('fs');
+    const c = (file: string) => fixture('gitlab-18-2', file);
+    const r = await run(c('devfile.yaml'), '--agent-config', c('agent-config.yaml'), '--workspace', c('workspace.yaml'), '--gitlab-version', '18.2.1');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(readFileSync(c('expected.yaml'), 'utf8'));
+    // 18.2 reads neither workingDir nor the proxy's http_enabled.
+    const devfile = write('wd.yaml', 'schemaVersion: 2.2.0\ncomponents:\n  - name: tooling\n    attributes: {gl/inject-editor: true}\n    container: {image: alpine}\ncommands:\n  - {id: a, exec: {component: tooling, commandLine: make, workingDir: /src}}\n');
+    const agent = write('proxy.yaml', 'remote_development:\n  enabled: true\n  dns_zone: ws.example.dev\n  gitlab_workspaces_proxy: {http_enabled: false}\n');
+    const old = await run(devfile, '--agent-config', agent, '--gitlab-version', '18.3');
+    expect(old.code).toBe(1);
+    expect(old.stdout).toBe('');
+    expect(old.stderr).toContain('wd.yaml:7:59: error: commands[0].exec.workingDir: exec command "a" sets "workingDir", which GitLab reads from 18.4; GitLab 18.3 refuses it');
+    expect(old.stderr).toContain('proxy.yaml:4:29: error: remote_development.gitlab_workspaces_proxy.http_enabled: `http_enabled` is read by GitLab 18.4 and later');
+    expect((await run(devfile, '--agent-config', agent)).code).toBe(0);
+  });
+
+  it('refuses an unsupported --gitlab-version or instance setting as a usage error', async () => {
+    for (const [args, message] of [
+      [['--gitlab-version', '17.11'], '--gitlab-version: GitLab 17.11 is not supported (supported: 18.2 to 18.9)'],
+      [['--gitlab-version', '19.0'], 'GitLab 19.0 is newer than this tool knows'],
+      [['--gitlab-url', 'gitlab.example.com'], '--gitlab-url "gitlab.example.com" must be a https or http URL'],
+      [['--kas-address', 'https://kas.example.com'], '--kas-address "https://kas.example.com" must be a wss or ws or grpcs or grpc URL'],
+      [['--workspaces-host', 'https://ws.example.com'], '--workspaces-host "https://ws.example.com" must be'],
+      [['--extension-marketplace-service-url', ''], '--extension-marketplace-service-url needs a value'],
+    ] as const) {
+      const r = await run(fixture('basic', 'devfile.yaml'), ...args);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(r.stderr).toContain(message);
+    }
+  });
+
+  it('takes the GitLab instance settings from the command line', async () => {
+    const { readFileSync } = await import('fs');
+    const r = await run(fixture('extension-marketplace', 'devfile.yaml'), '--gitlab-url', 'https://gitlab.example.com', '--kas-address', 'wss://kas.gitlab.example.com',
+      '--extension-marketplace', '--extension-marketplace-service-url', 'https://marketplace.example.com/vscode/gallery',
+      '--extension-marketplace-item-url', 'https://marketplace.example.com/vscode/item',
+      '--extension-marketplace-resource-url-template', 'https://marketplace.example.com/vscode/unpkg/{publisher}/{name}/{version}/{path}');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(readFileSync(fixture('extension-marketplace', 'expected.yaml'), 'utf8'));
+  });
+
   it('prints a JSON array with --format json', async () => {
     const r = await run(fixture('basic', 'devfile.yaml'), '--format', 'json');
     expect(r.code).toBe(0);

@@ -100,6 +100,19 @@ describe('Workspace construct', () => {
     expect(Object.values(manifests).every((m) => m.provider === 'kubernetes.other')).toBe(true);
   });
 
+  it('renders for the GitLab version it is given (default: the newest), and checks devfile text against it', () => {
+    const text = readFileSync(join(FIXTURES, 'gitlab-18-4', 'devfile.yaml'), 'utf8');
+    const stack = new TerraformStack(new App(), 'versions');
+    const newest = new Workspace(stack, 'newest', { devfile: { text }, agentConfig: c.agentConfig, workspace: c.workspace });
+    const old = new Workspace(stack, 'old', { devfile: { text }, agentConfig: c.agentConfig, workspace: c.workspace, gitlabVersion: '18.4' });
+    const scriptKeys = (ws: Workspace) =>
+      Object.keys((ws.objects.find((o) => o.metadata.name.endsWith('-scripts-configmap')) as { data?: Record<string, string> }).data ?? {}).filter((k) => k.endsWith('.sh'));
+    expect(scriptKeys(newest)).toContain('tooling-container-gl-run-internal-blocking-poststart-commands.sh');
+    expect(scriptKeys(old)).toEqual(['gl-run-internal-blocking-poststart-commands.sh', 'gl-run-non-blocking-poststart-commands.sh']);
+    // The devfile's workingDir is refused for 18.3, which does not read it.
+    expect(() => new Workspace(stack, 'older', { devfile: { text }, gitlabVersion: '18.3' })).toThrow(/GitLab 18\.3 refuses it/);
+  });
+
   it('fails at synth time with the diagnostics when the input cannot render', () => {
     const stack = new TerraformStack(new App(), 'bad');
     expect(() => new Workspace(stack, 'ws', { devfile: { text: 'schemaVersion: 2.2.0\ncomponents: []\n', file: 'bad.yaml' } })).toThrow(DiagnosticsError);

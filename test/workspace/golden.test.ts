@@ -1,6 +1,6 @@
 /**
  * Golden fixtures: each folder of test/workspace/fixtures is a case (devfile.yaml, optional
- * agent-config.yaml, workspace.yaml and case.yaml with loader options) whose rendered YAML must equal
+ * agent-config.yaml, workspace.yaml and case.yaml with loader options, GitLab version and instance settings) whose rendered YAML must equal
  * its expected.yaml byte for byte, and whose every object must be valid Kubernetes. Adding a case is
  * adding a folder. Regenerate after a deliberate change (then review the diff by hand):
  *   UPDATE_GOLDEN=1 npx jest test/workspace/golden.test.ts
@@ -14,7 +14,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 
 describe.each(fixtureCaseNames())('fixture %s', (name) => {
   const c = loadFixtureCase(name);
-  const objects = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace });
+  const objects = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace, options: c.options });
   const yaml = toYamlStream(objects);
 
   it('renders its expected.yaml', () => {
@@ -31,7 +31,7 @@ describe.each(fixtureCaseNames())('fixture %s', (name) => {
   // the order keys were inserted in (YAML and JSON loaders, or code building the inputs, may differ) and
   // the inputs themselves (frozen: a renderer that mutated them would throw, or render differently next time).
   it('does not depend on the key order of its inputs, nor change them', () => {
-    const input = { devfile: reversedFrozen(c.devfile), agentConfig: reversedFrozen(c.agentConfig), workspace: reversedFrozen(c.workspace) };
+    const input = { devfile: reversedFrozen(c.devfile), agentConfig: reversedFrozen(c.agentConfig), workspace: reversedFrozen(c.workspace), options: reversedFrozen(c.options) };
     expect(toYamlStream(renderWorkspace(input))).toBe(yaml);
     expect(toYamlStream(renderWorkspace(input))).toBe(yaml);
   });

@@ -19,6 +19,8 @@ import { Result } from '../../lib/common/diagnostics';
 import { loadDevfile } from '../../lib/devfile';
 import type { Devfile, DevfileMode } from '../../lib/devfile/model';
 import { DEFAULT_WORKSPACE_IDENTITY, parseWorkspaceIdentity, WorkspaceIdentity } from '../../lib/workspace/identity';
+import { GitLabVersion, parseGitLabVersion } from '../../lib/common/gitlab-version';
+import type { RenderOptions } from '../../lib/workspace/context';
 import type { KubernetesObject } from '../../lib/workspace/kubernetes';
 
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -29,7 +31,17 @@ export interface FixtureCase {
   readonly devfile: Devfile;
   readonly agentConfig: RemoteDevelopmentSettings;
   readonly workspace: WorkspaceIdentity;
+  /** `case.yaml`'s `gitlabVersion` and `renderOptions` (GitLab instance settings). */
+  readonly options: RenderOptions;
   readonly expectedPath: string;
+}
+
+/** A fixture's `case.yaml`: loader options, the GitLab version (a string) and instance settings. */
+interface CaseFile {
+  readonly mode?: DevfileMode;
+  readonly editorComponent?: string;
+  readonly gitlabVersion?: string;
+  readonly renderOptions?: Omit<RenderOptions, 'gitlabVersion' | 'sources'>;
 }
 
 export function fixtureCaseNames(): string[] {
@@ -44,17 +56,27 @@ function unwrap<T>(result: Result<T>, what: string): T {
 export function loadFixtureCase(name: string): FixtureCase {
   const dir = join(FIXTURES, name);
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
-  const options = existsSync(join(dir, 'case.yaml'))
-    ? (parse(read('case.yaml')) as { mode?: DevfileMode; editorComponent?: string })
-    : {};
-  const devfile = unwrap(loadDevfile(read('devfile.yaml'), { file: `${name}/devfile.yaml`, ...options }), `${name}/devfile.yaml`);
+  const caseFile: CaseFile = existsSync(join(dir, 'case.yaml')) ? (parse(read('case.yaml')) as CaseFile) : {};
+  let gitlabVersion: GitLabVersion | undefined;
+  if (caseFile.gitlabVersion !== undefined) {
+    const v = parseGitLabVersion(String(caseFile.gitlabVersion));
+    if (!v.ok) throw new Error(`${name}/case.yaml: ${v.message}`);
+    gitlabVersion = v.value;
+  }
+  const loadOptions = {
+    ...(caseFile.mode && { mode: caseFile.mode }),
+    ...(caseFile.editorComponent && { editorComponent: caseFile.editorComponent }),
+    ...(gitlabVersion && { gitlabVersion }),
+  };
+  const devfile = unwrap(loadDevfile(read('devfile.yaml'), { file: `${name}/devfile.yaml`, ...loadOptions }), `${name}/devfile.yaml`);
   const agentConfig = existsSync(join(dir, 'agent-config.yaml'))
-    ? unwrap(parseAgentConfig(read('agent-config.yaml'), `${name}/agent-config.yaml`), `${name}/agent-config.yaml`)
+    ? unwrap(parseAgentConfig(read('agent-config.yaml'), `${name}/agent-config.yaml`, { ...(gitlabVersion && { gitlabVersion }) }), `${name}/agent-config.yaml`)
     : defaultAgentConfig();
   const workspace = existsSync(join(dir, 'workspace.yaml'))
     ? unwrap(parseWorkspaceIdentity(read('workspace.yaml'), `${name}/workspace.yaml`), `${name}/workspace.yaml`)
     : DEFAULT_WORKSPACE_IDENTITY;
-  return { name, dir, devfile, agentConfig, workspace, expectedPath: join(dir, 'expected.yaml') };
+  const options: RenderOptions = { ...caseFile.renderOptions, ...(gitlabVersion && { gitlabVersion }) };
+  return { name, dir, devfile, agentConfig, workspace, options, expectedPath: join(dir, 'expected.yaml') };
 }
 
 type Validatable = { validate(): void };

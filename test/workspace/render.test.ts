@@ -16,7 +16,7 @@ import {
   workspaceObjectNames,
 } from '../../lib/workspace/identity';
 import type { Container, KubernetesObject } from '../../lib/workspace/kubernetes';
-import { renderWorkspace, renderWorkspaceResult } from '../../lib/workspace/render';
+import { renderProcessedDevfileResult, renderWorkspace, renderWorkspaceResult } from '../../lib/workspace/render';
 import { parseAllDocuments } from 'yaml';
 import { toJsonArray, toYamlStream } from '../../lib/workspace/serialize';
 import { allKubernetesProblems, decodeSecret, find, loadFixtureCase } from './helpers';
@@ -25,7 +25,7 @@ const WS = 'workspace-7-42-abc123';
 
 function renderCase(name: string): KubernetesObject[] {
   const c = loadFixtureCase(name);
-  return renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace });
+  return renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace, options: c.options });
 }
 
 function devfileOf(yaml: string, mode: 'gitlab' | 'devfile' = 'gitlab'): Devfile {
@@ -43,6 +43,13 @@ components:
 
 function render(devfile: Devfile, agentConfig: RemoteDevelopmentSettings = defaultAgentConfig(), workspace: WorkspaceIdentity = DEFAULT_WORKSPACE_IDENTITY) {
   return renderWorkspace({ devfile, agentConfig, workspace });
+}
+
+/** GitLab's desired-config stage alone, on a devfile taken as already processed. */
+function renderProcessedDevfile(processedDevfile: Devfile): KubernetesObject[] {
+  const r = renderProcessedDevfileResult({ processedDevfile, agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY });
+  if (!r.ok) throw new DiagnosticsError(r.diagnostics);
+  return r.value;
 }
 
 const pod = (objects: KubernetesObject[]) => find(objects, 'Deployment').spec.template.spec;
@@ -175,6 +182,16 @@ describe('labels and annotations', () => {
     }
   });
 
+  it('marks what agentk applies in partial reconciliations: not the Secrets, their inventory or the ResourceQuota', () => {
+    const partial = (o: KubernetesObject) => o.metadata.annotations['workspaces.gitlab.com/include-in-partial-reconciliation'];
+    const all = renderCase('max-resources-quota');
+    for (const o of all) {
+      const excluded = o.kind === 'Secret' || o.kind === 'ResourceQuota' || o.metadata.name.endsWith('-secrets-inventory');
+      expect({ object: `${o.kind}/${o.metadata.name}`, partial: partial(o) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, partial: excluded ? undefined : 'true' });
+    }
+    expect(find(all, 'Deployment').spec.template.metadata.annotations['workspaces.gitlab.com/include-in-partial-reconciliation']).toBe('true');
+  });
+
   it('gives the pod template the same labels and annotations; selectors use the labels', () => {
     const d = find(objects, 'Deployment');
     expect(d.spec.template.metadata.labels).toEqual(d.metadata.labels);
@@ -255,6 +272,13 @@ describe('Deployment', () => {
     expect(spec.initContainers[0].securityContext?.allowPrivilegeEscalation).toBe(true);
   });
 
+  it('writes hostUsers: true before GitLab 18.6, as GitLab did', () => {
+    const c = loadFixtureCase('user-namespaces');
+    const at = (gitlabVersion: '18.5' | '18.6') => pod(renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace, options: { gitlabVersion } })).hostUsers;
+    expect([at('18.5'), at('18.6')]).toEqual([true, false]);
+    expect(pod(renderCase('gitlab-18-2')).hostUsers).toBe(true);
+  });
+
   it('fills in default resources where the devfile is silent; the devfile wins; quantities are canonical', () => {
     const objects = renderCase('max-resources-quota');
     expect(container(objects, 'tooling-container').resources).toEqual({
@@ -271,7 +295,10 @@ describe('Deployment', () => {
     expect(spec.volumes).toEqual([
       { name: 'gl-workspace-data', persistentVolumeClaim: { claimName: `${WS}-gl-workspace-data` } },
       { name: 'gl-workspace-variables', projected: { defaultMode: 0o774, sources: [{ secret: { name: `${WS}-file` } }] } },
-      { name: 'gl-workspace-scripts', projected: { defaultMode: 0o555, sources: [{ configMap: { name: `${WS}-scripts-configmap` } }] } },
+      {
+        name: 'gl-workspace-scripts',
+        projected: { defaultMode: 0o555, sources: [{ configMap: { name: `${WS}-scripts-configmap`, items: expect.any(Array) } }] },
+      },
     ]);
     expect(spec.containers[0].volumeMounts).toEqual([
       { name: 'gl-workspace-data', mountPath: '/projects' },
@@ -372,11 +399,24 @@ describe('tools injector, main component, endpoints', () => {
     expect(container(objects, 'database-container').env?.map((e) => e.name)).toEqual(['POSTGRES_PASSWORD', 'PROJECTS_ROOT', 'PROJECT_SOURCE']);
   });
 
-  it('keeps the main container alive unless the devfile gives a command', () => {
-    expect(container(objects, 'tooling-container')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['tail -f /dev/null'] });
+  it('keeps the main container alive unless overrideCommand is false (the keep-alive ends in a newline, as GitLab reads it from a file)', () => {
+    expect(container(objects, 'tooling-container')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['tail -f /dev/null\n'] });
     expect(container(objects, 'database-container').command).toBeUndefined();
     const kept = renderCase('main-command-kept');
     expect(container(kept, 'tooling-container')).toMatchObject({ command: ['python', '-m', 'http.server'], args: ['8000'] });
+  });
+
+  it('gives a non-main container the keep-alive with overrideCommand: true and leaves the others\' commands alone', () => {
+    const objects2 = renderCase('override-command');
+    expect(container(objects2, 'sidecar')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['tail -f /dev/null\n'] });
+    expect(container(objects2, 'redis').command).toBeUndefined();
+    expect(container(objects2, 'tooling-container')).toMatchObject({ command: ['python', '-m', 'http.server'], args: ['8000'] });
+  });
+
+  it('before GitLab 18.4 always replaced the main component\'s command, and left the others\'', () => {
+    const old = renderCase('gitlab-18-2');
+    expect(container(old, 'tooling-container')).toMatchObject({ command: ['/bin/sh', '-c'], args: ['tail -f /dev/null\n'] });
+    expect(container(old, 'database-container')).toMatchObject({ command: ['docker-entrypoint.sh'], args: ['postgres'] });
   });
 
   it('turns endpoints into container ports and Service ports, editor and SSH last', () => {
@@ -385,8 +425,8 @@ describe('tools injector, main component, endpoints', () => {
       { name: 'editor-server', containerPort: 60001, protocol: 'TCP' },
       { name: 'ssh-server', containerPort: 60022, protocol: 'TCP' },
     ]);
+    // No type, as GitLab writes it: Kubernetes' default (ClusterIP) applies.
     expect(find(objects, 'Service').spec).toEqual({
-      type: 'ClusterIP',
       ports: [
         { name: 'http-3000', port: 3000, targetPort: 3000 },
         { name: 'editor-server', port: 60001, targetPort: 60001 },
@@ -462,30 +502,64 @@ events:
   });
 });
 
-describe('postStart', () => {
+describe('postStart (GitLab 18.5+: per component)', () => {
   const objects = renderCase('project-poststart');
   const scripts = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+  const scriptsVolume = pod(objects).volumes.find((v) => v.name === 'gl-workspace-scripts');
+  /** The scripts a runner runs, in order, each with the directory it runs in. */
+  const ran = (runner: string) => [...runner.matchAll(/^(?:\(cd (\S+) && )?(\/workspace-scripts\/\S+?)\)? \|\| true$/gm)].map((m) => (m[1] ? `${m[2]} in ${m[1]}` : m[2]));
 
-  it('puts each command in the scripts ConfigMap, GitLab\'s first, plus the two runners', () => {
+  it('puts each command in the scripts ConfigMap, plus the main component\'s blocking runner and one non-blocking runner per component', () => {
     expect(Object.keys(scripts)).toEqual([
+      'database-container-gl-run-non-blocking-poststart-commands.sh',
       'gl-clone-project-command',
       'gl-clone-unshallow-command',
       'gl-init-tools-command',
-      'gl-run-internal-blocking-poststart-commands.sh',
-      'gl-run-non-blocking-poststart-commands.sh',
       'gl-sleep-until-container-is-running-command',
       'gl-start-sshd-command',
       'install-dependencies',
       'seed-database',
+      'tooling-container-gl-run-internal-blocking-poststart-commands.sh',
+      'tooling-container-gl-run-non-blocking-poststart-commands.sh',
     ]);
     expect(scripts['install-dependencies']).toBe('npm ci');
-    const ran = (runner: string) => [...runner.matchAll(/^\/workspace-scripts\/(\S+) \|\| true$/gm)].map((m) => m[1]);
-    expect(ran(scripts['gl-run-internal-blocking-poststart-commands.sh'])).toEqual([
-      'gl-clone-project-command', 'gl-clone-unshallow-command', 'gl-start-sshd-command', 'gl-init-tools-command',
+  });
+
+  it('runs GitLab\'s commands in /projects and the main component\'s in the project, each component only its own', () => {
+    expect(ran(scripts['tooling-container-gl-run-internal-blocking-poststart-commands.sh'])).toEqual([
+      '/workspace-scripts/tooling-container/gl-clone-project-command in /projects',
+      '/workspace-scripts/tooling-container/gl-clone-unshallow-command in /projects',
+      '/workspace-scripts/tooling-container/gl-start-sshd-command in /projects',
+      '/workspace-scripts/tooling-container/gl-init-tools-command in /projects',
     ]);
-    expect(ran(scripts['gl-run-non-blocking-poststart-commands.sh'])).toEqual([
-      'gl-sleep-until-container-is-running-command', 'install-dependencies', 'seed-database',
+    expect(ran(scripts['tooling-container-gl-run-non-blocking-poststart-commands.sh'])).toEqual([
+      '/workspace-scripts/tooling-container/gl-sleep-until-container-is-running-command in /projects',
+      '/workspace-scripts/tooling-container/install-dependencies in "${PROJECT_SOURCE}"/app',
     ]);
+    // Another component's command runs in its container's own working directory.
+    expect(ran(scripts['database-container-gl-run-non-blocking-poststart-commands.sh'])).toEqual(['/workspace-scripts/database-container/seed-database']);
+  });
+
+  it('projects each script under its component\'s directory', () => {
+    expect(scriptsVolume).toEqual({
+      name: 'gl-workspace-scripts',
+      projected: {
+        defaultMode: 0o555,
+        sources: [{
+          configMap: {
+            name: `${WS}-scripts-configmap`,
+            items: [
+              ...['gl-clone-project-command', 'gl-clone-unshallow-command', 'gl-start-sshd-command', 'gl-init-tools-command', 'gl-sleep-until-container-is-running-command', 'install-dependencies']
+                .map((id) => ({ key: id, path: `tooling-container/${id}` })),
+              { key: 'seed-database', path: 'database-container/seed-database' },
+              { key: 'tooling-container-gl-run-internal-blocking-poststart-commands.sh', path: 'tooling-container/gl-run-internal-blocking-poststart-commands.sh' },
+              { key: 'tooling-container-gl-run-non-blocking-poststart-commands.sh', path: 'tooling-container/gl-run-non-blocking-poststart-commands.sh' },
+              { key: 'database-container-gl-run-non-blocking-poststart-commands.sh', path: 'database-container/gl-run-non-blocking-poststart-commands.sh' },
+            ],
+          },
+        }],
+      },
+    });
   });
 
   it('clones the project shallowly into /projects/<path> unless already cloned', () => {
@@ -493,24 +567,29 @@ describe('postStart', () => {
     expect(clone).toContain('git clone --depth 10 --branch main https://gitlab.example.com/group/app.git /projects/app\n');
     expect(clone).toContain('if [ -f /projects/.gl_project_cloning_successful ]');
     expect(scripts['gl-start-sshd-command']).toContain('-p "${GL_SSH_PORT}"');
-    expect(scripts['gl-init-tools-command']).toContain('--port "${GL_VSCODE_PORT:-60001}"');
+    expect(scripts['gl-start-sshd-command']).toContain('log_file="${GL_WORKSPACE_LOGS_DIR}/tooling-container/start-sshd.log"');
+    expect(scripts['gl-init-tools-command']).toContain('--port "${GL_VSCODE_PORT}"');
+    expect(scripts['gl-init-tools-command']).toContain('log_file="${GL_WORKSPACE_LOGS_DIR}/tooling-container/start-vscode.log"');
   });
 
-  it('hooks every container a postStart command names, and only those', () => {
-    for (const name of ['tooling-container', 'database-container']) {
-      const command = container(objects, name).lifecycle?.postStart.exec.command;
-      expect(command?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-      expect(command?.[2]).toContain('/workspace-scripts/gl-run-internal-blocking-poststart-commands.sh');
-      expect(command?.[2]).toContain('"${GL_WORKSPACE_LOGS_DIR}/poststart-stdout.log"');
-      expect(command?.[2]).toMatch(/gl-run-non-blocking-poststart-commands\.sh" .* &\n/);
-    }
+  it('hooks each container a postStart command names with its own runners; only the main component runs the blocking one', () => {
+    const hook = (name: string) => container(objects, name).lifecycle?.postStart.exec.command;
+    const main = hook('tooling-container');
+    expect(main?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(main?.[2]).toContain('"/workspace-scripts/tooling-container/gl-run-internal-blocking-poststart-commands.sh" 1>>"${GL_WORKSPACE_LOGS_DIR}/tooling-container/poststart-stdout.log"');
+    expect(main?.[2]).toMatch(/"\/workspace-scripts\/tooling-container\/gl-run-non-blocking-poststart-commands\.sh" .* &\n/);
+    const db = hook('database-container');
+    expect(db?.[2]).not.toContain('gl-run-internal-blocking');
+    expect(db?.[2]).toMatch(/"\/workspace-scripts\/database-container\/gl-run-non-blocking-poststart-commands\.sh" 1>>"\$\{GL_WORKSPACE_LOGS_DIR\}\/database-container\/poststart-stdout\.log" .* &\n/);
     expect(pod(objects).initContainers.every((c) => c.lifecycle === undefined)).toBe(true);
   });
 
   it('writes scripts that POSIX sh parses (sh -n)', () => {
-    const hook = container(objects, 'tooling-container').lifecycle?.postStart.exec.command[2] ?? '';
+    const hooks = pod(objects).containers.map((c) => c.lifecycle?.postStart.exec.command[2]).filter((h): h is string => h !== undefined);
     const credentialHelper = decodeSecret(find(objects, 'Secret', `${WS}-file`).data)['gl_git_credential_store.sh'];
-    for (const [name, script] of [...Object.entries(scripts), ['hook', hook], ['credential helper', credentialHelper]]) {
+    const agentw = find(renderCase('proxy-disabled-agentw'), 'ConfigMap', 'date-butterfly-darkturquoise-scripts-configmap').data?.['gl-start-agentw-command'] ?? '';
+    expect(agentw).toContain('"${GL_TOOLS_DIR}/agentw"');
+    for (const [name, script] of [...Object.entries(scripts), ...hooks.map((h, i) => [`hook ${i}`, h]), ['credential helper', credentialHelper], ['agentw', agentw]]) {
       const check = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
       expect({ name, status: check.status, stderr: check.stderr }).toEqual({ name, status: 0, stderr: '' });
     }
@@ -527,6 +606,53 @@ describe('postStart', () => {
     const workspace = { ...c.workspace, project: { url: 'https://gitlab.example.com/g/app.git', path: 'app', ref: "it's-$(reboot)" } };
     const data = find(render(c.devfile, c.agentConfig, workspace), 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
     expect(data['gl-clone-project-command']).toContain(`--branch 'it'\\''s-$(reboot)'`);
+  });
+
+  it('runs a command in its workingDir, escaped, with the devfile\'s $PROJECT_SOURCE and $PROJECTS_ROOT left to the shell', () => {
+    const devfile = devfileOf(`${MINIMAL}commands:
+  - {id: a, exec: {component: tooling-container, commandLine: make, workingDir: "\${PROJECT_SOURCE}/sub dir"}}
+  - {id: b, exec: {component: tooling-container, commandLine: make, workingDir: "$PROJECTS_ROOT/x;rm -rf /"}}
+events: {postStart: [a, b]}
+`);
+    const data = find(render(devfile), 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    const runner = data['tooling-container-gl-run-non-blocking-poststart-commands.sh'];
+    expect(runner).toContain('(cd "${PROJECT_SOURCE}"/sub\\ dir && /workspace-scripts/tooling-container/a) || true');
+    expect(data['tooling-container-gl-run-non-blocking-poststart-commands.sh']).toContain('(cd "${PROJECTS_ROOT}"/x\\;rm\\ -rf\\ / && /workspace-scripts/tooling-container/b) || true');
+  });
+});
+
+describe('postStart before GitLab 18.5', () => {
+  it('18.2: two runners for the pod, no workingDir, every container runs both', () => {
+    const objects = renderCase('gitlab-18-2');
+    const data = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    expect(Object.keys(data).filter((k) => k.endsWith('.sh'))).toEqual(['gl-run-internal-blocking-poststart-commands.sh', 'gl-run-non-blocking-poststart-commands.sh']);
+    expect(data['gl-run-non-blocking-poststart-commands.sh']).toContain('\n/workspace-scripts/install-dependencies || true\n');
+    for (const name of ['tooling-container', 'database-container']) {
+      expect(container(objects, name).lifecycle?.postStart.exec.command[2]).toContain('"/workspace-scripts/gl-run-internal-blocking-poststart-commands.sh" 1>>"${GL_WORKSPACE_LOGS_DIR}/poststart-stdout.log"');
+    }
+    expect(pod(objects).volumes.find((v) => v.name === 'gl-workspace-scripts')).toEqual({
+      name: 'gl-workspace-scripts', projected: { defaultMode: 0o555, sources: [{ configMap: { name: `${WS}-scripts-configmap` } }] },
+    });
+  });
+
+  it('18.4: the runners cd into each command\'s workingDir', () => {
+    const data = find(renderCase('gitlab-18-4'), 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    const runner = data['gl-run-non-blocking-poststart-commands.sh'];
+    expect(runner).toContain('(cd "${PROJECT_SOURCE}"/app && /workspace-scripts/install-dependencies) || true');
+    expect(runner).toContain('(cd "${PROJECT_SOURCE}"/docs && /workspace-scripts/build-docs) || true');
+    expect(runner).toContain('(cd /seed && /workspace-scripts/seed-database) || true');
+  });
+
+  it('renders a legacy workspace (no gl-internal-blocking label) with one blocking runner', () => {
+    const devfile = devfileOf(`${MINIMAL}commands:
+  - {id: a, exec: {component: tooling-container, commandLine: make}}
+events: {postStart: [a]}
+`);
+    const legacy = { ...devfile, events: { ...devfile.events, postStart: ['a'] } };
+    const objects = renderProcessedDevfile(legacy);
+    const data = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
+    expect(Object.keys(data)).toEqual(['a', 'gl-run-poststart-commands.sh']);
+    expect(container(objects, 'tooling-container').lifecycle?.postStart.exec.command[2]).toContain('"/workspace-scripts/gl-run-poststart-commands.sh" 1>>"${GL_WORKSPACE_LOGS_DIR}/poststart-stdout.log"');
   });
 });
 
@@ -558,6 +684,39 @@ describe('ServiceAccount and NetworkPolicy', () => {
   });
 });
 
+describe('a workspace the instance serves itself (GitLab 18.4+, proxy without HTTP)', () => {
+  const objects = renderCase('proxy-disabled-agentw');
+  const name = 'date-butterfly-darkturquoise';
+
+  it('starts agentw first, as a blocking internal command in /projects', () => {
+    const data = find(objects, 'ConfigMap', `${name}-scripts-configmap`).data ?? {};
+    expect(data['tooling-container-gl-run-internal-blocking-poststart-commands.sh']).toMatch(/^#!\/bin\/sh\n[^\n]*\n[^\n]*\n\(cd \/projects && \/workspace-scripts\/tooling-container\/gl-start-agentw-command\) \|\| true\n/);
+  });
+
+  it('serves the workspace under the instance\'s workspaces host and lets no proxy in', () => {
+    const env = decodeSecret(find(objects, 'Secret', `${name}-env-var`).data);
+    expect(env.GL_WORKSPACE_DOMAIN_TEMPLATE).toBe(`\${PORT}-${name}.workspaces.gitlab.example.com`);
+    expect(env.GL_GITLAB_AGENT_SERVER_ADDRESS).toBe('wss://gitlab.example.com/-/kubernetes-agent/');
+    const policy = find(objects, 'NetworkPolicy');
+    expect(policy.spec.policyTypes).toEqual(['Egress']);
+    expect(policy.spec.ingress).toEqual([]);
+  });
+
+  it('does not start agentw when the instance serves no workspaces (the proxy then serves them)', () => {
+    const c = loadFixtureCase('proxy-disabled-agentw');
+    const data = find(renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace }), 'ConfigMap', `${name}-scripts-configmap`).data ?? {};
+    expect(Object.keys(data)).not.toContain('gl-start-agentw-command');
+  });
+
+  it('keeps the proxy ingress rule when the proxy serves SSH only', () => {
+    const c = loadFixtureCase('proxy-disabled-agentw');
+    const agentConfig = { ...c.agentConfig, gitlabWorkspacesProxy: { ...c.agentConfig.gitlabWorkspacesProxy, sshEnabled: true } };
+    const policy = find(renderWorkspace({ devfile: c.devfile, agentConfig, workspace: c.workspace, options: c.options }), 'NetworkPolicy');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+  });
+});
+
 describe('Secrets', () => {
   const objects = renderCase('project-poststart');
   const env = decodeSecret(find(objects, 'Secret', `${WS}-env-var`).data);
@@ -575,14 +734,24 @@ describe('Secrets', () => {
       GIT_CONFIG_KEY_2: 'user.email',
       GIT_CONFIG_VALUE_2: 'ada@example.com',
       GL_WORKSPACE_DOMAIN_TEMPLATE: `\${PORT}-${WS}.workspaces.example.dev`,
+      GL_VSCODE_EXTENSION_MARKETPLACE_SERVICE_URL: 'https://open-vsx.org/vscode/gallery',
+      GL_VSCODE_EXTENSION_MARKETPLACE_ITEM_URL: 'https://open-vsx.org/vscode/item',
+      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+      GITLAB_WORKFLOW_INSTANCE_URL: 'https://gitlab.com/',
+      GITLAB_WORKFLOW_TOKEN_FILE: '/.workspace-data/variables/file/gl_token',
+      GL_AGENTW_TOKEN_FILE_PATH: '/.workspace-data/variables/file/gl_agentw_token',
+      GL_GITLAB_AGENT_SERVER_ADDRESS: 'wss://kas.gitlab.com',
+      GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS: ':8080',
       FEATURE_FLAG: 'on',
     });
+    expect(Object.keys(env).slice(-1)).toEqual(['FEATURE_FLAG']);
     expect(find(objects, 'Secret', `${WS}-env-var`).data.FEATURE_FLAG).toBe('b24=');
   });
 
   it('holds the token file (empty: only GitLab can mint it), the credential helper, file variables and the state file', () => {
-    expect(Object.keys(file)).toEqual(['gl_token', 'gl_git_credential_store.sh', 'settings.json', 'gl_workspace_reconciled_actual_state.txt']);
+    expect(Object.keys(file)).toEqual(['gl_token', 'gl_git_credential_store.sh', 'gl_agentw_token', 'settings.json', 'gl_workspace_reconciled_actual_state.txt']);
     expect(file.gl_token).toBe('');
+    expect(file.gl_agentw_token).toBe('');
     expect(file['gl_git_credential_store.sh']).toMatch(/^#!\/bin\/sh\n[\s\S]*password=\$\(cat "\$\{GL_TOKEN_FILE_PATH\}"\)/);
     expect(file['settings.json']).toBe('{"theme": "dark"}');
     expect(file['gl_workspace_reconciled_actual_state.txt']).toBe('Running');
@@ -594,6 +763,24 @@ describe('Secrets', () => {
     const objects2 = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace, options: { token: 'glpat-example' } });
     expect(decodeSecret(find(objects2, 'Secret', `${WS}-env-var`).data).GL_WORKSPACE_LOGS_DIR).toBe('/tmp/logs');
     expect(decodeSecret(find(objects2, 'Secret', `${WS}-file`).data).gl_token).toBe('glpat-example');
+  });
+
+  it('takes the instance\'s URLs and marketplace from the options', () => {
+    const data = decodeSecret(find(renderCase('extension-marketplace'), 'Secret', `${WS}-env-var`).data);
+    expect(data).toMatchObject({
+      GITLAB_WORKFLOW_INSTANCE_URL: 'https://gitlab.example.com/',
+      GL_GITLAB_AGENT_SERVER_ADDRESS: 'wss://kas.gitlab.example.com',
+      GL_VSCODE_EXTENSION_MARKETPLACE_SERVICE_URL: 'https://marketplace.example.com/vscode/gallery',
+      GL_VSCODE_EXTENSION_MARKETPLACE_ITEM_URL: 'https://marketplace.example.com/vscode/item',
+      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://marketplace.example.com/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+    });
+    expect(container(renderCase('extension-marketplace'), 'tooling-container').env).toContainEqual({ name: 'GL_VSCODE_ENABLE_MARKETPLACE', value: 'true' });
+  });
+
+  it('has no agentw variables before GitLab 18.4', () => {
+    const data = decodeSecret(find(renderCase('gitlab-18-2'), 'Secret', `${WS}-env-var`).data);
+    expect(Object.keys(data).filter((k) => /AGENT/.test(k))).toEqual([]);
+    expect(Object.keys(decodeSecret(find(renderCase('gitlab-18-2'), 'Secret', `${WS}-file`).data))).not.toContain('gl_agentw_token');
   });
 
   it('configures only the credential helper when the workspace has no user', () => {
@@ -619,10 +806,10 @@ describe('devfile mode', () => {
     expect(mongo.volumeMounts[0]).toEqual({ name: 'mongo-data', mountPath: '/data/db' });
   });
 
-  it('expands composite postStart commands and honours exec workingDir and env', () => {
+  it('expands composite postStart commands and honours exec workingDir (in the runner) and env (in the script)', () => {
     const data = find(objects, 'ConfigMap', `${WS}-scripts-configmap`).data ?? {};
-    expect(data.install).toBe('export NPM_CONFIG_LOGLEVEL="warn"\ncd "${PROJECT_SOURCE}" || exit 1\nnpm install');
-    expect(data['gl-run-non-blocking-poststart-commands.sh']).toMatch(/install \|\| true[\s\S]*\/run \|\| true/);
+    expect(data.install).toBe('export NPM_CONFIG_LOGLEVEL="warn"\nnpm install');
+    expect(data['runtime-gl-run-non-blocking-poststart-commands.sh']).toMatch(/\(cd "\$\{PROJECT_SOURCE\}" && \/workspace-scripts\/runtime\/install\) \|\| true[\s\S]*\/runtime\/run\) \|\| true/);
     expect(Object.keys(data)).not.toContain('install-and-run');
   });
 

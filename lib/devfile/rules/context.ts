@@ -3,6 +3,7 @@
  * `report` function that locates a problem in the YAML source. Rules are pure functions of this context.
  */
 import { Diagnostic, Severity } from '../../common/diagnostics';
+import { gitlabBehaviour, GitLabBehaviour } from '../../common/gitlab-version';
 import { YamlPath, YamlSource } from '../../common/yaml-source';
 import { DevfileMode } from '../model';
 import {
@@ -29,6 +30,8 @@ export interface IndexedCommand {
 
 export interface RuleContext {
   readonly mode: DevfileMode;
+  /** What the targeted GitLab version accepts (rules that changed between versions ask this). */
+  readonly gitlab: GitLabBehaviour;
   readonly devfile: RawObject;
   readonly source: YamlSource;
   /** `--editor-component`: devfile mode's choice when no component has `gl/inject-editor`. */
@@ -63,6 +66,7 @@ export function createContext(
   mode: DevfileMode,
   editorComponent: string | undefined,
   sink: Diagnostic[],
+  gitlab: GitLabBehaviour = gitlabBehaviour(),
 ): RuleContext {
   const components: IndexedComponent[] = asArray(devfile.components).map((c, index) => {
     const raw = asObject(c);
@@ -77,7 +81,7 @@ export function createContext(
   const commandById = new Map<string, IndexedCommand>();
   for (const c of commands) if (c.id !== undefined && !commandById.has(c.id)) commandById.set(c.id, c);
   return {
-    mode, devfile, source, editorComponent, components, commands, componentByName, commandById,
+    mode, gitlab, devfile, source, editorComponent, components, commands, componentByName, commandById,
     report(rule, path, message, options) {
       const d = source.diagnostic(options?.severity ?? 'error', rule, path, message, options?.preferKey ?? false);
       sink.push(options?.position ? { ...d, ...options.position } : d);

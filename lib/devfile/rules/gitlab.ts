@@ -3,7 +3,8 @@
  * enforces them before it creates a workspace.
  */
 import { isAlias } from 'yaml';
-import { asObject, has, isObject, isSupportedComponentKind, isTruthy, withArticle } from '../raw';
+import { GITLAB_CHANGES, GitLabBehaviour } from '../../common/gitlab-version';
+import { asArray, asObject, has, isObject, isSupportedComponentKind, isTruthy, withArticle } from '../raw';
 import { aliasNodes } from '../../common/yaml-nodes';
 import { DevfileMode } from '../model';
 import { commandLabel, componentLabel, Rule, RuleContext } from './context';
@@ -12,8 +13,13 @@ import { eventEntries } from './events';
 const GITLAB = ['gitlab'] as const;
 
 export const GITLAB_SCHEMA_VERSION = '2.2.0';
-/** The keys an exec command may set in GitLab (`workingDir` since GitLab 17.x). */
+/** The keys an exec command may set in GitLab (`workingDir` since GitLab 18.4). */
 export const GITLAB_EXEC_KEYS = ['commandLine', 'component', 'label', 'hotReloadCapable', 'workingDir'] as const;
+
+/** The GitLab version that introduced a behaviour (for messages that say which version a devfile needs). */
+function sinceVersion(key: keyof Omit<GitLabBehaviour, 'version'>): string {
+  return GITLAB_CHANGES.find((c) => key in c.set)!.since;
+}
 
 export const schemaVersionRule: Rule = {
   id: 'gitlab/schema-version',
@@ -159,17 +165,90 @@ export const commandKindRule: Rule = {
 export const execOptionsRule: Rule = {
   id: 'gitlab/exec-options',
   modes: GITLAB,
-  summary: `exec commands set only ${GITLAB_EXEC_KEYS.join(', ')}`,
+  summary: `exec commands set only ${GITLAB_EXEC_KEYS.join(', ')} (workingDir from GitLab 18.4)`,
   check(ctx) {
+    const allowed = GITLAB_EXEC_KEYS.filter((k) => k !== 'workingDir' || ctx.gitlab.execWorkingDir);
     for (const c of ctx.commands) {
       if (c.kind !== 'exec') continue;
       for (const key of Object.keys(asObject(c.raw.exec))) {
-        if (!(GITLAB_EXEC_KEYS as readonly string[]).includes(key)) {
-          ctx.report(this.id, [...c.path, 'exec', key],
-            `${commandLabel(c)} sets "${key}", which GitLab workspaces do not support; an exec command may set only ${GITLAB_EXEC_KEYS.join(', ')}`,
-            { preferKey: true });
-        }
+        if ((allowed as readonly string[]).includes(key)) continue;
+        const message = key === 'workingDir'
+          ? `${commandLabel(c)} sets "workingDir", which GitLab reads from ${sinceVersion('execWorkingDir')}; GitLab ${ctx.gitlab.version} refuses it: remove it (the command then runs in the container's working directory)`
+          : `${commandLabel(c)} sets "${key}", which GitLab workspaces do not support; an exec command may set only ${allowed.join(', ')}`;
+        ctx.report(this.id, [...c.path, 'exec', key], message, { preferKey: true });
       }
+    }
+  },
+};
+
+/**
+ * GitLab 18.4+: the `overrideCommand` attribute of a component is true or false. When true, which it is
+ * unless the devfile says false (GitLab's check reads an absent attribute as true for every component),
+ * GitLab replaces the container's command with its keep-alive, so a devfile `command` or `args` is refused.
+ */
+export const overrideCommandRule: Rule = {
+  id: 'gitlab/override-command',
+  modes: GITLAB,
+  summary: 'overrideCommand is a boolean; command and args only with overrideCommand: false (GitLab 18.4+)',
+  check(ctx) {
+    if (!ctx.gitlab.overrideCommandAttribute) return;
+    for (const c of ctx.components) {
+      const attributes = c.raw.attributes;
+      if (attributes !== undefined && !isObject(attributes)) continue; // the schema reports it
+      const value = asObject(attributes).overrideCommand;
+      if (value !== undefined && typeof value !== 'boolean') {
+        ctx.report(this.id, [...c.path, 'attributes', 'overrideCommand'],
+          `the attribute overrideCommand of ${componentLabel(c)} must be true or false (a boolean, not ${withArticle(value === null ? 'null' : typeof value)}${typeof value === 'string' ? ` "${value}"` : ''})`);
+        continue;
+      }
+      if (value === false) continue;
+      const container = asObject(c.raw.container);
+      const set = (['command', 'args'] as const).filter((k) => asArray(container[k]).length > 0);
+      if (set.length === 0) continue;
+      ctx.report(this.id, [...c.path, 'container', set[0]],
+        `${componentLabel(c)} sets ${set.map((k) => `"${k}"`).join(' and ')}, which GitLab accepts only with the attribute overrideCommand: false ` +
+          `(${value === true ? 'it is true' : 'without it, GitLab replaces the command with its keep-alive'}); add overrideCommand: false under its attributes to run this command, or remove ${set.join(' and ')}`,
+        { preferKey: true });
+    }
+  },
+};
+
+/** GitLab 18.8+: a devfile may not set `mountSources` (GitLab mounts /projects everywhere) or `sourceMapping`. */
+export const mountSourcesRule: Rule = {
+  id: 'gitlab/mount-sources',
+  modes: GITLAB,
+  summary: 'no container mountSources or sourceMapping (GitLab 18.8+)',
+  check(ctx) {
+    if (!ctx.gitlab.mountSourcesRefused) return;
+    for (const c of ctx.components) {
+      const container = c.raw.container;
+      if (!isObject(container)) continue;
+      if (isTruthy(container.mountSources)) {
+        ctx.report(this.id, [...c.path, 'container', 'mountSources'],
+          `${componentLabel(c)} sets mountSources, which GitLab workspaces do not support (GitLab mounts the workspace data at /projects in every container); remove it`,
+          { preferKey: true });
+      }
+      if (isTruthy(container.sourceMapping)) {
+        ctx.report(this.id, [...c.path, 'container', 'sourceMapping'],
+          `${componentLabel(c)} sets sourceMapping, which GitLab workspaces do not support (projects are always under /projects); remove it`,
+          { preferKey: true });
+      }
+    }
+  },
+};
+
+/** GitLab's limit on volume component names (the PVC is named `<workspace>-<volume>`). */
+export const VOLUME_NAME_MAX = 27;
+
+export const volumeNameRule: Rule = {
+  id: 'gitlab/volume-name',
+  modes: GITLAB,
+  summary: `volume component names are at most ${VOLUME_NAME_MAX} characters`,
+  check(ctx) {
+    for (const c of ctx.components) {
+      if (c.kind !== 'volume' || c.name === undefined || c.name.length <= VOLUME_NAME_MAX) continue;
+      ctx.report(this.id, [...c.path, 'name'],
+        `volume name "${c.name}" is ${c.name.length} characters; GitLab allows at most ${VOLUME_NAME_MAX} for a volume component (its claim is named <workspace name>-<volume name>)`);
     }
   },
 };
@@ -259,6 +338,9 @@ export const GITLAB_RULES: readonly Rule[] = [
   componentKindRule,
   commandKindRule,
   execOptionsRule,
+  overrideCommandRule,
+  mountSourcesRule,
+  volumeNameRule,
   hotReloadRule,
   eventKindRule,
   eventCommandKindRule,

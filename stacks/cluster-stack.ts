@@ -40,7 +40,7 @@ import {
 } from '../lib/cluster';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
 import { addonVersion } from './config/addons';
-import { poolAmiType, WorkspacesConfig } from './config/types';
+import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configureStateBackend } from './state-backend';
 
 /** One workspace node group: a generation in a zone (or across zones). */
@@ -262,7 +262,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     const gitlab = config.gitlab;
     if (gitlab?.proxy === 'enabled') {
       this.hostedZone = new WorkspacesHostedZone(this, 'workspaces-zone', {
-        dnsZone: gitlab.dnsZone,
+        dnsZone: workspaceDomain(gitlab),
         create: gitlab.hostedZone.create,
         zoneId: gitlab.hostedZone.id,
         zoneName: gitlab.hostedZone.name,
@@ -289,7 +289,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       out('hosted_zone_id', this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
       out('hosted_zone_name_servers', this.hostedZone.nameServers,
         gitlab?.hostedZone.create
-          ? `Delegate ${gitlab.dnsZone} to these name servers (NS records in the parent domain): the platform stack's certificate validation waits for it`
+          ? `Delegate ${workspaceDomain(gitlab)} to these name servers (NS records in the parent domain): the platform stack's certificate validation waits for it`
           : 'The name servers of the zone that holds the workspace records');
     }
   }

@@ -29,8 +29,8 @@ import {
   WorkspacesProxy,
 } from '../lib/gitlab';
 import type { WorkspacesClusterStack } from './cluster-stack';
-import { pullSecretNamespace, stackAgentSettings } from './config/agent-settings';
-import { GitLabConfig, WorkspacesConfig } from './config/types';
+import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
+import { GitLabConfig, workspaceDomain, WorkspacesConfig } from './config/types';
 
 /** The Terraform variables the GitLab side may declare (set them as `TF_VAR_<name>`). */
 export const GITLAB_VARIABLES = {
@@ -75,7 +75,7 @@ export class GitLabSide extends Construct {
     const settings = stackAgentSettings(config);
     if (!settings.ok) throw new DiagnosticsError(settings.diagnostics);
     this.settings = settings.value;
-    this.agentConfig = serializeAgentConfig(this.settings);
+    this.agentConfig = serializeAgentConfig(this.settings, { gitlabVersion: stackGitLabVersion(gitlab) });
 
     // The GitLab API, only when the stack registers the agent or creates the OAuth application.
     const needsApi = gitlab.agent.project !== undefined || (proxyEnabled && gitlab.oauth === 'instance-application');
@@ -131,11 +131,11 @@ export class GitLabSide extends Construct {
       let clientId: string;
       let clientSecret: string;
       if (gitlab.oauth === 'instance-application' && gitlabProvider) {
-        this.oauthApplication = new WorkspacesOAuthApplication(this, 'oauth-application', { gitlabProvider, dnsZone: gitlab.dnsZone });
+        this.oauthApplication = new WorkspacesOAuthApplication(this, 'oauth-application', { gitlabProvider, dnsZone: workspaceDomain(gitlab) });
         clientId = this.oauthApplication.clientId;
         clientSecret = this.oauthApplication.clientSecret;
       } else {
-        clientId = this.variable('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(gitlab.dnsZone)})`).stringValue;
+        clientId = this.variable('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`).stringValue;
         clientSecret = this.variable('oauthClientSecret', 'The secret of the GitLab OAuth application').stringValue;
       }
       const entry = gitlab.entryPoint;
@@ -146,7 +146,7 @@ export class GitLabSide extends Construct {
         kubernetesProvider: providers.kubernetes,
         helmProvider: providers.helm,
         gitlabUrl: gitlab.url,
-        dnsZone: gitlab.dnsZone,
+        dnsZone: workspaceDomain(gitlab),
         oauthClientId: clientId,
         oauthClientSecret: clientSecret,
         namespace: gitlab.workspacesProxy.namespace,
@@ -161,7 +161,7 @@ export class GitLabSide extends Construct {
       const network = clusterStack.network;
       this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
         name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
-        dnsZone: gitlab.dnsZone,
+        dnsZone: workspaceDomain(gitlab),
         hostedZoneId: clusterStack.hostedZone!.zoneId,
         sshHostName: entry.sshHostName,
         sshPort: entry.sshPort,
@@ -204,10 +204,10 @@ export class GitLabSide extends Construct {
     out('agent_config_path', path, 'Where GitLab reads the agent config in the agent\'s project');
     out('kas_address', kasAddress, 'The agent server address the agent connects to');
     if (this.proxy && this.entryPoint) {
-      out('workspace_url_pattern', workspaceUrlPattern(gitlab.dnsZone), 'How each workspace port is reached (GitLab links to it)');
+      out('workspace_url_pattern', workspaceUrlPattern(workspaceDomain(gitlab)), 'How each workspace port is reached (GitLab links to it)');
       out('ssh_command', sshCommand(this.entryPoint.sshHostName, gitlab.entryPoint.sshPort), 'SSH into a workspace (password: a personal access token with read_api)');
       out('ssh_host_key_fingerprint', this.proxy.sshHostKey.publicKeyFingerprintSha256, 'The proxy\'s SSH host key fingerprint, to check on first connection');
-      out('oauth_redirect_uri', oauthRedirectUri(gitlab.dnsZone), 'The redirect URI of the proxy\'s OAuth application');
+      out('oauth_redirect_uri', oauthRedirectUri(workspaceDomain(gitlab)), 'The redirect URI of the proxy\'s OAuth application');
       out('load_balancer_dns_name', this.entryPoint.loadBalancer.dnsName, 'The load balancer the workspace records point at');
     }
     out('manual_steps', manualSteps(gitlab), 'What is left to do by hand (GitLab has no API or Terraform resource for it)');
@@ -219,10 +219,10 @@ export function manualSteps(gitlab: GitLabConfig): string[] {
   const steps: string[] = [];
   const agent = gitlab.agent.name;
   if (gitlab.proxy === 'enabled' && gitlab.hostedZone.create) {
-    steps.push(`Delegate ${gitlab.dnsZone} to the name servers in the cluster stack's hosted_zone_name_servers output (NS records in the parent domain); the certificate validation in the platform stack waits for it.`);
+    steps.push(`Delegate ${workspaceDomain(gitlab)} to the name servers in the cluster stack's hosted_zone_name_servers output (NS records in the parent domain); the certificate validation in the platform stack waits for it.`);
   }
   if (gitlab.proxy === 'enabled' && gitlab.oauth !== 'instance-application') {
-    steps.push(`Create the OAuth application in GitLab (on GitLab.com: group or user Settings > Applications): redirect URI ${oauthRedirectUri(gitlab.dnsZone)}, confidential, scopes ${PROXY_OAUTH_SCOPES.join(' ')}; pass its id and secret as TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret.`);
+    steps.push(`Create the OAuth application in GitLab (on GitLab.com: group or user Settings > Applications): redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))}, confidential, scopes ${PROXY_OAUTH_SCOPES.join(' ')}; pass its id and secret as TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret.`);
   }
   if (gitlab.agent.project === undefined) {
     steps.push(`Register the agent ${agent} in its project (Operate > Kubernetes clusters > Connect a cluster), commit the agent_config output at ${agentConfigPath(agent)} on the default branch, and pass the agent token as TF_VAR_gitlab_agent_token.`);

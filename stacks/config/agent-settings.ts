@@ -8,6 +8,9 @@
  * What the stack decides:
  * - `dns_zone` is `gitlab.dnsZone` and `gitlab_workspaces_proxy.namespace` is the proxy's namespace; the
  *   user may repeat them only with the same value.
+ * - With `proxy: disabled`, `gitlab_workspaces_proxy.http_enabled` and `ssh_enabled` are false (GitLab 18.4+
+ *   serves workspaces through its agent server); with the proxy, `http_enabled: false` is refused.
+ * - It is written and checked for `gitlab.version`.
  * - `enabled` defaults to true (the agent exists to serve workspaces).
  * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
  * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
@@ -29,6 +32,7 @@ import {
   ResourceSetting,
   toFileShape,
 } from '../../lib/agent-config';
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { runtimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { GitLabConfig, WorkspacesConfig } from './types';
 
@@ -90,11 +94,14 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
 
   // Decided by the stack: the user may only repeat them.
   // Always the stack's value (checked by the agent config's rule, at gitlab.dnsZone); a different one written here is refused.
-  put('dns_zone', gitlab.dnsZone, ['gitlab', 'dnsZone']);
   if (user.dns_zone !== undefined && user.dns_zone !== gitlab.dnsZone) {
-    report('error', 'dns-zone-mismatch', userPath('dns_zone'),
-      `\`dns_zone\` ${JSON.stringify(user.dns_zone)} differs from gitlab.dnsZone "${gitlab.dnsZone}", which the certificate, the load balancer and the DNS records are made for; set the workspace domain in gitlab.dnsZone only, and leave dns_zone out`);
+    report('error', 'dns-zone-mismatch', userPath('dns_zone'), gitlab.dnsZone === undefined
+      ? '`dns_zone` is the stack\'s gitlab.dnsZone (the certificate, the load balancer and the DNS records are made for it): set it there, and leave dns_zone out'
+      : `\`dns_zone\` ${JSON.stringify(user.dns_zone)} differs from gitlab.dnsZone "${gitlab.dnsZone}", which the certificate, the load balancer and the DNS records are made for; set the workspace domain in gitlab.dnsZone only, and leave dns_zone out`);
   }
+  if (gitlab.dnsZone !== undefined) settings.dns_zone = gitlab.dnsZone;
+  else delete settings.dns_zone;
+  origins.push({ at: ['dns_zone'], from: ['gitlab', 'dnsZone'] });
   settings.gitlab_workspaces_proxy = proxySettings(gitlab, user.gitlab_workspaces_proxy, origins, report);
 
   // The stack's defaults.
@@ -144,7 +151,8 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   }
 
   const view = source?.view((path) => documentPath(path, origins));
-  const resolved = resolveAgentConfig({ remote_development: settings }, view);
+  const gitlabVersion = stackGitLabVersion(gitlab);
+  const resolved = resolveAgentConfig({ remote_development: settings }, view, { gitlabVersion });
   diagnostics.push(...resolved.diagnostics);
   if (!resolved.ok || hasErrors(diagnostics)) return { ok: false, diagnostics };
 
@@ -152,19 +160,41 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   return { ok: true, value: resolved.value, diagnostics };
 }
 
-/** `gitlab_workspaces_proxy` with the stack's proxy namespace. */
+/** `gitlab_workspaces_proxy`: the stack's proxy namespace, and whether a proxy serves workspaces at all. */
 function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[], report: (s: 'error', rule: string, p: YamlPath, m: string) => void): unknown {
   if (written !== undefined && written !== null && !isMapping(written)) return written; // the checker reports it
   const proxy: Record<string, unknown> = isMapping(written) ? { ...written } : {};
+  const at = (key: string): YamlPath => [...SETTINGS_PATH, 'gitlab_workspaces_proxy', key];
   const namespace = gitlab.workspacesProxy.namespace;
   if (proxy.namespace === undefined || proxy.namespace === null) {
     proxy.namespace = namespace;
     origins.push({ at: ['gitlab_workspaces_proxy', 'namespace'], from: ['gitlab', 'workspacesProxy', 'namespace'] });
   } else if (proxy.namespace !== namespace && gitlab.proxy === 'enabled') {
-    report('error', 'proxy-namespace-mismatch', [...SETTINGS_PATH, 'gitlab_workspaces_proxy', 'namespace'],
+    report('error', 'proxy-namespace-mismatch', at('namespace'),
       `\`namespace\` ${JSON.stringify(proxy.namespace)} is not where the stack installs the workspaces proxy ("${namespace}", gitlab.workspacesProxy.namespace): workspace NetworkPolicies would admit traffic from a namespace with no proxy in it; set gitlab.workspacesProxy.namespace: ${JSON.stringify(proxy.namespace)}, or leave this out`);
   }
+  if (gitlab.proxy === 'disabled') {
+    // Only for a version that reads the keys: for an older one, the config check says proxy: disabled needs 18.4.
+    if (!gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings) return proxy;
+    for (const key of ['http_enabled', 'ssh_enabled']) {
+      if (proxy[key] === true) {
+        report('error', 'proxy-disabled', at(key),
+          `\`${key}\` is true, but gitlab.proxy is disabled: the stack installs no workspaces proxy to serve it; remove it (the stack sets it to false), or set gitlab.proxy: enabled`);
+      }
+      proxy[key] = false;
+      origins.push({ at: ['gitlab_workspaces_proxy', key], from: ['gitlab', 'proxy'] });
+    }
+  } else if (proxy.http_enabled === false) {
+    report('error', 'proxy-enabled', at('http_enabled'),
+      '`http_enabled: false` hands workspaces to GitLab\'s agent server, yet gitlab.proxy is enabled and the stack would install a proxy, its certificate and load balancer for nothing; set gitlab.proxy: disabled instead, and leave this out');
+  }
   return proxy;
+}
+
+/** The GitLab version the agent config is written and checked for (the newest when the config's is not valid: reported apart). */
+export function stackGitLabVersion(gitlab: GitLabConfig): GitLabVersion {
+  const parsed = gitlabVersionFromValue(gitlab.version);
+  return parsed.ok ? parsed.value : DEFAULT_GITLAB_VERSION;
 }
 
 /** The namespace of the stack's registry Secret. */

@@ -17,8 +17,9 @@ import {
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
 import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
-import { stackAgentSettings } from './agent-settings';
-import { NodeGroupConfig, poolAmiType, WorkspacesConfig } from './types';
+import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
   /** The day the config is checked on (support-window warnings). @default now */
@@ -337,15 +338,20 @@ function networkBlock(text: string, path: YamlPath, r: Reporters): Cidr | undefi
   return parsed.cidr;
 }
 
+/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
+const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
+
 /** Domains reserved for examples and tests (RFC 2606, RFC 6761): placeholders, never a real workspace domain. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
 
 /** Keys of the `gitlab` section that mean something only while the proxy serves workspaces. */
-const PROXY_ONLY_KEYS = ['oauth', 'workspacesProxy', 'entryPoint'] as const;
+const PROXY_ONLY_KEYS = ['oauth', 'hostedZone', 'workspacesProxy', 'entryPoint'] as const;
 
 function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
   const gitlab = config.gitlab!;
   const at = (...p: YamlPath): YamlPath => ['gitlab', ...p];
+  const version = gitlabVersionFromValue(gitlab.version);
+  if (!version.ok) r.error('gitlab-version', at('version'), version.message);
   if (gitlab.url.startsWith('http://')) {
     r.warning('gitlab-url', at('url'), `${gitlab.url} is plain HTTP: the proxy's OAuth sign-in and the agent's token would cross the network unencrypted; use https://`);
   }
@@ -363,6 +369,11 @@ function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
   }
 
   if (gitlab.proxy === 'disabled') {
+    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
+    if (!behaviour.proxyEnablementSettings) {
+      r.error('proxy-disabled', at('proxy'),
+        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
+    }
     for (const key of PROXY_ONLY_KEYS) {
       if (r.written(at(key))) {
         r.error('proxy-disabled', at(key), `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);
@@ -406,15 +417,16 @@ function checkNamespaces(config: WorkspacesConfig, r: Reporters): void {
 /** The workspace domain and the hosted zone its records go into. */
 function checkWorkspaceDomain(config: WorkspacesConfig, r: Reporters): void {
   const gitlab = config.gitlab!;
-  const zone = gitlab.dnsZone.toLowerCase();
+  const dnsZone = workspaceDomain(gitlab);
+  const zone = dnsZone.toLowerCase();
   // A malformed dnsZone is reported by the agent config's own rule (dns_zone), at gitlab.dnsZone.
-  if (hostNameProblem(gitlab.dnsZone) === undefined && !zone.includes('.')) {
+  if (hostNameProblem(dnsZone) === undefined && !zone.includes('.')) {
     r.error('dns-zone', ['gitlab', 'dnsZone'],
-      `"${gitlab.dnsZone}" is a single label: a public certificate and DNS records need a domain such as workspaces.example.dev`);
+      `"${dnsZone}" is a single label: a public certificate and DNS records need a domain such as workspaces.example.dev`);
   }
   if (RESERVED_DOMAIN.test(zone)) {
     r.warning('placeholder', ['gitlab', 'dnsZone'],
-      `${gitlab.dnsZone} is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying`);
+      `${dnsZone} is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying`);
   }
   const hosted = gitlab.hostedZone;
   const chosen = [hosted.name !== undefined && 'name', hosted.id !== undefined && 'id', hosted.create && 'create'].filter((k): k is string => typeof k === 'string');
@@ -427,7 +439,7 @@ function checkWorkspaceDomain(config: WorkspacesConfig, r: Reporters): void {
     const name = hosted.name.toLowerCase().replace(/\.$/, '');
     if (zone !== name && !zone.endsWith(`.${name}`)) {
       r.error('hosted-zone', ['gitlab', 'hostedZone', 'name'],
-        `the records of ${gitlab.dnsZone} cannot go into the zone ${hosted.name}: give the zone of ${gitlab.dnsZone} itself or of a parent domain (such as ${gitlab.dnsZone.split('.').slice(1).join('.') || 'example.dev'})`);
+        `the records of ${dnsZone} cannot go into the zone ${hosted.name}: give the zone of ${dnsZone} itself or of a parent domain (such as ${dnsZone.split('.').slice(1).join('.') || 'example.dev'})`);
     }
   }
 }
@@ -436,7 +448,7 @@ function checkOAuth(config: WorkspacesConfig, r: Reporters): void {
   const gitlab = config.gitlab!;
   if (gitlab.oauth === undefined) {
     r.error('oauth-missing', ['gitlab', 'oauth'],
-      `the workspaces proxy signs users in with a GitLab OAuth application (redirect URI https://${gitlab.dnsZone}/auth/callback, scopes api read_user openid profile): set gitlab.oauth to variables (register it yourself, the only way on GitLab.com, and pass TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret) or instance-application (the stack creates it; TF_VAR_gitlab_token must be an instance administrator's)`);
+      `the workspaces proxy signs users in with a GitLab OAuth application (redirect URI https://${workspaceDomain(gitlab)}/auth/callback, scopes api read_user openid profile): set gitlab.oauth to variables (register it yourself, the only way on GitLab.com, and pass TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret) or instance-application (the stack creates it; TF_VAR_gitlab_token must be an instance administrator's)`);
   } else if (gitlab.oauth === 'instance-application' && isGitLabDotCom(gitlab.url)) {
     r.error('oauth-instance-application', ['gitlab', 'oauth'],
       'GitLab.com has no instance administrators to create an instance-wide application: register the OAuth application in your group or user settings and use oauth: variables');
@@ -459,7 +471,7 @@ function checkEntryPoint(config: WorkspacesConfig, r: Reporters): void {
       r.error('ssh-host-name', at('sshHostName'), `${JSON.stringify(entry.sshHostName)} must be ${problem}`);
     } else {
       // The record goes into the hosted zone, whose name is known unless it is given by id.
-      const zoneName = (gitlab.hostedZone.id === undefined ? gitlab.hostedZone.name ?? gitlab.dnsZone : undefined)?.toLowerCase().replace(/\.$/, '');
+      const zoneName = (gitlab.hostedZone.id === undefined ? gitlab.hostedZone.name ?? workspaceDomain(gitlab) : undefined)?.toLowerCase().replace(/\.$/, '');
       const host = entry.sshHostName.toLowerCase();
       if (zoneName !== undefined && host !== zoneName && !host.endsWith(`.${zoneName}`)) {
         r.error('ssh-host-name', at('sshHostName'), `${entry.sshHostName} is not in the hosted zone ${zoneName}, where the stack creates its record; use a name under ${zoneName}`);

@@ -177,9 +177,12 @@ export interface ImagePullSecretConfig {
 /** The GitLab side. Absent: the app builds the cluster without the agent, the proxy and their way in. */
 export interface GitLabConfig {
   readonly url: string;
+  /** The instance's GitLab version as written (checked by `gitlabVersionFromValue`); default the newest supported. */
+  readonly version: unknown;
   /** Absent: derived from `url` (see `defaultKasAddress`). */
   readonly kasAddress?: string;
-  readonly dnsZone: string;
+  /** Required unless `proxy: disabled`. */
+  readonly dnsZone?: string;
   readonly hostedZone: HostedZoneConfig;
   readonly proxy: ProxyMode;
   /** Required with `proxy: enabled` (a semantic rule says so). */
@@ -193,6 +196,12 @@ export interface GitLabConfig {
    * checked by lib/agent-config; `stackAgentSettings` turns them into the settings the stack uses.
    */
   readonly remote_development: Readonly<Record<string, unknown>>;
+}
+
+/** The workspace domain, which the schema requires unless `proxy: disabled`. */
+export function workspaceDomain(gitlab: GitLabConfig): string {
+  if (gitlab.dnsZone === undefined) throw new Error('gitlab.dnsZone is required unless proxy is disabled');
+  return gitlab.dnsZone;
 }
 
 export interface WorkspacesConfig {

@@ -96,7 +96,7 @@ describe('the default config', () => {
     expect(sortDiagnostics(example.diagnostics).map(formatDiagnostic)).toEqual([
       'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
       'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
-      'examples/default/workspaces.config.yaml:88:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
+      'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
     ]);
   });
 
@@ -138,6 +138,7 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
       addons: { vpcCni: {}, kubeProxy: {}, coredns: {}, podIdentityAgent: {}, ebsCsiDriver: {} },
       gitlab: {
         url: 'https://gitlab.com',
+        version: '18.9',
         dnsZone: 'workspaces.example.com',
         hostedZone: { create: false },
         proxy: 'enabled',

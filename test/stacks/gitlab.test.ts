@@ -212,6 +212,29 @@ describe('proxy: disabled (GitLab 18.4+ serving workspaces through its agent ser
     expect(p.doc.provider.aws).toBeUndefined();
     expect((p.output('manual_steps').value as string[]).join('\n')).toMatch(/serves workspaces through its agent server/);
   });
+
+  it('writes gitlab_workspaces_proxy http_enabled and ssh_enabled false into the agent config, with no dns_zone needed', () => {
+    const text = app.platform.s.output('agent_config').value as string;
+    const file = parse(text).remote_development;
+    expect(file.gitlab_workspaces_proxy).toEqual({ namespace: 'gitlab-workspaces', http_enabled: false, ssh_enabled: false });
+    expect(file.dns_zone).toBe('workspaces.acme.dev');
+    expect(parseAgentConfig(text, 'config.yaml').ok).toBe(true);
+    const bare = synthApp(configFromText(`${REQUIRED_CONFIG}gitlab:\n  proxy: disabled\n`)).platform.s;
+    const bareFile = parse(bare.output('agent_config').value as string).remote_development;
+    expect(bareFile.gitlab_workspaces_proxy).toMatchObject({ http_enabled: false, ssh_enabled: false });
+    expect(parseAgentConfig(bare.output('agent_config').value as string, 'config.yaml').ok).toBe(true);
+  });
+});
+
+describe('gitlab.version', () => {
+  it('writes the agent config for that version: no proxy enablement keys before 18.4', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  version: "18.3"\n`)).platform.s;
+    const text = p.output('agent_config').value as string;
+    expect(parse(text).remote_development.gitlab_workspaces_proxy).toEqual({ namespace: 'gitlab-workspaces' });
+    expect(parseAgentConfig(text, 'config.yaml', { gitlabVersion: '18.3' }).ok).toBe(true);
+    const newest = parse(synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s.output('agent_config').value as string);
+    expect(newest.remote_development.gitlab_workspaces_proxy).toEqual({ namespace: 'gitlab-workspaces', http_enabled: true, ssh_enabled: true });
+  });
 });
 
 describe('gitlab.agent', () => {

@@ -54,7 +54,7 @@ describe('the synth process', () => {
     expect(run.stdout.trimEnd().split('\n').map((l) => l.replace(/: warning: ([\w.[\]]+):.*/, ': warning: $1'))).toEqual([
       'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]',
       'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]',
-      'examples/default/workspaces.config.yaml:88:12: warning: gitlab.dnsZone',
+      'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone',
     ]);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
     const cluster = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json'), 'utf8'));

@@ -318,3 +318,53 @@ describe('no gitlab section', () => {
     expect(app.cluster.s.data('aws_route53_zone')).toEqual({});
   });
 });
+
+describe('example self-managed-gitlab', () => {
+  let app: SynthesizedApp;
+  let p: Synthesized;
+  beforeAll(() => {
+    app = synthApp(loadExample('self-managed-gitlab'));
+    p = app.platform.s;
+  });
+
+  it('reaches workspaces through an internal load balancer in the private subnets, from the VPN only', () => {
+    const lb = p.only('aws_lb');
+    expect(lb.internal).toBe(true);
+    const privateSubnets = app.cluster.s.all('aws_subnet').filter((x) => !x.tags['kubernetes.io/role/elb']).map((x) => app.cluster.s.ref('aws_subnet', x, 'id')).sort();
+    expect(lb.subnets.map((ref: string) => app.cluster.s.output(/outputs\.([\w-]+)\}$/.exec(ref)![1]).value).sort()).toEqual(privateSubnets);
+    const sg = p.ref('aws_security_group', p.only('aws_security_group'), 'id');
+    expect(p.all('aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === sg).map((r) => r.cidr_ipv4)).toEqual(['172.16.0.0/16', '172.16.0.0/16']);
+    expect(p.all('aws_route53_record').filter((r) => r.alias).map((r) => r.name).sort()).toEqual(['*.workspaces.internal.acme.dev', 'ssh-workspaces.internal.acme.dev', 'workspaces.internal.acme.dev']);
+    expect(Object.values(app.cluster.s.data('aws_route53_zone'))[0]).toMatchObject({ name: 'internal.acme.dev' });
+  });
+
+  it('registers the agent, creates the OAuth application, binds least privilege and lists the registry Secret', () => {
+    expect(p.doc.provider.gitlab).toEqual([{ base_url: 'https://gitlab.internal.acme.dev/api/v4/', token: '${var.gitlab_token}' }]);
+    expect(p.only('gitlab_cluster_agent').project).toBe('platform/workspaces-agent');
+    expect(p.only('gitlab_application').redirect_url).toBe('https://workspaces.internal.acme.dev/auth/callback');
+    expect(p.all('kubernetes_cluster_role_v1')).toHaveLength(1);
+    expect(Object.keys(p.doc.variable).sort()).toEqual(['gitlab_token', 'registry_dockerconfigjson']);
+    const config = parse(p.only('gitlab_repository_file').content).remote_development;
+    expect(config).toMatchObject({
+      dns_zone: 'workspaces.internal.acme.dev',
+      image_pull_secrets: [{ name: 'acme-registry', namespace: 'gitlab-workspace-registry' }],
+      labels: { 'acme.dev/cost-center': 'platform' },
+      workspaces_per_user_quota: 3,
+    });
+    // GitLab 18.8 reads the proxy enablement keys; the proxy serves both.
+    expect(config.gitlab_workspaces_proxy).toEqual({ namespace: 'gitlab-workspaces', http_enabled: true, ssh_enabled: true });
+    expect(JSON.parse(p.release('workspaces').values[0]).config.kasAddress).toBe('wss://gitlab.internal.acme.dev/-/kubernetes-agent/');
+  });
+});
+
+describe('example proxy-disabled', () => {
+  it('installs the agent only, for workspaces served by GitLab\'s agent server in a shared namespace', () => {
+    const app = synthApp(loadExample('proxy-disabled'));
+    const p = app.platform.s;
+    expect(p.all('helm_release').map((r) => r.name).sort()).toEqual(['cluster-autoscaler', 'kas-workspaces']);
+    expect(JSON.parse(p.release('kas-workspaces').values[0]).replicas).toBe(3);
+    const config = parse(p.output('agent_config').value as string).remote_development;
+    expect(config).toMatchObject({ shared_namespace: 'workspaces', workspaces_quota: 50, gitlab_workspaces_proxy: { http_enabled: false, ssh_enabled: false } });
+    expect(p.output('agent_config_path').value).toBe('.gitlab/agents/kas-workspaces/config.yaml');
+  });
+});

@@ -8,6 +8,7 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Scheduling } from '../cluster/scheduling';
+import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { AGENT_NAMESPACE_RULES, PolicyRule, workspaceClusterRules } from './agent-rbac';
 import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
 
@@ -145,10 +146,7 @@ export class GitLabAgent extends Construct {
       chart: AGENT_CHART,
       version: props.chartVersion ?? DEFAULT_AGENT_CHART_VERSION,
       values: [JSON.stringify(values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
-      timeout: 600,
+      ...HELM_RELEASE_SETTINGS,
       dependsOn: [...waitFor, ...(props.dependsOn ?? [])],
     });
   }

@@ -7,6 +7,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import type { Scheduling } from '../cluster/scheduling';
+import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { oauthRedirectUri } from './urls';
 import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROXY_CHART_REPOSITORY, versionAtLeast } from './versions';
 
@@ -139,10 +140,7 @@ export class WorkspacesProxy extends Construct {
       chart: PROXY_CHART,
       version: chartVersion,
       values: [JSON.stringify(values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
-      timeout: 600,
+      ...HELM_RELEASE_SETTINGS,
       dependsOn: [this.namespace, this.configSecret, ...(props.dependsOn ?? [])],
     });
 

@@ -42,16 +42,24 @@ export const GITLAB_VARIABLES = {
 } as const;
 
 export interface GitLabSideProps {
+  /** The checked stack config, with its `gitlab` section. */
   readonly config: WorkspacesConfig;
+  /** The cluster stack: network, system node group, cluster security group and hosted zone (cross-stack references). */
   readonly clusterStack: WorkspacesClusterStack;
+  /** The platform stack's Kubernetes and Helm providers. */
   readonly providers: ClusterProviders;
   /**
    * What must outlive the agent (the workspace volume cleanup): the agent recreates workspaces, so on
    * destroy it goes first.
+   * @default none
    */
   readonly agentDependsOn?: ITerraformDependable[];
 }
 
+/**
+ * The GitLab side of the ready app's platform stack, from the config's `gitlab` section: a checklist of
+ * lib/gitlab constructs, the variables they need (named for `TF_VAR_...`), and the outputs.
+ */
 export class GitLabSide extends Construct {
   /** The checked `remote_development` settings the agent config holds. */
   readonly settings: RemoteDevelopmentSettings;

@@ -38,6 +38,7 @@ export interface WorkspacesEntryPointProps {
   /** Subnets for the load balancer: public ones for `internet-facing`, private ones for `internal`. */
   readonly subnetIds: string[];
   /**
+   * `internet-facing` (public subnets), or `internal` (private subnets, for users on a VPN).
    * @default 'internet-facing'
    */
   readonly scheme?: 'internet-facing' | 'internal';

@@ -64,10 +64,10 @@ export function agentConfigPath(agentName: string): string {
 
 /** How a workspace's ports are reached through the proxy (GitLab's host template `{{.port}}-<workspace>.<dns_zone>`). */
 export function workspaceUrlPattern(dnsZone: string): string {
-  return `https://<port>-<workspace name>.${dnsZone}`;
+  return `https://<port>-<workspace>.${dnsZone}`;
 }
 
 /** The SSH command for a workspace through the proxy (password: a personal access token with `read_api`). */
 export function sshCommand(sshHost: string, port = 22): string {
-  return `ssh ${port === 22 ? '' : `-p ${port} `}<workspace name>@${sshHost}`;
+  return `ssh ${port === 22 ? '' : `-p ${port} `}<workspace>@${sshHost}`;
 }

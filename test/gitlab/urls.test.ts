@@ -34,8 +34,8 @@ describe('addresses of the GitLab side', () => {
     expect(gitlabApiUrl('https://gitlab.example.com/')).toBe('https://gitlab.example.com/api/v4/');
     expect(oauthRedirectUri('ws.example.dev')).toBe('https://ws.example.dev/auth/callback');
     expect(agentConfigPath('workspaces')).toBe('.gitlab/agents/workspaces/config.yaml');
-    expect(sshCommand('ssh.ws.example.dev')).toBe('ssh <workspace name>@ssh.ws.example.dev');
-    expect(sshCommand('ssh.ws.example.dev', 2222)).toBe('ssh -p 2222 <workspace name>@ssh.ws.example.dev');
+    expect(sshCommand('ssh.ws.example.dev')).toBe('ssh <workspace>@ssh.ws.example.dev');
+    expect(sshCommand('ssh.ws.example.dev', 2222)).toBe('ssh -p 2222 <workspace>@ssh.ws.example.dev');
   });
 });
 

@@ -184,8 +184,8 @@ describe('the default config\'s GitLab side', () => {
   });
 
   it('names its outputs for the next action', () => {
-    expect(p.output('workspace_url_pattern').value).toBe('https://<port>-<workspace name>.workspaces.example.com');
-    expect(p.output('ssh_command').value).toBe('ssh <workspace name>@ssh.workspaces.example.com');
+    expect(p.output('workspace_url_pattern').value).toBe('https://<port>-<workspace>.workspaces.example.com');
+    expect(p.output('ssh_command').value).toBe('ssh <workspace>@ssh.workspaces.example.com');
     expect(p.output('oauth_redirect_uri').value).toBe('https://workspaces.example.com/auth/callback');
     expect(p.output('agent_config_path').value).toBe('.gitlab/agents/workspaces/config.yaml');
     expect(p.output('kas_address').value).toBe('wss://kas.gitlab.com');

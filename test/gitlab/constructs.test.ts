@@ -28,6 +28,7 @@ import {
   WorkspacesProxy,
   WorkspacesProxyProps,
 } from '../../lib/gitlab';
+import { join } from 'path';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
@@ -316,5 +317,22 @@ describe('RegistryPullSecret', () => {
     const { s } = synth((stack, p) => new RegistryPullSecret(stack, 'pull', { kubernetesProvider: p.kubernetes, name: 'registry', namespace: 'ws-secrets', dockerConfigJson: secret(stack, 'dockerconfig') }));
     expect(s.only('kubernetes_secret_v1')).toMatchObject({ type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'registry', namespace: 'ws-secrets' }, data: { '.dockerconfigjson': '${var.dockerconfig}' } });
     expect(s.only('kubernetes_namespace_v1').metadata.name).toBe('ws-secrets');
+  });
+});
+
+describe('example gitlab-on-existing-cluster (the constructs in an app of their own)', () => {
+  it('installs the agent, the proxy and their way in on a cluster read with data sources, every reference resolving', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildGitLabOnExistingClusterApp } = require('../../examples/gitlab-on-existing-cluster/main') as typeof import('../../examples/gitlab-on-existing-cluster/main');
+    const { stack } = buildGitLabOnExistingClusterApp(join(__dirname, 'unused-outdir'));
+    const json = Testing.synth(stack, true);
+    expect(unresolvedReferences(json)).toEqual([]);
+    expect(unknownAttributes(json)).toEqual([]);
+    const s = new Synthesized(json);
+    expect(s.all('helm_release').map((r) => r.chart).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces-proxy']);
+    expect(s.all('aws_eks_cluster')).toEqual([]);
+    const [nodes] = Object.keys(s.data('aws_eks_node_group'));
+    for (const a of s.all('aws_autoscaling_attachment')) expect(a.autoscaling_group_name).toBe(`\${data.aws_eks_node_group.${nodes}.resources[0].autoscaling_groups[0].name}`);
+    expect(s.output('agent_config').value).toContain('dns_zone: "workspaces.acme.dev"');
   });
 });

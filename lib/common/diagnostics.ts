@@ -3,7 +3,10 @@
  * agent config, workspace identity, stack config). Pure: no I/O.
  */
 
-export type Severity = 'error' | 'warning';
+/** `note`: a change a tool made (`convert`), not a problem. */
+export type Severity = 'error' | 'warning' | 'note';
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 /** One problem found in an input file, pointing at the YAML node at fault. */
 export interface Diagnostic {
@@ -39,7 +42,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
       a.line - b.line ||
       a.column - b.column ||
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
 }
 

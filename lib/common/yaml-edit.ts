@@ -5,7 +5,7 @@
  * which re-printing a parsed document would not keep. Aliases and `<<` merge keys are followed to the
  * node that holds a value, so an edit there changes every place that uses it. Pure: text in, text out.
  */
-import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { portableYamlText } from './yaml-write';
 import type { YamlPath } from './yaml-source';
 
@@ -44,6 +44,7 @@ type Collection = YAMLMap | YAMLSeq;
 export class YamlTextEditor {
   readonly doc: Document.Parsed;
   private readonly pending: Array<Splice & { readonly order: number }> = [];
+  private readonly flowDeletes = new Map<Collection, Set<number>>();
   private readonly lineStarts: number[];
   /** The indentation step the text uses for nested mappings (2 unless it shows another). */
   readonly indentUnit: number;
@@ -130,7 +131,9 @@ export class YamlTextEditor {
     const range = node.range;
     if (!range) return;
     const column = this.column(this.keyStartOf(node) ?? range[0]);
-    this.splice(range[0], range[1], this.renderScalar(value, node.type, column));
+    // Inside a flow collection a block scalar cannot stand: a multi-line string goes double-quoted there.
+    const text = typeof value === 'string' && value.includes('\n') && this.inFlow(node) ? JSON.stringify(value) : this.renderScalar(value, node.type, column);
+    this.splice(range[0], range[1], text);
   }
 
   /** Sets `key` in `map` (a scalar value), replacing the value or adding the entry after `after`. */
@@ -226,6 +229,7 @@ export class YamlTextEditor {
 
   /** Applies every edit; edits inside a removed or replaced range are dropped with it. */
   apply(): EditedText {
+    this.flowDeleteSplices();
     // At one offset, insertions come before the replacement that starts there.
     const sorted = [...this.pending].sort((a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start) || a.order - b.order);
     const kept: Array<Splice & { order: number }> = [];
@@ -252,7 +256,7 @@ export class YamlTextEditor {
   }
 
   get hasEdits(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 || this.flowDeletes.size > 0;
   }
 
   // ---- text positions ----
@@ -295,19 +299,34 @@ export class YamlTextEditor {
     return isAlias(node) ? node.resolve(this.doc) : node;
   }
 
-  /**
-   * Removes entry `index` of a flow collection with the comma that separates it from the next entry
-   * (or, for the last one, from the one before).
-   */
+  /** Marks entry `index` of a flow collection for removal; `apply()` removes each run of entries with its commas. */
   private deleteFlowEntry(node: Collection, index: number): void {
-    const startOf = (i: number) => this.start(node.items[i] as Node | Pair);
-    if (node.items.length === 1) {
-      if (node.range) this.splice(node.range[0], node.range[1], isMap(node) ? '{}' : '[]');
-    } else if (index + 1 < node.items.length) {
-      this.splice(startOf(index), startOf(index + 1), '');
-    } else {
-      this.splice(this.valueEnd(node.items[index - 1] as Node | Pair), this.valueEnd(node.items[index] as Node | Pair), '');
+    const set = this.flowDeletes.get(node) ?? new Set<number>();
+    set.add(index);
+    this.flowDeletes.set(node, set);
+  }
+
+  /**
+   * The splices of the flow entries marked for removal: each run of removed entries goes with the comma
+   * after it (or, at the end, the comma before it); a collection left empty becomes `{}` or `[]`.
+   */
+  private flowDeleteSplices(): void {
+    for (const [node, removed] of this.flowDeletes) {
+      const items = node.items as Array<Node | Pair>;
+      if (items.every((_, i) => removed.has(i))) {
+        if (node.range) this.splice(node.range[0], node.range[1], isMap(node) ? '{}' : '[]');
+        continue;
+      }
+      for (let a = 0; a < items.length; a++) {
+        if (!removed.has(a)) continue;
+        let b = a;
+        while (removed.has(b + 1)) b++;
+        if (b + 1 < items.length) this.splice(this.start(items[a]), this.start(items[b + 1]), '');
+        else this.splice(this.valueEnd(items[a - 1]), this.valueEnd(items[b]), '');
+        a = b;
+      }
     }
+    this.flowDeletes.clear();
   }
 
   /** The end of an entry's or item's value text (before trailing comments). */
@@ -338,6 +357,17 @@ export class YamlTextEditor {
     };
     visit(this.doc.contents);
     return owner;
+  }
+
+  /** Whether `node` lies inside a flow collection. */
+  private inFlow(node: Node): boolean {
+    let found = false;
+    visit(this.doc, (_key, n, path) => {
+      if (n !== node) return undefined;
+      found = path.some((p) => isCollection(p) && p.flow === true);
+      return visit.BREAK;
+    });
+    return found;
   }
 
   /** The key offset of the entry whose value is `node`, if any. */
@@ -407,16 +437,18 @@ export class YamlTextEditor {
     return start;
   }
 
-  /** The offset of the `-` that starts the list item beginning at `itemStart`. */
+  /** The offset of the `-` that starts the list item beginning at `itemStart` (on its line or a line above). */
   private dashBefore(itemStart: number): number {
-    for (let i = itemStart - 1; i >= 0; i--) {
-      const ch = this.text[i];
-      if (ch === '-') return i;
-      if (ch === '#') {
-        i = this.lineStart(i);
-      }
+    let lineEnd = itemStart;
+    for (;;) {
+      const lineStart = this.lineStart(Math.max(lineEnd - 1, 0));
+      // What precedes the item (or the whole line above it), without a comment.
+      const before = this.text.slice(lineStart, lineEnd).replace(/(^|\s)#.*$/, '$1');
+      const dash = before.search(/-(\s|$)/);
+      if (dash >= 0 && before.slice(0, dash).trim() === '') return lineStart + dash;
+      if (lineStart === 0) return itemStart;
+      lineEnd = lineStart - 1;
     }
-    return itemStart;
   }
 
   private renderScalar(value: unknown, type: Scalar['type'] | undefined, column: number): string {

@@ -77,15 +77,6 @@ const refuseComponents: ConvertStep = (ctx) => {
             'make the application listen on another port and change targetPort to it');
       }
     });
-    const override = overrideCommandValue(attributes.overrideCommand);
-    if (override === 'invalid') {
-      ctx.refuse(['components', i, 'attributes', 'overrideCommand'], 'override-command',
-        `the overrideCommand attribute of component "${name}" must be true or false: true runs GitLab's keep-alive command instead of the image's, false keeps the container's own`);
-    } else if (override === true && (has(container, 'command') || has(container, 'args'))) {
-      ctx.refuse(['components', i, 'attributes', 'overrideCommand'], 'override-command',
-        `component "${name}" sets overrideCommand: true and its own command or args, which GitLab refuses together: ` +
-          'remove overrideCommand to keep the command and args, or remove command and args to keep the container running GitLab\'s keep-alive command');
-    }
     if (container.mountSources === false) {
       asArray(container.volumeMounts).forEach((m, j) => {
         const mount = asObject(m);

@@ -353,20 +353,41 @@ export const adjustContainers: ConvertStep = (ctx) => {
         `sourceMapping removed from component "${c.name}": GitLab refuses it and mounts the project at /projects` +
           (raw.sourceMapping !== '/projects' ? ` (not ${JSON.stringify(raw.sourceMapping)}; PROJECTS_ROOT and PROJECT_SOURCE say /projects)` : ''));
     }
-    const attributes = asObject(c.raw.attributes);
-    const override = overrideCommandValue(attributes[OVERRIDE_COMMAND]);
-    if (typeof override === 'boolean' && typeof attributes[OVERRIDE_COMMAND] !== 'boolean') {
-      setScalarAt(ctx, ['components', c.index, 'attributes', OVERRIDE_COMMAND], override);
-      ctx.note(['components', c.index, 'attributes', OVERRIDE_COMMAND], 'override-command',
-        `overrideCommand of component "${c.name}" changed from the string ${JSON.stringify(attributes[OVERRIDE_COMMAND])} to the boolean ${String(override)}; GitLab takes only booleans`);
-    }
-    if (override === undefined && (has(raw, 'command') || has(raw, 'args'))) {
-      setAttribute(ctx, c, OVERRIDE_COMMAND, false);
-      ctx.note(['components', c.index, 'container', has(raw, 'command') ? 'command' : 'args'], 'override-command',
-        `component "${c.name}" marked ${OVERRIDE_COMMAND}: false, so GitLab keeps its own command and args (GitLab 18.9 accepts command and args only then, and replaces the editor container's command otherwise)`);
-    }
+    adjustOverrideCommand(ctx, c, raw);
   }
 };
+
+/**
+ * GitLab 18.9 takes `overrideCommand` only as a boolean, and refuses `true` together with the container's
+ * own command or args. Devfile tools ignore the attribute and run the container's command, so convert
+ * keeps that: `overrideCommand: false` on every container with a command or args; a value GitLab cannot
+ * read goes (the container then runs as GitLab runs it by default, as before).
+ */
+function adjustOverrideCommand(ctx: StepContext, c: ComponentRef, container: RawObject): void {
+  const path = ['components', c.index, 'attributes', OVERRIDE_COMMAND];
+  const written = asObject(c.raw.attributes)[OVERRIDE_COMMAND];
+  const value = overrideCommandValue(written);
+  const ownCommand = has(container, 'command') || has(container, 'args');
+  if (value === undefined) {
+    if (!ownCommand) return;
+    setAttribute(ctx, c, OVERRIDE_COMMAND, false);
+    ctx.note(['components', c.index, 'container', has(container, 'command') ? 'command' : 'args'], 'override-command',
+      `component "${c.name}" marked ${OVERRIDE_COMMAND}: false, so GitLab keeps its own command and args (GitLab 18.9 accepts command and args only then, and replaces the editor container's command otherwise)`);
+    return;
+  }
+  const wanted = ownCommand ? false : value === 'invalid' ? undefined : value;
+  if (wanted === written) return;
+  const was = JSON.stringify(written);
+  if (wanted === undefined) {
+    ctx.removeKey(path);
+    ctx.note(path, 'override-command', `${OVERRIDE_COMMAND}: ${was} removed from component "${c.name}": GitLab takes only true or false (without it, GitLab runs the container as it does by default)`);
+  } else {
+    setScalarAt(ctx, path, wanted);
+    ctx.note(path, 'override-command', value === true && ownCommand
+      ? `${OVERRIDE_COMMAND} of component "${c.name}" changed from true to false: GitLab refuses true together with command or args, and false keeps the container's own command, as devfile tools run it`
+      : `${OVERRIDE_COMMAND} of component "${c.name}" changed from ${was} to ${String(wanted)}; GitLab takes only the booleans true and false`);
+  }
+}
 
 // ---- commands and events ----
 

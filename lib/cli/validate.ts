@@ -22,7 +22,8 @@ Options:
   --mode gitlab|devfile      gitlab (default): GitLab's rules exactly. devfile: devfiles written for other
                              tools (schemaVersion 2.0.0-2.3.x, composite commands, projects ignored)
   --editor-component NAME    devfile mode: the container that gets the editor when no component has
-                             the attribute gl/inject-editor (default: the first container)
+                             the attribute gl/inject-editor (default: the first container that
+                             runs as a container, not only as a preStart init container)
   --format FORMAT            text (default): one line per problem on stderr,
                                <file>:<line>:<col>: error|warning: <path>: <message>
                              and "<file>: ok" on stdout for each valid file.

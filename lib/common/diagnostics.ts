@@ -46,6 +46,18 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/**
+ * A bug, not bad input: one diagnostic (`<prefix>/internal-error`) instead of a crash, asking for a report.
+ * `while` says what was being done, e.g. `checking this devfile`.
+ */
+export function internalErrorDiagnostic(file: string, rulePrefix: string, doing: string, err: unknown): Diagnostic {
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return {
+    severity: 'error', file, line: 1, column: 1, path: '', rule: `${rulePrefix}/internal-error`,
+    message: `internal error while ${doing} (${message}); please report it with the devfile`,
+  };
+}
+
 /** Raised only where a caller asked for a value and got diagnostics instead (library convenience APIs). */
 export class DiagnosticsError extends Error {
   constructor(readonly diagnostics: readonly Diagnostic[]) {

@@ -121,9 +121,9 @@ describe('ajv (draft-07)', () => {
         checked++;
         if (!passes(converted.text)) throw new Error(`${ajv.errorsText(validateSchema.errors)}\n${converted.text}`);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
-    expect(checked).toBeGreaterThan(50);
+    expect(checked).toBeGreaterThan(30);
   }, 60_000);
 });
 

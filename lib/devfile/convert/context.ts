@@ -32,7 +32,13 @@ export class StepContext {
   /** Entries this step removed from each mapping, so a mapping left empty goes with its own key. */
   private readonly removed = new Map<YAMLMap, Set<Pair>>();
 
-  constructor(readonly text: string, readonly options: ConvertOptions) {
+  /** `previous`: the context of a step that left `text` unchanged, whose parse is reused. */
+  constructor(readonly text: string, readonly options: ConvertOptions, previous?: StepContext) {
+    if (previous && previous.text === text && !previous.editor.hasEdits) {
+      this.editor = previous.editor;
+      this.devfile = previous.devfile;
+      return;
+    }
     this.editor = new YamlTextEditor(text);
     let value: unknown;
     try {

@@ -11,7 +11,7 @@
  *
  * Every note, warning and error points at the line and column of the input text. Pure.
  */
-import { Diagnostic, hasErrors, sortDiagnostics } from '../../common/diagnostics';
+import { Diagnostic, hasErrors, internalErrorDiagnostic, sortDiagnostics } from '../../common/diagnostics';
 import { offsetBefore, Splice, YamlTextEditor } from '../../common/yaml-edit';
 import { formatPath } from '../../common/yaml-source';
 import { loadDevfile } from '../load';
@@ -50,14 +50,7 @@ export function convertDevfile(text: string, options: ConvertOptions): ConvertRe
   try {
     return convert(text, options);
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return {
-      ok: false, text, changed: false,
-      diagnostics: [{
-        severity: 'error', file: options.file, line: 1, column: 1, path: '', rule: 'convert/internal-error',
-        message: `internal error while converting this devfile (${message}); please report it with the devfile`,
-      }],
-    };
+    return { ok: false, text, changed: false, diagnostics: [internalErrorDiagnostic(options.file, 'convert', 'converting this devfile', err)] };
   }
 }
 
@@ -82,8 +75,10 @@ function convert(text: string, options: ConvertOptions): ConvertResult {
   const toInput = (offset: number) => history.reduceRight((o, splices) => offsetBefore(splices, o), offset);
   const diagnostics: Diagnostic[] = [];
   let current = text;
+  let previous: StepContext | undefined;
   for (const step of STEPS) {
-    const ctx = runStep(current, options, step);
+    const ctx = runStep(current, options, step, previous);
+    previous = ctx;
     for (const m of ctx.messages) diagnostics.push(locate(m, toInput(m.offset)));
     const edited = ctx.editor.apply();
     history.push(edited.splices);
@@ -102,8 +97,8 @@ function convert(text: string, options: ConvertOptions): ConvertResult {
   return { ok, text: current, changed: current !== text, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function runStep(text: string, options: ConvertOptions, step: ConvertStep): StepContext {
-  const ctx = new StepContext(text, options);
+function runStep(text: string, options: ConvertOptions, step: ConvertStep, previous?: StepContext): StepContext {
+  const ctx = new StepContext(text, options, previous);
   step(ctx);
   return ctx;
 }

@@ -14,6 +14,7 @@ import {
   MIN_KUBERNETES_VERSION,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../../lib/cluster/versions';
+import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { NodeGroupConfig, poolAmiType, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
@@ -244,13 +245,8 @@ function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, r: Reporters): v
   }
 }
 
-/**
- * Whether an EC2 instance type runs on Graviton (arm64): a `g` among the attribute letters after the
- * generation digit (m7g, c6gn, im4gn, x2gd, g5g), or the first-generation a1.
- */
-export function isArmInstanceType(type: string): boolean {
-  return /^a1\./.test(type) || /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(type);
-}
+/** Re-exported: where the architecture rule reads it (the test of the rule imports it from here). */
+export { isArmInstanceType };
 
 /** Why workspace nodes must be x86_64. */
 const WORKSPACES_AMD64 = 'GitLab workspaces run linux/amd64 images only (GitLab\'s platform requirement; its tools injector image is amd64)';

@@ -18,6 +18,7 @@ import {
   VolumeKeyGuard,
   WorkspaceVolumeCleanup,
 } from '../lib/cluster';
+import { runtimeAgentSettingsFileShape } from '../lib/runtimes/agent-settings';
 import { RuntimeInstallation } from '../lib/runtimes/runtime-installation';
 import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
@@ -126,6 +127,12 @@ export class WorkspacesPlatformStack extends TerraformStack {
       new TerraformOutput(this, 'workspace_runtime_class', {
         value: this.runtime.runtimeClass.name,
         description: `The RuntimeClass of ${runtime.name} workspaces (the agent config's default_runtime_class)`,
+      });
+    }
+    if (runtime.name !== 'none') {
+      new TerraformOutput(this, 'workspace_agent_settings', {
+        value: runtimeAgentSettingsFileShape(runtime.agentSettings),
+        description: `The remote_development settings ${runtime.name} workspaces need, over the agent config's own`,
       });
     }
   }

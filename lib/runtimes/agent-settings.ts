@@ -21,6 +21,16 @@ export function runtimeAgentSettings(runtime: RuntimeName, options: RuntimeOptio
   return sudoRuntime(runtime, options).agentSettings;
 }
 
+/** A runtime's agent settings as the agent config file spells them (snake_case keys under `remote_development`). */
+export function runtimeAgentSettingsFileShape(settings: RuntimeAgentSettings): Record<string, unknown> {
+  return {
+    ...(settings.defaultRuntimeClass !== undefined && { default_runtime_class: settings.defaultRuntimeClass }),
+    ...(settings.allowPrivilegeEscalation !== undefined && { allow_privilege_escalation: settings.allowPrivilegeEscalation }),
+    ...(settings.useKubernetesUserNamespaces !== undefined && { use_kubernetes_user_namespaces: settings.useKubernetesUserNamespaces }),
+    ...(settings.annotations !== undefined && { annotations: { ...settings.annotations } }),
+  };
+}
+
 /**
  * The user's settings with a runtime's settings over them. Annotations are merged key by key (the
  * runtime's win), so the user's own annotations stay.

@@ -6,9 +6,7 @@
 import { RuntimeClass as K8sRuntimeClass } from 'kubernetes-models/node.k8s.io/v1/RuntimeClass';
 import { base64encodeArgument } from '../helpers/hcl';
 import { Block, Synthesized } from '../helpers/synthesized';
-import { unknownAttributes } from '../helpers/provider-attributes';
-import { unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
+import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
 
 const RETIRING = { key: 'gitlab-workspaces/retiring', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 
@@ -36,20 +34,11 @@ function runtimeClass(s: Synthesized): Record<string, unknown> {
 }
 
 describe('runtime sysbox', () => {
-  let app: SynthesizedApp;
+  // Every reference resolves, to attributes the providers have: examples.test.ts checks each example.
   let c: Synthesized;
   let p: Synthesized;
   beforeAll(() => {
-    app = synthApp(loadExample('sysbox'));
-    c = app.cluster.s;
-    p = app.platform.s;
-  });
-
-  it('resolves every reference, to attributes the providers have', () => {
-    for (const stack of [app.cluster, app.platform]) {
-      expect(unresolvedReferences(stack.json)).toEqual([]);
-      expect(unknownAttributes(stack.json)).toEqual([]);
-    }
+    ({ cluster: { s: c }, platform: { s: p } } = synthApp(loadExample('sysbox')));
   });
 
   it('runs workspace nodes on Canonical\'s Ubuntu 24.04 EKS image, looked up in SSM for the cluster\'s version, never a literal AMI id', () => {
@@ -143,27 +132,26 @@ describe('runtime sysbox', () => {
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
-  it('switches the nodes to CRI-O when asked', () => {
+  it('outputs the agent settings Sysbox needs on containerd nodes: its class, privilege escalation, user namespaces', () => {
+    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+  });
+
+  it('switches the nodes to CRI-O when asked, and the workspaces to CRI-O\'s user-namespace annotation', () => {
     const crio = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n`));
     expect(crio.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(crio.platform.s.output('workspace_agent_settings').value).toEqual({
+      default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
+      annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
+    });
   });
 });
 
 describe('runtime kata', () => {
-  let app: SynthesizedApp;
+  // Every reference resolves, to attributes the providers have: examples.test.ts checks each example.
   let c: Synthesized;
   let p: Synthesized;
   beforeAll(() => {
-    app = synthApp(loadExample('kata'));
-    c = app.cluster.s;
-    p = app.platform.s;
-  });
-
-  it('resolves every reference, to attributes the providers have', () => {
-    for (const stack of [app.cluster, app.platform]) {
-      expect(unresolvedReferences(stack.json)).toEqual([]);
-      expect(unknownAttributes(stack.json)).toEqual([]);
-    }
+    ({ cluster: { s: c }, platform: { s: p } } = synthApp(loadExample('kata')));
   });
 
   it('puts workspaces on bare-metal AL2023 nodes labelled and tainted for Kata', () => {
@@ -205,6 +193,7 @@ describe('runtime kata', () => {
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
     expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
     expect(p.output('workspace_runtime_class').value).toBe('kata-qemu-runtime-rs');
+    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'kata-qemu-runtime-rs', allow_privilege_escalation: true });
   });
 
   it('names the RuntimeClass as configured, with the chosen shim\'s handler', () => {
@@ -226,14 +215,17 @@ describe('runtime user-namespaces', () => {
     expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
     expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
     expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
+    expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
   });
 
-  it('on AL2023 asks nothing of the nodes or the cluster: the same stacks as no runtime', () => {
+  it('on AL2023 asks nothing of the nodes or the cluster: the same resources as no runtime, only agent settings', () => {
     const none = synthApp(configFromText(REQUIRED_CONFIG));
     const userns = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: user-namespaces\n`));
     expect(userns.cluster.s.doc.resource).toEqual(none.cluster.s.doc.resource);
     expect(userns.platform.s.doc.resource).toEqual(none.platform.s.doc.resource);
-    expect(userns.platform.s.doc.output).toEqual(none.platform.s.doc.output);
+    const { workspace_agent_settings: settings, ...rest } = userns.platform.s.doc.output;
+    expect(rest).toEqual(none.platform.s.doc.output);
+    expect(settings.value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
   });
 
   it('on Bottlerocket raises user.max_user_namespaces in the nodes\' settings, with both volumes encrypted', () => {

@@ -4,7 +4,7 @@
  * cross-stack references, read from that stack's state), never from a cluster created in the same
  * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
  * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
- * Later constructs (the GitLab agent, the workspaces proxy, sudo runtimes) join this stack.
+ * The sudo runtime's installer and RuntimeClass live here; later the GitLab agent and the workspaces proxy join.
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -13,11 +13,16 @@ import {
   ClusterAutoscaler,
   ClusterProviders,
   DefaultStorageClass,
+  RETIRING_TAINT,
   SYSTEM_SCHEDULING,
   VolumeKeyGuard,
   WorkspaceVolumeCleanup,
 } from '../lib/cluster';
+import { runtimeAgentSettingsFileShape } from '../lib/runtimes/agent-settings';
+import { RuntimeInstallation } from '../lib/runtimes/runtime-installation';
+import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
+import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { configureStateBackend } from './state-backend';
 
@@ -37,6 +42,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly workspaceVolumeCleanup?: WorkspaceVolumeCleanup;
   /** With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes remain. */
   readonly volumeKeyGuard?: VolumeKeyGuard;
+  /** The sudo runtime's installer and RuntimeClass (nothing to install for none and user namespaces). */
+  readonly runtime: RuntimeInstallation;
 
   constructor(scope: Construct, id: string, readonly config: WorkspacesConfig, readonly clusterStack: WorkspacesClusterStack) {
     super(scope, id);
@@ -86,6 +93,18 @@ export class WorkspacesPlatformStack extends TerraformStack {
       tolerations: SYSTEM_SCHEDULING.tolerations,
     });
 
+    // The sudo runtime: its installer on the workspace nodes built for it (including a retiring
+    // generation's, whose workspaces still use it) and the RuntimeClass that schedules workspaces there.
+    const runtime = configRuntime(config);
+    this.runtime = new RuntimeInstallation(this, 'runtime', {
+      runtime,
+      options: config.runtimes,
+      nodes: clusterStack.workspaceRuntimeNodes,
+      kubernetesProvider: this.providers.kubernetes,
+      helmProvider: this.providers.helm,
+      extraTolerations: [tolerationOf(RETIRING_TAINT)],
+    });
+
     // Workspace volumes on destroy: delete them first (opt-in), or stop while any is left.
     const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
     if (storage.workspaceVolumesOnDestroy === 'delete') {
@@ -104,5 +123,17 @@ export class WorkspacesPlatformStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'default_storage_class', { value: this.storageClass.name, description: 'The default StorageClass workspace volumes get' });
+    if (this.runtime.runtimeClass) {
+      new TerraformOutput(this, 'workspace_runtime_class', {
+        value: this.runtime.runtimeClass.name,
+        description: `The RuntimeClass of ${runtime.name} workspaces (the agent config's default_runtime_class)`,
+      });
+    }
+    if (runtime.name !== 'none') {
+      new TerraformOutput(this, 'workspace_agent_settings', {
+        value: runtimeAgentSettingsFileShape(runtime.agentSettings),
+        description: `The remote_development settings ${runtime.name} workspaces need, over the agent config's own`,
+      });
+    }
   }
 }

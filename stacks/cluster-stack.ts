@@ -4,7 +4,7 @@
  * workspaces depend on, IAM identities and KMS keys. It can be planned and applied from anywhere with AWS
  * credentials, even for a cluster whose API is private. The platform stack builds on its outputs.
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -22,8 +22,12 @@ import {
   flowLogGroupName,
   iamRoleNamePrefix,
   LogEncryptionKey,
+  bottlerocketSysctlSettings,
+  imageVolumeDevices,
   ManagedNodeGroup,
+  ManagedNodeGroupProps,
   NodeRole,
+  NodeTaint,
   POOL_LABEL,
   Scheduling,
   SYSTEM_POOL,
@@ -36,10 +40,14 @@ import {
   WORKSPACE_NODE_AUTOSCALING_OPTIONS,
   WORKSPACES_POOL,
   RETIRING_TAINT,
+  ubuntuEksBootstrapScript,
+  UbuntuEksImage,
   WorkspacesVpc,
 } from '../lib/cluster';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
+import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
+import { configRuntime, workspaceNodeImage } from './config/runtime';
 import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configureStateBackend } from './state-backend';
 
@@ -66,6 +74,10 @@ export class WorkspacesClusterStack extends TerraformStack {
   readonly systemNodes: ManagedNodeGroup;
   /** Every workspace node group: the current generation's, then the retiring ones'. */
   readonly workspaceNodes: ManagedNodeGroup[];
+  /** What the sudo runtime asked of the workspace nodes (the platform stack installs it there). */
+  readonly workspaceRuntimeNodes: RuntimeNodes;
+  /** Canonical's Ubuntu EKS image, when the runtime needs Ubuntu workspace nodes (Sysbox). */
+  readonly workspaceUbuntuImage?: UbuntuEksImage;
   readonly autoscalerIdentity: ClusterAutoscalerIdentity;
   readonly volumeKeyGuard: VolumeKeyGuard;
   /** Where system components (the autoscaler, the GitLab agent and proxy) run. */
@@ -172,7 +184,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       }
       return version;
     };
-    const common = { clusterName, nodeRoleArn: this.nodeRole.arn, volumeKmsKeyArn: this.volumeKey.arn, kubernetesVersion, dependsOn: nodesNeed };
+    const common = { clusterName, nodeRoleArn: this.nodeRole.arn, volumeKmsKeyArn: this.volumeKey.arn, dependsOn: nodesNeed };
     const launchTemplatePrefix = (group: string) => `${name}-${group}-`;
 
     const systemAmi = poolAmiType(nodes, 'system');
@@ -180,6 +192,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       ...common,
       name: 'system',
       launchTemplateNamePrefix: launchTemplatePrefix('system'),
+      kubernetesVersion,
       amiType: systemAmi,
       releaseVersion: releaseVersion(systemAmi),
       subnetIds: this.network.privateSubnetIds,
@@ -195,30 +208,75 @@ export class WorkspacesClusterStack extends TerraformStack {
 
     // Workspace capacity: one group per zone by default, so the autoscaler can always add a node in
     // the zone of a stopped workspace's EBS volume; per generation, so a new node template never drains
-    // the nodes running workspaces (see workspaceGroupPlans).
+    // the nodes running workspaces (see workspaceGroupPlans). The sudo runtime decides the rest of the
+    // template: the image (Sysbox: Ubuntu), labels its installer selects, taints its RuntimeClass tolerates.
     const ws = nodes.workspaces;
-    const workspaceAmi = poolAmiType(nodes, 'workspaces');
-    this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => new ManagedNodeGroup(this, g.id, {
-      ...common,
-      name: g.name,
-      launchTemplateNamePrefix: launchTemplatePrefix(g.name),
-      amiType: workspaceAmi,
-      releaseVersion: releaseVersion(workspaceAmi),
-      keepNodesOnTemplateChange: true,
-      subnetIds: g.subnetIds,
-      zone: g.zone,
-      instanceTypes: ws.instanceTypes,
-      capacityType: ws.capacityType,
-      minSize: g.retiring ? 0 : ws.minSize,
-      desiredSize: g.retiring ? 0 : ws.desiredSize,
-      maxSize: ws.maxSize,
-      diskSizeGiB: ws.diskSizeGiB,
-      labels: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation) },
-      taints: g.retiring ? [RETIRING_TAINT] : undefined,
-      // The autoscaler never removes a node a workspace runs on, and removes an empty one after
-      // scaleDownUnneededTime (see WORKSPACE_NODE_AUTOSCALING_OPTIONS).
-      autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
-    }));
+    const runtime = configRuntime(config);
+    const workspaceImage = workspaceNodeImage(config);
+    this.workspaceRuntimeNodes = runtime.nodes(workspaceImage);
+    const runtimeNodes = this.workspaceRuntimeNodes;
+    const volumes = imageVolumeDevices(workspaceImage);
+    if (workspaceImage.kind === 'ubuntu-eks') {
+      this.workspaceUbuntuImage = new UbuntuEksImage(this, 'workspace-image', {
+        kubernetesVersion: clusterConfig.kubernetesVersion, release: workspaceImage.release, arch: workspaceImage.arch,
+      });
+    }
+    const ubuntu = this.workspaceUbuntuImage;
+    // The image and how it boots. A custom AMI (Ubuntu) is not bootstrapped by EKS: its user data joins
+    // the cluster and registers the node's labels and taints from the start.
+    const workspaceImageProps = (labels: Record<string, string>, taints: readonly NodeTaint[]): Partial<ManagedNodeGroupProps> => {
+      if (ubuntu) {
+        return {
+          imageId: ubuntu.imageId,
+          userData: ubuntuEksBootstrapScript({
+            clusterName,
+            apiServerEndpoint: this.cluster.endpoint,
+            certificateAuthority: this.cluster.certificateAuthorityData,
+            dnsClusterIp: Fn.cidrhost(this.cluster.cluster.kubernetesNetworkConfig.serviceIpv4Cidr, 10),
+            labels,
+            taints,
+          }),
+        };
+      }
+      const amiType = poolAmiType(nodes, 'workspaces');
+      return {
+        amiType,
+        releaseVersion: releaseVersion(amiType),
+        kubernetesVersion,
+        userData: runtimeNodes.bottlerocketSysctl ? bottlerocketSysctlSettings(runtimeNodes.bottlerocketSysctl) : undefined,
+      };
+    };
+    this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {
+      const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...runtimeNodes.templateLabels };
+      const taints = [...runtimeNodes.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
+      return new ManagedNodeGroup(this, g.id, {
+        ...common,
+        ...workspaceImageProps(labels, taints),
+        name: g.name,
+        launchTemplateNamePrefix: launchTemplatePrefix(g.name),
+        rootDeviceName: volumes.data,
+        otherVolumeDeviceNames: volumes.others.length > 0 ? volumes.others : undefined,
+        keepNodesOnTemplateChange: true,
+        subnetIds: g.subnetIds,
+        zone: g.zone,
+        instanceTypes: ws.instanceTypes,
+        capacityType: ws.capacityType,
+        minSize: g.retiring ? 0 : ws.minSize,
+        desiredSize: g.retiring ? 0 : ws.desiredSize,
+        maxSize: ws.maxSize,
+        diskSizeGiB: ws.diskSizeGiB,
+        labels: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation) },
+        // What the nodes were built for stays with the group; the current generation refuses a plan that
+        // would put its nodes under another runtime (a runtime change is a new generation).
+        templateLabels: runtimeNodes.templateLabels,
+        templateLabelsChangeMessage: g.retiring ? undefined : runtimeChangeMessage(config, g.name, g.generation),
+        taints: taints.length > 0 ? taints : undefined,
+        autoscalerTemplateLabels: runtimeNodes.autoscalerLabels,
+        // The autoscaler never removes a node a workspace runs on, and removes an empty one after
+        // scaleDownUnneededTime (see WORKSPACE_NODE_AUTOSCALING_OPTIONS).
+        autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
+      });
+    });
 
     // Add-ons that run pods: after the system nodes exist.
     const systemNodesReady = [this.systemNodes.nodeGroup];
@@ -293,6 +351,17 @@ export class WorkspacesClusterStack extends TerraformStack {
           : 'The name servers of the zone that holds the workspace records');
     }
   }
+}
+
+/**
+ * The plan error of a current-generation workspace group whose running nodes were built for another
+ * runtime than the config names (Terraform fills in the label it finds).
+ */
+function runtimeChangeMessage(config: WorkspacesConfig, groupName: string, generation: number): string {
+  const next = generation + 1;
+  return `Workspace node group ${groupName} has nodes built for runtime \${try(self.labels["${RUNTIME_NODE_LABEL}"], "none")}, and the config asks for runtime: ${config.runtime}. `
+    + `A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: `
+    + `set nodes.workspaces.generation to ${next}, add ${generation} to nodes.workspaces.retiringGenerations, and deploy again.`;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface WorkspacesApp {
   readonly app: App;
   /** AWS: VPC, EKS, node groups, add-ons, IAM, KMS. Named after the cluster. */
   readonly cluster: WorkspacesClusterStack;
-  /** Kubernetes and Helm: storage class, autoscaler (and later the agent, proxy, runtimes). */
+  /** Kubernetes and Helm: storage class, autoscaler, the sudo runtime (and later the agent and proxy). */
   readonly platform: WorkspacesPlatformStack;
 }
 

@@ -4,8 +4,9 @@
  * cross-stack references, read from that stack's state), never from a cluster created in the same
  * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
  * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
- * With a `gitlab` section, the GitLab side joins it (see gitlab-side.ts): the agent, the workspaces proxy,
- * and the AWS resources that follow the proxy's lifecycle (certificate, load balancer, DNS records).
+ * The sudo runtime's installer and RuntimeClass live here. With a `gitlab` section, the GitLab side joins
+ * it (see gitlab-side.ts): the agent, the workspaces proxy, and the AWS resources that follow the
+ * proxy's lifecycle (certificate, load balancer, DNS records).
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -14,11 +15,16 @@ import {
   ClusterAutoscaler,
   ClusterProviders,
   DefaultStorageClass,
+  RETIRING_TAINT,
   SYSTEM_SCHEDULING,
   VolumeKeyGuard,
   WorkspaceVolumeCleanup,
 } from '../lib/cluster';
+import { runtimeAgentSettingsFileShape } from '../lib/runtimes/agent-settings';
+import { RuntimeInstallation } from '../lib/runtimes/runtime-installation';
+import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
+import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { GitLabSide } from './gitlab-side';
 import { configureStateBackend } from './state-backend';
@@ -39,6 +45,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly workspaceVolumeCleanup?: WorkspaceVolumeCleanup;
   /** With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes remain. */
   readonly volumeKeyGuard?: VolumeKeyGuard;
+  /** The sudo runtime's installer and RuntimeClass (nothing to install for none and user namespaces). */
+  readonly runtime: RuntimeInstallation;
   /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
   readonly gitlab?: GitLabSide;
 
@@ -91,6 +99,18 @@ export class WorkspacesPlatformStack extends TerraformStack {
       tolerations: SYSTEM_SCHEDULING.tolerations,
     });
 
+    // The sudo runtime: its installer on the workspace nodes built for it (including a retiring
+    // generation's, whose workspaces still use it) and the RuntimeClass that schedules workspaces there.
+    const runtime = configRuntime(config);
+    this.runtime = new RuntimeInstallation(this, 'runtime', {
+      runtime,
+      options: config.runtimes,
+      nodes: clusterStack.workspaceRuntimeNodes,
+      kubernetesProvider: this.providers.kubernetes,
+      helmProvider: this.providers.helm,
+      extraTolerations: [tolerationOf(RETIRING_TAINT)],
+    });
+
     // Workspace volumes on destroy: delete them first (opt-in; the agent, which recreates workspaces, is
     // removed before that), or stop while any is left (before anything of this stack goes).
     const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
@@ -110,7 +130,12 @@ export class WorkspacesPlatformStack extends TerraformStack {
         config,
         clusterStack,
         providers: this.providers,
-        agentDependsOn: this.workspaceVolumeCleanup ? [this.workspaceVolumeCleanup.resource] : [],
+        // A workspace made before its RuntimeClass exists would not start; on destroy, the agent goes before
+        // the volume cleanup, which must not race it.
+        agentDependsOn: [
+          ...(this.runtime.runtimeClass ? [this.runtime.runtimeClass.manifest] : []),
+          ...(this.workspaceVolumeCleanup ? [this.workspaceVolumeCleanup.resource] : []),
+        ],
       });
     }
 
@@ -123,5 +148,17 @@ export class WorkspacesPlatformStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'default_storage_class', { value: this.storageClass.name, description: 'The default StorageClass workspace volumes get' });
+    if (this.runtime.runtimeClass) {
+      new TerraformOutput(this, 'workspace_runtime_class', {
+        value: this.runtime.runtimeClass.name,
+        description: `The RuntimeClass of ${runtime.name} workspaces (the agent config's default_runtime_class)`,
+      });
+    }
+    if (runtime.name !== 'none') {
+      new TerraformOutput(this, 'workspace_agent_settings', {
+        value: runtimeAgentSettingsFileShape(runtime.agentSettings),
+        description: `The remote_development settings ${runtime.name} workspaces need, over the agent config's own`,
+      });
+    }
   }
 }

@@ -7,6 +7,7 @@ export const USAGE = `Usage: gitlab-workspaces <command> [options]
 Commands:
   validate <file>...   Check devfiles against GitLab's workspace rules
   render <devfile>     Print the Kubernetes objects GitLab would create for a workspace
+  convert <devfile>    Rewrite a devfile written for other tools so GitLab accepts it
 
 Run 'gitlab-workspaces <command> --help' for a command's options.
 `;
@@ -16,6 +17,7 @@ type Subcommand = (args: string[]) => Promise<number>;
 const SUBCOMMANDS: Record<string, () => Subcommand> = {
   validate: () => require('./validate').runValidate as Subcommand,
   render: () => require('./render').runRender as Subcommand,
+  convert: () => require('./convert').runConvert as Subcommand,
 };
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 invalid input, 2 usage error. */

@@ -1,4 +1,4 @@
-import { ITerraformDependable, Token } from 'cdktf';
+import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
@@ -43,7 +43,8 @@ export interface ManagedNodeGroupProps {
    * (Terraform ignores them afterwards). A managed node group applies such changes by draining and
    * replacing every node, which would evict the single-replica pods of running workspaces; with this on,
    * a template change reaches nodes through a new group (see the stack's workspace node generations),
-   * at a time the operator chooses. Sizes, labels and taints still update in place, without replacing nodes.
+   * at a time the operator chooses. Sizes, labels (except `templateLabels`) and taints still update in place,
+   * without replacing nodes.
    * @default false (template changes roll the nodes)
    */
   readonly keepNodesOnTemplateChange?: boolean;
@@ -70,10 +71,25 @@ export interface ManagedNodeGroupProps {
    */
   readonly capacityType?: 'ON_DEMAND' | 'SPOT';
   /**
-   * The EKS-optimized image family.
-   * @default 'AL2023_x86_64_STANDARD'
+   * The EKS-optimized image family. Not with `imageId`.
+   * @default 'AL2023_x86_64_STANDARD' (or `CUSTOM` with `imageId`)
    */
   readonly amiType?: string;
+  /**
+   * A custom AMI, such as Canonical's Ubuntu EKS image (see UbuntuEksImage): the launch template's image.
+   * EKS then neither picks the image nor bootstraps the node, so give `userData` that joins the cluster,
+   * and leave `amiType`, `releaseVersion` and `kubernetesVersion` out (EKS refuses them with a custom AMI;
+   * the image follows the Kubernetes version it was looked up for).
+   * @default none (the EKS-optimized image of `amiType`)
+   */
+  readonly imageId?: string;
+  /**
+   * The launch template's user data, as plain text (encoded here). With an EKS-optimized image EKS merges
+   * its own bootstrap with it (Bottlerocket: TOML settings; Amazon Linux 2023: MIME parts); with `imageId`
+   * it must join the node to the cluster by itself.
+   * @default none
+   */
+  readonly userData?: string;
   /**
    * Root volume size in GiB (gp3, encrypted).
    * @default 50
@@ -85,12 +101,42 @@ export interface ManagedNodeGroupProps {
    */
   readonly volumeKmsKeyArn?: string;
   /**
-   * The root volume's device name for the chosen AMI.
+   * The root volume's device name for the chosen AMI: the volume that gets `diskSizeGiB` (see
+   * imageVolumeDevices: Bottlerocket's data volume `/dev/xvdb`, Ubuntu's `/dev/sda1`).
    * @default '/dev/xvda' (Amazon Linux 2023)
    */
   readonly rootDeviceName?: string;
-  /** Kubernetes labels on every node. @default none */
+  /**
+   * The image's other volumes (Bottlerocket's OS volume `/dev/xvda`), kept at the image's size but gp3 and
+   * encrypted with `volumeKmsKeyArn`, like the root volume.
+   * @default none
+   */
+  readonly otherVolumeDeviceNames?: readonly string[];
+  /** Kubernetes labels on every node, updated in place on running nodes. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Labels that say what the nodes were built for (the ready stack: the sudo runtime, which its installer
+   * selects nodes by). With `keepNodesOnTemplateChange` they are part of the node template: set when the
+   * group is created and never changed on its running nodes (Terraform ignores changes to the group's
+   * labels), since moving them would move an installer onto nodes not built for it.
+   * @default none
+   */
+  readonly templateLabels?: Readonly<Record<string, string>>;
+  /**
+   * With (non-empty) `templateLabels`: fail the plan with this message when the running group's labels differ from
+   * `templateLabels` (a postcondition on the group), instead of leaving nodes built for one thing in a
+   * cluster configured for another. Say what to do instead (a new group).
+   * @default none (no check)
+   */
+  readonly templateLabelsChangeMessage?: string;
+  /**
+   * Labels the Cluster Autoscaler should expect on a new node although the group does not set them:
+   * labels an installer adds once it has set the node up (Sysbox's `sysbox-runtime: running`), which a
+   * RuntimeClass selects. Only Auto Scaling group tags (`.../node-template/label/...`), so the autoscaler
+   * scales the group up from zero for pods that need them.
+   * @default none
+   */
+  readonly autoscalerTemplateLabels?: Readonly<Record<string, string>>;
   /** Kubernetes taints on every node. @default none */
   readonly taints?: readonly NodeTaint[];
   /**
@@ -138,7 +184,14 @@ export class ManagedNodeGroup extends Construct {
     if (props.name.length + 1 > NODE_GROUP_NAME_PREFIX_MAX) {
       throw new Error(`ManagedNodeGroup ${props.name}: the name has ${props.name.length} characters; EKS node group name prefixes allow at most ${NODE_GROUP_NAME_PREFIX_MAX - 1} before the '-'`);
     }
+    if (props.imageId !== undefined && (props.amiType !== undefined || props.releaseVersion !== undefined || props.kubernetesVersion !== undefined)) {
+      throw new Error(`ManagedNodeGroup ${props.name}: with imageId (a custom AMI) leave amiType, releaseVersion and kubernetesVersion out: EKS refuses them for a custom AMI`);
+    }
+    const templateLabels = props.templateLabels && Object.keys(props.templateLabels).length > 0 ? props.templateLabels : undefined;
     const tags = { Name: `${props.clusterName}-${props.name}` };
+    const labels = { ...props.labels, ...templateLabels };
+    const fixedLabels = props.keepNodesOnTemplateChange && templateLabels !== undefined;
+    const volume = { volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.volumeKmsKeyArn, deleteOnTermination: 'true' };
     const launchTemplateNamePrefix = props.launchTemplateNamePrefix
       ?? (Token.isUnresolved(props.clusterName) ? `${props.name}-` : boundedName(props.clusterName, `-${props.name}-`, LAUNCH_TEMPLATE_NAME_PREFIX_MAX));
 
@@ -146,22 +199,18 @@ export class ManagedNodeGroup extends Construct {
       namePrefix: launchTemplateNamePrefix,
       description: `Nodes of ${props.clusterName}/${props.name}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
       updateDefaultVersion: true,
+      imageId: props.imageId,
+      userData: props.userData === undefined ? undefined : base64UserData(props.userData),
       metadataOptions: {
         httpEndpoint: 'enabled',
         httpTokens: 'required',
         httpPutResponseHopLimit: 1,
         instanceMetadataTags: 'disabled',
       },
-      blockDeviceMappings: [{
-        deviceName: props.rootDeviceName ?? '/dev/xvda',
-        ebs: {
-          volumeSize: props.diskSizeGiB ?? 50,
-          volumeType: 'gp3',
-          encrypted: 'true',
-          kmsKeyId: props.volumeKmsKeyArn,
-          deleteOnTermination: 'true',
-        },
-      }],
+      blockDeviceMappings: [
+        { deviceName: props.rootDeviceName ?? '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB ?? 50, ...volume } },
+        ...(props.otherVolumeDeviceNames ?? []).map((deviceName) => ({ deviceName, ebs: volume })),
+      ],
       tagSpecifications: [
         { resourceType: 'instance', tags },
         { resourceType: 'volume', tags },
@@ -174,7 +223,7 @@ export class ManagedNodeGroup extends Construct {
       nodeGroupNamePrefix: `${props.name}-`,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
-      amiType: props.amiType ?? 'AL2023_x86_64_STANDARD',
+      amiType: props.imageId !== undefined ? 'CUSTOM' : props.amiType ?? 'AL2023_x86_64_STANDARD',
       version: props.kubernetesVersion,
       releaseVersion: props.releaseVersion,
       capacityType: props.capacityType ?? 'ON_DEMAND',
@@ -183,13 +232,21 @@ export class ManagedNodeGroup extends Construct {
       scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
       updateConfig: { maxUnavailablePercentage: 33 },
       nodeRepairConfig: { enabled: props.autoRepair ?? true },
-      labels: props.labels ? { ...props.labels } : undefined,
+      labels: Object.keys(labels).length > 0 ? labels : undefined,
       taint: props.taints?.map((t) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })),
       tags,
       lifecycle: {
         createBeforeDestroy: true,
         // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
-        ignoreChanges: ['scaling_config[0].desired_size', ...(props.keepNodesOnTemplateChange ? NODE_TEMPLATE_ARGUMENTS : [])],
+        ignoreChanges: [
+          'scaling_config[0].desired_size',
+          ...(props.keepNodesOnTemplateChange ? NODE_TEMPLATE_ARGUMENTS : []),
+          ...(fixedLabels ? ['labels'] : []),
+        ],
+        postcondition: templateLabels && props.templateLabelsChangeMessage !== undefined ? [{
+          condition: `\${alltrue([${Object.entries(templateLabels).map(([k, v]) => `try(self.labels[${JSON.stringify(k)}], "") == ${JSON.stringify(v)}`).join(', ')}])}`,
+          errorMessage: props.templateLabelsChangeMessage,
+        }] : undefined,
       },
       dependsOn: props.dependsOn,
     });
@@ -199,7 +256,7 @@ export class ManagedNodeGroup extends Construct {
       const tags: Array<[string, string, string]> = [
         ['ca-enabled', 'k8s.io/cluster-autoscaler/enabled', 'true'],
         ['ca-cluster', `k8s.io/cluster-autoscaler/${props.clusterName}`, 'owned'],
-        ...Object.entries(props.labels ?? {}).map(([k, v]): [string, string, string] => [`ca-label-${k}`, `k8s.io/cluster-autoscaler/node-template/label/${k}`, v]),
+        ...Object.entries({ ...labels, ...props.autoscalerTemplateLabels }).map(([k, v]): [string, string, string] => [`ca-label-${k}`, `k8s.io/cluster-autoscaler/node-template/label/${k}`, v]),
         ...(props.zone === undefined ? [] : [['ca-ebs-zone', `k8s.io/cluster-autoscaler/node-template/label/${EBS_ZONE_LABEL}`, props.zone] as [string, string, string]]),
         ...(props.taints ?? []).map((t): [string, string, string] => [`ca-taint-${t.key}`, `k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ''}:${t.effect}`]),
         ...Object.entries(props.autoscalingOptions ?? {}).map(([k, v]): [string, string, string] => [`ca-option-${k}`, `${AUTOSCALING_OPTION_TAG_PREFIX}${k}`, v]),
@@ -216,6 +273,16 @@ export class ManagedNodeGroup extends Construct {
   get name(): string {
     return this.nodeGroup.nodeGroupName;
   }
+}
+
+/**
+ * User data, base64-encoded as the launch template wants it: at synth time when it is a literal, else
+ * by Terraform (`base64encode`). cdktf writes the literal parts of a function argument into an HCL string
+ * escaping only newlines and `${`, so backslashes and double quotes are escaped here first.
+ */
+function base64UserData(text: string): string {
+  if (!Token.isUnresolved(text)) return Buffer.from(text, 'utf8').toString('base64');
+  return Fn.base64encode(text.replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
 }
 
 /** Where the Cluster Autoscaler reads per-node-group options on an Auto Scaling group. */

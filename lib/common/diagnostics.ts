@@ -3,7 +3,10 @@
  * agent config, workspace identity, stack config). Pure: no I/O.
  */
 
-export type Severity = 'error' | 'warning';
+/** `note`: a change a tool made (`convert`), not a problem. */
+export type Severity = 'error' | 'warning' | 'note';
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 /** One problem found in an input file, pointing at the YAML node at fault. */
 export interface Diagnostic {
@@ -39,8 +42,20 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
       a.line - b.line ||
       a.column - b.column ||
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
+}
+
+/**
+ * A bug, not bad input: one diagnostic (`<prefix>/internal-error`) instead of a crash, asking for a report.
+ * `while` says what was being done, e.g. `checking this devfile`.
+ */
+export function internalErrorDiagnostic(file: string, rulePrefix: string, doing: string, err: unknown): Diagnostic {
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return {
+    severity: 'error', file, line: 1, column: 1, path: '', rule: `${rulePrefix}/internal-error`,
+    message: `internal error while ${doing} (${message}); please report it with the devfile`,
+  };
 }
 
 /** Raised only where a caller asked for a value and got diagnostics instead (library convenience APIs). */

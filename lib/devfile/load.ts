@@ -10,7 +10,7 @@
  * Every step reports all the problems it finds; the diagnostics of all steps are returned together,
  * sorted by position. Pure: no I/O (see ./read.ts for files).
  */
-import { Diagnostic, hasErrors, Result, sortDiagnostics } from '../common/diagnostics';
+import { Diagnostic, hasErrors, internalErrorDiagnostic, Result, sortDiagnostics } from '../common/diagnostics';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { describeType, parseYaml, YamlSource } from '../common/yaml-source';
 import { Devfile, DevfileMode } from './model';
@@ -56,15 +56,7 @@ export function loadDevfileWithSource(text: string, options: LoadDevfileOptions)
   try {
     return runPipeline(text, options);
   } catch (err) {
-    // A bug, not bad input: still one diagnostic rather than a crash.
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return {
-      ok: false,
-      diagnostics: [{
-        severity: 'error', file: options.file, line: 1, column: 1, path: '', rule: 'devfile/internal-error',
-        message: `internal error while checking this devfile (${message}); please report it with the devfile`,
-      }],
-    };
+    return { ok: false, diagnostics: [internalErrorDiagnostic(options.file, 'devfile', 'checking this devfile', err)] };
   }
 }
 

@@ -20,7 +20,9 @@ import { describeType, jsonPointerToPath, YamlPath, YamlSource } from '../common
 import SCHEMA_OPTIONS from './schema-options.json';
 
 export const SCHEMA_RULE = 'devfile/schema';
-const ROOT = SCHEMA_OPTIONS.root;
+/** The definition of the devfile in `@devfile/api`'s swagger.json that devfiles are checked against. */
+export const DEVFILE_SCHEMA_ROOT = SCHEMA_OPTIONS.root;
+const ROOT = DEVFILE_SCHEMA_ROOT;
 
 interface ValidateFunction {
   (data: unknown): boolean;
@@ -33,7 +35,7 @@ let cachedValidator: ValidateFunction | undefined;
 let cachedDefinitions: Definitions | undefined;
 
 /** The definitions of the `v2.3.0.Devfile` tree (the DevWorkspace definitions in the same file are left out). */
-function devfileDefinitions(): Definitions {
+export function devfileDefinitions(): Definitions {
   if (!cachedDefinitions) {
     const swagger = require('@devfile/api/swagger.json') as { definitions: Definitions };
     cachedDefinitions = Object.fromEntries(

@@ -111,19 +111,21 @@ export const updateMainComponent: DevfileStep = (devfile, context) => {
 /**
  * GitLab 18.4+: every component gets the `overrideCommand` attribute when it has none (true for the
  * main component, false for the others), and each container whose attribute is true gets the keep-alive
- * command and args. Devfile mode defaults the main component to false when its devfile gives a command
- * or args (GitLab's rules refuse that combination; devfiles written for other tools rely on it).
+ * command and args. In devfile mode a container that gives its own command or args keeps them, whatever
+ * the attribute says: devfile tools run a container's own command, and GitLab's rules refuse `true`
+ * together with a command anyway (so `convert` writes `false` there, and both render the same).
  */
 export const updateContainerCommands: DevfileStep = (devfile, context) => {
   if (!context.gitlab.overrideCommandAttribute) return devfile;
   const components = devfile.components.map((component): Component => {
     const attributes = { ...component.attributes };
+    const ownCommand = component.kind === 'container' && (component.container.command !== undefined || component.container.args !== undefined);
+    const keepOwnCommand = context.mode === 'devfile' && ownCommand;
     if (!(OVERRIDE_COMMAND_ATTRIBUTE in attributes)) {
       const isMain = component.name === devfile.mainComponentName;
-      const ownCommand = component.kind === 'container' && (component.container.command !== undefined || component.container.args !== undefined);
-      attributes[OVERRIDE_COMMAND_ATTRIBUTE] = isMain && !(context.mode === 'devfile' && ownCommand);
+      attributes[OVERRIDE_COMMAND_ATTRIBUTE] = isMain && !keepOwnCommand;
     }
-    if (component.kind !== 'container' || attributes[OVERRIDE_COMMAND_ATTRIBUTE] !== true) return { ...component, attributes };
+    if (component.kind !== 'container' || attributes[OVERRIDE_COMMAND_ATTRIBUTE] !== true || keepOwnCommand) return { ...component, attributes };
     return {
       ...component,
       attributes,

@@ -16,24 +16,17 @@
  * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
  *   autoscaler keeps a workspace node only while something on it has requests.
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
- * - The runtime's settings (lib/runtimes) are taken over the user's; a user setting that contradicts them
- *   is an error.
+ * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are taken over the user's;
+ *   a user setting that contradicts them is an error.
  */
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { parseCidr, cidrContains } from '../../lib/common/cidr';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import {
-  DEFAULT_EGRESS,
-  defaultAgentConfig,
-  EgressRule,
-  RemoteDevelopmentSettings,
-  resolveAgentConfig,
-  ResourceSetting,
-  toFileShape,
-} from '../../lib/agent-config';
+import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
-import { runtimeAgentSettings } from '../../lib/runtimes/agent-settings';
+import { runtimeAgentSettingsFileShape } from '../../lib/runtimes/agent-settings';
+import { configRuntime } from './runtime';
 import { GitLabConfig, WorkspacesConfig } from './types';
 
 /** The instance metadata service (node credentials on EC2): excepted from the stack's default egress rule. */
@@ -122,11 +115,8 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   }
 
   // The runtime's settings win; a user setting that says otherwise is a mistake worth stopping for.
-  const runtimeSettings = runtimeAgentSettings(config.runtime);
-  const runtimeShape = toFileShape(defaultAgentConfig(runtimeSettings));
-  for (const camel of Object.keys(runtimeSettings)) {
-    const key = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    const wanted = runtimeShape[key];
+  const runtime = configRuntime(config);
+  for (const [key, wanted] of Object.entries(runtimeAgentSettingsFileShape(runtime.agentSettings))) {
     const written = user[key];
     if (isMapping(wanted)) {
       // A map (annotations): the runtime's entries are added; one the user set differently is refused.
@@ -134,7 +124,7 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
       for (const [k, v] of Object.entries(wanted)) {
         if (isMapping(written) && written[k] !== undefined && written[k] !== v) {
           report('error', 'runtime-setting', userPath(key, k),
-            `${key} ${JSON.stringify(k)} is ${JSON.stringify(written[k])}, but runtime ${config.runtime} needs ${JSON.stringify(v)}; remove it (the runtime sets it)`);
+            `${key} ${JSON.stringify(k)} is ${JSON.stringify(written[k])}, but runtime ${runtime.name} needs ${JSON.stringify(v)}; remove it (the runtime sets it)`);
         }
         merged[k] = v;
         origins.push({ at: [key, k], from: ['runtime'] });
@@ -144,7 +134,7 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
       put(key, wanted, ['runtime']);
     } else if (typeof written === typeof wanted && written !== wanted) {
       report('error', 'runtime-setting', userPath(key),
-        `\`${key}\` is ${JSON.stringify(written)}, but runtime ${config.runtime} needs ${JSON.stringify(wanted)}; remove it (the runtime sets it)`);
+        `\`${key}\` is ${JSON.stringify(written)}, but runtime ${runtime.name} needs ${JSON.stringify(wanted)}; remove it (the runtime sets it)`);
       // Checked with the runtime's value, so the one mistake is reported once.
       put(key, wanted, ['runtime']);
     }

@@ -19,6 +19,9 @@ import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
 import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+import { isArmInstanceType } from '../../lib/cluster/instance-types';
+import { workspaceNodeImage } from './runtime';
+import { checkRuntime } from './runtime-rules';
 import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
@@ -27,7 +30,7 @@ export interface SemanticOptions {
 }
 
 type Report = (rule: string, path: YamlPath, message: string) => void;
-interface Reporters {
+export interface Reporters {
   readonly error: Report;
   readonly warning: Report;
   /** Whether the user wrote this key (rather than the schema's default filling it in). */
@@ -58,6 +61,7 @@ export function checkSemantics(config: WorkspacesConfig, source: YamlSource, opt
   checkNodes(config, r);
   checkAutoscaler(config, r);
   checkStorage(config, r);
+  checkRuntime(config, r);
   if (config.gitlab) {
     checkGitLab(config, r);
     out.push(...stackAgentSettings(config, source).diagnostics);
@@ -244,7 +248,7 @@ function checkNodes(config: WorkspacesConfig, r: Reporters): void {
   });
 }
 
-function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, r: Reporters): void {
+function checkNodeGroup(group: Pick<NodeGroupConfig, 'minSize' | 'desiredSize' | 'maxSize'>, path: YamlPath, r: Reporters): void {
   if (group.minSize > group.maxSize) {
     r.error('node-group-size', [...path, 'minSize'], `minSize ${group.minSize} is larger than maxSize ${group.maxSize}; sizes must satisfy minSize <= desiredSize <= maxSize`);
   } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
@@ -253,22 +257,19 @@ function checkNodeGroup(group: NodeGroupConfig, path: YamlPath, r: Reporters): v
   }
 }
 
-/**
- * Whether an EC2 instance type runs on Graviton (arm64): a `g` among the attribute letters after the
- * generation digit (m7g, c6gn, im4gn, x2gd, g5g), or the first-generation a1.
- */
-export function isArmInstanceType(type: string): boolean {
-  return /^a1\./.test(type) || /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(type);
-}
+/** Re-exported: where the architecture rule reads it (the test of the rule imports it from here). */
+export { isArmInstanceType };
 
 /** Why workspace nodes must be x86_64. */
 const WORKSPACES_AMD64 = 'GitLab workspaces run linux/amd64 images only (GitLab\'s platform requirement; its tools injector image is amd64)';
 
 function checkArchitecture(config: WorkspacesConfig, pool: 'system' | 'workspaces', r: Reporters): void {
-  const amiType = poolAmiType(config.nodes, pool);
-  const arm = amiType === 'AL2023_ARM_64_STANDARD';
+  // The runtime may decide the workspace image (Sysbox: Ubuntu amd64), whatever nodes.amiType says.
+  const image = pool === 'workspaces' ? workspaceNodeImage(config) : { kind: 'eks-optimized' as const, amiType: poolAmiType(config.nodes, pool) };
+  const amiType = image.kind === 'eks-optimized' ? image.amiType : `Canonical's Ubuntu ${image.release} ${image.arch}`;
+  const arm = image.kind === 'eks-optimized' ? image.amiType === 'AL2023_ARM_64_STANDARD' : image.arch === 'arm64';
   const amiPath: YamlPath = r.written(['nodes', pool, 'amiType']) ? ['nodes', pool, 'amiType'] : ['nodes', 'amiType'];
-  if (pool === 'workspaces' && arm) {
+  if (pool === 'workspaces' && arm && image.kind === 'eks-optimized') {
     r.error('workspace-architecture', amiPath,
       `workspace nodes cannot use ${amiType}: ${WORKSPACES_AMD64}; set nodes.workspaces.amiType: AL2023_x86_64_STANDARD (the system nodes may stay on Graviton with nodes.system.amiType)`);
     return;

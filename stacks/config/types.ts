@@ -6,12 +6,16 @@
  */
 
 import type { AgentRbac } from '../../lib/gitlab/gitlab-agent';
-import type { RuntimeName } from '../../lib/runtimes/agent-settings';
+import type { KataShim } from '../../lib/runtimes/kata';
+import type { SysboxContainerRuntime } from '../../lib/runtimes/sysbox';
+import type { RuntimeName } from '../../lib/runtimes/types';
 
 export type NatGatewayMode = 'one-per-zone' | 'single';
 export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
 export type CapacityType = 'ON_DEMAND' | 'SPOT';
 export type AmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD';
+/** Workspace nodes may also run Bottlerocket (x86_64). */
+export type WorkspaceAmiType = AmiType | 'BOTTLEROCKET_x86_64';
 
 export interface StateConfig {
   readonly backend: 'local' | 's3';
@@ -79,14 +83,16 @@ export interface NodesConfig {
   readonly workspaces: WorkspaceNodesConfig;
 }
 
-export interface WorkspaceNodesConfig extends NodeGroupConfig {
+export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
+  /** The workspace pool's own image; `nodes.amiType` when left out (see `poolAmiType`). */
+  readonly amiType?: WorkspaceAmiType;
   readonly perZone: boolean;
   readonly generation: number;
   readonly retiringGenerations: readonly number[];
 }
 
 /** The image of a pool: its own `amiType`, else `nodes.amiType`. */
-export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): AmiType {
+export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): WorkspaceAmiType {
   return nodes[pool].amiType ?? nodes.amiType;
 }
 
@@ -122,6 +128,22 @@ export interface AddonsConfig {
   readonly coredns: AddonConfig;
   readonly podIdentityAgent: AddonConfig;
   readonly ebsCsiDriver: AddonConfig;
+}
+
+/**
+ * Settings of the sudo runtimes (only the chosen one's may be written). Absent unless written: a runtime
+ * left without settings takes its defaults from lib/runtimes, so the config of a stack without a
+ * runtime carries nothing about runtimes.
+ */
+export interface RuntimesConfig {
+  readonly sysbox?: { readonly installerImage: string; readonly containerRuntime: SysboxContainerRuntime };
+  readonly kata?: {
+    readonly chartVersion: string;
+    readonly shim: KataShim;
+    /** Left out: `kata-<shim>`. */
+    readonly runtimeClassName?: string;
+    readonly nestedVirtualization: boolean;
+  };
 }
 
 /** Whether the workspaces proxy serves workspaces, or GitLab (18.4+) does through the agent server. */
@@ -207,6 +229,7 @@ export function workspaceDomain(gitlab: GitLabConfig): string {
 export interface WorkspacesConfig {
   /** The sudo runtime of workspaces (see lib/runtimes). */
   readonly runtime: RuntimeName;
+  readonly runtimes?: RuntimesConfig;
   readonly state: StateConfig;
   readonly aws: AwsConfig;
   readonly network: NetworkConfig;

@@ -6,17 +6,9 @@
  */
 import { parseAgentConfig } from '../../lib/agent-config';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
-import type { RuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { loadConfigText } from '../../stacks/config/load';
 import { INSTANCE_METADATA_CIDR, stackAgentSettings, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
 import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
-
-// A runtime that decides agent settings, as sysbox will (lib/runtimes has only `none` for now).
-let runtimeSettings: RuntimeAgentSettings = {};
-jest.mock('../../lib/runtimes/agent-settings', () => ({
-  ...jest.requireActual('../../lib/runtimes/agent-settings'),
-  runtimeAgentSettings: () => runtimeSettings,
-}));
 
 const stackText = (settings: string) => `${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n${settings.replace(/^/gm, '    ')}`;
 /** Where the settings start in a stack config built by stackText (line of the first setting). */
@@ -85,29 +77,33 @@ describe('what the stack decides', () => {
 });
 
 describe('a runtime\'s settings', () => {
-  afterEach(() => {
-    runtimeSettings = {};
-  });
+  const withRuntime = (runtime: string, settings: string) => `runtime: ${runtime}\n${stackText(settings)}`;
+  const withSysboxOnCrio = (settings: string) => `runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n${stackText(settings)}`;
+  /** stackText's first setting line, one line further down for the `runtime` line (three with `runtimes`). */
+  const first = FIRST_SETTING_LINE + 1;
 
   it('are taken over the user\'s, so a sudo runtime\'s privilege escalation passes the rules', () => {
-    runtimeSettings = { defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' } };
-    const r = loadConfigText(stackText('annotations: {example.com/team: a}\n'), 'w.yaml', { today: TEST_DAY });
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const r = loadConfigText(withSysboxOnCrio('annotations: {example.com/team: a}\n'), 'w.yaml', { today: TEST_DAY });
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
     const settings = stackAgentSettings(r.ok ? r.value : (undefined as never));
     expect(settings.ok && settings.value).toMatchObject({
       defaultRuntimeClass: 'sysbox-runc',
       allowPrivilegeEscalation: true,
       annotations: { 'example.com/team': 'a', 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
     });
+    const userns = stackAgentSettings(configFromText(`runtime: user-namespaces\n${REQUIRED_CONFIG}${GITLAB_CONFIG}`));
+    expect(userns.ok && userns.value).toMatchObject({ useKubernetesUserNamespaces: true, allowPrivilegeEscalation: true, defaultRuntimeClass: '' });
   });
 
   it('refuse a user setting that contradicts them, naming the runtime', () => {
-    runtimeSettings = { useKubernetesUserNamespaces: true, allowPrivilegeEscalation: true, annotations: { 'example.com/userns': 'on' } };
-    const r = loadConfigText(stackText('use_kubernetes_user_namespaces: false\nallow_privilege_escalation: true\nannotations: {example.com/userns: "off"}\n'), 'w.yaml', { today: TEST_DAY });
+    const r = loadConfigText(withRuntime('user-namespaces', 'use_kubernetes_user_namespaces: false\nallow_privilege_escalation: true\n'), 'w.yaml', { today: TEST_DAY });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      `w.yaml:${FIRST_SETTING_LINE}:37: error: gitlab.remote_development.use_kubernetes_user_namespaces: \`use_kubernetes_user_namespaces\` is false, but runtime none needs true; remove it (the runtime sets it)`,
-      `w.yaml:${FIRST_SETTING_LINE + 2}:39: error: gitlab.remote_development.annotations["example.com/userns"]: annotations "example.com/userns" is "off", but runtime none needs "on"; remove it (the runtime sets it)`,
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([
+      `w.yaml:${first}:37: error: gitlab.remote_development.use_kubernetes_user_namespaces: \`use_kubernetes_user_namespaces\` is false, but runtime user-namespaces needs true; remove it (the runtime sets it)`,
+    ]);
+    const crio = loadConfigText(withSysboxOnCrio('annotations: {io.kubernetes.cri-o.userns-mode: "auto:size=1024"}\n'), 'w.yaml', { today: TEST_DAY });
+    expect(crio.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([
+      `w.yaml:${first + 2}:52: error: gitlab.remote_development.annotations["io.kubernetes.cri-o.userns-mode"]: annotations "io.kubernetes.cri-o.userns-mode" is "auto:size=1024", but runtime sysbox needs "auto:size=65536"; remove it (the runtime sets it)`,
     ]);
   });
 });

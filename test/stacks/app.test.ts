@@ -36,6 +36,7 @@ describe.each(exampleNames)('example %s as two stacks', (name) => {
     expect(app.cluster.s.all('aws_eks_cluster')).toHaveLength(1);
     expect(kubernetesSide(app.cluster.s)).toEqual([]);
     expect(app.platform.s.all('aws_eks_cluster')).toEqual([]);
+    // The platform basics, and a sudo runtime's installer and RuntimeClass when the example has one.
     expect(kubernetesSide(app.platform.s)).toEqual(expect.arrayContaining(['helm', 'helm_release', 'kubernetes', 'kubernetes_storage_class_v1']));
     // The platform stack's AWS resources are only the workspaces' entry point (certificate, load
     // balancer, its security group rules, target attachments, DNS records), which follow the proxy.

@@ -53,7 +53,7 @@ describe('messages', () => {
 
   it('refuse an empty file (a truncated file or a wrong path is likelier than a wish for every default)', () => {
     expect(messages('')).toEqual([
-      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons, runtime, gitlab (see examples/default/workspaces.config.yaml)',
+      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons, runtime, runtimes, gitlab (see examples/default/workspaces.config.yaml)',
     ]);
   });
 
@@ -216,7 +216,7 @@ describe('the published JSON Schema', () => {
   });
 
   it('has a section per capability, ready for later ones (gitlab, dns, runtimes) to be added', () => {
-    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons', 'runtime', 'gitlab']);
+    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons', 'runtime', 'runtimes', 'gitlab']);
   });
 });
 

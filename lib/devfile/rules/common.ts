@@ -303,7 +303,7 @@ export const endpointPortConflictRule: Rule = {
 };
 
 /** The endpoints GitLab adds to the editor component (reference section 2), by port and by name. */
-const GITLAB_ENDPOINTS: ReadonlyArray<{ readonly name: string; readonly port: number; readonly what: string }> = [
+export const GITLAB_ENDPOINTS: ReadonlyArray<{ readonly name: string; readonly port: number; readonly what: string }> = [
   { name: 'editor-server', port: 60001, what: 'the web editor' },
   { name: 'ssh-server', port: 60022, what: 'SSH access' },
 ];

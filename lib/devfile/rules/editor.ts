@@ -1,10 +1,12 @@
 /**
  * The main component: the container GitLab injects the editor into. GitLab mode: the one component with
  * a truthy `gl/inject-editor` attribute. Devfile mode: that one if marked, else the component named by
- * the `editorComponent` option, else the first container component.
+ * the `editorComponent` option, else the first container component that can run the editor (one that
+ * runs as a container: a component a preStart command applies runs only as an init container).
  */
 import { asObject, isTruthy, withArticle } from '../raw';
 import { componentLabel, IndexedComponent, Rule, RuleContext } from './context';
+import { preStartAppliedComponents } from './events';
 
 export const INJECT_EDITOR_ATTRIBUTE = 'gl/inject-editor';
 
@@ -21,7 +23,13 @@ export function chooseEditorComponent(ctx: RuleContext): IndexedComponent | unde
     const named = ctx.componentByName.get(ctx.editorComponent);
     return named?.kind === 'container' ? named : undefined;
   }
-  return ctx.components.find((c) => c.kind === 'container');
+  return firstEditorCapableContainer(ctx);
+}
+
+/** The first container component that runs as a container of the workspace (not only as an init container). */
+export function firstEditorCapableContainer(ctx: RuleContext): IndexedComponent | undefined {
+  const initOnly = preStartAppliedComponents(ctx.devfile, ctx.commandById);
+  return ctx.components.find((c) => c.kind === 'container' && !(c.name !== undefined && initOnly.has(c.name)));
 }
 
 export const editorComponentRule: Rule = {
@@ -65,6 +73,9 @@ export const editorComponentRule: Rule = {
     }
     if (!ctx.components.some((c) => c.kind === 'container')) {
       ctx.report('devfile/editor-component', listPath, 'the devfile has no container component to inject the editor into; add one');
+    } else if (!firstEditorCapableContainer(ctx)) {
+      ctx.report('devfile/editor-component', listPath,
+        'every container component runs only as a preStart init container, so none can run the editor; add a container component for the editor or mark one with gl/inject-editor');
     }
   },
 };

@@ -50,3 +50,15 @@ export function runCommandIds(devfile: RawObject, commandById: ReadonlyMap<strin
   for (const event of RUN_EVENTS) eventEntries(devfile, event).forEach((e) => visit(e.id));
   return seen;
 }
+
+/** The components that preStart apply commands run as init containers (composites expanded). */
+export function preStartAppliedComponents(devfile: RawObject, commandById: ReadonlyMap<string, IndexedCommand>): Set<string> {
+  const out = new Set<string>();
+  for (const e of eventEntries(devfile, 'preStart')) {
+    for (const { command } of expandCommand(e.id, commandById)) {
+      const component = command.kind === 'apply' ? asString(asObject(command.raw.apply).component) : undefined;
+      if (component !== undefined) out.add(component);
+    }
+  }
+  return out;
+}

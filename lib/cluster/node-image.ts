@@ -1,0 +1,86 @@
+/**
+ * Node images beyond the EKS-optimized Amazon Linux 2023 default (pure): where their volumes are, where
+ * their AMIs are published, and the user data that boots them. Used for Canonical's Ubuntu EKS image
+ * (Sysbox installs only on Ubuntu) and Bottlerocket (user namespaces once its sysctl is raised).
+ */
+import type { NodeTaint } from './managed-node-group';
+
+/** The image of a node group: an EKS-optimized AMI type, or Canonical's Ubuntu EKS image. */
+export type NodeImage =
+  | { readonly kind: 'eks-optimized'; readonly amiType: string }
+  | { readonly kind: 'ubuntu-eks'; readonly release: UbuntuEksRelease; readonly arch: 'amd64' | 'arm64' };
+
+/** Ubuntu LTS releases Canonical publishes EKS worker images of (24.04 for EKS 1.31+, 22.04 for 1.29 to 1.32). */
+export type UbuntuEksRelease = '24.04' | '22.04';
+
+/** Whether an EKS AMI type is Bottlerocket. */
+export function isBottlerocket(amiType: string): boolean {
+  return amiType.startsWith('BOTTLEROCKET_');
+}
+
+/**
+ * The block devices of an image: `data` gets the node's disk size (container images, pod storage);
+ * `others` keep the image's size. Bottlerocket boots from a small OS volume (`/dev/xvda`) and keeps
+ * everything else on `/dev/xvdb`; Amazon Linux uses `/dev/xvda`; Canonical's images `/dev/sda1`.
+ */
+export function imageVolumeDevices(image: NodeImage): { readonly data: string; readonly others: readonly string[] } {
+  if (image.kind === 'ubuntu-eks') return { data: '/dev/sda1', others: [] };
+  return isBottlerocket(image.amiType) ? { data: '/dev/xvdb', others: ['/dev/xvda'] } : { data: '/dev/xvda', others: [] };
+}
+
+/**
+ * The public SSM parameter holding the newest stable AMI id of Canonical's Ubuntu EKS image for a
+ * release, Kubernetes version and architecture. Releases from 23.10 on publish gp3 images, older ones gp2.
+ */
+export function ubuntuEksAmiParameter(release: UbuntuEksRelease, kubernetesVersion: string, arch: 'amd64' | 'arm64'): string {
+  const volume = Number(release) >= 23.1 ? 'ebs-gp3' : 'ebs-gp2';
+  return `/aws/service/canonical/ubuntu/eks/${release}/${kubernetesVersion}/stable/current/${arch}/hvm/${volume}/ami-id`;
+}
+
+/** What a custom-AMI node needs to join the cluster (values may be Terraform references). */
+export interface NodeBootstrap {
+  readonly clusterName: string;
+  /** The API server URL. */
+  readonly apiServerEndpoint: string;
+  /** The cluster CA, base64 (as EKS returns it). */
+  readonly certificateAuthority: string;
+  /** The cluster DNS service address (the tenth address of the service CIDR). */
+  readonly dnsClusterIp: string;
+  /** Labels the kubelet registers the node with. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Taints the kubelet registers the node with, so nothing lands before they are in place. */
+  readonly taints?: readonly NodeTaint[];
+}
+
+/**
+ * User data for Canonical's Ubuntu EKS image in a managed node group: EKS merges no bootstrap into a custom
+ * AMI's user data, so this runs the image's `/etc/eks/bootstrap.sh` (the kubelet is the `kubelet-eks`
+ * snap) with the cluster's endpoint and CA, so it makes no DescribeCluster call, and registers the node's
+ * labels and taints from its first moment. A shell script, which cloud-init runs.
+ */
+export function ubuntuEksBootstrapScript(b: NodeBootstrap): string {
+  const kubeletFlags = [
+    ...(b.labels && Object.keys(b.labels).length > 0 ? [`--node-labels=${Object.entries(b.labels).map(([k, v]) => `${k}=${v}`).join(',')}`] : []),
+    ...(b.taints && b.taints.length > 0 ? [`--register-with-taints=${b.taints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).join(',')}`] : []),
+  ];
+  return [
+    '#!/bin/bash',
+    'set -o errexit -o nounset -o pipefail',
+    `/etc/eks/bootstrap.sh '${b.clusterName}' \\`,
+    `  --apiserver-endpoint '${b.apiServerEndpoint}' \\`,
+    `  --b64-cluster-ca '${b.certificateAuthority}' \\`,
+    `  --dns-cluster-ip '${b.dnsClusterIp}'${kubeletFlags.length > 0 ? ' \\' : ''}`,
+    ...(kubeletFlags.length > 0 ? [`  --kubelet-extra-args '${kubeletFlags.join(' ')}'`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Bottlerocket user data (TOML) setting kernel sysctls. In a managed node group with a Bottlerocket AMI
+ * type, EKS merges it with the cluster settings it writes itself.
+ */
+export function bottlerocketSysctlSettings(sysctl: Readonly<Record<string, string>>): string {
+  // Keys hold dots, so they are quoted; values are strings in Bottlerocket's settings API.
+  const lines = Object.entries(sysctl).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
+  return ['[settings.kernel.sysctl]', ...lines, ''].join('\n');
+}

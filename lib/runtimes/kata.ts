@@ -1,0 +1,90 @@
+/**
+ * Kata Containers (pure facts and the runtime's answers). Each workspace runs in a lightweight virtual
+ * machine, so its nodes need hardware virtualization (`/dev/kvm`): on EC2, bare-metal instance types.
+ * C8i/M8i/R8i offer nested virtualization instead (`cpu_options.nested_virtualization`), but EKS managed
+ * node groups drop that option from the launch template (aws/containers-roadmap#2784), and this stack's
+ * nodes are managed node groups.
+ *
+ * Installed by the `kata-deploy` Helm chart (4.x, from `oci://ghcr.io/kata-containers/kata-deploy-charts`):
+ * a DaemonSet that copies Kata's artifacts to the node, adds a `kata-<shim>` handler per shim to
+ * containerd, and labels the node `katacontainers.io/kata-runtime=true`. Kata 4's default shim is
+ * `qemu-runtime-rs` (the Rust runtime; `qemu`, the Go runtime's, is deprecated).
+ */
+import { RUNTIME_NODE_LABEL, RuntimeClassSpec, runtimeTaint, SudoRuntime, tolerationOf } from './types';
+
+/** The kata-deploy chart, pinned. */
+export const KATA_DEPLOY_CHART = {
+  repository: 'oci://ghcr.io/kata-containers/kata-deploy-charts',
+  chart: 'kata-deploy',
+  version: '4.1.0',
+} as const;
+
+/**
+ * The shims offered, with the pod overhead kata-deploy's RuntimeClasses declare for each (the VM's own
+ * memory and CPU, added to every pod's requests). TEE and GPU shims need hardware this stack does not
+ * provision; Firecracker needs a devmapper snapshotter.
+ */
+export const KATA_SHIMS = {
+  'qemu-runtime-rs': { memory: '160Mi', cpu: '250m' },
+  qemu: { memory: '160Mi', cpu: '250m' },
+  clh: { memory: '130Mi', cpu: '250m' },
+  'cloud-hypervisor': { memory: '130Mi', cpu: '250m' },
+  dragonball: { memory: '130Mi', cpu: '250m' },
+} as const;
+export type KataShim = keyof typeof KATA_SHIMS;
+export const KATA_SHIM_NAMES = Object.keys(KATA_SHIMS) as KataShim[];
+
+/** Kata 4's default shim. */
+export const KATA_DEFAULT_SHIM: KataShim = 'qemu-runtime-rs';
+/** The label kata-deploy sets on a node once Kata is installed there; its RuntimeClasses select it. */
+export const KATA_RUNNING_LABEL: Readonly<Record<string, string>> = { 'katacontainers.io/kata-runtime': 'true' };
+
+export interface KataOptions {
+  /**
+   * The kata-deploy chart version.
+   * @default KATA_DEPLOY_CHART.version
+   */
+  readonly chartVersion?: string;
+  /**
+   * The shim (hypervisor and runtime) workspaces run with.
+   * @default 'qemu-runtime-rs'
+   */
+  readonly shim?: KataShim;
+  /**
+   * The RuntimeClass name workspaces use (GitLab's `default_runtime_class`).
+   * @default `kata-<shim>`, the name kata-deploy gives the shim's class
+   */
+  readonly runtimeClassName?: string;
+}
+
+/** The containerd handler kata-deploy configures for a shim. */
+export function kataHandler(shim: KataShim): string {
+  return `kata-${shim}`;
+}
+
+/** The RuntimeClass name for these options. */
+export function kataRuntimeClassName(options: KataOptions = {}): string {
+  return options.runtimeClassName ?? kataHandler(options.shim ?? KATA_DEFAULT_SHIM);
+}
+
+export function kataRuntime(options: KataOptions = {}): SudoRuntime {
+  const shim = options.shim ?? KATA_DEFAULT_SHIM;
+  const taint = runtimeTaint('kata');
+  const runtimeClass: RuntimeClassSpec = {
+    name: kataRuntimeClassName(options),
+    handler: kataHandler(shim),
+    nodeSelector: KATA_RUNNING_LABEL,
+    tolerations: [tolerationOf(taint)],
+    overhead: KATA_SHIMS[shim],
+  };
+  return {
+    name: 'kata',
+    nodes: () => ({
+      templateLabels: { [RUNTIME_NODE_LABEL]: 'kata' },
+      taints: [taint],
+      autoscalerLabels: KATA_RUNNING_LABEL,
+    }),
+    runtimeClass,
+    agentSettings: { defaultRuntimeClass: runtimeClass.name, allowPrivilegeEscalation: true },
+  };
+}

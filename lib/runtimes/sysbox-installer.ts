@@ -1,0 +1,149 @@
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import type { Toleration } from '../cluster/cluster-autoscaler';
+import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SysboxContainerRuntime } from './sysbox';
+
+export interface SysboxInstallerProps {
+  /** The Kubernetes provider configured for the cluster. */
+  readonly kubernetesProvider: TerraformProvider;
+  /**
+   * The sysbox-deploy-k8s image, pinned.
+   * @default SYSBOX_DEPLOY_IMAGE (v0.7.0)
+   */
+  readonly image?: string;
+  /**
+   * containerd: Sysbox joins the node's containerd (2.x) and pods run in Kubernetes user namespaces.
+   * cri-o: the installer installs CRI-O and moves the kubelet to it (`SYSBOX_USE_CRIO=true`).
+   * @default 'containerd'
+   */
+  readonly containerRuntime?: SysboxContainerRuntime;
+  /**
+   * Node labels the DaemonSet selects (nodes must run Ubuntu).
+   * @default SYSBOX_INSTALL_LABEL (`sysbox-install: "yes"`)
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Tolerations besides the installer's own `sysbox-runtime=not-running:NoSchedule`: the taints of the
+   * nodes it installs on.
+   * @default none
+   */
+  readonly tolerations?: readonly Toleration[];
+  /** Extra flags of sysbox-mgr (`SYSBOX_MGR_CONFIG`). @default none */
+  readonly sysboxMgrFlags?: string;
+  /** Extra flags of sysbox-fs (`SYSBOX_FS_CONFIG`). @default none */
+  readonly sysboxFsFlags?: string;
+}
+
+/** Host paths the installer writes Sysbox, its systemd units, sysctls and CRI-O to (Nestybox's manifest). */
+const HOST_MOUNTS: ReadonlyArray<readonly [name: string, hostPath: string, mountPath: string]> = [
+  ['host-etc', '/etc', '/mnt/host/etc'],
+  ['host-osrelease', '/etc/os-release', '/mnt/host/os-release'],
+  ['host-dbus', '/var/run/dbus', '/var/run/dbus'],
+  ['host-run-systemd', '/run/systemd', '/run/systemd'],
+  ['host-lib-systemd', '/lib/systemd/system', '/mnt/host/lib/systemd/system'],
+  ['host-etc-systemd', '/etc/systemd/system', '/mnt/host/etc/systemd/system'],
+  ['host-lib-sysctl', '/lib/sysctl.d', '/mnt/host/lib/sysctl.d'],
+  ['host-opt-lib-sysctl', '/opt/lib/sysctl.d', '/mnt/host/opt/lib/sysctl.d'],
+  ['host-usr-bin', '/usr/bin/', '/mnt/host/usr/bin'],
+  ['host-opt-bin', '/opt/bin/', '/mnt/host/opt/bin'],
+  ['host-usr-local-bin', '/usr/local/bin/', '/mnt/host/usr/local/bin'],
+  ['host-opt-local-bin', '/opt/local/bin/', '/mnt/host/opt/local/bin'],
+  ['host-usr-lib-mod-load', '/usr/lib/modules-load.d', '/mnt/host/usr/lib/modules-load.d'],
+  ['host-opt-lib-mod-load', '/opt/lib/modules-load.d', '/mnt/host/opt/lib/modules-load.d'],
+  ['host-run', '/run', '/mnt/host/run'],
+  ['host-var-lib', '/var/lib', '/mnt/host/var/lib'],
+];
+
+const NAMESPACE = 'kube-system';
+
+/**
+ * Nestybox's sysbox-deploy-k8s installer, as Terraform resources in `kube-system`: the service account it
+ * labels and taints nodes with, its ClusterRole (nodes get/patch, pods get/list/watch/delete) and binding,
+ * the `sysbox-operational-attributes` ConfigMap, and the privileged DaemonSet, with a pinned image, on
+ * the nodes labelled for it. On each node it installs Sysbox (and CRI-O if asked), then labels the node
+ * `sysbox-runtime=running`. Terraform does not wait for that: the DaemonSet's rollout is not awaited.
+ */
+export class SysboxInstaller extends Construct {
+  readonly serviceAccount: ServiceAccountV1;
+  readonly clusterRole: ClusterRoleV1;
+  readonly clusterRoleBinding: ClusterRoleBindingV1;
+  readonly configMap: ConfigMapV1;
+  readonly daemonSet: DaemonSetV1;
+
+  constructor(scope: Construct, id: string, props: SysboxInstallerProps) {
+    super(scope, id);
+    const provider = props.kubernetesProvider;
+    const image = props.image ?? SYSBOX_DEPLOY_IMAGE;
+    const labels = { 'app.kubernetes.io/name': 'sysbox-deploy-k8s', 'app.kubernetes.io/managed-by': 'terraform' };
+
+    this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
+      provider,
+      metadata: { name: 'sysbox-label-node', namespace: NAMESPACE, labels },
+    });
+    this.clusterRole = new ClusterRoleV1(this, 'cluster-role', {
+      provider,
+      metadata: { name: 'sysbox-node-labeler', labels },
+      rule: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] },
+        // It deletes the Sysbox pods on its node after an install or update, so they restart on it.
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'watch'] },
+      ],
+    });
+    this.clusterRoleBinding = new ClusterRoleBindingV1(this, 'cluster-role-binding', {
+      provider,
+      metadata: { name: 'sysbox-label-node-rb', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.metadata.name },
+      subject: [{ kind: 'ServiceAccount', name: this.serviceAccount.metadata.name, namespace: NAMESPACE }],
+    });
+    this.configMap = new ConfigMapV1(this, 'config-map', {
+      provider,
+      metadata: { name: 'sysbox-operational-attributes', namespace: NAMESPACE, labels },
+      data: { SYSBOX_MGR_CONFIG: props.sysboxMgrFlags ?? '', SYSBOX_FS_CONFIG: props.sysboxFsFlags ?? '' },
+    });
+
+    const fromConfigMap = (name: string) => ({ name, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key: name } } });
+    const selector = { 'app.kubernetes.io/name': 'sysbox-deploy-k8s' };
+    this.daemonSet = new DaemonSetV1(this, 'daemon-set', {
+      provider,
+      metadata: { name: 'sysbox-deploy-k8s', namespace: NAMESPACE, labels },
+      // Installing restarts containerd (or the kubelet, for CRI-O) on each node: no rollout to wait for.
+      waitForRollout: false,
+      spec: {
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '1' } },
+        template: {
+          metadata: { labels: { ...selector, ...SYSBOX_INSTALL_LABEL } },
+          spec: {
+            serviceAccountName: this.serviceAccount.metadata.name,
+            priorityClassName: 'system-node-critical',
+            nodeSelector: { ...(props.nodeSelector ?? SYSBOX_INSTALL_LABEL) },
+            toleration: [
+              { key: SYSBOX_INSTALLING_TAINT.key, operator: 'Equal', value: SYSBOX_INSTALLING_TAINT.value, effect: SYSBOX_INSTALLING_TAINT.effect },
+              ...(props.tolerations ?? []).map((t) => ({ ...t })),
+            ],
+            container: [{
+              name: 'sysbox-deploy-k8s',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['bash', '-c', '/opt/sysbox/scripts/sysbox-deploy-k8s.sh ce install'],
+              env: [
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                fromConfigMap('SYSBOX_MGR_CONFIG'),
+                fromConfigMap('SYSBOX_FS_CONFIG'),
+                ...(props.containerRuntime === 'cri-o' ? [{ name: 'SYSBOX_USE_CRIO', value: 'true' }] : []),
+              ],
+              securityContext: { privileged: true },
+              volumeMount: HOST_MOUNTS.map(([name, , mountPath]) => ({ name, mountPath })),
+            }],
+            volume: HOST_MOUNTS.map(([name, path]) => ({ name, hostPath: { path } })),
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The config rules of the sudo runtimes: a runtime the rest of the config cannot support is refused at
+ * synth time, with why and what to change, instead of failing when a developer first opens a workspace.
+ */
+import { instanceTypeVcpus, isArmInstanceType, isMetalInstanceType, offersNestedVirtualization } from '../../lib/cluster/instance-types';
+import { isBottlerocket } from '../../lib/cluster/node-image';
+import { kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
+import { SYSBOX_MIN_VCPUS } from '../../lib/runtimes/sysbox';
+import { USER_NAMESPACE_IMAGES } from '../../lib/runtimes/user-namespaces';
+import { YamlPath } from '../../lib/common/yaml-source';
+import { configRuntime, workspaceNodeImage } from './runtime';
+import type { Reporters } from './semantic';
+import { poolAmiType, WorkspacesConfig } from './types';
+
+/** The runtimes that take settings under `runtimes`. */
+const RUNTIMES_WITH_SETTINGS = ['sysbox', 'kata'] as const;
+
+export function checkRuntime(config: WorkspacesConfig, r: Reporters): void {
+  for (const name of RUNTIMES_WITH_SETTINGS) {
+    if (name !== config.runtime && r.written(['runtimes', name])) {
+      r.error('runtime-settings', ['runtimes', name],
+        `\`runtimes.${name}\` applies only with runtime: ${name}, and the runtime is ${config.runtime}; remove it, or set runtime: ${name}`);
+    }
+  }
+  checkKubernetesVersion(config, r);
+  switch (config.runtime) {
+    case 'sysbox':
+      return checkSysbox(config, r);
+    case 'kata':
+      return checkKata(config, r);
+    case 'user-namespaces':
+      return checkUserNamespaces(config, r);
+    case 'none':
+      return;
+  }
+}
+
+/** Where a problem with the workspace nodes' image is reported: the amiType the user wrote, else `runtime`. */
+function workspaceAmiPath(r: Reporters): YamlPath {
+  if (r.written(['nodes', 'workspaces', 'amiType'])) return ['nodes', 'workspaces', 'amiType'];
+  return r.written(['nodes', 'amiType']) ? ['nodes', 'amiType'] : ['runtime'];
+}
+
+/** The Kubernetes versions the runtime's installer supports (a version too old for the stack is reported already). */
+function checkKubernetesVersion(config: WorkspacesConfig, r: Reporters): void {
+  const range = configRuntime(config).kubernetesVersions;
+  const version = config.cluster.kubernetesVersion;
+  const minor = kubernetesMinor(version);
+  if (!range || Number.isNaN(minor) || minor < kubernetesMinor(MIN_KUBERNETES_VERSION)) return;
+  const tooOld = range.min !== undefined && minor < kubernetesMinor(range.min);
+  const tooNew = range.max !== undefined && minor > kubernetesMinor(range.max);
+  if (!tooOld && !tooNew) return;
+  const supported = range.max === undefined ? `${range.min} or newer` : `${range.min} to ${range.max}`;
+  const path: YamlPath = r.written(['cluster', 'kubernetesVersion']) ? ['cluster', 'kubernetesVersion'] : ['runtime'];
+  r.error('runtime-kubernetes-version', path,
+    `runtime ${config.runtime} cannot run on Kubernetes ${version}: ${range.by} supports Kubernetes ${supported}, and workspaces would wait for nodes that never run it; use Kubernetes ${tooNew ? range.max : range.min}, or another runtime`);
+}
+
+function checkSysbox(config: WorkspacesConfig, r: Reporters): void {
+  const image = workspaceNodeImage(config);
+  const release = image.kind === 'ubuntu-eks' ? image.release : '24.04';
+  if (r.written(['nodes', 'workspaces', 'amiType'])) {
+    r.error('runtime-node-image', ['nodes', 'workspaces', 'amiType'],
+      `with runtime sysbox the workspace nodes run Canonical's Ubuntu ${release} EKS image (looked up in SSM under /aws/service/canonical/ubuntu/eks/): sysbox-deploy-k8s installs only on Ubuntu, not on ${config.nodes.workspaces.amiType}; remove nodes.workspaces.amiType`);
+  }
+  config.nodes.workspaces.instanceTypes.forEach((type, i) => {
+    const vcpus = instanceTypeVcpus(type);
+    if (vcpus !== undefined && vcpus < SYSBOX_MIN_VCPUS && !isArmInstanceType(type)) {
+      r.warning('sysbox-node-size', ['nodes', 'workspaces', 'instanceTypes', i],
+        `${type} has ${vcpus} vCPU${vcpus === 1 ? '' : 's'}; Sysbox recommends at least ${SYSBOX_MIN_VCPUS} per node (its sysbox-mgr and sysbox-fs run beside the workspaces); use an xlarge or larger type`);
+    }
+  });
+}
+
+function checkKata(config: WorkspacesConfig, r: Reporters): void {
+  const ws = config.nodes.workspaces;
+  const kvm = 'Kata Containers runs each workspace in a virtual machine, and EC2 gives a node hardware virtualization (/dev/kvm) only on bare-metal instance types';
+  const nested = 'nested virtualization (cpu_options.nested_virtualization), which EKS managed node groups drop from the launch template (aws/containers-roadmap#2784), and the stack\'s workspace nodes are managed node groups';
+  if (config.runtimes?.kata?.nestedVirtualization) {
+    r.error('kata-nested-virtualization', ['runtimes', 'kata', 'nestedVirtualization'],
+      `Kata on C8i/M8i/R8i needs ${nested}; use bare-metal workspace instance types (*.metal, such as m7i.metal-24xl) and remove nestedVirtualization`);
+  }
+  if (r.written(['nodes', 'workspaces', 'instanceTypes'])) {
+    ws.instanceTypes.forEach((type, i) => {
+      if (isMetalInstanceType(type) || isArmInstanceType(type)) return; // arm64 is refused by the architecture rule
+      r.error('kata-instance-type', ['nodes', 'workspaces', 'instanceTypes', i],
+        `${type} is not bare metal: ${kvm}${offersNestedVirtualization(type) ? `; ${type} could only offer it through ${nested}` : ''}; use *.metal types such as m7i.metal-24xl, c7i.metal-24xl or m6i.metal`);
+    });
+  } else {
+    r.error('kata-instance-type', ['runtime'],
+      `runtime kata needs bare-metal workspace nodes: ${kvm}, and the default nodes.workspaces.instanceTypes (${ws.instanceTypes.join(', ')}) are not; set nodes.workspaces.instanceTypes to *.metal types such as m7i.metal-24xl`);
+  }
+  const amiType = poolAmiType(config.nodes, 'workspaces');
+  if (isBottlerocket(amiType)) {
+    r.error('runtime-node-image', workspaceAmiPath(r),
+      `kata-deploy cannot install on ${amiType}: it copies Kata's binaries to the node and rewrites containerd's configuration, which Bottlerocket's read-only, API-managed system does not allow; use AL2023_x86_64_STANDARD`);
+  }
+}
+
+function checkUserNamespaces(config: WorkspacesConfig, r: Reporters): void {
+  const amiType = poolAmiType(config.nodes, 'workspaces');
+  const version = config.cluster.kubernetesVersion;
+  const image = USER_NAMESPACE_IMAGES[amiType];
+  const supported = Object.keys(USER_NAMESPACE_IMAGES).filter((t) => !t.includes('ARM')).join(', ');
+  if (!image) {
+    r.error('runtime-node-image', workspaceAmiPath(r),
+      `${amiType} nodes cannot run pods in user namespaces (they need Linux 6.3+, containerd 2.0+ and idmapped mounts); use ${supported}`);
+  } else if (kubernetesMinor(version) < kubernetesMinor(image.fromKubernetes) && kubernetesMinor(version) >= kubernetesMinor(MIN_KUBERNETES_VERSION)) {
+    r.error('runtime-node-image', workspaceAmiPath(r),
+      `${amiType} nodes run pods in user namespaces from Kubernetes ${image.fromKubernetes} (${image.why}), not on ${version}`);
+  }
+}

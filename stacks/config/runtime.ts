@@ -1,0 +1,18 @@
+/**
+ * The sudo runtime a config asks for, and the image its workspace nodes run (pure; the cluster stack, the
+ * platform stack and the config rules all ask here, so they agree).
+ */
+import type { NodeImage } from '../../lib/cluster/node-image';
+import { sudoRuntime } from '../../lib/runtimes/sudo-runtime';
+import type { SudoRuntime } from '../../lib/runtimes/types';
+import { poolAmiType, WorkspacesConfig } from './types';
+
+/** The runtime `runtime:` names, with its `runtimes.<name>` settings. */
+export function configRuntime(config: WorkspacesConfig): SudoRuntime {
+  return sudoRuntime(config.runtime, config.runtimes);
+}
+
+/** The workspace nodes' image: the runtime's (Sysbox: Ubuntu), else the pool's EKS-optimized AMI type. */
+export function workspaceNodeImage(config: WorkspacesConfig): NodeImage {
+  return configRuntime(config).requiredImage ?? { kind: 'eks-optimized', amiType: poolAmiType(config.nodes, 'workspaces') };
+}

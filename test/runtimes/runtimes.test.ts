@@ -1,0 +1,165 @@
+/**
+ * The sudo runtimes' answers (pure): what nodes, which RuntimeClass, which agent settings; the agent
+ * settings pass GitLab's rules; and `gitlab-workspaces render --agent-config` with each example's agent
+ * config shows the runtime in the workspace's pod spec.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { RuntimeClass as K8sRuntimeClass } from 'kubernetes-models/node.k8s.io/v1/RuntimeClass';
+import { defaultAgentConfig, parseAgentConfig, serializeAgentConfig } from '../../lib/agent-config';
+import { runRender } from '../../lib/cli/render';
+import { applyRuntimeAgentSettings, runtimeAgentSettings } from '../../lib/runtimes/agent-settings';
+import { KATA_SHIM_NAMES, KATA_SHIMS, kataRuntimeClassName } from '../../lib/runtimes/kata';
+import { runtimeClassObject } from '../../lib/runtimes/runtime-class';
+import { NO_RUNTIME, sudoRuntime } from '../../lib/runtimes/sudo-runtime';
+import { RUNTIME_NAMES, RuntimeName } from '../../lib/runtimes/types';
+import { loadExample, ROOT } from '../stacks/helpers';
+
+const AL2023 = { kind: 'eks-optimized', amiType: 'AL2023_x86_64_STANDARD' } as const;
+const BOTTLEROCKET = { kind: 'eks-optimized', amiType: 'BOTTLEROCKET_x86_64' } as const;
+
+describe('the runtimes behind one interface', () => {
+  it('offers none, sysbox, kata and user-namespaces, as the stack config does', () => {
+    expect([...RUNTIME_NAMES]).toEqual(['none', 'sysbox', 'kata', 'user-namespaces']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const schema = require('../../schemas/workspaces.config.schema.json') as { properties: { runtime: { enum: string[] } } };
+    expect(schema.properties.runtime.enum).toEqual([...RUNTIME_NAMES]);
+    expect(RUNTIME_NAMES.map((n) => sudoRuntime(n).name)).toEqual([...RUNTIME_NAMES]);
+  });
+
+  it('none: plain nodes, no RuntimeClass, no agent setting', () => {
+    expect(sudoRuntime('none')).toBe(NO_RUNTIME);
+    expect(NO_RUNTIME.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {} });
+    expect(NO_RUNTIME.runtimeClass).toBeUndefined();
+    expect(runtimeAgentSettings('none')).toEqual({});
+  });
+
+  it('sysbox: Ubuntu nodes labelled for the installer and tainted; sysbox-runc scheduled where Sysbox runs', () => {
+    const sysbox = sudoRuntime('sysbox');
+    expect(sysbox.requiredImage).toEqual({ kind: 'ubuntu-eks', release: '24.04', arch: 'amd64' });
+    expect(sysbox.nodes(sysbox.requiredImage!)).toEqual({
+      templateLabels: { 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' },
+      taints: [{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NoSchedule' }],
+      autoscalerLabels: { 'sysbox-runtime': 'running' },
+    });
+    expect(sysbox.runtimeClass).toEqual({
+      name: 'sysbox-runc', handler: 'sysbox-runc',
+      nodeSelector: { 'sysbox-runtime': 'running' },
+      tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }],
+    });
+    expect(sysbox.kubernetesVersions).toMatchObject({ min: '1.32', max: '1.35' });
+  });
+
+  it('sysbox: pods in Kubernetes user namespaces on containerd, CRI-O\'s annotation on CRI-O', () => {
+    expect(runtimeAgentSettings('sysbox')).toEqual({ defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, useKubernetesUserNamespaces: true });
+    expect(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'containerd' } })).toEqual(runtimeAgentSettings('sysbox'));
+    expect(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } })).toEqual({
+      defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, useKubernetesUserNamespaces: false,
+      annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
+    });
+  });
+
+  it('kata: nodes labelled and tainted for it; the shim\'s class, named as configured, with the VM\'s overhead', () => {
+    const kata = sudoRuntime('kata');
+    expect(kata.requiredImage).toBeUndefined();
+    expect(kata.nodes(AL2023)).toEqual({
+      templateLabels: { 'gitlab-workspaces/runtime': 'kata' },
+      taints: [{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' }],
+      autoscalerLabels: { 'katacontainers.io/kata-runtime': 'true' },
+    });
+    expect(kata.runtimeClass).toEqual({
+      name: 'kata-qemu-runtime-rs', handler: 'kata-qemu-runtime-rs',
+      nodeSelector: { 'katacontainers.io/kata-runtime': 'true' },
+      tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }],
+      overhead: { memory: '160Mi', cpu: '250m' },
+    });
+    expect(runtimeAgentSettings('kata')).toEqual({ defaultRuntimeClass: 'kata-qemu-runtime-rs', allowPrivilegeEscalation: true });
+    const clh = sudoRuntime('kata', { kata: { shim: 'clh', runtimeClassName: 'kata' } });
+    expect(clh.runtimeClass).toMatchObject({ name: 'kata', handler: 'kata-clh', overhead: { memory: '130Mi', cpu: '250m' } });
+    expect(clh.agentSettings.defaultRuntimeClass).toBe('kata');
+    expect(KATA_SHIM_NAMES.map((shim) => kataRuntimeClassName({ shim }))).toEqual(KATA_SHIM_NAMES.map((s) => `kata-${s}`));
+  });
+
+  it('user-namespaces: nothing on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {
+    const userns = sudoRuntime('user-namespaces');
+    expect(userns.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {} });
+    expect(userns.nodes(BOTTLEROCKET)).toEqual({
+      templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {},
+      bottlerocketSysctl: { 'user.max_user_namespaces': '65536' },
+    });
+    expect(userns.runtimeClass).toBeUndefined();
+    expect(userns.kubernetesVersions).toMatchObject({ min: '1.33' });
+    expect(runtimeAgentSettings('user-namespaces')).toEqual({ useKubernetesUserNamespaces: true, allowPrivilegeEscalation: true });
+  });
+
+  it('emits RuntimeClass objects valid against the Kubernetes schema', () => {
+    const specs = [sudoRuntime('sysbox').runtimeClass!, ...KATA_SHIM_NAMES.map((shim) => sudoRuntime('kata', { kata: { shim } }).runtimeClass!)];
+    for (const spec of specs) {
+      const object = runtimeClassObject(spec);
+      expect(() => new K8sRuntimeClass(object as never).validate()).not.toThrow();
+      expect(object).toMatchObject({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', handler: spec.handler, scheduling: { nodeSelector: spec.nodeSelector } });
+    }
+    expect(Object.keys(KATA_SHIMS)).toEqual(KATA_SHIM_NAMES);
+  });
+});
+
+describe('agent settings over the user\'s', () => {
+  it('replace what the runtime decides and merge annotations key by key', () => {
+    const user = defaultAgentConfig({ annotations: { team: 'a', 'io.kubernetes.cri-o.userns-mode': 'host' }, defaultRuntimeClass: 'mine' });
+    const merged = applyRuntimeAgentSettings(user, runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } }));
+    expect(merged.annotations).toEqual({ team: 'a', 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' });
+    expect(merged.defaultRuntimeClass).toBe('sysbox-runc');
+    expect(applyRuntimeAgentSettings(user, runtimeAgentSettings('none'))).toEqual(user);
+  });
+
+  it.each(RUNTIME_NAMES)('%s: pass GitLab\'s rules (privilege escalation only with a runtime class or user namespaces)', (name) => {
+    for (const options of [{}, { sysbox: { containerRuntime: 'cri-o' as const } }]) {
+      const settings = applyRuntimeAgentSettings(defaultAgentConfig(), runtimeAgentSettings(name, options));
+      const parsed = parseAgentConfig(serializeAgentConfig(settings), 'config.yaml');
+      expect(parsed.diagnostics).toEqual([]);
+      expect(parsed.ok && parsed.value).toEqual(settings);
+    }
+  });
+});
+
+describe('render --agent-config with each example\'s runtime', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'runtime-render-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const devfile = join(ROOT, 'examples', 'smoke-workspace', 'devfile.yaml');
+
+  /** The workspace Deployment's pod spec rendered with the example's agent settings over GitLab's defaults. */
+  async function renderPodSpec(example: string) {
+    const config = loadExample(example);
+    const settings = applyRuntimeAgentSettings(defaultAgentConfig(), runtimeAgentSettings(config.runtime, config.runtimes));
+    const agentConfig = join(tmp, `${example}.yaml`);
+    writeFileSync(agentConfig, serializeAgentConfig(settings));
+    let stdout = '';
+    let stderr = '';
+    const code = await runRender([devfile, '--agent-config', agentConfig], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const deployment = parseAllDocuments(stdout).map((d) => d.toJS()).find((o) => o.kind === 'Deployment');
+    return deployment.spec.template.spec as {
+      runtimeClassName?: string; hostUsers?: boolean;
+      containers: Array<{ securityContext: { allowPrivilegeEscalation: boolean } }>;
+      initContainers: Array<{ securityContext: { allowPrivilegeEscalation: boolean } }>;
+    };
+  }
+  const escalation = (spec: Awaited<ReturnType<typeof renderPodSpec>>) =>
+    [...spec.containers, ...spec.initContainers].map((c) => c.securityContext.allowPrivilegeEscalation);
+
+  const cases: Array<[string, RuntimeName, string | undefined, boolean | undefined, boolean]> = [
+    ['default', 'none', undefined, undefined, false],
+    ['sysbox', 'sysbox', 'sysbox-runc', false, true],
+    ['kata', 'kata', 'kata-qemu-runtime-rs', undefined, true],
+    ['user-namespaces', 'user-namespaces', undefined, false, true],
+  ];
+  it.each(cases)('example %s (runtime %s): runtimeClassName %s, hostUsers %s, allowPrivilegeEscalation %s', async (example, runtime, runtimeClassName, hostUsers, escalate) => {
+    expect(loadExample(example).runtime).toBe(runtime);
+    const spec = await renderPodSpec(example);
+    expect(spec.runtimeClassName).toBe(runtimeClassName);
+    expect(spec.hostUsers).toBe(hostUsers);
+    expect(new Set(escalation(spec))).toEqual(new Set([escalate]));
+  });
+});

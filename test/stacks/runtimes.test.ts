@@ -1,0 +1,276 @@
+/**
+ * Each sudo runtime through the ready app: the workspace nodes it asks for (image, bootstrap, labels,
+ * taints, autoscaler tags, the plan-time guard against changing runtime under running nodes) in the
+ * cluster stack; its installer and RuntimeClass in the platform stack.
+ */
+import { RuntimeClass as K8sRuntimeClass } from 'kubernetes-models/node.k8s.io/v1/RuntimeClass';
+import { base64encodeArgument } from '../helpers/hcl';
+import { Block, Synthesized } from '../helpers/synthesized';
+import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
+
+const RETIRING = { key: 'gitlab-workspaces/retiring', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
+
+/** The workspace node groups, by name prefix. */
+function workspaceGroups(s: Synthesized): Record<string, Block> {
+  return Object.fromEntries(s.all('aws_eks_node_group').filter((g) => g.node_group_name_prefix.startsWith('workspaces-')).map((g) => [g.node_group_name_prefix, g]));
+}
+
+/** The launch template a node group uses. */
+function launchTemplateOf(s: Synthesized, group: Block): Block {
+  return s.deref(group.launch_template.id);
+}
+
+/** `key=value` of the autoscaler node-template tags of one node group's ASG. */
+function autoscalerTemplate(s: Synthesized, group: Block, kind: 'label' | 'taint'): string[] {
+  const address = s.addressOf('aws_eks_node_group', group);
+  const prefix = `k8s.io/cluster-autoscaler/node-template/${kind}/`;
+  return s.all('aws_autoscaling_group_tag')
+    .filter((t) => t.autoscaling_group_name.startsWith(`\${${address}.`) && t.tag.key.startsWith(prefix))
+    .map((t) => `${t.tag.key.slice(prefix.length)}=${t.tag.value}`).sort();
+}
+
+function runtimeClass(s: Synthesized): Record<string, unknown> {
+  return s.only('kubernetes_manifest').manifest as Record<string, unknown>;
+}
+
+describe('runtime sysbox', () => {
+  // Every reference resolves, to attributes the providers have: examples.test.ts checks each example.
+  let c: Synthesized;
+  let p: Synthesized;
+  beforeAll(() => {
+    ({ cluster: { s: c }, platform: { s: p } } = synthApp(loadExample('sysbox')));
+  });
+
+  it('runs workspace nodes on Canonical\'s Ubuntu 24.04 EKS image, looked up in SSM for the cluster\'s version, never a literal AMI id', () => {
+    const ubuntu = Object.entries(c.data('aws_ssm_parameter')).filter(([, d]) => d.name.includes('/canonical/'));
+    expect(ubuntu.map(([, d]) => d.name)).toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/current/amd64/hvm/ebs-gp3/ami-id']);
+    const groups = Object.values(workspaceGroups(c));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) {
+      expect(group).toMatchObject({ ami_type: 'CUSTOM', instance_types: ['m6i.2xlarge'] });
+      expect(group.version).toBeUndefined();
+      expect(group.release_version).toBeUndefined();
+      const template = launchTemplateOf(c, group);
+      expect(template.image_id).toBe(`\${data.aws_ssm_parameter.${ubuntu[0][0]}.insecure_value}`);
+      // Still hardened: IMDSv2 with hop limit 1, encrypted gp3 root (Ubuntu's /dev/sda1).
+      expect(template.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+      expect(template.block_device_mappings).toEqual([{ device_name: '/dev/sda1', ebs: expect.objectContaining({ volume_type: 'gp3', encrypted: 'true', volume_size: 100 }) }]);
+    }
+  });
+
+  it('bootstraps the custom AMI itself: bootstrap.sh with the cluster\'s endpoint, CA and DNS, the node\'s labels and taint', () => {
+    const cluster = `aws_eks_cluster.${Object.keys(c.resources('aws_eks_cluster'))[0]}`;
+    const script = base64encodeArgument(launchTemplateOf(c, workspaceGroups(c)['workspaces-g1-0-']).user_data);
+    expect(script).toBe([
+      '#!/bin/bash',
+      'set -o errexit -o nounset -o pipefail',
+      `/etc/eks/bootstrap.sh '\${${cluster}.name}' \\`,
+      `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
+      `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
+      `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule\'',
+      '',
+    ].join('\n'));
+  });
+
+  it('labels the nodes sysbox-install=yes for the installer and taints them so only Sysbox workspaces land there', () => {
+    for (const group of Object.values(workspaceGroups(c))) {
+      expect(group.labels).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' });
+      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }]);
+      // The autoscaler knows a new node will run Sysbox (the label the RuntimeClass selects), so it scales from zero.
+      expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['sysbox-install=yes', 'sysbox-runtime=running', 'gitlab-workspaces/runtime=sysbox']));
+      expect(autoscalerTemplate(c, group, 'taint')).toEqual(['gitlab-workspaces/runtime=sysbox:NoSchedule']);
+    }
+  });
+
+  it('keeps the system nodes on AL2023 at the control plane\'s version', () => {
+    const system = c.all('aws_eks_node_group').find((g) => g.node_group_name_prefix === 'system-')!;
+    expect(system.ami_type).toBe('AL2023_x86_64_STANDARD');
+    expect(system.version).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
+  });
+
+  it('installs sysbox-deploy-k8s in kube-system: service account, RBAC, config map, privileged DaemonSet with the pinned image', () => {
+    expect(p.only('kubernetes_service_account_v1').metadata).toMatchObject({ name: 'sysbox-label-node', namespace: 'kube-system' });
+    expect(p.only('kubernetes_cluster_role_v1')).toMatchObject({
+      metadata: { name: 'sysbox-node-labeler' },
+      rule: [{ api_groups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }, { api_groups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'watch'] }],
+    });
+    const binding = p.only('kubernetes_cluster_role_binding_v1');
+    expect(binding.role_ref).toMatchObject({ kind: 'ClusterRole', name: p.ref('kubernetes_cluster_role_v1', p.only('kubernetes_cluster_role_v1'), 'metadata[0].name') });
+    expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'), namespace: 'kube-system' }]);
+    expect(p.only('kubernetes_config_map_v1')).toMatchObject({ metadata: { name: 'sysbox-operational-attributes', namespace: 'kube-system' }, data: { SYSBOX_MGR_CONFIG: '', SYSBOX_FS_CONFIG: '' } });
+
+    const ds = p.only('kubernetes_daemon_set_v1');
+    expect(ds.metadata).toMatchObject({ name: 'sysbox-deploy-k8s', namespace: 'kube-system' });
+    const pod = ds.spec.template.spec;
+    expect(pod.node_selector).toEqual({ 'sysbox-install': 'yes' });
+    expect(pod.toleration).toEqual([
+      { key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' },
+      { key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' },
+      RETIRING,
+    ]);
+    const [container] = pod.container;
+    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.0-0');
+    expect(container.security_context).toEqual({ privileged: true });
+    expect(container.command).toEqual(['bash', '-c', '/opt/sysbox/scripts/sysbox-deploy-k8s.sh ce install']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME', 'SYSBOX_MGR_CONFIG', 'SYSBOX_FS_CONFIG']);
+    expect(pod.service_account_name).toBe(p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'));
+    const mounts = Object.fromEntries(container.volume_mount.map((m: { name: string; mount_path: string }) => [m.name, m.mount_path]));
+    const volumes = Object.fromEntries(pod.volume.map((v: { name: string; host_path: { path: string } }) => [v.name, v.host_path.path]));
+    expect(Object.keys(mounts).sort()).toEqual(Object.keys(volumes).sort());
+    expect([mounts['host-etc'], volumes['host-etc']]).toEqual(['/mnt/host/etc', '/etc']);
+  });
+
+  it('creates RuntimeClass sysbox-runc scheduled onto nodes where Sysbox runs, tolerating their taint, after the installer', () => {
+    const rc = runtimeClass(p);
+    expect(rc).toEqual({
+      apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'sysbox-runc' }, handler: 'sysbox-runc',
+      scheduling: { nodeSelector: { 'sysbox-runtime': 'running' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }] },
+    });
+    expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
+    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
+    expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
+  });
+
+  it('outputs the agent settings Sysbox needs on containerd nodes: its class, privilege escalation, user namespaces', () => {
+    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+  });
+
+  it('switches the nodes to CRI-O when asked, and the workspaces to CRI-O\'s user-namespace annotation', () => {
+    const crio = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n`));
+    expect(crio.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(crio.platform.s.output('workspace_agent_settings').value).toEqual({
+      default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
+      annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
+    });
+  });
+});
+
+describe('runtime kata', () => {
+  // Every reference resolves, to attributes the providers have: examples.test.ts checks each example.
+  let c: Synthesized;
+  let p: Synthesized;
+  beforeAll(() => {
+    ({ cluster: { s: c }, platform: { s: p } } = synthApp(loadExample('kata')));
+  });
+
+  it('puts workspaces on bare-metal AL2023 nodes labelled and tainted for Kata', () => {
+    const groups = Object.values(workspaceGroups(c));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) {
+      expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm6i.metal'] });
+      expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
+      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+      expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
+      expect(launchTemplateOf(c, group).user_data).toBeUndefined();
+    }
+    expect(Object.values(c.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical'))).toEqual([]);
+  });
+
+  it('installs the pinned kata-deploy chart on those nodes only, one shim, without the chart\'s toleration-less RuntimeClasses', () => {
+    const release = p.all('helm_release').find((r) => r.name === 'kata-deploy')!;
+    expect(release).toMatchObject({
+      namespace: 'kube-system', repository: 'oci://ghcr.io/kata-containers/kata-deploy-charts', chart: 'kata-deploy', version: '4.1.0', atomic: true, wait: true,
+    });
+    expect(JSON.parse(release.values[0])).toEqual({
+      k8sDistribution: 'k8s',
+      nodeSelector: { 'gitlab-workspaces/runtime': 'kata' },
+      tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }, RETIRING],
+      shims: { disableAll: true, 'qemu-runtime-rs': { enabled: true } },
+      defaultShim: { amd64: 'qemu-runtime-rs' },
+      runtimeClasses: { enabled: false },
+      'node-feature-discovery': { enabled: false },
+    });
+  });
+
+  it('creates RuntimeClass kata-qemu-runtime-rs with the VM\'s overhead, scheduled onto nodes where Kata runs', () => {
+    const rc = runtimeClass(p);
+    expect(rc).toEqual({
+      apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata-qemu-runtime-rs' }, handler: 'kata-qemu-runtime-rs',
+      overhead: { podFixed: { cpu: '250m', memory: '160Mi' } },
+      scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }] },
+    });
+    expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
+    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
+    expect(p.output('workspace_runtime_class').value).toBe('kata-qemu-runtime-rs');
+    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'kata-qemu-runtime-rs', allow_privilege_escalation: true });
+  });
+
+  it('names the RuntimeClass as configured, with the chosen shim\'s handler', () => {
+    const named = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {instanceTypes: [c6i.metal]}\nruntime: kata\nruntimes:\n  kata: {shim: clh, runtimeClassName: kata}\n`));
+    expect(runtimeClass(named.platform.s)).toMatchObject({ metadata: { name: 'kata' }, handler: 'kata-clh', overhead: { podFixed: { memory: '130Mi' } } });
+    const values = JSON.parse(named.platform.s.all('helm_release').find((r) => r.name === 'kata-deploy')!.values[0]);
+    expect(values.shims).toEqual({ disableAll: true, clh: { enabled: true } });
+  });
+});
+
+describe('runtime user-namespaces', () => {
+  it('example user-namespaces: plain AL2023 workspace nodes, nothing installed, no RuntimeClass', () => {
+    const app = synthApp(loadExample('user-namespaces'));
+    for (const group of Object.values(workspaceGroups(app.cluster.s))) {
+      expect(group.ami_type).toBe('AL2023_x86_64_STANDARD');
+      expect(Object.keys(group.labels)).toEqual(['gitlab-workspaces/generation', 'gitlab-workspaces/pool']);
+      expect(group.taint).toBeUndefined();
+    }
+    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
+    expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
+    expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+  });
+
+  it('on AL2023 asks nothing of the nodes or the cluster: the same resources as no runtime, only agent settings', () => {
+    const none = synthApp(configFromText(REQUIRED_CONFIG));
+    const userns = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: user-namespaces\n`));
+    expect(userns.cluster.s.doc.resource).toEqual(none.cluster.s.doc.resource);
+    expect(userns.platform.s.doc.resource).toEqual(none.platform.s.doc.resource);
+    const { workspace_agent_settings: settings, ...rest } = userns.platform.s.doc.output;
+    expect(rest).toEqual(none.platform.s.doc.output);
+    expect(settings.value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+  });
+
+  it('on Bottlerocket raises user.max_user_namespaces in the nodes\' settings, with both volumes encrypted', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {amiType: BOTTLEROCKET_x86_64}\nruntime: user-namespaces\n`));
+    const c = app.cluster.s;
+    for (const group of Object.values(workspaceGroups(c))) {
+      expect(group.ami_type).toBe('BOTTLEROCKET_x86_64');
+      expect(c.deref(group.release_version).name).toBe('/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_version');
+      expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'user-namespaces' });
+      expect(group.taint).toBeUndefined();
+      const template = launchTemplateOf(c, group);
+      expect(Buffer.from(template.user_data, 'base64').toString()).toBe('[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
+      expect(template.block_device_mappings.map((b: Block) => [b.device_name, b.ebs.encrypted, b.ebs.volume_size])).toEqual([['/dev/xvdb', 'true', 100], ['/dev/xvda', 'true', undefined]]);
+    }
+    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+  });
+
+  it('leaves Bottlerocket nodes without a runtime at its default (no user namespaces)', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {amiType: BOTTLEROCKET_x86_64}\n`));
+    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(launchTemplateOf(app.cluster.s, group).user_data).toBeUndefined();
+  });
+});
+
+describe('changing runtime under running nodes', () => {
+  it('lets only the current generation refuse a plan whose runtime differs from what its nodes were built for', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {perZone: false, generation: 2, retiringGenerations: [1]}\nruntime: sysbox\n`));
+    const groups = workspaceGroups(app.cluster.s);
+    const current = groups['workspaces-g2-'];
+    const retiring = groups['workspaces-g1-'];
+    expect(current.lifecycle.postcondition).toEqual([{
+      condition: '${alltrue([try(self.labels["gitlab-workspaces/runtime"], "") == "sysbox", try(self.labels["sysbox-install"], "") == "yes"])}',
+      error_message: 'Workspace node group workspaces-g2 has nodes built for runtime ${try(self.labels["gitlab-workspaces/runtime"], "none")}, and the config asks for runtime: sysbox. '
+        + 'A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: '
+        + 'set nodes.workspaces.generation to 3, add 2 to nodes.workspaces.retiringGenerations, and deploy again.',
+    }]);
+    // A retiring generation may have been built for another runtime: it keeps its labels, unchecked.
+    expect(retiring.lifecycle.postcondition).toBeUndefined();
+    for (const g of [current, retiring]) expect(g.lifecycle.ignore_changes).toContain('labels');
+    expect(retiring.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+  });
+
+  it('changes nothing for a stack without a runtime: labels update in place, no check', () => {
+    for (const group of Object.values(workspaceGroups(synthApp(configFromText(REQUIRED_CONFIG)).cluster.s))) {
+      expect(group.lifecycle.ignore_changes).not.toContain('labels');
+      expect(group.lifecycle.postcondition).toBeUndefined();
+    }
+  });
+});

@@ -85,8 +85,8 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
 
   if (user.enabled === undefined) put('enabled', true, SETTINGS_PATH);
 
-  // Decided by the stack: the user may only repeat them.
-  // Always the stack's value (checked by the agent config's rule, at gitlab.dnsZone); a different one written here is refused.
+  // Decided by the stack (the user may only repeat them): dns_zone is gitlab.dnsZone, checked by the agent
+  // config's own rule at gitlab.dnsZone; the proxy settings follow the proxy.
   if (user.dns_zone !== undefined && user.dns_zone !== gitlab.dnsZone) {
     report('error', 'dns-zone-mismatch', userPath('dns_zone'), gitlab.dnsZone === undefined
       ? '`dns_zone` is the stack\'s gitlab.dnsZone (the certificate, the load balancer and the DNS records are made for it): set it there, and leave dns_zone out'

@@ -32,3 +32,4 @@ export { Workspace } from './workspace/workspace-construct';
 export type { WorkspaceProps } from './workspace/workspace-construct';
 export * from './cluster';
 export * from './runtimes';
+export * from './gitlab';

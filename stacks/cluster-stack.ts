@@ -44,10 +44,11 @@ import {
   UbuntuEksImage,
   WorkspacesVpc,
 } from '../lib/cluster';
+import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
 import { configRuntime, workspaceNodeImage } from './config/runtime';
-import { poolAmiType, WorkspacesConfig } from './config/types';
+import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configureStateBackend } from './state-backend';
 
 /** One workspace node group: a generation in a zone (or across zones). */
@@ -81,6 +82,12 @@ export class WorkspacesClusterStack extends TerraformStack {
   readonly volumeKeyGuard: VolumeKeyGuard;
   /** Where system components (the autoscaler, the GitLab agent and proxy) run. */
   readonly systemScheduling: Scheduling = SYSTEM_SCHEDULING;
+  /**
+   * The Route 53 zone of the workspace domain (with the workspaces proxy): here rather than in the platform
+   * stack, so a zone the stack creates outlives the records, and its name servers are an output before the
+   * platform stack waits for the certificate that needs them delegated.
+   */
+  readonly hostedZone?: WorkspacesHostedZone;
 
   constructor(scope: Construct, id: string, readonly config: WorkspacesConfig) {
     super(scope, id);
@@ -309,6 +316,17 @@ export class WorkspacesClusterStack extends TerraformStack {
       protects: [this.volumeKey.key.key, this.cluster.cluster, this.systemNodes.nodeGroup, ...this.workspaceNodes.map((g) => g.nodeGroup)],
     });
 
+    // The workspace domain's hosted zone, when the workspaces proxy serves workspaces.
+    const gitlab = config.gitlab;
+    if (gitlab?.proxy === 'enabled') {
+      this.hostedZone = new WorkspacesHostedZone(this, 'workspaces-zone', {
+        dnsZone: workspaceDomain(gitlab),
+        create: gitlab.hostedZone.create,
+        zoneId: gitlab.hostedZone.id,
+        zoneName: gitlab.hostedZone.name,
+      });
+    }
+
     // Outputs, named for what the user does next.
     const out = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
     out('cluster_name', clusterName, 'The EKS cluster name');
@@ -325,6 +343,13 @@ export class WorkspacesClusterStack extends TerraformStack {
     out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
     out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
     out('volumes_kms_key_arn', this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
+    if (this.hostedZone) {
+      out('hosted_zone_id', this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
+      out('hosted_zone_name_servers', this.hostedZone.nameServers,
+        gitlab?.hostedZone.create
+          ? `Delegate ${workspaceDomain(gitlab)} to these name servers (NS records in the parent domain): the platform stack's certificate validation waits for it`
+          : 'The name servers of the zone that holds the workspace records');
+    }
   }
 }
 

@@ -4,7 +4,9 @@
  * cross-stack references, read from that stack's state), never from a cluster created in the same
  * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
  * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
- * The sudo runtime's installer and RuntimeClass live here; later the GitLab agent and the workspaces proxy join.
+ * The sudo runtime's installer and RuntimeClass live here. With a `gitlab` section, the GitLab side joins
+ * it (see gitlab-side.ts): the agent, the workspaces proxy, and the AWS resources that follow the
+ * proxy's lifecycle (certificate, load balancer, DNS records).
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -24,6 +26,7 @@ import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
+import { GitLabSide } from './gitlab-side';
 import { configureStateBackend } from './state-backend';
 
 /** The platform stack's id for a cluster stack id. */
@@ -44,6 +47,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly volumeKeyGuard?: VolumeKeyGuard;
   /** The sudo runtime's installer and RuntimeClass (nothing to install for none and user namespaces). */
   readonly runtime: RuntimeInstallation;
+  /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
+  readonly gitlab?: GitLabSide;
 
   constructor(scope: Construct, id: string, readonly config: WorkspacesConfig, readonly clusterStack: WorkspacesClusterStack) {
     super(scope, id);
@@ -53,8 +58,9 @@ export class WorkspacesPlatformStack extends TerraformStack {
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);
 
-    // The token data source (kubernetesProviderAuth: token) needs the AWS provider; exec runs the AWS CLI.
-    if (clusterConfig.kubernetesProviderAuth === 'token') {
+    // The token data source (kubernetesProviderAuth: token) and the workspaces' entry point (certificate,
+    // load balancer, DNS records) need the AWS provider; exec runs the AWS CLI.
+    if (clusterConfig.kubernetesProviderAuth === 'token' || config.gitlab?.proxy === 'enabled') {
       new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
     }
     this.providers = new ClusterProviders(this, 'kubernetes-access', {
@@ -105,7 +111,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
       extraTolerations: [tolerationOf(RETIRING_TAINT)],
     });
 
-    // Workspace volumes on destroy: delete them first (opt-in), or stop while any is left.
+    // Workspace volumes on destroy: delete them first (opt-in; the agent, which recreates workspaces, is
+    // removed before that), or stop while any is left (before anything of this stack goes).
     const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
     if (storage.workspaceVolumesOnDestroy === 'delete') {
       this.workspaceVolumeCleanup = new WorkspaceVolumeCleanup(this, 'workspace-volume-cleanup', {
@@ -114,11 +121,29 @@ export class WorkspacesPlatformStack extends TerraformStack {
         volumeKeyArn: clusterStack.volumeKey.arn,
         dependsOn: platformCore,
       });
-    } else {
+    }
+
+    // The GitLab side: the agent (registered in GitLab when the config names its project), the workspaces
+    // proxy, its certificate, load balancer and DNS records.
+    if (config.gitlab) {
+      this.gitlab = new GitLabSide(this, 'gitlab', {
+        config,
+        clusterStack,
+        providers: this.providers,
+        // A workspace made before its RuntimeClass exists would not start; on destroy, the agent goes before
+        // the volume cleanup, which must not race it.
+        agentDependsOn: [
+          ...(this.runtime.runtimeClass ? [this.runtime.runtimeClass.manifest] : []),
+          ...(this.workspaceVolumeCleanup ? [this.workspaceVolumeCleanup.resource] : []),
+        ],
+      });
+    }
+
+    if (!this.workspaceVolumeCleanup) {
       this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
         volumeKeyArn: clusterStack.volumeKey.arn,
         region: aws.region,
-        protects: platformCore,
+        protects: [...platformCore, ...(this.gitlab?.releases ?? [])],
       });
     }
 

@@ -17,6 +17,14 @@ describe('public API (lib/index.ts)', () => {
       'EksCluster',
       'WorkspacesVpc',
       'DefaultStorageClass',
+      'GitLabAgent',
+      'GitLabAgentRegistration',
+      'WorkspacesProxy',
+      'WorkspacesOAuthApplication',
+      'WorkspacesHostedZone',
+      'WorkspacesEntryPoint',
+      'RegistryPullSecret',
+      'defaultKasAddress',
     ]) {
       expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
     }

@@ -1,7 +1,7 @@
 /**
  * Extending the ready app in your own cdktf app: load a config file, create the cluster and platform
- * stacks, then add Kubernetes resources to the platform stack through the providers it exposes (later
- * constructs, such as the GitLab agent and the workspaces proxy, plug in the same way).
+ * stacks, then add Kubernetes resources to the platform stack through the providers it exposes (the
+ * GitLab agent and the workspaces proxy plug in the same way, see stacks/gitlab-side.ts).
  *
  *   npx tsc -p tsconfig.build.json && node dist/examples/extend-stack/main.js
  */
@@ -19,11 +19,11 @@ export function buildExtendedApp(outdir?: string): WorkspacesApp {
   const built = buildApp(loaded.value, outdir);
   const { platform } = built;
 
-  // The namespace the workspaces proxy will live in, created through the platform stack's Kubernetes
-  // provider once the cluster's storage class exists.
-  new NamespaceV1(platform, 'proxy-namespace', {
+  // A namespace of your own (say, for a team's shared tools), created through the platform stack's
+  // Kubernetes provider once the cluster's storage class exists.
+  new NamespaceV1(platform, 'tools-namespace', {
     provider: platform.providers.kubernetes,
-    metadata: { name: 'gitlab-workspaces', labels: { 'app.kubernetes.io/part-of': 'gitlab-workspaces' } },
+    metadata: { name: 'platform-tools', labels: { 'app.kubernetes.io/part-of': 'gitlab-workspaces' } },
     dependsOn: [platform.storageClass.storageClass],
   });
   return built;

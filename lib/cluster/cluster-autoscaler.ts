@@ -2,6 +2,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodIdentityRole } from './pod-identity-role';
+import { HELM_RELEASE_SETTINGS } from './helm-release';
 import { iamRoleNamePrefix } from './names';
 import { clusterAutoscalerRelease, kubernetesMinor } from './versions';
 
@@ -191,10 +192,7 @@ export class ClusterAutoscaler extends Construct {
       chart: 'cluster-autoscaler',
       version: chartVersion,
       values: [JSON.stringify(values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
-      timeout: 600,
+      ...HELM_RELEASE_SETTINGS,
       dependsOn: props.dependsOn,
     });
   }

@@ -11,6 +11,7 @@ export * from './cluster-providers';
 export * from './default-storage-class';
 export * from './ebs-csi-driver';
 export * from './eks-cluster';
+export * from './helm-release';
 export * from './instance-types';
 export * from './encryption-key';
 export * from './log-encryption-key';

@@ -31,34 +31,28 @@ export class YamlSource {
     readonly file: string,
     readonly doc: Document.Parsed | undefined,
     private readonly lineCounter: LineCounter,
+    /** Turns a path as callers give it into a path of the document (see `view`). */
+    private readonly toDocumentPath: (path: YamlPath) => YamlPath = (path) => path,
   ) {}
+
+  /**
+   * The same document seen through `map`: every path given to the view is mapped to a document path
+   * before it is looked up, and diagnostics name the mapped path. A checker written for a whole file can
+   * then check a part of another file (paths relative to a subtree), or values that the caller put there
+   * (a path sent to the key the value came from).
+   */
+  view(map: (path: YamlPath) => YamlPath): YamlSource {
+    return new YamlSource(this.file, this.doc, this.lineCounter, (path) => this.toDocumentPath(map(path)));
+  }
 
   /** The node at `path`, or undefined when the path does not exist. */
   node(path: YamlPath): Node | undefined {
-    let cur: unknown = this.doc?.contents;
-    for (const key of path) {
-      if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-        cur = pair?.value ?? undefined;
-        if (cur === undefined) return undefined;
-      } else if (isSeq(cur) && typeof key === 'number') {
-        cur = cur.items[key];
-        if (cur === undefined) return undefined;
-      } else {
-        return undefined;
-      }
-    }
-    return isNode(cur) ? cur : undefined;
+    return this.nodeAt(this.toDocumentPath(path));
   }
 
   /** The key node of the last path element, when the path ends in a mapping key. */
   keyNode(path: YamlPath): Node | undefined {
-    if (path.length === 0) return undefined;
-    const parent = this.node(path.slice(0, -1));
-    if (!isMap(parent)) return undefined;
-    const last = String(path[path.length - 1]);
-    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === last);
-    return pair && isNode(pair.key) ? pair.key : undefined;
+    return this.keyNodeAt(this.toDocumentPath(path));
   }
 
   /**
@@ -66,12 +60,13 @@ export class YamlSource {
    * mapping that lacks it). With `preferKey`, points at the key of the last element rather than its value.
    */
   position(path: YamlPath, preferKey = false): { line: number; column: number } {
+    const at = this.toDocumentPath(path);
     if (preferKey) {
-      const k = this.keyNode(path);
+      const k = this.keyNodeAt(at);
       if (k?.range) return this.linePos(k.range[0]);
     }
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.node(path.slice(0, n));
+    for (let n = at.length; n >= 0; n--) {
+      const node = this.nodeAt(at.slice(0, n));
       if (node?.range) {
         const { line, col } = this.lineCounter.linePos(node.range[0]);
         return { line, column: col };
@@ -89,7 +84,33 @@ export class YamlSource {
   /** A diagnostic located at `path`. */
   diagnostic(severity: Severity, rule: string, path: YamlPath, message: string, preferKey = false): Diagnostic {
     const { line, column } = this.position(path, preferKey);
-    return { severity, file: this.file, line, column, path: formatPath(path), message, rule };
+    return { severity, file: this.file, line, column, path: formatPath(this.toDocumentPath(path)), message, rule };
+  }
+
+  private nodeAt(path: YamlPath): Node | undefined {
+    let cur: unknown = this.doc?.contents;
+    for (const key of path) {
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        cur = pair?.value ?? undefined;
+        if (cur === undefined) return undefined;
+      } else if (isSeq(cur) && typeof key === 'number') {
+        cur = cur.items[key];
+        if (cur === undefined) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    return isNode(cur) ? cur : undefined;
+  }
+
+  private keyNodeAt(path: YamlPath): Node | undefined {
+    if (path.length === 0) return undefined;
+    const parent = this.nodeAt(path.slice(0, -1));
+    if (!isMap(parent)) return undefined;
+    const last = String(path[path.length - 1]);
+    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === last);
+    return pair && isNode(pair.key) ? pair.key : undefined;
   }
 }
 

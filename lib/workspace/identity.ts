@@ -126,7 +126,7 @@ export function workspaceObjectNames(name: string) {
 
 export type WorkspaceObjectNames = ReturnType<typeof workspaceObjectNames>;
 
-/** The PersistentVolumeClaim of a devfile volume component: `<workspace name>-<volume name>`. */
+/** The PersistentVolumeClaim of a devfile volume component: `<workspace>-<volume name>`. */
 export function workspaceVolumeClaimName(name: string, volumeName: string): string {
   return `${name}-${volumeName}`;
 }

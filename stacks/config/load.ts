@@ -200,19 +200,32 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
 
 /**
  * The schema a `required` error is about: the one holding the keyword, or for a `required` inside a
- * `then`, the schema holding that `then` (whose `properties` describe the key and whose `if` says when).
+ * `then` (or `else`), the schema of the object it checks (whose `properties` describe the key and whose
+ * `if` says when, or, for `else`, when not).
  */
 function requiringSchema(e: ErrorObject): { schema: SchemaNode; condition: string } {
-  const thenAt = e.schemaPath.lastIndexOf('/then/');
-  if (thenAt < 0) return { schema: (e.parentSchema ?? {}) as SchemaNode, condition: '' };
-  let schema: unknown = configSchema;
-  for (const part of e.schemaPath.slice(0, thenAt).replace(/^#\//, '').split('/')) schema = (schema as Record<string, unknown>)?.[part];
-  const node = (schema ?? {}) as SchemaNode;
+  const branch = /\/(then|else)\/[^/]*$/.exec(e.schemaPath);
+  if (!branch) return { schema: (e.parentSchema ?? {}) as SchemaNode, condition: '' };
+  const node = schemaAt(e.instancePath);
   const parts = Object.entries(node.if?.properties ?? {}).filter(([, v]) => 'const' in v).map(([k, v]) => `${k} is ${JSON.stringify(v.const)}`);
-  return { schema: node, condition: parts.length > 0 ? ` when ${parts.join(' and ')}` : '' };
+  if (parts.length === 0) return { schema: node, condition: '' };
+  return { schema: node, condition: branch[1] === 'then' ? ` when ${parts.join(' and ')}` : ` unless ${parts.join(' and ')}` };
+}
+
+/** The schema of the value at a JSON pointer of the config (following `properties` and `$ref`s). */
+function schemaAt(pointer: string): SchemaNode {
+  const resolve = (node: SchemaNode | undefined): SchemaNode => {
+    let n = node ?? {};
+    while (typeof n.$ref === 'string') n = (configSchema.definitions as Record<string, SchemaNode>)[n.$ref.replace('#/definitions/', '')] ?? {};
+    return n;
+  };
+  let node = resolve(configSchema as SchemaNode);
+  for (const key of pointer.split('/').slice(1)) node = resolve(node.properties?.[key] as SchemaNode | undefined);
+  return node;
 }
 
 interface SchemaNode {
+  readonly $ref?: string;
   readonly properties?: Record<string, { description?: string }>;
   readonly if?: { properties?: Record<string, { const?: unknown }> };
 }

@@ -14,10 +14,15 @@ import {
   MIN_KUBERNETES_VERSION,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../../lib/cluster/versions';
+import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
+import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
+import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
+import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceNodeImage } from './runtime';
 import { checkRuntime } from './runtime-rules';
-import { NodeGroupConfig, poolAmiType, WorkspacesConfig } from './types';
+import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
   /** The day the config is checked on (support-window warnings). @default now */
@@ -57,6 +62,10 @@ export function checkSemantics(config: WorkspacesConfig, source: YamlSource, opt
   checkAutoscaler(config, r);
   checkStorage(config, r);
   checkRuntime(config, r);
+  if (config.gitlab) {
+    checkGitLab(config, r);
+    out.push(...stackAgentSettings(config, source).diagnostics);
+  }
   return out;
 }
 
@@ -328,4 +337,152 @@ function networkBlock(text: string, path: YamlPath, r: Reporters): Cidr | undefi
     return undefined;
   }
   return parsed.cidr;
+}
+
+/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
+const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
+
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): placeholders, never a real workspace domain. */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
+
+/** Keys of the `gitlab` section that mean something only while the proxy serves workspaces. */
+const PROXY_ONLY_KEYS = ['oauth', 'hostedZone', 'workspacesProxy', 'entryPoint'] as const;
+
+function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const at = (...p: YamlPath): YamlPath => ['gitlab', ...p];
+  const version = gitlabVersionFromValue(gitlab.version);
+  if (!version.ok) r.error('gitlab-version', at('version'), version.message);
+  if (gitlab.url.startsWith('http://')) {
+    r.warning('gitlab-url', at('url'), `${gitlab.url} is plain HTTP: the proxy's OAuth sign-in and the agent's token would cross the network unencrypted; use https://`);
+  }
+  if (gitlab.kasAddress !== undefined) {
+    const problem = kasAddressProblem(gitlab.kasAddress);
+    if (problem) {
+      r.error('kas-address', at('kasAddress'), `${JSON.stringify(gitlab.kasAddress)} must be ${problem}; leave kasAddress out for the address derived from gitlab.url`);
+    } else if (gitlab.kasAddress.startsWith('ws://')) {
+      r.warning('kas-address', at('kasAddress'), `${gitlab.kasAddress} is unencrypted WebSocket: the agent's token would cross the network in the clear; use wss://`);
+    }
+  }
+  checkNamespaces(config, r);
+  if (gitlab.agent.branch !== undefined && gitlab.agent.project === undefined) {
+    r.error('agent-branch', at('agent', 'branch'), '`branch` applies only when the stack commits the agent config (agent.project); set agent.project, or remove branch');
+  }
+
+  if (gitlab.proxy === 'disabled') {
+    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
+    if (!behaviour.proxyEnablementSettings) {
+      r.error('proxy-disabled', at('proxy'),
+        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
+    }
+    for (const key of PROXY_ONLY_KEYS) {
+      if (r.written(at(key))) {
+        r.error('proxy-disabled', at(key), `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);
+      }
+    }
+    return;
+  }
+  checkWorkspaceDomain(config, r);
+  checkOAuth(config, r);
+  const chart = gitlab.workspacesProxy.chartVersion;
+  if (!versionAtLeast(chart, MIN_PROXY_CHART_VERSION)) {
+    r.error('proxy-chart-version', at('workspacesProxy', 'chartVersion'),
+      `gitlab-workspaces-proxy ${chart} is too old: ${MIN_PROXY_CHART_VERSION} or newer is required (older versions pass secrets in process arguments or set cookies on the wildcard domain)`);
+  }
+  checkEntryPoint(config, r);
+}
+
+/** Namespaces Kubernetes creates itself: the stack cannot create (or, on destroy, delete) them. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The namespaces the stack creates for the agent, the proxy and the registry Secret. */
+function checkNamespaces(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const proxy = gitlab.proxy === 'enabled';
+  const created: Array<{ path: YamlPath; name: string | undefined }> = [
+    { path: ['gitlab', 'agent', 'namespace'], name: gitlab.agent.namespace },
+    { path: ['gitlab', 'workspacesProxy', 'namespace'], name: proxy ? gitlab.workspacesProxy.namespace : undefined },
+    { path: ['gitlab', 'imagePullSecret', 'namespace'], name: gitlab.imagePullSecret?.namespace },
+  ];
+  for (const { path, name } of created) {
+    if (name !== undefined && SYSTEM_NAMESPACES.includes(name)) {
+      r.error('namespace', path, `"${name}" is a namespace Kubernetes manages: the stack creates its own namespace here (and deletes it on destroy); choose another name`);
+    }
+  }
+  if (proxy && gitlab.agent.namespace === gitlab.workspacesProxy.namespace) {
+    r.error('namespace', r.written(['gitlab', 'workspacesProxy', 'namespace']) ? ['gitlab', 'workspacesProxy', 'namespace'] : ['gitlab', 'agent', 'namespace'],
+      `the agent and the workspaces proxy both get namespace "${gitlab.agent.namespace}": give each its own (each construct creates and, on destroy, deletes its namespace)`);
+  }
+}
+
+/** The workspace domain and the hosted zone its records go into. */
+function checkWorkspaceDomain(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const dnsZone = workspaceDomain(gitlab);
+  const zone = dnsZone.toLowerCase();
+  // A malformed dnsZone is reported by the agent config's own rule (dns_zone), at gitlab.dnsZone.
+  if (hostNameProblem(dnsZone) === undefined && !zone.includes('.')) {
+    r.error('dns-zone', ['gitlab', 'dnsZone'],
+      `"${dnsZone}" is a single label: a public certificate and DNS records need a domain such as workspaces.example.dev`);
+  }
+  if (RESERVED_DOMAIN.test(zone)) {
+    r.warning('placeholder', ['gitlab', 'dnsZone'],
+      `${dnsZone} is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying`);
+  }
+  const hosted = gitlab.hostedZone;
+  const chosen = [hosted.name !== undefined && 'name', hosted.id !== undefined && 'id', hosted.create && 'create'].filter((k): k is string => typeof k === 'string');
+  if (chosen.length > 1) {
+    r.error('hosted-zone', ['gitlab', 'hostedZone', chosen[1]],
+      `give one of name (an existing zone by name), id (an existing zone by id) or create: true, not ${chosen.join(' and ')}`);
+    return;
+  }
+  if (hosted.name !== undefined) {
+    const name = hosted.name.toLowerCase().replace(/\.$/, '');
+    if (zone !== name && !zone.endsWith(`.${name}`)) {
+      r.error('hosted-zone', ['gitlab', 'hostedZone', 'name'],
+        `the records of ${dnsZone} cannot go into the zone ${hosted.name}: give the zone of ${dnsZone} itself or of a parent domain (such as ${dnsZone.split('.').slice(1).join('.') || 'example.dev'})`);
+    }
+  }
+}
+
+function checkOAuth(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  if (gitlab.oauth === undefined) {
+    r.error('oauth-missing', ['gitlab', 'oauth'],
+      `the workspaces proxy signs users in with a GitLab OAuth application (redirect URI https://${workspaceDomain(gitlab)}/auth/callback, scopes api read_user openid profile): set gitlab.oauth to variables (register it yourself, the only way on GitLab.com, and pass TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret) or instance-application (the stack creates it; TF_VAR_gitlab_token must be an instance administrator's)`);
+  } else if (gitlab.oauth === 'instance-application' && isGitLabDotCom(gitlab.url)) {
+    r.error('oauth-instance-application', ['gitlab', 'oauth'],
+      'GitLab.com has no instance administrators to create an instance-wide application: register the OAuth application in your group or user settings and use oauth: variables');
+  }
+}
+
+function checkEntryPoint(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const entry = gitlab.entryPoint;
+  const at = (...p: YamlPath): YamlPath => ['gitlab', 'entryPoint', ...p];
+  if (entry.httpNodePort === entry.sshNodePort) {
+    r.error('node-ports', at('sshNodePort'), `sshNodePort ${entry.sshNodePort} is also httpNodePort: the proxy's HTTP and SSH ports need different NodePorts`);
+  }
+  if (entry.sshPort === 443) {
+    r.error('ssh-port', at('sshPort'), 'port 443 is the HTTPS listener; choose another SSH port (22 by default)');
+  }
+  if (entry.sshHostName !== undefined) {
+    const problem = hostNameProblem(entry.sshHostName);
+    if (problem) {
+      r.error('ssh-host-name', at('sshHostName'), `${JSON.stringify(entry.sshHostName)} must be ${problem}`);
+    } else {
+      // The record goes into the hosted zone, whose name is known unless it is given by id.
+      const zoneName = (gitlab.hostedZone.id === undefined ? gitlab.hostedZone.name ?? workspaceDomain(gitlab) : undefined)?.toLowerCase().replace(/\.$/, '');
+      const host = entry.sshHostName.toLowerCase();
+      if (zoneName !== undefined && host !== zoneName && !host.endsWith(`.${zoneName}`)) {
+        r.error('ssh-host-name', at('sshHostName'), `${entry.sshHostName} is not in the hosted zone ${zoneName}, where the stack creates its record; use a name under ${zoneName}`);
+      }
+    }
+  }
+  entry.allowedCidrs.forEach((c, i) => networkBlock(c, at('allowedCidrs', i), r));
+  const existing = config.network.existingVpc;
+  if (entry.scheme === 'internet-facing' && existing && existing.publicSubnetIds.length === 0) {
+    r.error('entry-point-subnets', at('scheme'),
+      'an internet-facing load balancer needs public subnets, and network.existingVpc lists none: add publicSubnetIds, or set scheme: internal (users then reach workspaces through your VPN)');
+  }
 }

@@ -5,6 +5,7 @@
  * default config loads to exactly this shape.
  */
 
+import type { AgentRbac } from '../../lib/gitlab/gitlab-agent';
 import type { KataShim } from '../../lib/runtimes/kata';
 import type { SysboxContainerRuntime } from '../../lib/runtimes/sysbox';
 import type { RuntimeName } from '../../lib/runtimes/types';
@@ -145,6 +146,86 @@ export interface RuntimesConfig {
   };
 }
 
+/** Whether the workspaces proxy serves workspaces, or GitLab (18.4+) does through the agent server. */
+export type ProxyMode = 'enabled' | 'disabled';
+/** Where the proxy's OAuth application comes from: sensitive variables, or `gitlab_application` (instance administrators). */
+export type OAuthSource = 'variables' | 'instance-application';
+
+export interface HostedZoneConfig {
+  /** An existing public zone by name (`dnsZone` or a parent of it). */
+  readonly name?: string;
+  /** An existing public zone by id. */
+  readonly id?: string;
+  /** Create a public zone named `dnsZone`. */
+  readonly create: boolean;
+}
+
+export interface AgentConfig {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chartVersion: string;
+  readonly replicas: number;
+  readonly rbac: AgentRbac;
+  /** The GitLab project (full path) the stack registers the agent in; absent: the token is a variable. */
+  readonly project?: string;
+  /** The branch the agent config file is committed to; absent: the project's default branch. */
+  readonly branch?: string;
+}
+
+export interface WorkspacesProxyConfig {
+  readonly namespace: string;
+  readonly chartVersion: string;
+  readonly replicas: number;
+  readonly sshHostKeyAlgorithm: 'RSA' | 'ECDSA';
+}
+
+export interface EntryPointConfig {
+  /** Absent: `ssh.<dnsZone>`. */
+  readonly sshHostName?: string;
+  readonly sshPort: number;
+  readonly allowedCidrs: readonly string[];
+  readonly scheme: 'internet-facing' | 'internal';
+  readonly httpNodePort: number;
+  readonly sshNodePort: number;
+  readonly sshIdleTimeoutSeconds: number;
+}
+
+export interface ImagePullSecretConfig {
+  readonly name: string;
+  /** Absent: the agent config's `shared_namespace` when set, else `gitlab-workspace-registry`. */
+  readonly namespace?: string;
+}
+
+/** The GitLab side. Absent: the app builds the cluster without the agent, the proxy and their way in. */
+export interface GitLabConfig {
+  readonly url: string;
+  /** The instance's GitLab version as written (checked by `gitlabVersionFromValue`); default the newest supported. */
+  readonly version: unknown;
+  /** Absent: derived from `url` (see `defaultKasAddress`). */
+  readonly kasAddress?: string;
+  /** Required unless `proxy: disabled`. */
+  readonly dnsZone?: string;
+  readonly hostedZone: HostedZoneConfig;
+  readonly proxy: ProxyMode;
+  /** Required with `proxy: enabled` (a semantic rule says so). */
+  readonly oauth?: OAuthSource;
+  readonly agent: AgentConfig;
+  readonly workspacesProxy: WorkspacesProxyConfig;
+  readonly entryPoint: EntryPointConfig;
+  readonly imagePullSecret?: ImagePullSecretConfig;
+  /**
+   * The agent's `remote_development` settings as written (snake_case keys, as in the agent config file),
+   * checked by lib/agent-config; `stackAgentSettings` turns them into the settings the stack uses.
+   */
+  readonly remote_development: Readonly<Record<string, unknown>>;
+}
+
+/** The workspace domain, which the schema requires unless `proxy: disabled`. */
+export function workspaceDomain(gitlab: GitLabConfig): string {
+  if (gitlab.dnsZone === undefined) throw new Error('gitlab.dnsZone is required unless proxy is disabled');
+  return gitlab.dnsZone;
+}
+
 export interface WorkspacesConfig {
   /** The sudo runtime of workspaces (see lib/runtimes). */
   readonly runtime: RuntimeName;
@@ -157,4 +238,6 @@ export interface WorkspacesConfig {
   readonly autoscaling: AutoscalingConfig;
   readonly storage: StorageConfig;
   readonly addons: AddonsConfig;
+  /** The GitLab agent, the workspaces proxy and how workspaces are reached; absent: none of them. */
+  readonly gitlab?: GitLabConfig;
 }

@@ -64,3 +64,26 @@ describe('parseYaml', () => {
     expect(formatPath(['components', 0, 'container', 'a/b'])).toBe('components[0].container["a/b"]');
   });
 });
+
+describe('YamlSource.view', () => {
+  const text = 'gitlab:\n  dnsZone: a.example.dev\n  remote_development:\n    enabled: yes\n';
+  const { source } = parseYaml(text, { file: 'c.yaml' });
+
+  it('locates paths relative to a subtree and names them by their whole path', () => {
+    const view = source.view((p) => ['gitlab', ...p]);
+    expect(view.position(['remote_development', 'enabled'])).toEqual({ line: 4, column: 14 });
+    expect(view.position(['remote_development', 'enabled'], true)).toEqual({ line: 4, column: 5 });
+    expect(view.diagnostic('error', 'r', ['remote_development', 'enabled'], 'm')).toMatchObject({ line: 4, column: 14, path: 'gitlab.remote_development.enabled' });
+    // A missing key points at the deepest mapping that exists.
+    expect(view.diagnostic('error', 'r', ['remote_development', 'labels', 'x'], 'm')).toMatchObject({ line: 4, column: 5, path: 'gitlab.remote_development.labels.x' });
+  });
+
+  it('sends a path to the key a value came from', () => {
+    const view = source.view((p) => (p[0] === 'dns_zone' ? ['gitlab', 'dnsZone', ...p.slice(1)] : ['gitlab', 'remote_development', ...p]));
+    expect(view.diagnostic('error', 'r', ['dns_zone'], 'm')).toMatchObject({ line: 2, column: 12, path: 'gitlab.dnsZone' });
+    expect(view.node(['enabled'])).toBe(source.node(['gitlab', 'remote_development', 'enabled']));
+    // Views compose: a view of a view maps through both.
+    const inner = source.view((p) => ['gitlab', ...p]).view((p) => ['remote_development', ...p]);
+    expect(inner.keyNode(['enabled'])).toBe(source.keyNode(['gitlab', 'remote_development', 'enabled']));
+  });
+});

@@ -18,6 +18,7 @@ const PACKAGES: Record<string, string> = {
   helm: '@cdktf/provider-helm',
   tls: '@cdktf/provider-tls',
   random: '@cdktf/provider-random',
+  gitlab: '@cdktf/provider-gitlab',
 };
 
 const gettersCache = new Map<string, Set<string> | undefined>();

@@ -29,6 +29,18 @@ export class Synthesized {
     return list[0];
   }
 
+  /** The one resource of a type whose body matches `test`; fails when there are none or several. */
+  onlyWhere(type: string, test: (body: Block) => boolean): Block {
+    const list = this.all(type).filter(test);
+    if (list.length !== 1) throw new Error(`expected exactly one matching ${type}, found ${list.length}`);
+    return list[0];
+  }
+
+  /** The Helm release named `name`. */
+  release(name: string): Block {
+    return this.onlyWhere('helm_release', (r) => r.name === name);
+  }
+
   data(type: string): Record<string, Block> {
     return this.doc.data?.[type] ?? {};
   }

@@ -5,6 +5,7 @@ import { formatDiagnostic, sortDiagnostics } from '../../lib/common/diagnostics'
 import { CLUSTER_AUTOSCALER_RELEASES, DEFAULT_KUBERNETES_VERSION, EKS_VERSION_LIFECYCLE, SUPPORTED_KUBERNETES_VERSIONS, TESTED_ADDON_VERSIONS } from '../../lib/cluster/versions';
 import { REQUIRED_CONFIG, TEST_DAY } from './helpers';
 import { isArmInstanceType } from '../../stacks/config/semantic';
+import { DEFAULT_AGENT_CHART_VERSION, DEFAULT_PROXY_CHART_VERSION } from '../../lib/gitlab/versions';
 import { configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from '../../stacks/config/load';
 
 const ROOT = join(__dirname, '..', '..');
@@ -52,7 +53,7 @@ describe('messages', () => {
 
   it('refuse an empty file (a truncated file or a wrong path is likelier than a wish for every default)', () => {
     expect(messages('')).toEqual([
-      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons, runtime, runtimes (see examples/default/workspaces.config.yaml)',
+      'w.yaml:1:1: error: the config file is empty; write `{}` to take every default, or give some of the sections state, aws, network, cluster, nodes, autoscaling, storage, addons, runtime, runtimes, gitlab (see examples/default/workspaces.config.yaml)',
     ]);
   });
 
@@ -89,12 +90,13 @@ describe('messages', () => {
 });
 
 describe('the default config', () => {
-  it('loads with two warnings only: its placeholders for who may reach and administer the API', () => {
+  it('loads with three warnings only: its placeholders for who may reach and administer the API, and the workspace domain', () => {
     const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), DEFAULT_CONFIG_RELATIVE_PATH, { today: TEST_DAY });
     expect(example.ok).toBe(true);
     expect(sortDiagnostics(example.diagnostics).map(formatDiagnostic)).toEqual([
       'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
       'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
+      'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
     ]);
   });
 
@@ -103,6 +105,7 @@ describe('the default config', () => {
     const minimal = loadConfigText(`cluster:
   endpoint: {publicAccessCidrs: [203.0.113.0/24]}
   access: {adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins']}
+gitlab: {dnsZone: workspaces.example.com, oauth: variables}
 `, 'minimal.yaml', { today: TEST_DAY });
     expect(example.ok && minimal.ok).toBe(true);
     if (!example.ok || !minimal.ok) return;
@@ -133,6 +136,18 @@ describe('the default config', () => {
       autoscaling: { clusterAutoscaler: { expander: 'least-waste', scaleDownUnneededTime: '10m' } },
       storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: true, workspaceVolumesOnDestroy: 'refuse' },
       addons: { vpcCni: {}, kubeProxy: {}, coredns: {}, podIdentityAgent: {}, ebsCsiDriver: {} },
+      gitlab: {
+        url: 'https://gitlab.com',
+        version: '18.9',
+        dnsZone: 'workspaces.example.com',
+        hostedZone: { create: false },
+        proxy: 'enabled',
+        oauth: 'variables',
+        agent: { name: 'workspaces', namespace: 'gitlab-agent', chartVersion: '2.26.0', replicas: 2, rbac: 'cluster-admin' },
+        workspacesProxy: { namespace: 'gitlab-workspaces', chartVersion: '0.1.25', replicas: 2, sshHostKeyAlgorithm: 'RSA' },
+        entryPoint: { sshPort: 22, allowedCidrs: ['0.0.0.0/0'], scheme: 'internet-facing', httpNodePort: 32080, sshNodePort: 32022, sshIdleTimeoutSeconds: 3600 },
+        remote_development: {},
+      },
     });
   });
 
@@ -152,6 +167,9 @@ describe('the default config', () => {
   it('agrees with the constructs\' defaults', () => {
     const defs = (configSchema as { definitions: Record<string, { properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown }> }> }> }).definitions;
     expect(defs.cluster.properties.kubernetesVersion.default).toBe(DEFAULT_KUBERNETES_VERSION);
+    const gitlab = defs.gitlab.properties;
+    expect(gitlab.agent.properties!.chartVersion.default).toBe(DEFAULT_AGENT_CHART_VERSION);
+    expect(gitlab.workspacesProxy.properties!.chartVersion.default).toBe(DEFAULT_PROXY_CHART_VERSION);
   });
 
   it('has a tested autoscaler, add-on versions and a support calendar for every supported Kubernetes version', () => {
@@ -198,7 +216,7 @@ describe('the published JSON Schema', () => {
   });
 
   it('has a section per capability, ready for later ones (gitlab, dns, runtimes) to be added', () => {
-    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons', 'runtime', 'runtimes']);
+    expect(Object.keys(schema.properties!)).toEqual(['state', 'aws', 'network', 'cluster', 'nodes', 'autoscaling', 'storage', 'addons', 'runtime', 'runtimes', 'gitlab']);
   });
 });
 

@@ -154,7 +154,7 @@ describe('example extend-stack (an app that adds to the ready stacks)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildExtendedApp } = require('../../examples/extend-stack/main') as typeof import('../../examples/extend-stack/main');
     const { platform } = synthApp(loadExample('default'), (outdir) => buildExtendedApp(outdir));
-    expect(platform.s.only('kubernetes_namespace_v1')).toMatchObject({ provider: 'kubernetes', metadata: { name: 'gitlab-workspaces' } });
+    expect(platform.s.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'platform-tools')).toMatchObject({ provider: 'kubernetes' });
     expect(unresolvedReferences(platform.json)).toEqual([]);
   });
 });

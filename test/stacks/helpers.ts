@@ -37,6 +37,12 @@ export const REQUIRED_CONFIG = `cluster:
     adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]
 `;
 
+/** A minimal `gitlab` section (append to REQUIRED_CONFIG): a workspace domain and OAuth credentials from variables. */
+export const GITLAB_CONFIG = `gitlab:
+  dnsZone: workspaces.acme.dev
+  oauth: variables
+`;
+
 export interface SynthesizedStack {
   readonly id: string;
   /** The stack's `cdk.tf.json` text. */

@@ -54,12 +54,13 @@ describe('the synth process', () => {
     expect(run.stdout.trimEnd().split('\n').map((l) => l.replace(/: warning: ([\w.[\]]+):.*/, ': warning: $1'))).toEqual([
       'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]',
       'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]',
+      'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone',
     ]);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
     const cluster = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json'), 'utf8'));
     const platform = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces-platform', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(cluster.resource.aws_eks_cluster)).toHaveLength(1);
-    expect(Object.keys(platform.resource.helm_release)).toHaveLength(1);
+    expect(Object.values(platform.resource.helm_release).map((r) => (r as { chart: string }).chart).sort()).toEqual(['cluster-autoscaler', 'gitlab-agent', 'gitlab-workspaces-proxy']);
     // cdktf deploy '*' reads the order from the manifest.
     const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['gitlab-workspaces-platform'].dependencies).toEqual(['gitlab-workspaces']);

@@ -10,7 +10,7 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
+import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
 
 Testing.setupJest();
 
@@ -53,10 +53,12 @@ describe('the default platform stack', () => {
       expect(kubernetes.exec).toEqual([exec]);
       // Helm provider 3.x: `kubernetes` and its `exec` are attributes (objects), not blocks (lists).
       expect(s.doc.provider.helm).toEqual([{ kubernetes: { host: kubernetes.host, cluster_ca_certificate: kubernetes.cluster_ca_certificate, exec } }]);
-      expect(s.doc.provider.aws).toBeUndefined();
-      expect(s.only('helm_release').provider).toBe('helm');
-      expect(s.only('kubernetes_storage_class_v1').provider).toBe('kubernetes');
-      expect(s.only('kubernetes_annotations').provider).toBe('kubernetes');
+      // The AWS provider serves the workspaces' entry point (certificate, load balancer, DNS records) only.
+      expect(s.doc.provider.aws).toEqual([expect.objectContaining({ region: 'eu-west-1' })]);
+      for (const release of s.all('helm_release')) expect(release.provider).toBe('helm');
+      for (const type of Object.keys(s.doc.resource).filter((t) => t.startsWith('kubernetes_'))) {
+        for (const r of s.all(type)) expect(r.provider).toBe('kubernetes');
+      }
     });
 
     it('can use an aws_eks_cluster_auth token instead (kubernetesProviderAuth: token), with its own AWS provider', () => {
@@ -109,7 +111,7 @@ describe('the default platform stack', () => {
         chart: 'cluster-autoscaler',
         version: '9.56.0',
       });
-      const release = s.only('helm_release');
+      const release = s.release('cluster-autoscaler');
       const values = JSON.parse(release.values[0]);
       expect(values).toMatchObject({
         cloudProvider: 'aws',
@@ -129,7 +131,7 @@ describe('the default platform stack', () => {
     });
 
     it('balances the per-zone workspace groups: the labels that differ between them are ignored', () => {
-      const args = JSON.parse(s.only('helm_release').values[0]).extraArgs;
+      const args = JSON.parse(s.release('cluster-autoscaler').values[0]).extraArgs;
       // The chart drops what follows `_`, so each key becomes one --balancing-ignore-label flag.
       const ignored = Object.entries(args).filter(([k]) => k.replace(/_.*/, '') === 'balancing-ignore-label').map(([, v]) => v);
       expect(ignored).toEqual(expect.arrayContaining(['eks.amazonaws.com/sourceLaunchTemplateId', 'eks.amazonaws.com/sourceLaunchTemplateVersion']));
@@ -137,9 +139,14 @@ describe('the default platform stack', () => {
   });
 
   describe('destroy', () => {
-    it('by default stops, before the storage class or the autoscaler goes, while workspace volumes remain', () => {
+    it('by default stops, before the storage class, the autoscaler, the agent or the proxy goes, while workspace volumes remain', () => {
       const guard = s.only('terraform_data');
-      expect(guard.depends_on).toEqual([s.addressOf('kubernetes_storage_class_v1', s.only('kubernetes_storage_class_v1')), s.addressOf('helm_release', s.only('helm_release'))]);
+      expect(guard.depends_on).toEqual([
+        s.addressOf('kubernetes_storage_class_v1', s.only('kubernetes_storage_class_v1')),
+        s.addressOf('helm_release', s.release('cluster-autoscaler')),
+        s.addressOf('helm_release', s.release('workspaces')),
+        s.addressOf('helm_release', s.release('gitlab-workspaces-proxy')),
+      ]);
       expect(remoteOutput(app, guard.input.volume_key_arn).value).toBe(app.cluster.s.output('volumes_kms_key_arn').value);
       expect(guard.provisioner[0]['local-exec']).toMatchObject({ when: 'destroy' });
     });
@@ -155,6 +162,13 @@ describe('the default platform stack', () => {
       expect(exec.command).toContain('delete persistentvolumeclaims --all-namespaces -l agent.gitlab.com/id');
       expect(exec.command.indexOf('delete deployments')).toBeLessThan(exec.command.indexOf('delete persistentvolumeclaims'));
       expect(exec.command).not.toContain('${');
+    });
+
+    it('with workspaceVolumesOnDestroy: delete, removes the GitLab agent (which recreates workspaces) before the cleanup runs', () => {
+      const other = synthApp(configFromText(`${REQUIRED_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n${GITLAB_CONFIG}`)).platform.s;
+      const cleanup = other.addressOf('terraform_data', other.only('terraform_data'));
+      expect(other.release('workspaces').depends_on).toContain(cleanup);
+      expect(other.release('gitlab-workspaces-proxy').depends_on ?? []).not.toContain(cleanup);
     });
   });
 });

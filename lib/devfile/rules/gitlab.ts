@@ -248,7 +248,7 @@ export const volumeNameRule: Rule = {
     for (const c of ctx.components) {
       if (c.kind !== 'volume' || c.name === undefined || c.name.length <= VOLUME_NAME_MAX) continue;
       ctx.report(this.id, [...c.path, 'name'],
-        `volume name "${c.name}" is ${c.name.length} characters; GitLab allows at most ${VOLUME_NAME_MAX} for a volume component (its claim is named <workspace name>-<volume name>)`);
+        `volume name "${c.name}" is ${c.name.length} characters; GitLab allows at most ${VOLUME_NAME_MAX} for a volume component (its claim is named <workspace>-<volume name>)`);
     }
   },
 };

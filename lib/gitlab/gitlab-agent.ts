@@ -1,0 +1,157 @@
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import type { Scheduling } from '../cluster/scheduling';
+import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
+import { AGENT_NAMESPACE_RULES, PolicyRule, workspaceClusterRules } from './agent-rbac';
+import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
+
+/** The agent's Kubernetes permissions: the chart's cluster-admin binding, or only what workspaces need. */
+export type AgentRbac = 'cluster-admin' | 'least-privilege';
+
+/** The key of the token in the agent's Secret (the chart mounts it at /etc/agentk/secrets/token). */
+export const AGENT_TOKEN_SECRET_KEY = 'token';
+/** The agent's service account (named, so least-privilege bindings can name it). */
+export const AGENT_SERVICE_ACCOUNT = 'gitlab-agent';
+
+export interface GitLabAgentProps {
+  /** The Kubernetes provider configured for the cluster. */
+  readonly kubernetesProvider: TerraformProvider;
+  /** The Helm provider configured for the cluster. */
+  readonly helmProvider: TerraformProvider;
+  /** The agent's name in GitLab; also the Helm release's name. */
+  readonly agentName: string;
+  /**
+   * The agent's token: a sensitive Terraform variable, or `gitlab_cluster_agent_token.token` (see
+   * GitLabAgentRegistration). It goes into a Kubernetes Secret, never into the chart's values.
+   */
+  readonly token: string;
+  /** The agent server address, such as `wss://kas.gitlab.com` (see `defaultKasAddress`). */
+  readonly kasAddress: string;
+  /**
+   * The namespace the stack creates for the agent.
+   * @default 'gitlab-agent'
+   */
+  readonly namespace?: string;
+  /**
+   * The gitlab-agent chart version from https://charts.gitlab.io.
+   * @default DEFAULT_AGENT_CHART_VERSION
+   */
+  readonly chartVersion?: string;
+  /**
+   * Agent pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * `cluster-admin` (the chart's binding) or `least-privilege` (see agent-rbac.ts for what stops working).
+   * @default 'cluster-admin'
+   */
+  readonly rbac?: AgentRbac;
+  /**
+   * With `least-privilege`: workspaces share one namespace (`shared_namespace`), so the agent may not
+   * create or delete namespaces.
+   * @default false
+   */
+  readonly sharedNamespace?: boolean;
+  /** Where the agent runs (the system nodes). @default anywhere */
+  readonly scheduling?: Scheduling;
+  /**
+   * Resources the release waits for. On destroy the release goes first: pass whatever must outlive the
+   * agent (such as the workspace volume cleanup, which must not run while the agent recreates workspaces).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The GitLab agent for Kubernetes (agentk) from GitLab's Helm chart, in its own namespace: its token in a
+ * Kubernetes Secret the chart reads (`config.secretName`), its pods on the nodes `scheduling` names, and
+ * either the chart's cluster-admin binding or a role limited to what the remote_development module needs.
+ * Register the agent and commit its config with GitLabAgentRegistration, or by hand.
+ */
+export class GitLabAgent extends Construct {
+  readonly namespace: NamespaceV1;
+  readonly tokenSecret: SecretV1;
+  readonly release: Release;
+  /** The least-privilege ClusterRole (with `rbac: least-privilege`). */
+  readonly clusterRole?: ClusterRoleV1;
+
+  constructor(scope: Construct, id: string, props: GitLabAgentProps) {
+    super(scope, id);
+    const provider = props.kubernetesProvider;
+    const ns = props.namespace ?? 'gitlab-agent';
+    const rbac = props.rbac ?? 'cluster-admin';
+
+    this.namespace = new NamespaceV1(this, 'namespace', {
+      provider,
+      metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    });
+    // Names are literals (known at synth time, readable in the chart's values); the explicit dependencies
+    // below order the resources instead.
+    const secretName = `${props.agentName}-agent-token`;
+    this.tokenSecret = new SecretV1(this, 'token', {
+      provider,
+      metadata: { name: secretName, namespace: ns },
+      type: 'Opaque',
+      data: { [AGENT_TOKEN_SECRET_KEY]: props.token },
+      dependsOn: [this.namespace],
+    });
+
+    const waitFor: ITerraformDependable[] = [this.namespace, this.tokenSecret];
+    if (rbac === 'least-privilege') {
+      const name = `gitlab-agent-${props.agentName}-remote-development`;
+      const subject = [{ kind: 'ServiceAccount', name: AGENT_SERVICE_ACCOUNT, namespace: ns }];
+      this.clusterRole = new ClusterRoleV1(this, 'cluster-role', { provider, metadata: { name }, rule: rules(workspaceClusterRules({ sharedNamespace: props.sharedNamespace })) });
+      const binding = new ClusterRoleBindingV1(this, 'cluster-role-binding', {
+        provider,
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.metadata.name },
+        subject,
+      });
+      const role = new RoleV1(this, 'role', {
+        provider, metadata: { name: 'gitlab-agent', namespace: ns }, rule: rules(AGENT_NAMESPACE_RULES), dependsOn: [this.namespace],
+      });
+      const roleBinding = new RoleBindingV1(this, 'role-binding', {
+        provider,
+        metadata: { name: 'gitlab-agent', namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+        subject,
+      });
+      waitFor.push(binding, roleBinding);
+    }
+
+    const values = {
+      replicas: props.replicas ?? 2,
+      config: { kasAddress: props.kasAddress, secretName },
+      // cluster-admin is the chart's own binding; least-privilege binds the roles above instead.
+      rbac: { create: rbac === 'cluster-admin' },
+      serviceAccount: { create: true, name: AGENT_SERVICE_ACCOUNT },
+      // Requests so the scheduler reserves room on the system nodes; a memory limit so a leak cannot starve them.
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      nodeSelector: { ...(props.scheduling?.nodeSelector ?? {}) },
+      tolerations: [...(props.scheduling?.tolerations ?? [])],
+    };
+    this.release = new Release(this, 'release', {
+      provider: props.helmProvider,
+      name: props.agentName,
+      namespace: ns,
+      repository: AGENT_CHART_REPOSITORY,
+      chart: AGENT_CHART,
+      version: props.chartVersion ?? DEFAULT_AGENT_CHART_VERSION,
+      values: [JSON.stringify(values)],
+      ...HELM_RELEASE_SETTINGS,
+      dependsOn: [...waitFor, ...(props.dependsOn ?? [])],
+    });
+  }
+}
+
+function rules(list: readonly PolicyRule[]): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
+  return list.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] }));
+}

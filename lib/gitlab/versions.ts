@@ -1,0 +1,31 @@
+/**
+ * The Helm charts of the GitLab side, where they come from and the versions this project pins. Pure.
+ */
+
+/** GitLab's chart repository (the agent). */
+export const AGENT_CHART_REPOSITORY = 'https://charts.gitlab.io';
+export const AGENT_CHART = 'gitlab-agent';
+/** The gitlab-agent chart pinned by default (agent 18.x; newest published when this was written). */
+export const DEFAULT_AGENT_CHART_VERSION = '2.26.0';
+
+/** The proxy's chart repository: the project's Helm package registry (the project moved under gitlab-org/workspaces). */
+export const PROXY_CHART_REPOSITORY = 'https://gitlab.com/api/v4/projects/gitlab-org%2fworkspaces%2fgitlab-workspaces-proxy/packages/helm/devel';
+export const PROXY_CHART = 'gitlab-workspaces-proxy';
+/** The gitlab-workspaces-proxy chart pinned by default (the newest in GitLab's docs). */
+export const DEFAULT_PROXY_CHART_VERSION = '0.1.25';
+/**
+ * The oldest proxy chart allowed: older versions pass secrets in process arguments (visible to anyone
+ * who may list pods) or set their session cookie on the wildcard domain (readable by every workspace).
+ */
+export const MIN_PROXY_CHART_VERSION = '0.1.23';
+
+/** Whether the `x.y.z` version `version` is `minimum` or newer. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = minimum.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}

@@ -1,0 +1,234 @@
+/**
+ * The agent's `remote_development` settings the ready app uses: what the user wrote in the config's
+ * `gitlab.remote_development` (the same snake_case form as an agent config file), plus what the stack
+ * decides, checked by lib/agent-config's own rules. A setting the CLI refuses, the stack refuses with the
+ * same message, at its line and column in the stack config; a value the stack put in is reported at the
+ * key it came from (`gitlab.dnsZone`, `gitlab.workspacesProxy.namespace`, `runtime`...). Pure.
+ *
+ * What the stack decides:
+ * - `dns_zone` is `gitlab.dnsZone` and `gitlab_workspaces_proxy.namespace` is the proxy's namespace; the
+ *   user may repeat them only with the same value.
+ * - With `proxy: disabled`, `gitlab_workspaces_proxy.http_enabled` and `ssh_enabled` are false (GitLab 18.4+
+ *   serves workspaces through its agent server); with the proxy, `http_enabled: false` is refused.
+ * - It is written and checked for `gitlab.version`.
+ * - `enabled` defaults to true (the agent exists to serve workspaces).
+ * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
+ * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
+ *   autoscaler keeps a workspace node only while something on it has requests.
+ * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
+ * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are taken over the user's;
+ *   a user setting that contradicts them is an error.
+ */
+import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
+import { diagnosticAt, isMapping } from '../../lib/common/reporter';
+import { parseCidr, cidrContains } from '../../lib/common/cidr';
+import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
+import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { runtimeAgentSettingsFileShape } from '../../lib/runtimes/agent-settings';
+import { configRuntime } from './runtime';
+import { GitLabConfig, WorkspacesConfig } from './types';
+
+/** The instance metadata service (node credentials on EC2): excepted from the stack's default egress rule. */
+export const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
+
+/** The stack's default egress: GitLab's (the internet minus private ranges), minus the instance metadata address. */
+export const STACK_DEFAULT_EGRESS: readonly EgressRule[] = DEFAULT_EGRESS.map((rule) => ({
+  allow: rule.allow,
+  except: [...(rule.except ?? []), INSTANCE_METADATA_CIDR],
+}));
+
+/**
+ * Requests and limits for every workspace container that sets none itself. The requests are what keeps
+ * a workspace's node from the autoscaler (see WORKSPACE_NODE_AUTOSCALING_OPTIONS); the limits keep one
+ * workspace from starving the others on its node.
+ */
+export const STACK_DEFAULT_RESOURCES: ResourceSetting = {
+  requests: { cpu: '500m', memory: '1Gi' },
+  limits: { cpu: '2', memory: '4Gi' },
+};
+
+/** The namespace of the registry Secret when the config names none and workspaces share no namespace. */
+export const DEFAULT_PULL_SECRET_NAMESPACE = 'gitlab-workspace-registry';
+
+/** Where the user's settings are in the stack config. */
+const SETTINGS_PATH: YamlPath = ['gitlab', 'remote_development'];
+
+/** A value the stack put into the settings, and the config key it came from (for diagnostics). */
+interface Origin {
+  /** Path under `remote_development`. */
+  readonly at: YamlPath;
+  /** Path in the stack config. */
+  readonly from: YamlPath;
+}
+
+/**
+ * The settings the stack writes to the agent config, checked. With `source` (the stack config file),
+ * diagnostics carry its line and column; without, the config must already have been checked (the stack
+ * calls it that way and throws on errors, which the loader has reported before).
+ */
+export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource): Result<RemoteDevelopmentSettings> {
+  const gitlab = config.gitlab;
+  if (!gitlab) throw new Error('stackAgentSettings: the config has no gitlab section');
+  const origins: Origin[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const report = (severity: 'error' | 'warning', rule: string, path: YamlPath, message: string) =>
+    diagnostics.push(diagnosticAt('<stack config>', source, severity, `config/${rule}`, path, message));
+  const userPath = (...p: YamlPath) => [...SETTINGS_PATH, ...p];
+
+  const user = gitlab.remote_development;
+  const settings: Record<string, unknown> = { ...user };
+  const put = (key: string, value: unknown, from: YamlPath) => {
+    settings[key] = value;
+    origins.push({ at: [key], from });
+  };
+
+  if (user.enabled === undefined) put('enabled', true, SETTINGS_PATH);
+
+  // Decided by the stack (the user may only repeat them): dns_zone is gitlab.dnsZone, checked by the agent
+  // config's own rule at gitlab.dnsZone; the proxy settings follow the proxy.
+  if (user.dns_zone !== undefined && user.dns_zone !== gitlab.dnsZone) {
+    report('error', 'dns-zone-mismatch', userPath('dns_zone'), gitlab.dnsZone === undefined
+      ? '`dns_zone` is the stack\'s gitlab.dnsZone (the certificate, the load balancer and the DNS records are made for it): set it there, and leave dns_zone out'
+      : `\`dns_zone\` ${JSON.stringify(user.dns_zone)} differs from gitlab.dnsZone "${gitlab.dnsZone}", which the certificate, the load balancer and the DNS records are made for; set the workspace domain in gitlab.dnsZone only, and leave dns_zone out`);
+  }
+  if (gitlab.dnsZone !== undefined) settings.dns_zone = gitlab.dnsZone;
+  else delete settings.dns_zone;
+  origins.push({ at: ['dns_zone'], from: ['gitlab', 'dnsZone'] });
+  settings.gitlab_workspaces_proxy = proxySettings(gitlab, user.gitlab_workspaces_proxy, origins, report);
+
+  // The stack's defaults.
+  if (user.network_policy === undefined || (isMapping(user.network_policy) && user.network_policy.egress === undefined)) {
+    const policy = isMapping(user.network_policy) ? user.network_policy : {};
+    settings.network_policy = { ...policy, egress: STACK_DEFAULT_EGRESS.map((r) => ({ allow: r.allow, except: [...(r.except ?? [])] })) };
+  }
+  if (user.default_resources_per_workspace_container === undefined) {
+    settings.default_resources_per_workspace_container = structuredClone(STACK_DEFAULT_RESOURCES);
+  }
+  if (gitlab.imagePullSecret) {
+    const list = Array.isArray(user.image_pull_secrets) ? user.image_pull_secrets : user.image_pull_secrets === undefined || user.image_pull_secrets === null ? [] : undefined;
+    if (list) {
+      const namespace = pullSecretNamespace(gitlab);
+      settings.image_pull_secrets = [...list, { name: gitlab.imagePullSecret.name, namespace }];
+      origins.push({ at: ['image_pull_secrets', list.length], from: ['gitlab', 'imagePullSecret'] });
+    }
+  }
+
+  // The runtime's settings win; a user setting that says otherwise is a mistake worth stopping for.
+  const runtime = configRuntime(config);
+  for (const [key, wanted] of Object.entries(runtimeAgentSettingsFileShape(runtime.agentSettings))) {
+    const written = user[key];
+    if (isMapping(wanted)) {
+      // A map (annotations): the runtime's entries are added; one the user set differently is refused.
+      const merged: Record<string, unknown> = isMapping(written) ? { ...written } : {};
+      for (const [k, v] of Object.entries(wanted)) {
+        if (isMapping(written) && written[k] !== undefined && written[k] !== v) {
+          report('error', 'runtime-setting', userPath(key, k),
+            `${key} ${JSON.stringify(k)} is ${JSON.stringify(written[k])}, but runtime ${runtime.name} needs ${JSON.stringify(v)}; remove it (the runtime sets it)`);
+        }
+        merged[k] = v;
+        origins.push({ at: [key, k], from: ['runtime'] });
+      }
+      if (written === undefined || isMapping(written)) settings[key] = merged;
+    } else if (written === undefined) {
+      put(key, wanted, ['runtime']);
+    } else if (typeof written === typeof wanted && written !== wanted) {
+      report('error', 'runtime-setting', userPath(key),
+        `\`${key}\` is ${JSON.stringify(written)}, but runtime ${runtime.name} needs ${JSON.stringify(wanted)}; remove it (the runtime sets it)`);
+      // Checked with the runtime's value, so the one mistake is reported once.
+      put(key, wanted, ['runtime']);
+    }
+  }
+
+  const view = source?.view((path) => documentPath(path, origins));
+  const gitlabVersion = stackGitLabVersion(gitlab);
+  const resolved = resolveAgentConfig({ remote_development: settings }, view, { gitlabVersion });
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.ok || hasErrors(diagnostics)) return { ok: false, diagnostics };
+
+  warnAboutOpenings(resolved.value, gitlab, report);
+  return { ok: true, value: resolved.value, diagnostics };
+}
+
+/** `gitlab_workspaces_proxy`: the stack's proxy namespace, and whether a proxy serves workspaces at all. */
+function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[], report: (s: 'error', rule: string, p: YamlPath, m: string) => void): unknown {
+  if (written !== undefined && written !== null && !isMapping(written)) return written; // the checker reports it
+  const proxy: Record<string, unknown> = isMapping(written) ? { ...written } : {};
+  const at = (key: string): YamlPath => [...SETTINGS_PATH, 'gitlab_workspaces_proxy', key];
+  const namespace = gitlab.workspacesProxy.namespace;
+  if (proxy.namespace === undefined || proxy.namespace === null) {
+    proxy.namespace = namespace;
+    origins.push({ at: ['gitlab_workspaces_proxy', 'namespace'], from: ['gitlab', 'workspacesProxy', 'namespace'] });
+  } else if (proxy.namespace !== namespace && gitlab.proxy === 'enabled') {
+    report('error', 'proxy-namespace-mismatch', at('namespace'),
+      `\`namespace\` ${JSON.stringify(proxy.namespace)} is not where the stack installs the workspaces proxy ("${namespace}", gitlab.workspacesProxy.namespace): workspace NetworkPolicies would admit traffic from a namespace with no proxy in it; set gitlab.workspacesProxy.namespace: ${JSON.stringify(proxy.namespace)}, or leave this out`);
+  }
+  if (gitlab.proxy === 'disabled') {
+    // Only for a version that reads the keys: for an older one, the config check says proxy: disabled needs 18.4.
+    if (!gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings) return proxy;
+    for (const key of ['http_enabled', 'ssh_enabled']) {
+      if (proxy[key] === true) {
+        report('error', 'proxy-disabled', at(key),
+          `\`${key}\` is true, but gitlab.proxy is disabled: the stack installs no workspaces proxy to serve it; remove it (the stack sets it to false), or set gitlab.proxy: enabled`);
+      }
+      proxy[key] = false;
+      origins.push({ at: ['gitlab_workspaces_proxy', key], from: ['gitlab', 'proxy'] });
+    }
+  } else if (proxy.http_enabled === false) {
+    report('error', 'proxy-enabled', at('http_enabled'),
+      '`http_enabled: false` hands workspaces to GitLab\'s agent server, yet gitlab.proxy is enabled and the stack would install a proxy, its certificate and load balancer for nothing; set gitlab.proxy: disabled instead, and leave this out');
+  }
+  return proxy;
+}
+
+/** The GitLab version the agent config is written and checked for (the newest when the config's is not valid: reported apart). */
+export function stackGitLabVersion(gitlab: GitLabConfig): GitLabVersion {
+  const parsed = gitlabVersionFromValue(gitlab.version);
+  return parsed.ok ? parsed.value : DEFAULT_GITLAB_VERSION;
+}
+
+/** The namespace of the stack's registry Secret. */
+export function pullSecretNamespace(gitlab: GitLabConfig): string {
+  const shared = gitlab.remote_development.shared_namespace;
+  return gitlab.imagePullSecret?.namespace ?? (typeof shared === 'string' && shared !== '' ? shared : DEFAULT_PULL_SECRET_NAMESPACE);
+}
+
+/**
+ * A path under the checked document (`remote_development...`) as a path of the stack config: the key a
+ * value the stack put in came from, else the same key under `gitlab`.
+ */
+function documentPath(path: YamlPath, origins: readonly Origin[]): YamlPath {
+  const [, ...rest] = path; // drop `remote_development`
+  if (path[0] === 'remote_development') {
+    for (const o of origins) {
+      if (o.at.length <= rest.length && o.at.every((k, i) => k === rest[i])) return [...o.from, ...rest.slice(o.at.length)];
+    }
+  }
+  return ['gitlab', ...path];
+}
+
+/** Warnings about user settings that undo the stack's defaults. */
+function warnAboutOpenings(settings: RemoteDevelopmentSettings, gitlab: GitLabConfig, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
+  const user = gitlab.remote_development;
+  const policy = isMapping(user.network_policy) ? user.network_policy : undefined;
+  if (policy?.egress !== undefined && settings.networkPolicy.enabled) {
+    const metadata = parseCidr(INSTANCE_METADATA_CIDR);
+    settings.networkPolicy.egress.forEach((rule, i) => {
+      const allow = parseCidr(rule.allow);
+      if (!metadata.ok || !allow.ok || !cidrContains(allow.cidr, metadata.cidr)) return;
+      const excepted = (rule.except ?? []).some((e) => {
+        const block = parseCidr(e);
+        return block.ok && cidrContains(block.cidr, metadata.cidr);
+      });
+      if (!excepted) {
+        report('warning', 'metadata-egress', [...SETTINGS_PATH, 'network_policy', 'egress', i, 'allow'],
+          `\`allow\` "${rule.allow}" lets workspaces reach the instance metadata service (${INSTANCE_METADATA_CIDR}); add it to \`except\` (the stack's default does; IMDSv2 with hop limit 1 on the nodes is the other lock)`);
+      }
+    });
+  }
+  const resources = settings.defaultResourcesPerWorkspaceContainer;
+  if (user.default_resources_per_workspace_container !== undefined && !resources.requests) {
+    report('warning', 'no-default-requests', [...SETTINGS_PATH, 'default_resources_per_workspace_container'],
+      '`default_resources_per_workspace_container` is {}: a workspace whose devfile sets no requests does not keep its node, and the autoscaler may drain it (see README, "Workspaces and the autoscaler"); leave it out for the stack\'s default or set requests and limits');
+  }
+}

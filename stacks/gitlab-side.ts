@@ -1,0 +1,243 @@
+/**
+ * The GitLab side of the platform stack, composed from lib/gitlab: the agent (registered in GitLab when
+ * the config names its project), the workspaces proxy with its OAuth application, and how workspaces are
+ * reached (certificate, load balancer, DNS). Every secret is a sensitive Terraform variable or generated
+ * (random, tls) or created by the GitLab provider; none is a literal, none is in a non-sensitive output.
+ */
+import { ITerraformDependable, TerraformOutput, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { DiagnosticsError } from '../lib/common/diagnostics';
+import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
+import { boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
+import {
+  agentConfigPath,
+  defaultKasAddress,
+  gitlabApiUrl,
+  GitLabAgent,
+  GitLabAgentRegistration,
+  LOAD_BALANCER_NAME_MAX,
+  oauthRedirectUri,
+  PROXY_OAUTH_SCOPES,
+  RegistryPullSecret,
+  sshCommand,
+  workspaceUrlPattern,
+  WorkspacesEntryPoint,
+  WorkspacesOAuthApplication,
+  WorkspacesProxy,
+} from '../lib/gitlab';
+import type { WorkspacesClusterStack } from './cluster-stack';
+import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
+import { GitLabConfig, workspaceDomain, WorkspacesConfig } from './config/types';
+
+/** The Terraform variables the GitLab side may declare (set them as `TF_VAR_<name>`). */
+export const GITLAB_VARIABLES = {
+  gitlabToken: 'gitlab_token',
+  agentToken: 'gitlab_agent_token',
+  oauthClientId: 'gitlab_oauth_client_id',
+  oauthClientSecret: 'gitlab_oauth_client_secret',
+  registryDockerConfigJson: 'registry_dockerconfigjson',
+} as const;
+
+export interface GitLabSideProps {
+  /** The checked stack config, with its `gitlab` section. */
+  readonly config: WorkspacesConfig;
+  /** The cluster stack: network, system node group, cluster security group and hosted zone (cross-stack references). */
+  readonly clusterStack: WorkspacesClusterStack;
+  /** The platform stack's Kubernetes and Helm providers. */
+  readonly providers: ClusterProviders;
+  /**
+   * What must outlive the agent (the workspace volume cleanup): the agent recreates workspaces, so on
+   * destroy it goes first.
+   * @default none
+   */
+  readonly agentDependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The GitLab side of the ready app's platform stack, from the config's `gitlab` section: a checklist of
+ * lib/gitlab constructs, the variables they need (named for `TF_VAR_...`), and the outputs.
+ */
+export class GitLabSide extends Construct {
+  /** The checked `remote_development` settings the agent config holds. */
+  readonly settings: RemoteDevelopmentSettings;
+  /** The agent config file's text. */
+  readonly agentConfig: string;
+  readonly agent: GitLabAgent;
+  readonly registration?: GitLabAgentRegistration;
+  readonly proxy?: WorkspacesProxy;
+  readonly oauthApplication?: WorkspacesOAuthApplication;
+  readonly entryPoint?: WorkspacesEntryPoint;
+  readonly pullSecret?: RegistryPullSecret;
+
+  constructor(scope: Construct, id: string, props: GitLabSideProps) {
+    super(scope, id);
+    const { config, clusterStack, providers } = props;
+    const gitlab = config.gitlab as GitLabConfig;
+    const proxyEnabled = gitlab.proxy === 'enabled';
+
+    // The agent config: the user's settings, the stack's defaults and the runtime's settings, checked
+    // (the loader already reported any problem with its position).
+    const settings = stackAgentSettings(config);
+    if (!settings.ok) throw new DiagnosticsError(settings.diagnostics);
+    this.settings = settings.value;
+    this.agentConfig = serializeAgentConfig(this.settings, { gitlabVersion: stackGitLabVersion(gitlab) });
+
+    // The GitLab API, only when the stack registers the agent or creates the OAuth application.
+    const needsApi = gitlab.agent.project !== undefined || (proxyEnabled && gitlab.oauth === 'instance-application');
+    const gitlabProvider = needsApi
+      ? new GitlabProvider(this, 'gitlab-provider', {
+        baseUrl: gitlabApiUrl(gitlab.url),
+        token: this.variable('gitlabToken', `A GitLab token with the api scope${gitlab.oauth === 'instance-application' ? ' of an instance administrator' : ''}, for ${gitlab.url}`).stringValue,
+      })
+      : undefined;
+
+    // Registry Secret for private images, listed in the agent config's image_pull_secrets.
+    if (gitlab.imagePullSecret) {
+      const namespace = pullSecretNamespace(gitlab);
+      this.pullSecret = new RegistryPullSecret(this, 'registry-pull-secret', {
+        kubernetesProvider: providers.kubernetes,
+        name: gitlab.imagePullSecret.name,
+        namespace,
+        createNamespace: namespace !== gitlab.agent.namespace && !(proxyEnabled && namespace === gitlab.workspacesProxy.namespace),
+        dockerConfigJson: this.variable('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from').stringValue,
+      });
+    }
+
+    // The agent: registered by the stack (token from GitLab) or by hand (token as a variable).
+    if (gitlab.agent.project !== undefined && gitlabProvider) {
+      this.registration = new GitLabAgentRegistration(this, 'agent-registration', {
+        gitlabProvider,
+        project: gitlab.agent.project,
+        agentName: gitlab.agent.name,
+        agentConfig: this.agentConfig,
+        branch: gitlab.agent.branch,
+      });
+    }
+    const agentToken = this.registration?.token
+      ?? this.variable('agentToken', `The token of the GitLab agent ${gitlab.agent.name} (registered by hand in its project)`).stringValue;
+    const kasAddress = gitlab.kasAddress ?? defaultKasAddress(gitlab.url);
+    this.agent = new GitLabAgent(this, 'agent', {
+      kubernetesProvider: providers.kubernetes,
+      helmProvider: providers.helm,
+      agentName: gitlab.agent.name,
+      token: agentToken,
+      kasAddress,
+      namespace: gitlab.agent.namespace,
+      chartVersion: gitlab.agent.chartVersion,
+      replicas: gitlab.agent.replicas,
+      rbac: gitlab.agent.rbac,
+      sharedNamespace: this.settings.sharedNamespace !== '',
+      scheduling: SYSTEM_SCHEDULING,
+      dependsOn: [...(this.pullSecret ? [this.pullSecret.secret] : []), ...(props.agentDependsOn ?? [])],
+    });
+
+    if (proxyEnabled) {
+      // The proxy: OAuth client from variables or an instance-wide application; keys generated.
+      let clientId: string;
+      let clientSecret: string;
+      if (gitlab.oauth === 'instance-application' && gitlabProvider) {
+        this.oauthApplication = new WorkspacesOAuthApplication(this, 'oauth-application', { gitlabProvider, dnsZone: workspaceDomain(gitlab) });
+        clientId = this.oauthApplication.clientId;
+        clientSecret = this.oauthApplication.clientSecret;
+      } else {
+        clientId = this.variable('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`).stringValue;
+        clientSecret = this.variable('oauthClientSecret', 'The secret of the GitLab OAuth application').stringValue;
+      }
+      const entry = gitlab.entryPoint;
+      // The proxy's signing key and SSH host key are generated (random, tls): no literal, no hand-made file.
+      new RandomProvider(this, 'random');
+      new TlsProvider(this, 'tls');
+      this.proxy = new WorkspacesProxy(this, 'proxy', {
+        kubernetesProvider: providers.kubernetes,
+        helmProvider: providers.helm,
+        gitlabUrl: gitlab.url,
+        dnsZone: workspaceDomain(gitlab),
+        oauthClientId: clientId,
+        oauthClientSecret: clientSecret,
+        namespace: gitlab.workspacesProxy.namespace,
+        chartVersion: gitlab.workspacesProxy.chartVersion,
+        replicas: gitlab.workspacesProxy.replicas,
+        sshHostKeyAlgorithm: gitlab.workspacesProxy.sshHostKeyAlgorithm,
+        nodePorts: { http: entry.httpNodePort, ssh: entry.sshNodePort },
+        scheduling: SYSTEM_SCHEDULING,
+      });
+
+      // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records.
+      const network = clusterStack.network;
+      this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
+        name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
+        dnsZone: workspaceDomain(gitlab),
+        hostedZoneId: clusterStack.hostedZone!.zoneId,
+        sshHostName: entry.sshHostName,
+        sshPort: entry.sshPort,
+        vpcId: network.vpcId,
+        subnetIds: entry.scheme === 'internal' ? network.privateSubnetIds : network.publicSubnetIds,
+        scheme: entry.scheme,
+        targetAutoScalingGroupNames: [clusterStack.systemNodes.nodeGroup.resources.get(0).autoscalingGroups.get(0).name],
+        nodeSecurityGroupId: clusterStack.cluster.clusterSecurityGroupId,
+        httpNodePort: entry.httpNodePort,
+        sshNodePort: entry.sshNodePort,
+        allowedCidrs: entry.allowedCidrs,
+        sshIdleTimeoutSeconds: entry.sshIdleTimeoutSeconds,
+      });
+    }
+
+    this.addOutputs(gitlab, kasAddress);
+  }
+
+  /** The Helm releases a destroy guard must protect (it runs before they go). */
+  get releases(): ITerraformDependable[] {
+    return [this.agent.release, ...(this.proxy ? [this.proxy.release] : [])];
+  }
+
+  /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */
+  private variable(key: keyof typeof GITLAB_VARIABLES, description: string): TerraformVariable {
+    const v = new TerraformVariable(this, GITLAB_VARIABLES[key], { type: 'string', sensitive: true, nullable: false, description });
+    v.overrideLogicalId(GITLAB_VARIABLES[key]);
+    return v;
+  }
+
+  /** Outputs named for the next action; none holds a secret. */
+  private addOutputs(gitlab: GitLabConfig, kasAddress: string): void {
+    const out = (name: string, value: unknown, description: string) => {
+      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    };
+    const path = agentConfigPath(gitlab.agent.name);
+    out('agent_config', this.agentConfig, this.registration
+      ? `The agent config file, committed by the stack at ${path} in ${gitlab.agent.project}`
+      : `The agent config file: commit it at ${path} in the agent's project`);
+    out('agent_config_path', path, 'Where GitLab reads the agent config in the agent\'s project');
+    out('kas_address', kasAddress, 'The agent server address the agent connects to');
+    if (this.proxy && this.entryPoint) {
+      out('workspace_url_pattern', workspaceUrlPattern(workspaceDomain(gitlab)), 'How each workspace port is reached (GitLab links to it)');
+      out('ssh_command', sshCommand(this.entryPoint.sshHostName, gitlab.entryPoint.sshPort), 'SSH into a workspace (password: a personal access token with read_api)');
+      out('ssh_host_key_fingerprint', this.proxy.sshHostKey.publicKeyFingerprintSha256, 'The proxy\'s SSH host key fingerprint, to check on first connection');
+      out('oauth_redirect_uri', oauthRedirectUri(workspaceDomain(gitlab)), 'The redirect URI of the proxy\'s OAuth application');
+      out('load_balancer_dns_name', this.entryPoint.loadBalancer.dnsName, 'The load balancer the workspace records point at');
+    }
+    out('manual_steps', manualSteps(gitlab), 'What is left to do by hand (GitLab has no API or Terraform resource for it)');
+  }
+}
+
+/** The steps Terraform cannot do, for this config. */
+export function manualSteps(gitlab: GitLabConfig): string[] {
+  const steps: string[] = [];
+  const agent = gitlab.agent.name;
+  if (gitlab.proxy === 'enabled' && gitlab.hostedZone.create) {
+    steps.push(`Delegate ${workspaceDomain(gitlab)} to the name servers in the cluster stack's hosted_zone_name_servers output (NS records in the parent domain); the certificate validation in the platform stack waits for it.`);
+  }
+  if (gitlab.proxy === 'enabled' && gitlab.oauth !== 'instance-application') {
+    steps.push(`Create the OAuth application in GitLab (on GitLab.com: group or user Settings > Applications): redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))}, confidential, scopes ${PROXY_OAUTH_SCOPES.join(' ')}; pass its id and secret as TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret.`);
+  }
+  if (gitlab.agent.project === undefined) {
+    steps.push(`Register the agent ${agent} in its project (Operate > Kubernetes clusters > Connect a cluster), commit the agent_config output at ${agentConfigPath(agent)} on the default branch, and pass the agent token as TF_VAR_gitlab_agent_token.`);
+  }
+  steps.push(`Allow the agent ${agent} for workspaces in the group whose projects use it: the group's Settings > Workspaces, or GitLab's GraphQL mutation namespaceCreateRemoteDevelopmentClusterAgentMapping(input: {clusterAgentId, namespaceId}); no Terraform resource exists for it.`);
+  if (gitlab.proxy === 'disabled') {
+    steps.push('Make sure the GitLab instance serves workspaces through its agent server (GitLab 18.4 or later with workspaces configured on the instance); the stack installs no workspaces proxy.');
+  }
+  return steps;
+}

@@ -1,0 +1,46 @@
+import { agentConfigPath, defaultKasAddress, gitlabApiUrl, isGitLabDotCom, kasAddressProblem, oauthRedirectUri, sshCommand } from '../../lib/gitlab/urls';
+import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
+
+describe('the agent server address', () => {
+  it.each([
+    ['https://gitlab.com', 'wss://kas.gitlab.com'],
+    ['https://GitLab.com/', 'wss://kas.gitlab.com'],
+    ['https://gitlab.example.com', 'wss://gitlab.example.com/-/kubernetes-agent/'],
+    ['https://gitlab.example.com:8443/', 'wss://gitlab.example.com:8443/-/kubernetes-agent/'],
+    ['https://example.com/gitlab', 'wss://example.com/gitlab/-/kubernetes-agent/'],
+    ['http://gitlab.internal', 'ws://gitlab.internal/-/kubernetes-agent/'],
+  ])('of %s is %s', (url, kas) => {
+    expect(defaultKasAddress(url)).toBe(kas);
+  });
+
+  it('is on GitLab.com only for gitlab.com itself', () => {
+    expect(isGitLabDotCom('https://gitlab.com')).toBe(true);
+    expect(isGitLabDotCom('https://gitlab.com.example.net')).toBe(false);
+    expect(isGitLabDotCom('not a url')).toBe(false);
+  });
+
+  it('must be a wss:// or ws:// URL with a host', () => {
+    expect(kasAddressProblem('wss://kas.gitlab.com')).toBeUndefined();
+    expect(kasAddressProblem('ws://kas.internal:8150')).toBeUndefined();
+    expect(kasAddressProblem('https://kas.gitlab.com')).toMatch(/^a wss:\/\/ \(or ws:\/\/\) URL: .* not https:\/\/$/);
+    expect(kasAddressProblem('grpc://kas.internal:8150')).toMatch(/not grpc:\/\//);
+    expect(kasAddressProblem('kas.gitlab.com')).toMatch(/^a URL such as/);
+    expect(kasAddressProblem('wss://user:pw@kas.gitlab.com')).toBe('a URL without user name or password');
+  });
+});
+
+describe('addresses of the GitLab side', () => {
+  it('names the API, the redirect URI, the agent config file and the SSH command', () => {
+    expect(gitlabApiUrl('https://gitlab.example.com/')).toBe('https://gitlab.example.com/api/v4/');
+    expect(oauthRedirectUri('ws.example.dev')).toBe('https://ws.example.dev/auth/callback');
+    expect(agentConfigPath('workspaces')).toBe('.gitlab/agents/workspaces/config.yaml');
+    expect(sshCommand('ssh.ws.example.dev')).toBe('ssh <workspace>@ssh.ws.example.dev');
+    expect(sshCommand('ssh.ws.example.dev', 2222)).toBe('ssh -p 2222 <workspace>@ssh.ws.example.dev');
+  });
+});
+
+describe('chart versions', () => {
+  it.each([['0.1.23', true], ['0.1.25', true], ['0.2.0', true], ['1.0.0', true], ['0.1.22', false], ['0.1.9', false], ['0.0.99', false]])('%s is at least 0.1.23: %s', (v, ok) => {
+    expect(versionAtLeast(v, MIN_PROXY_CHART_VERSION)).toBe(ok);
+  });
+});

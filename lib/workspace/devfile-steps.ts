@@ -31,6 +31,7 @@ import {
   WORKSPACE_DATA_VOLUME_PATH,
   WORKSPACE_DATA_VOLUME_SIZE,
 } from './constants';
+import { overrideCommandValue } from '../devfile/override-command';
 import type { RenderContext } from './context';
 import {
   cloneProjectScript,
@@ -121,9 +122,14 @@ export const updateContainerCommands: DevfileStep = (devfile, context) => {
     const attributes = { ...component.attributes };
     const ownCommand = component.kind === 'container' && (component.container.command !== undefined || component.container.args !== undefined);
     const keepOwnCommand = context.mode === 'devfile' && ownCommand;
-    if (!(OVERRIDE_COMMAND_ATTRIBUTE in attributes)) {
+    // GitLab mode only gets here with a boolean or nothing (the rules refuse other values); devfile mode
+    // reads "true"/"false" strings as booleans and takes any other value as not set, as convert does.
+    const written = overrideCommandValue(attributes[OVERRIDE_COMMAND_ATTRIBUTE]);
+    if (written === undefined || written === 'invalid') {
       const isMain = component.name === devfile.mainComponentName;
       attributes[OVERRIDE_COMMAND_ATTRIBUTE] = isMain && !keepOwnCommand;
+    } else {
+      attributes[OVERRIDE_COMMAND_ATTRIBUTE] = written;
     }
     if (component.kind !== 'container' || attributes[OVERRIDE_COMMAND_ATTRIBUTE] !== true || keepOwnCommand) return { ...component, attributes };
     return {

@@ -123,7 +123,7 @@ it('every generated devfile that loads in devfile mode converts to one GitLab ac
         throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- the generated devfile ---\n${text}`);
       }
     }),
-    { numRuns: 100 },
+    { numRuns: Number(process.env.CONVERT_PROPERTY_RUNS ?? 100) },
   );
   expect(checked).toBeGreaterThan(60);
 }, 60_000);

@@ -17,14 +17,6 @@ export const FOLDED_RESOURCES: ReadonlyArray<{ readonly section: 'limits' | 'req
   { section: 'requests', resource: 'memory', field: 'memoryRequest' },
 ];
 
-/** `overrideCommand` as GitLab 18.9 reads it, with the strings "true" and "false" taken as booleans. */
-export function overrideCommandValue(v: unknown): boolean | undefined | 'invalid' {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
-  return 'invalid';
-}
-
 const POD_OVERRIDES_ADVICE = 'set what the workspace pod needs in the agent config (remote_development settings) and remove the attribute';
 
 const refuseRoot: ConvertStep = (ctx) => {

@@ -12,7 +12,8 @@ import { INJECT_EDITOR_ATTRIBUTE } from '../rules/editor';
 import { ALL_EVENTS, RUN_EVENTS } from '../rules/events';
 import { GITLAB_SCHEMA_VERSION } from '../rules/gitlab';
 import { ConvertStep, StepContext } from './context';
-import { FOLDED_RESOURCES, overrideCommandValue, REMOVED_ROOT_KEYS } from './refusals';
+import { overrideCommandValue } from '../override-command';
+import { FOLDED_RESOURCES, REMOVED_ROOT_KEYS } from './refusals';
 
 const OVERRIDE_COMMAND = 'overrideCommand';
 /** Devfile names: lowercase letters, digits and `-`, starting and ending with a letter or digit. */

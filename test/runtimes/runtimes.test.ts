@@ -15,7 +15,7 @@ import { KATA_SHIM_NAMES, KATA_SHIMS, kataRuntimeClassName } from '../../lib/run
 import { runtimeClassObject } from '../../lib/runtimes/runtime-class';
 import { NO_RUNTIME, sudoRuntime } from '../../lib/runtimes/sudo-runtime';
 import { RUNTIME_NAMES, RuntimeName } from '../../lib/runtimes/types';
-import { loadExample, ROOT } from '../stacks/helpers';
+import { loadExample, ROOT, synthApp } from '../stacks/helpers';
 
 const AL2023 = { kind: 'eks-optimized', amiType: 'AL2023_x86_64_STANDARD' } as const;
 const BOTTLEROCKET = { kind: 'eks-optimized', amiType: 'BOTTLEROCKET_x86_64' } as const;
@@ -129,12 +129,21 @@ describe('render --agent-config with each example\'s runtime', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const devfile = join(ROOT, 'examples', 'smoke-workspace', 'devfile.yaml');
 
-  /** The workspace Deployment's pod spec rendered with the example's agent settings over GitLab's defaults. */
+  /**
+   * The workspace Deployment's pod spec rendered with the agent config the example's stack writes (the
+   * platform stack's `agent_config` output: the runtime's settings over the user's and the stack's).
+   */
   async function renderPodSpec(example: string) {
     const config = loadExample(example);
-    const settings = applyRuntimeAgentSettings(defaultAgentConfig(), runtimeAgentSettings(config.runtime, config.runtimes));
+    const { platform } = synthApp(config);
+    const text = platform.s.output('agent_config').value as string;
+    // The stack's agent config carries the runtime's settings as applyRuntimeAgentSettings lays them.
+    const parsed = parseAgentConfig(text, 'agent_config');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) throw new Error('agent_config does not parse');
+    expect(parsed.value).toMatchObject(runtimeAgentSettings(config.runtime, config.runtimes));
     const agentConfig = join(tmp, `${example}.yaml`);
-    writeFileSync(agentConfig, serializeAgentConfig(settings));
+    writeFileSync(agentConfig, text);
     let stdout = '';
     let stderr = '';
     const code = await runRender([devfile, '--agent-config', agentConfig], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });

@@ -1,12 +1,12 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Toleration } from '../cluster/cluster-autoscaler';
-import { KataDeploy } from './kata-deploy';
+import type { KataDeploy } from './kata-deploy';
 import { RuntimeNodes, SudoRuntime, tolerationOf } from './types';
 import { RuntimeOptions } from './sudo-runtime';
 import { SYSBOX_INSTALL_LABEL } from './sysbox';
-import { SysboxInstaller } from './sysbox-installer';
-import { WorkspaceRuntimeClass } from './runtime-class';
+import type { SysboxInstaller } from './sysbox-installer';
+import type { WorkspaceRuntimeClass } from './runtime-class';
 
 export interface RuntimeInstallationProps {
   /** The runtime (see sudoRuntime). */
@@ -40,9 +40,13 @@ export class RuntimeInstallation extends Construct {
   constructor(scope: Construct, id: string, props: RuntimeInstallationProps) {
     super(scope, id);
     const { runtime, options = {}, nodes } = props;
+    // The installers' provider classes are large (DaemonSet, RBAC, manifests): loaded only for the runtime
+    // chosen, so a stack without one synthesizes without them.
+    /* eslint-disable @typescript-eslint/no-require-imports */
     // On the nodes built for the runtime, whatever else they are tainted with.
     const tolerations = [...nodes.taints.map(tolerationOf), ...(props.extraTolerations ?? [])];
     if (runtime.name === 'sysbox') {
+      const { SysboxInstaller } = require('./sysbox-installer') as typeof import('./sysbox-installer');
       this.sysbox = new SysboxInstaller(this, 'sysbox', {
         kubernetesProvider: props.kubernetesProvider,
         image: options.sysbox?.installerImage,
@@ -51,6 +55,7 @@ export class RuntimeInstallation extends Construct {
         tolerations,
       });
     } else if (runtime.name === 'kata') {
+      const { KataDeploy } = require('./kata-deploy') as typeof import('./kata-deploy');
       this.kata = new KataDeploy(this, 'kata', {
         helmProvider: props.helmProvider,
         chartVersion: options.kata?.chartVersion,
@@ -60,6 +65,7 @@ export class RuntimeInstallation extends Construct {
       });
     }
     if (runtime.runtimeClass) {
+      const { WorkspaceRuntimeClass } = require('./runtime-class') as typeof import('./runtime-class');
       const installer = this.sysbox?.daemonSet ?? this.kata?.release;
       this.runtimeClass = new WorkspaceRuntimeClass(this, 'runtime-class', {
         kubernetesProvider: props.kubernetesProvider,
@@ -67,5 +73,6 @@ export class RuntimeInstallation extends Construct {
         dependsOn: installer ? [installer] : undefined,
       });
     }
+    /* eslint-enable @typescript-eslint/no-require-imports */
   }
 }

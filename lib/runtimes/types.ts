@@ -28,10 +28,8 @@ export function runtimeTaint(runtime: RuntimeName): NodeTaint {
   return { key: RUNTIME_NODE_LABEL, value: runtime, effect: 'NoSchedule' };
 }
 
-/** The toleration of a taint, matching its key, value and effect exactly. */
-export function tolerationOf(taint: NodeTaint): Toleration {
-  return { key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect };
-}
+/** Re-exported: the runtimes' RuntimeClasses and installers tolerate their nodes' taints with it. */
+export { tolerationOf } from '../cluster/scheduling';
 
 /** What a runtime needs of the workspace nodes. */
 export interface RuntimeNodes {

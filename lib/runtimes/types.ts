@@ -35,7 +35,8 @@ export { tolerationOf } from '../cluster/scheduling';
 export interface RuntimeNodes {
   /**
    * Labels that say what the nodes were built for: set when a node group is created and kept for its
-   * life, so an installer never moves onto nodes built for something else.
+   * life, so an installer never moves onto nodes built for something else. Always RUNTIME_NODE_LABEL with
+   * the runtime's name, whatever the image (none: no label), and its taint, if any, is keyed by it.
    */
   readonly templateLabels: Readonly<Record<string, string>>;
   /** Taints of the nodes: only workspaces with the runtime's RuntimeClass land there. */

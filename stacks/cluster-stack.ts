@@ -45,18 +45,17 @@ import {
   WorkspacesVpc,
 } from '../lib/cluster';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
+import { sudoRuntime } from '../lib/runtimes/sudo-runtime';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
-import { configRuntime, workspaceNodeImage } from './config/runtime';
+import { configRuntime, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configureStateBackend } from './state-backend';
 
-/** One workspace node group: a generation in a zone (or across zones). */
-interface WorkspaceGroupPlan {
+/** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
+interface WorkspaceGroupPlan extends WorkspaceGeneration {
   readonly id: string;
   readonly name: string;
-  readonly generation: number;
-  readonly retiring: boolean;
   readonly subnetIds: string[];
   readonly zone?: string;
 }
@@ -223,7 +222,8 @@ export class WorkspacesClusterStack extends TerraformStack {
     }
     const ubuntu = this.workspaceUbuntuImage;
     // The image and how it boots. A custom AMI (Ubuntu) is not bootstrapped by EKS: its user data joins
-    // the cluster and registers the node's labels and taints from the start.
+    // the cluster and registers the node's labels and taints from the start. (Always the current config's:
+    // a running group ignores its template, so a retiring group's nodes stay as they were built.)
     const workspaceImageProps = (labels: Record<string, string>, taints: readonly NodeTaint[]): Partial<ManagedNodeGroupProps> => {
       if (ubuntu) {
         return {
@@ -247,8 +247,11 @@ export class WorkspacesClusterStack extends TerraformStack {
       };
     };
     this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {
-      const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...runtimeNodes.templateLabels };
-      const taints = [...runtimeNodes.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
+      // What the generation's nodes were built for: the runtime's labels (set when the group is created,
+      // kept for its life) and taints (kept when it retires, so still nothing else lands there).
+      const built = g.runtime === config.runtime ? runtimeNodes : sudoRuntime(g.runtime, config.runtimes).nodes(workspaceImage);
+      const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...built.templateLabels };
+      const taints = [...built.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
       return new ManagedNodeGroup(this, g.id, {
         ...common,
         ...workspaceImageProps(labels, taints),
@@ -265,13 +268,16 @@ export class WorkspacesClusterStack extends TerraformStack {
         desiredSize: g.retiring ? 0 : ws.desiredSize,
         maxSize: ws.maxSize,
         diskSizeGiB: ws.diskSizeGiB,
-        labels: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation) },
-        // What the nodes were built for stays with the group; the current generation refuses a plan that
-        // would put its nodes under another runtime (a runtime change is a new generation).
-        templateLabels: runtimeNodes.templateLabels,
-        templateLabelsChangeMessage: g.retiring ? undefined : runtimeChangeMessage(config, g.name, g.generation),
+        labels,
+        // The running nodes' runtime label must be the generation's runtime (absent for none): the current
+        // generation refuses a runtime change (that is a new generation), a retiring one a runtime it was
+        // not built for (it would get the wrong taint).
+        labelCondition: {
+          labels: { [RUNTIME_NODE_LABEL]: built.templateLabels[RUNTIME_NODE_LABEL] ?? '' },
+          message: g.retiring ? retiringRuntimeMessage(g) : runtimeChangeMessage(config, g.name, g.generation),
+        },
         taints: taints.length > 0 ? taints : undefined,
-        autoscalerTemplateLabels: runtimeNodes.autoscalerLabels,
+        autoscalerTemplateLabels: built.autoscalerLabels,
         // The autoscaler never removes a node a workspace runs on, and removes an empty one after
         // scaleDownUnneededTime (see WORKSPACE_NODE_AUTOSCALING_OPTIONS).
         autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
@@ -365,23 +371,30 @@ function runtimeChangeMessage(config: WorkspacesConfig, groupName: string, gener
 }
 
 /**
+ * The plan error of a retiring workspace group whose nodes were built for another runtime than its
+ * entry in `retiringGenerations` says (it would lose, or gain, a runtime taint).
+ */
+function retiringRuntimeMessage(g: WorkspaceGroupPlan): string {
+  const found = `\${try(self.labels["${RUNTIME_NODE_LABEL}"], "none")}`;
+  return `Workspace node group ${g.name} (retiring generation ${g.generation}) has nodes built for runtime ${found}, and nodes.workspaces.retiringGenerations has it built for runtime: ${g.runtime} (an entry written as a bare number: the current runtime). `
+    + `A retiring generation keeps the taint of the runtime its nodes were built for: write its entry as {generation: ${g.generation}, runtime: ${found}}, and deploy again.`;
+}
+
+/**
  * The workspace node groups: for the current generation and each retiring one, a group per zone (or one
  * across zones). Retiring groups are tainted so no new workspace lands there, keep their nodes while
  * workspaces run on them, and shrink to zero as the autoscaler removes their empty nodes.
  */
 export function workspaceGroupPlans(config: WorkspacesConfig, network: ClusterNetwork): WorkspaceGroupPlan[] {
   const ws = config.nodes.workspaces;
-  const generations = [ws.generation, ...ws.retiringGenerations];
-  return generations.flatMap((generation) => {
-    const retiring = generation !== ws.generation;
+  return workspaceGenerations(config).flatMap((g) => {
     if (!ws.perZone) {
-      return [{ id: `workspace-nodes-g${generation}`, name: `workspaces-g${generation}`, generation, retiring, subnetIds: network.privateSubnetIds }];
+      return [{ ...g, id: `workspace-nodes-g${g.generation}`, name: `workspaces-g${g.generation}`, subnetIds: network.privateSubnetIds }];
     }
     return network.privateSubnetIds.map((subnetId, i) => ({
-      id: `workspace-nodes-g${generation}-${i}`,
-      name: `workspaces-g${generation}-${i}`,
-      generation,
-      retiring,
+      ...g,
+      id: `workspace-nodes-g${g.generation}-${i}`,
+      name: `workspaces-g${g.generation}-${i}`,
       subnetIds: [subnetId],
       zone: network.privateSubnetZones[i],
     }));

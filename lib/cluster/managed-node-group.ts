@@ -43,8 +43,9 @@ export interface ManagedNodeGroupProps {
    * (Terraform ignores them afterwards). A managed node group applies such changes by draining and
    * replacing every node, which would evict the single-replica pods of running workspaces; with this on,
    * a template change reaches nodes through a new group (see the stack's workspace node generations),
-   * at a time the operator chooses. Sizes, labels (except `templateLabels`) and taints still update in place,
-   * without replacing nodes.
+   * at a time the operator chooses. The group's `labels` are part of the template too: set at creation and
+   * never changed on its running nodes, since they say what the nodes were built for (an installer selects
+   * nodes by them). Sizes and taints still update in place, without replacing nodes.
    * @default false (template changes roll the nodes)
    */
   readonly keepNodesOnTemplateChange?: boolean;
@@ -112,23 +113,21 @@ export interface ManagedNodeGroupProps {
    * @default none
    */
   readonly otherVolumeDeviceNames?: readonly string[];
-  /** Kubernetes labels on every node, updated in place on running nodes. @default none */
-  readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Labels that say what the nodes were built for (the ready stack: the sudo runtime, which its installer
-   * selects nodes by). With `keepNodesOnTemplateChange` they are part of the node template: set when the
-   * group is created and never changed on its running nodes (Terraform ignores changes to the group's
-   * labels), since moving them would move an installer onto nodes not built for it.
+   * Kubernetes labels on every node: updated in place on running nodes, or with `keepNodesOnTemplateChange`
+   * set when the group is created and kept for its life (Terraform ignores changes to them).
    * @default none
    */
-  readonly templateLabels?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
   /**
-   * With (non-empty) `templateLabels`: fail the plan with this message when the running group's labels differ from
-   * `templateLabels` (a postcondition on the group), instead of leaving nodes built for one thing in a
-   * cluster configured for another. Say what to do instead (a new group).
+   * Fail the plan when the running group's labels are not `labels` (a postcondition on the group; a value
+   * of "" means the label must be absent), with `message`: with `keepNodesOnTemplateChange`, a config that
+   * now asks for nodes built for something else (the ready stack: another sudo runtime) is refused instead
+   * of leaving the running nodes as they were built. Say what to do instead (a new group); the message may
+   * interpolate the running group's labels (`${self.labels[...]}`).
    * @default none (no check)
    */
-  readonly templateLabelsChangeMessage?: string;
+  readonly labelCondition?: { readonly labels: Readonly<Record<string, string>>; readonly message: string };
   /**
    * Labels the Cluster Autoscaler should expect on a new node although the group does not set them:
    * labels an installer adds once it has set the node up (Sysbox's `sysbox-runtime: running`), which a
@@ -187,10 +186,9 @@ export class ManagedNodeGroup extends Construct {
     if (props.imageId !== undefined && (props.amiType !== undefined || props.releaseVersion !== undefined || props.kubernetesVersion !== undefined)) {
       throw new Error(`ManagedNodeGroup ${props.name}: with imageId (a custom AMI) leave amiType, releaseVersion and kubernetesVersion out: EKS refuses them for a custom AMI`);
     }
-    const templateLabels = props.templateLabels && Object.keys(props.templateLabels).length > 0 ? props.templateLabels : undefined;
     const tags = { Name: `${props.clusterName}-${props.name}` };
-    const labels = { ...props.labels, ...templateLabels };
-    const fixedLabels = props.keepNodesOnTemplateChange && templateLabels !== undefined;
+    const labels = { ...props.labels };
+    const labelCondition = props.labelCondition && Object.keys(props.labelCondition.labels).length > 0 ? props.labelCondition : undefined;
     const volume = { volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.volumeKmsKeyArn, deleteOnTermination: 'true' };
     const launchTemplateNamePrefix = props.launchTemplateNamePrefix
       ?? (Token.isUnresolved(props.clusterName) ? `${props.name}-` : boundedName(props.clusterName, `-${props.name}-`, LAUNCH_TEMPLATE_NAME_PREFIX_MAX));
@@ -240,12 +238,11 @@ export class ManagedNodeGroup extends Construct {
         // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
         ignoreChanges: [
           'scaling_config[0].desired_size',
-          ...(props.keepNodesOnTemplateChange ? NODE_TEMPLATE_ARGUMENTS : []),
-          ...(fixedLabels ? ['labels'] : []),
+          ...(props.keepNodesOnTemplateChange ? [...NODE_TEMPLATE_ARGUMENTS, 'labels'] : []),
         ],
-        postcondition: templateLabels && props.templateLabelsChangeMessage !== undefined ? [{
-          condition: `\${alltrue([${Object.entries(templateLabels).map(([k, v]) => `try(self.labels[${JSON.stringify(k)}], "") == ${JSON.stringify(v)}`).join(', ')}])}`,
-          errorMessage: props.templateLabelsChangeMessage,
+        postcondition: labelCondition ? [{
+          condition: `\${${Object.entries(labelCondition.labels).map(([k, v]) => `try(self.labels[${JSON.stringify(k)}], "") == ${JSON.stringify(v)}`).join(' && ')}}`,
+          errorMessage: labelCondition.message,
         }] : undefined,
       },
       dependsOn: props.dependsOn,

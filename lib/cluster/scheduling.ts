@@ -30,6 +30,11 @@ export interface Scheduling {
   readonly tolerations: readonly Toleration[];
 }
 
+/** The toleration of a taint, matching its key, value and effect exactly. */
+export function tolerationOf(taint: NodeTaint): Toleration {
+  return { key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect };
+}
+
 export const SYSTEM_SCHEDULING: Scheduling = {
   nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
   tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }],

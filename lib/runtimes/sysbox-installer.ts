@@ -6,6 +6,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import { tolerationOf } from '../cluster/scheduling';
 import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SysboxContainerRuntime } from './sysbox';
 
 export interface SysboxInstallerProps {
@@ -123,7 +124,7 @@ export class SysboxInstaller extends Construct {
             priorityClassName: 'system-node-critical',
             nodeSelector: { ...(props.nodeSelector ?? SYSBOX_INSTALL_LABEL) },
             toleration: [
-              { key: SYSBOX_INSTALLING_TAINT.key, operator: 'Equal', value: SYSBOX_INSTALLING_TAINT.value, effect: SYSBOX_INSTALLING_TAINT.effect },
+              tolerationOf(SYSBOX_INSTALLING_TAINT),
               ...(props.tolerations ?? []).map((t) => ({ ...t })),
             ],
             container: [{

@@ -28,16 +28,15 @@ export function runtimeTaint(runtime: RuntimeName): NodeTaint {
   return { key: RUNTIME_NODE_LABEL, value: runtime, effect: 'NoSchedule' };
 }
 
-/** The toleration of a taint, matching its key, value and effect exactly. */
-export function tolerationOf(taint: NodeTaint): Toleration {
-  return { key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect };
-}
+/** Re-exported: the runtimes' RuntimeClasses and installers tolerate their nodes' taints with it. */
+export { tolerationOf } from '../cluster/scheduling';
 
 /** What a runtime needs of the workspace nodes. */
 export interface RuntimeNodes {
   /**
    * Labels that say what the nodes were built for: set when a node group is created and kept for its
-   * life, so an installer never moves onto nodes built for something else.
+   * life, so an installer never moves onto nodes built for something else. Always RUNTIME_NODE_LABEL with
+   * the runtime's name, whatever the image (none: no label), and its taint, if any, is keyed by it.
    */
   readonly templateLabels: Readonly<Record<string, string>>;
   /** Taints of the nodes: only workspaces with the runtime's RuntimeClass land there. */

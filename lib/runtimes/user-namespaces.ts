@@ -33,11 +33,15 @@ export const USER_NAMESPACE_IMAGES: Readonly<Record<string, { readonly fromKuber
 export function userNamespacesRuntime(): SudoRuntime {
   return {
     name: 'user-namespaces',
-    nodes: (image: NodeImage): RuntimeNodes => image.kind === 'eks-optimized' && isBottlerocket(image.amiType)
-      // The raised sysctl is part of the node template: the label records it for the group's life.
-      ? { templateLabels: { [RUNTIME_NODE_LABEL]: 'user-namespaces' }, taints: [], autoscalerLabels: {}, bottlerocketSysctl: BOTTLEROCKET_USER_NAMESPACES_SYSCTL }
-      // Amazon Linux 2023 runs them as it is: the same nodes as no runtime.
-      : { templateLabels: {}, taints: [], autoscalerLabels: {} },
+    // Labelled on every image, as every runtime's nodes are: the label says what a group was built for
+    // (on Bottlerocket, the raised sysctl of its template; Amazon Linux 2023 runs them as it is), so a
+    // runtime change is always a new generation and a retiring generation's label names its runtime.
+    nodes: (image: NodeImage): RuntimeNodes => ({
+      templateLabels: { [RUNTIME_NODE_LABEL]: 'user-namespaces' },
+      taints: [],
+      autoscalerLabels: {},
+      ...(image.kind === 'eks-optimized' && isBottlerocket(image.amiType) && { bottlerocketSysctl: BOTTLEROCKET_USER_NAMESPACES_SYSCTL }),
+    }),
     agentSettings: { useKubernetesUserNamespaces: true, allowPrivilegeEscalation: true },
     kubernetesVersions: { min: USER_NAMESPACES_MIN_KUBERNETES, by: 'Kubernetes user namespaces (on by default from 1.33)' },
   };

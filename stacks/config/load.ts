@@ -31,7 +31,8 @@ function compiledSchema(): ValidateFunction {
   // verbose: errors carry their schema, so messages can quote descriptions and allowed keys.
   // strictRequired off: a `then` requires a key its `if` sibling schema defines (state.bucket).
   // No code optimization: it validates one small document per run, and compiling is the cost.
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, code: { optimize: false } }).compile(schema);
+  // Union types: a retiring generation is a number or {generation, runtime}.
+  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, code: { optimize: false } }).compile(schema);
   return validator;
 }
 
@@ -132,10 +133,11 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
 }
 
 function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diagnostic {
-  const parent = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
+  const parent = (e.parentSchema ?? {}) as { type?: string | string[]; description?: string; properties?: Record<string, unknown> };
   // Value descriptions are phrases ("the fewest nodes..."); section descriptions are sentences,
   // which read better as the list of keys the section takes.
-  const what = parent.properties
+  // (A value that may also be a number, such as a retiring generation, is described by its description.)
+  const what = parent.properties && (parent.type ?? 'object') === 'object'
     ? `; expected a mapping with the keys ${Object.keys(parent.properties).join(', ')}`
     : parent.description ? `; expected ${parent.description}` : '';
   const value = e.data;

@@ -8,6 +8,8 @@ import { kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versi
 import { SYSBOX_MIN_VCPUS } from '../../lib/runtimes/sysbox';
 import { USER_NAMESPACE_IMAGES } from '../../lib/runtimes/user-namespaces';
 import { YamlPath } from '../../lib/common/yaml-source';
+import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour } from '../../lib/common/gitlab-version';
+import { stackGitLabVersion } from './agent-settings';
 import { configRuntime, workspaceNodeImage } from './runtime';
 import type { Reporters } from './semantic';
 import { poolAmiType, WorkspacesConfig } from './types';
@@ -23,6 +25,7 @@ export function checkRuntime(config: WorkspacesConfig, r: Reporters): void {
     }
   }
   checkKubernetesVersion(config, r);
+  checkUserNamespacesInGitLab(config, r);
   switch (config.runtime) {
     case 'sysbox':
       return checkSysbox(config, r);
@@ -39,6 +42,30 @@ export function checkRuntime(config: WorkspacesConfig, r: Reporters): void {
 function workspaceAmiPath(r: Reporters): YamlPath {
   if (r.written(['nodes', 'workspaces', 'amiType'])) return ['nodes', 'workspaces', 'amiType'];
   return r.written(['nodes', 'amiType']) ? ['nodes', 'amiType'] : ['runtime'];
+}
+
+/** The GitLab version from which `use_kubernetes_user_namespaces` renders `hostUsers: false` (before: `true`). */
+const HOST_USERS_FIXED_SINCE = GITLAB_CHANGES.find((c) => c.set.hostUsersFixed)!.since;
+
+/**
+ * A runtime whose workspaces run in Kubernetes user namespaces (user namespaces; Sysbox on containerd)
+ * needs a GitLab that renders `hostUsers: false` for them: before 18.6 GitLab rendered `hostUsers: true`,
+ * which runs the workspace in the node's user namespace, root with privilege escalation and no sandbox.
+ */
+function checkUserNamespacesInGitLab(config: WorkspacesConfig, r: Reporters): void {
+  if (!configRuntime(config).agentSettings.useKubernetesUserNamespaces) return;
+  const gitlab = gitlabBehaviour(config.gitlab ? stackGitLabVersion(config.gitlab) : DEFAULT_GITLAB_VERSION);
+  if (gitlab.hostUsersFixed) return;
+  const sysbox = config.runtime === 'sysbox';
+  const instead = sysbox
+    ? 'set runtimes.sysbox.containerRuntime: cri-o (CRI-O gives pods their user namespace through an annotation), or'
+    : 'use runtime kata, or sysbox with runtimes.sysbox.containerRuntime: cri-o, or';
+  // Sysbox on containerd: at the containerRuntime the user wrote, if written.
+  const path: YamlPath = sysbox && r.written(['runtimes', 'sysbox', 'containerRuntime']) ? ['runtimes', 'sysbox', 'containerRuntime'] : ['runtime'];
+  r.error('runtime-gitlab-version', path,
+    `runtime ${config.runtime}${sysbox ? ' on containerd' : ''} needs GitLab ${HOST_USERS_FIXED_SINCE} or later: it runs workspaces in Kubernetes user namespaces (use_kubernetes_user_namespaces: true), `
+    + `and GitLab ${gitlab.version} (gitlab.version) renders their pods with hostUsers: true, in the node's user namespace: root with allow_privilege_escalation: true and no sandbox at all; `
+    + `${instead} upgrade GitLab to ${HOST_USERS_FIXED_SINCE} or later and set gitlab.version to match`);
 }
 
 /** The Kubernetes versions the runtime's installer supports (a version too old for the stack is reported already). */

@@ -21,6 +21,7 @@ import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../l
 import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceNodeImage } from './runtime';
+import { workspaceGenerations } from './runtime';
 import { checkRuntime } from './runtime-rules';
 import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
@@ -239,12 +240,18 @@ function checkNodes(config: WorkspacesConfig, r: Reporters): void {
   checkArchitecture(config, 'system', r);
   checkArchitecture(config, 'workspaces', r);
 
-  const { generation, retiringGenerations } = nodes.workspaces;
-  retiringGenerations.forEach((g, i) => {
+  const { generation } = nodes.workspaces;
+  const listed = new Map<number, number>();
+  workspaceGenerations(config).filter((g) => g.retiring).forEach(({ generation: g }, i) => {
+    const entry: YamlPath = ['nodes', 'workspaces', 'retiringGenerations', i];
+    const at: YamlPath = typeof nodes.workspaces.retiringGenerations[i] === 'number' ? entry : [...entry, 'generation'];
     if (g >= generation) {
-      r.error('workspace-generation', ['nodes', 'workspaces', 'retiringGenerations', i],
+      r.error('workspace-generation', at,
         `generation ${g} cannot retire: it is not older than the current generation ${generation}; list only generations below ${generation}`);
+    } else if (listed.has(g)) {
+      r.error('workspace-generation', at, `generation ${g} is listed twice (entries ${listed.get(g)} and ${i}); list each retiring generation once`);
     }
+    listed.set(g, listed.get(g) ?? i);
   });
 }
 

@@ -88,8 +88,15 @@ export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
   readonly amiType?: WorkspaceAmiType;
   readonly perZone: boolean;
   readonly generation: number;
-  readonly retiringGenerations: readonly number[];
+  /** Older generations still running workspaces (see `workspaceGenerations` for the runtime of each). */
+  readonly retiringGenerations: readonly RetiringGenerationConfig[];
 }
+
+/**
+ * A retiring generation as written: its number (its nodes were built for the current `runtime`), or its
+ * number and the sudo runtime its nodes were built for, when the runtime changed with the generation.
+ */
+export type RetiringGenerationConfig = number | { readonly generation: number; readonly runtime: RuntimeName };
 
 /** The image of a pool: its own `amiType`, else `nodes.amiType`. */
 export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): WorkspaceAmiType {

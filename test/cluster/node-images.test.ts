@@ -111,10 +111,13 @@ describe('ManagedNodeGroup images and template labels', () => {
     ]);
   });
 
-  it('fixes template labels for the group\'s life and refuses a plan that would change them, when asked', () => {
+  it('fixes labels for the group\'s life and refuses a plan whose labels it was not built with, when asked', () => {
     const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', {
-      ...base, keepNodesOnTemplateChange: true, labels: { pool: 'w' }, templateLabels: { 'gitlab-workspaces/runtime': 'kata' },
-      templateLabelsChangeMessage: 'built for ${try(self.labels["gitlab-workspaces/runtime"], "none")}: use a new group',
+      ...base, keepNodesOnTemplateChange: true, labels: { pool: 'w', 'gitlab-workspaces/runtime': 'kata' },
+      labelCondition: {
+        labels: { 'gitlab-workspaces/runtime': 'kata', pool: 'w' },
+        message: 'built for ${try(self.labels["gitlab-workspaces/runtime"], "none")}: use a new group',
+      },
       autoscalerTemplateLabels: { 'katacontainers.io/kata-runtime': 'true' },
     })));
     const group = s.only('aws_eks_node_group');
@@ -123,7 +126,7 @@ describe('ManagedNodeGroup images and template labels', () => {
       'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'labels',
     ]);
     expect(group.lifecycle.postcondition).toEqual([{
-      condition: '${alltrue([try(self.labels["gitlab-workspaces/runtime"], "") == "kata"])}',
+      condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == "kata" && try(self.labels["pool"], "") == "w"}',
       error_message: 'built for ${try(self.labels["gitlab-workspaces/runtime"], "none")}: use a new group',
     }]);
     // The autoscaler is told about every label a new node will carry, including the installer's.
@@ -132,18 +135,21 @@ describe('ManagedNodeGroup images and template labels', () => {
       .toEqual(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true', 'pool=w']);
   });
 
-  it('treats empty template labels as none: labels stay in place, nothing to check', () => {
+  it('fixes labels even when none says what the nodes were built for, and checks that a label is absent ("")', () => {
     const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', {
-      ...base, keepNodesOnTemplateChange: true, labels: { pool: 'w' }, templateLabels: {}, templateLabelsChangeMessage: 'never shown',
+      ...base, keepNodesOnTemplateChange: true, labels: { pool: 'w' },
+      labelCondition: { labels: { 'gitlab-workspaces/runtime': '' }, message: 'built for a runtime' },
     })));
     const group = s.only('aws_eks_node_group');
-    expect(group.lifecycle.ignore_changes).not.toContain('labels');
-    expect(group.lifecycle.postcondition).toBeUndefined();
+    expect(group.labels).toEqual({ pool: 'w' });
+    expect(group.lifecycle.ignore_changes).toContain('labels');
+    expect(group.lifecycle.postcondition).toEqual([{ condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == ""}', error_message: 'built for a runtime' }]);
   });
 
-  it('keeps template labels updatable on a group that rolls its nodes anyway', () => {
-    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, templateLabels: { a: 'b' } })));
+  it('keeps labels updatable on a group that rolls its nodes anyway, and checks nothing unless asked', () => {
+    const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, labels: { a: 'b' } })));
     expect(s.only('aws_eks_node_group').lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+    expect(s.only('aws_eks_node_group').lifecycle.postcondition).toBeUndefined();
     expect(s.only('aws_eks_node_group').labels).toEqual({ a: 'b' });
   });
 });

@@ -29,6 +29,26 @@ describe('the runtimes behind one interface', () => {
     expect(RUNTIME_NAMES.map((n) => sudoRuntime(n).name)).toEqual([...RUNTIME_NAMES]);
   });
 
+  it('labels nodes with the runtime they were built for, whatever the image (none: no label), and taints them by that label', () => {
+    // The stack relies on it: a group's runtime label names its runtime, so a retiring generation's
+    // taint and the plan-time runtime checks follow from the runtime alone.
+    const images = [AL2023, BOTTLEROCKET, { kind: 'ubuntu-eks', release: '24.04', arch: 'amd64' } as const];
+    for (const name of RUNTIME_NAMES) {
+      for (const image of images) {
+        const nodes = sudoRuntime(name).nodes(image);
+        const label = nodes.templateLabels['gitlab-workspaces/runtime'];
+        expect([name, label]).toEqual([name, name === 'none' ? undefined : name]);
+        for (const taint of nodes.taints) expect(taint).toEqual({ key: 'gitlab-workspaces/runtime', value: name, effect: 'NoSchedule' });
+      }
+    }
+  });
+
+  it('offers the same runtimes for a retiring generation\'s entry', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const schema = require('../../schemas/workspaces.config.schema.json') as { definitions: { nodes: { properties: { workspaces: { properties: { retiringGenerations: { items: { properties: { runtime: { enum: string[] } } } } } } } } } };
+    expect(schema.definitions.nodes.properties.workspaces.properties.retiringGenerations.items.properties.runtime.enum).toEqual([...RUNTIME_NAMES]);
+  });
+
   it('none: plain nodes, no RuntimeClass, no agent setting', () => {
     expect(sudoRuntime('none')).toBe(NO_RUNTIME);
     expect(NO_RUNTIME.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {} });
@@ -82,9 +102,9 @@ describe('the runtimes behind one interface', () => {
     expect(KATA_SHIM_NAMES.map((shim) => kataRuntimeClassName({ shim }))).toEqual(KATA_SHIM_NAMES.map((s) => `kata-${s}`));
   });
 
-  it('user-namespaces: nothing on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {
+  it('user-namespaces: only the runtime label on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {
     const userns = sudoRuntime('user-namespaces');
-    expect(userns.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {} });
+    expect(userns.nodes(AL2023)).toEqual({ templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {} });
     expect(userns.nodes(BOTTLEROCKET)).toEqual({
       templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {},
       bottlerocketSysctl: { 'user.max_user_namespaces': '65536' },

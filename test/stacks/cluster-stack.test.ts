@@ -185,7 +185,7 @@ describe('the default cluster stack', () => {
     it('rolls the system nodes on a new version or AMI, but never drains workspace nodes for a template change', () => {
       expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
       for (const g of workspaceGroups()) {
-        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type']);
+        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'labels']);
       }
     });
 

@@ -5,7 +5,8 @@
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { loadConfigText } from '../../stacks/config/load';
 import { configRuntime, workspaceNodeImage } from '../../stacks/config/runtime';
-import { REQUIRED_CONFIG, TEST_DAY } from './helpers';
+import { compareGitLabVersions, SUPPORTED_GITLAB_VERSIONS } from '../../lib/common/gitlab-version';
+import { GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
 
 const load = (text: string, version = '1.35') =>
   loadConfigText(`${REQUIRED_CONFIG.replace('cluster:\n', `cluster:\n  kubernetesVersion: "${version}"\n`)}${text}`, 'c.yaml', { today: TEST_DAY });
@@ -58,5 +59,42 @@ describe('runtime warnings', () => {
     expect(messages('runtime: sysbox\n', '1.36').filter((m) => m.includes('runtime sysbox'))).toEqual([
       'c.yaml:2:22: error: cluster.kubernetesVersion: runtime sysbox cannot run on Kubernetes 1.36: sysbox-deploy-k8s v0.7.0 supports Kubernetes 1.32 to 1.35, and workspaces would wait for nodes that never run it; use Kubernetes 1.35, or another runtime',
     ]);
+  });
+});
+
+describe('runtimes that put workspaces in user namespaces need GitLab 18.6 (hostUsers: false)', () => {
+  const gitlab = (version?: string) => `${GITLAB_CONFIG}${version === undefined ? '' : `  version: "${version}"\n`}`;
+  const refusals = (text: string) => load(text).diagnostics.filter((d) => d.rule === 'config/runtime-gitlab-version');
+  const before = SUPPORTED_GITLAB_VERSIONS.filter((v) => compareGitLabVersions(v, '18.6') < 0);
+  const from = SUPPORTED_GITLAB_VERSIONS.filter((v) => compareGitLabVersions(v, '18.6') >= 0);
+
+  it.each(before)('refuses user-namespaces and Sysbox on containerd with GitLab %s, at `runtime`', (version) => {
+    for (const runtime of ['user-namespaces', 'sysbox']) {
+      const found = refusals(`runtime: ${runtime}\n${gitlab(version)}`);
+      expect(found.map((d) => [d.severity, d.path])).toEqual([['error', 'runtime']]);
+      expect(found[0].message).toContain(`needs GitLab 18.6 or later`);
+      expect(found[0].message).toContain(`GitLab ${version} (gitlab.version) renders their pods with hostUsers: true`);
+    }
+  });
+
+  it.each(from)('accepts them with GitLab %s', (version) => {
+    expect(refusals(`runtime: user-namespaces\n${gitlab(version)}`)).toEqual([]);
+    expect(refusals(`runtime: sysbox\n${gitlab(version)}`)).toEqual([]);
+  });
+
+  it('takes the default GitLab version (18.9) without a gitlab section or gitlab.version', () => {
+    expect(load('runtime: user-namespaces\n').ok).toBe(true);
+    expect(refusals(`runtime: user-namespaces\n${gitlab()}`)).toEqual([]);
+  });
+
+  it('accepts the runtimes that need no Kubernetes user namespace with older GitLab', () => {
+    expect(refusals(`runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n${gitlab('18.2')}`)).toEqual([]);
+    expect(refusals(`runtime: kata\nnodes:\n  workspaces: {instanceTypes: [m6i.metal]}\n${gitlab('18.2')}`)).toEqual([]);
+    expect(refusals(`${gitlab('18.2')}`)).toEqual([]);
+  });
+
+  it('leaves a version it cannot read to the gitlab.version rule', () => {
+    const r = load(`runtime: user-namespaces\n${gitlab('17.11')}`);
+    expect(r.diagnostics.map((d) => d.path)).toEqual(['gitlab.version']);
   });
 });

@@ -205,11 +205,11 @@ describe('runtime kata', () => {
 });
 
 describe('runtime user-namespaces', () => {
-  it('example user-namespaces: plain AL2023 workspace nodes, nothing installed, no RuntimeClass', () => {
+  it('example user-namespaces: plain AL2023 workspace nodes labelled for the runtime, nothing installed, no RuntimeClass', () => {
     const app = synthApp(loadExample('user-namespaces'));
     for (const group of Object.values(workspaceGroups(app.cluster.s))) {
       expect(group.ami_type).toBe('AL2023_x86_64_STANDARD');
-      expect(Object.keys(group.labels)).toEqual(['gitlab-workspaces/generation', 'gitlab-workspaces/pool']);
+      expect(group.labels).toEqual({ 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/runtime': 'user-namespaces' });
       expect(group.taint).toBeUndefined();
     }
     expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
@@ -218,10 +218,21 @@ describe('runtime user-namespaces', () => {
     expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
   });
 
-  it('on AL2023 asks nothing of the nodes or the cluster: the same resources as no runtime, only agent settings', () => {
+  it('on AL2023 asks nothing more of the nodes than the runtime label (the same image, template and taints as no runtime), only agent settings', () => {
     const none = synthApp(configFromText(REQUIRED_CONFIG));
     const userns = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: user-namespaces\n`));
-    expect(userns.cluster.s.doc.resource).toEqual(none.cluster.s.doc.resource);
+    const withoutRuntimeLabel = (s: Synthesized) => {
+      const doc = JSON.parse(JSON.stringify(s.doc.resource));
+      for (const group of Object.values<Block>(doc.aws_eks_node_group)) {
+        if (group.labels) delete group.labels['gitlab-workspaces/runtime'];
+        delete group.lifecycle.postcondition;
+      }
+      for (const [id, tag] of Object.entries<Block>(doc.aws_autoscaling_group_tag)) {
+        if (tag.tag.key === 'k8s.io/cluster-autoscaler/node-template/label/gitlab-workspaces/runtime') delete doc.aws_autoscaling_group_tag[id];
+      }
+      return doc;
+    };
+    expect(withoutRuntimeLabel(userns.cluster.s)).toEqual(withoutRuntimeLabel(none.cluster.s));
     expect(userns.platform.s.doc.resource).toEqual(none.platform.s.doc.resource);
     const { workspace_agent_settings: settings, ...rest } = userns.platform.s.doc.output;
     expect(rest).toEqual(none.platform.s.doc.output);
@@ -249,28 +260,126 @@ describe('runtime user-namespaces', () => {
   });
 });
 
+/**
+ * A workspace group's postcondition, evaluated as Terraform would against the labels of the group in
+ * state (`labels` are ignored after creation, so the planned labels are the running group's).
+ */
+function conditionHolds(group: Block, labels: Record<string, string>): boolean {
+  const [{ condition }] = group.lifecycle.postcondition as Array<{ condition: string }>;
+  const body = /^\$\{(.*)\}$/.exec(condition)![1];
+  return body.split(' && ').every((term) => {
+    const m = /^try\(self\.labels\[("[^"]*")\], ""\) == ("[^"]*")$/.exec(term);
+    if (!m) throw new Error(`unexpected condition term: ${term}`);
+    return (labels[JSON.parse(m[1]) as string] ?? '') === JSON.parse(m[2]);
+  });
+}
+
+/** The workspace groups of a config on a single group per generation. */
+function groupsOf(text: string): Record<string, Block> {
+  return workspaceGroups(synthApp(configFromText(`${REQUIRED_CONFIG}${text}`)).cluster.s);
+}
+
+const RUNTIME_CONFIGS: Record<string, string> = {
+  none: '',
+  sysbox: 'runtime: sysbox\n',
+  kata: 'runtime: kata\nnodes:\n  workspaces: {perZone: false, instanceTypes: [m6i.metal]}\n',
+  'user-namespaces': 'runtime: user-namespaces\n',
+  'user-namespaces on Bottlerocket': 'runtime: user-namespaces\nnodes:\n  workspaces: {perZone: false, amiType: BOTTLEROCKET_x86_64}\n',
+};
+/** A runtime config on one group per generation, at a generation, with retiring entries. */
+function runtimeConfig(name: string, generation = 1, retiring = '[]'): string {
+  const text = RUNTIME_CONFIGS[name];
+  const ws = `generation: ${generation}, retiringGenerations: ${retiring}`;
+  return text.includes('workspaces: {') ? text.replace('workspaces: {perZone: false', `workspaces: {perZone: false, ${ws}`) : `${text}nodes:\n  workspaces: {perZone: false, ${ws}}\n`;
+}
+
 describe('changing runtime under running nodes', () => {
-  it('lets only the current generation refuse a plan whose runtime differs from what its nodes were built for', () => {
-    const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {perZone: false, generation: 2, retiringGenerations: [1]}\nruntime: sysbox\n`));
-    const groups = workspaceGroups(app.cluster.s);
-    const current = groups['workspaces-g2-'];
-    const retiring = groups['workspaces-g1-'];
+  it('fixes every workspace group\'s labels and checks its runtime label (absent for none) at plan time', () => {
+    const expected: Record<string, string> = { none: '', sysbox: 'sysbox', kata: 'kata', 'user-namespaces': 'user-namespaces', 'user-namespaces on Bottlerocket': 'user-namespaces' };
+    for (const [name, label] of Object.entries(expected)) {
+      const group = groupsOf(runtimeConfig(name))['workspaces-g1-'];
+      expect(group.lifecycle.ignore_changes).toContain('labels');
+      expect(group.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: `\${try(self.labels["gitlab-workspaces/runtime"], "") == "${label}"}` })]);
+      expect(group.labels['gitlab-workspaces/runtime'] ?? '').toBe(label);
+    }
+  });
+
+  it('refuses every runtime change in the same generation, in both directions, and accepts the same runtime', () => {
+    const names = Object.keys(RUNTIME_CONFIGS);
+    const built = Object.fromEntries(names.map((n) => [n, groupsOf(runtimeConfig(n))['workspaces-g1-']]));
+    for (const before of names) {
+      for (const after of names) {
+        // The running group keeps the labels it was created with; the new config's condition judges them.
+        const sameRuntime = before.split(' ')[0] === after.split(' ')[0];
+        expect([before, after, conditionHolds(built[after], built[before].labels)]).toEqual([before, after, sameRuntime]);
+      }
+    }
+  });
+
+  it('says which generation to create when the current one was built for another runtime', () => {
+    const current = groupsOf(runtimeConfig('none', 2, '[1]'))['workspaces-g2-'];
     expect(current.lifecycle.postcondition).toEqual([{
-      condition: '${alltrue([try(self.labels["gitlab-workspaces/runtime"], "") == "sysbox", try(self.labels["sysbox-install"], "") == "yes"])}',
-      error_message: 'Workspace node group workspaces-g2 has nodes built for runtime ${try(self.labels["gitlab-workspaces/runtime"], "none")}, and the config asks for runtime: sysbox. '
+      condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == ""}',
+      error_message: 'Workspace node group workspaces-g2 has nodes built for runtime ${try(self.labels["gitlab-workspaces/runtime"], "none")}, and the config asks for runtime: none. '
         + 'A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: '
         + 'set nodes.workspaces.generation to 3, add 2 to nodes.workspaces.retiringGenerations, and deploy again.',
     }]);
-    // A retiring generation may have been built for another runtime: it keeps its labels, unchecked.
-    expect(retiring.lifecycle.postcondition).toBeUndefined();
-    for (const g of [current, retiring]) expect(g.lifecycle.ignore_changes).toContain('labels');
-    expect(retiring.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
   });
 
-  it('changes nothing for a stack without a runtime: labels update in place, no check', () => {
-    for (const group of Object.values(workspaceGroups(synthApp(configFromText(REQUIRED_CONFIG)).cluster.s))) {
-      expect(group.lifecycle.ignore_changes).not.toContain('labels');
-      expect(group.lifecycle.postcondition).toBeUndefined();
-    }
+  it('keeps a retiring generation\'s runtime taint when its entry names the runtime it was built for (sysbox -> none)', () => {
+    const before = groupsOf(runtimeConfig('sysbox'))['workspaces-g1-'];
+    const groups = groupsOf(runtimeConfig('none', 2, '[{generation: 1, runtime: sysbox}]'));
+    const [current, retiring] = [groups['workspaces-g2-'], groups['workspaces-g1-']];
+    expect(current.taint).toBeUndefined();
+    expect(current.labels['gitlab-workspaces/runtime']).toBeUndefined();
+    expect(retiring.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+    expect(retiring.labels).toEqual(before.labels);
+    expect(retiring.lifecycle.ignore_changes).toContain('labels');
+    expect(conditionHolds(retiring, before.labels)).toBe(true);
+    expect([retiring.scaling_config.min_size, retiring.scaling_config.desired_size]).toEqual([0, 0]);
+  });
+
+  it('keeps the taints of each runtime a retiring generation was built for: kata -> user-namespaces, none -> kata', () => {
+    const fromKata = groupsOf(runtimeConfig('user-namespaces', 2, '[{generation: 1, runtime: kata}]'));
+    expect(fromKata['workspaces-g2-'].taint).toBeUndefined();
+    expect(fromKata['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+    expect(fromKata['workspaces-g1-'].labels['gitlab-workspaces/runtime']).toBe('kata');
+    const fromNone = groupsOf(runtimeConfig('kata', 2, '[{generation: 1, runtime: none}]'));
+    expect(fromNone['workspaces-g2-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+    expect(fromNone['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+    expect(fromNone['workspaces-g1-'].lifecycle.postcondition[0].condition).toBe('${try(self.labels["gitlab-workspaces/runtime"], "") == ""}');
+  });
+
+  it('tells the autoscaler what a retiring generation\'s nodes carry: its own runtime\'s labels and taint', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}${runtimeConfig('none', 2, '[{generation: 1, runtime: sysbox}]')}`));
+    const retiring = workspaceGroups(app.cluster.s)['workspaces-g1-'];
+    expect(autoscalerTemplate(app.cluster.s, retiring, 'taint')).toEqual(['gitlab-workspaces/retiring=true:NoSchedule', 'gitlab-workspaces/runtime=sysbox:NoSchedule']);
+    expect(autoscalerTemplate(app.cluster.s, retiring, 'label')).toContain('sysbox-runtime=running');
+  });
+
+  it('refuses a retiring generation given a runtime its nodes were not built for (a bare number: the current runtime), saying what to write', () => {
+    const before = groupsOf(runtimeConfig('sysbox'))['workspaces-g1-'];
+    const retiring = groupsOf(runtimeConfig('none', 2, '[1]'))['workspaces-g1-'];
+    // Without the check the sysbox nodes would lose their taint in place.
+    expect(retiring.taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+    expect(conditionHolds(retiring, before.labels)).toBe(false);
+    expect(retiring.lifecycle.postcondition[0].error_message).toBe(
+      'Workspace node group workspaces-g1 (retiring generation 1) has nodes built for runtime ${try(self.labels["gitlab-workspaces/runtime"], "none")}, '
+      + 'and nodes.workspaces.retiringGenerations has it built for runtime: none (an entry written as a bare number: the current runtime). '
+      + 'A retiring generation keeps the taint of the runtime its nodes were built for: write its entry as {generation: 1, runtime: ${try(self.labels["gitlab-workspaces/runtime"], "none")}}, and deploy again.');
+    // A bare number is right when the runtime did not change (a template change only).
+    const same = groupsOf(runtimeConfig('sysbox', 2, '[1]'))['workspaces-g1-'];
+    expect(conditionHolds(same, before.labels)).toBe(true);
+    expect(same.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
+  });
+
+  it('builds one group per zone for a retiring generation too, each with its runtime', () => {
+    const groups = workspaceGroups(synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {generation: 3, retiringGenerations: [{generation: 1, runtime: kata}, 2]}\nruntime: sysbox\n`)).cluster.s);
+    const runtimeTaint = (g: Block) => (g.taint as Block[]).find((t) => t.key === 'gitlab-workspaces/runtime')?.value;
+    expect(Object.fromEntries(Object.entries(groups).map(([name, g]) => [name, runtimeTaint(g)]))).toEqual({
+      'workspaces-g3-0-': 'sysbox', 'workspaces-g3-1-': 'sysbox', 'workspaces-g3-2-': 'sysbox',
+      'workspaces-g1-0-': 'kata', 'workspaces-g1-1-': 'kata', 'workspaces-g1-2-': 'kata',
+      'workspaces-g2-0-': 'sysbox', 'workspaces-g2-1-': 'sysbox', 'workspaces-g2-2-': 'sysbox',
+    });
   });
 });

@@ -16,8 +16,8 @@
  * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
  *   autoscaler keeps a workspace node only while something on it has requests.
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
- * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are taken over the user's;
- *   a user setting that contradicts them is an error.
+ * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are added to the user's
+ *   with mergeRuntimeAgentSettings; a user setting that contradicts them is an error.
  */
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
@@ -25,7 +25,7 @@ import { parseCidr, cidrContains } from '../../lib/common/cidr';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
-import { runtimeAgentSettingsFileShape } from '../../lib/runtimes/agent-settings';
+import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
 import { GitLabConfig, WorkspacesConfig } from './types';
 
@@ -114,30 +114,16 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
     }
   }
 
-  // The runtime's settings win; a user setting that says otherwise is a mistake worth stopping for.
+  // The runtime's settings are added; a user setting that says otherwise is a mistake worth stopping for.
   const runtime = configRuntime(config);
-  for (const [key, wanted] of Object.entries(runtimeAgentSettingsFileShape(runtime.agentSettings))) {
-    const written = user[key];
-    if (isMapping(wanted)) {
-      // A map (annotations): the runtime's entries are added; one the user set differently is refused.
-      const merged: Record<string, unknown> = isMapping(written) ? { ...written } : {};
-      for (const [k, v] of Object.entries(wanted)) {
-        if (isMapping(written) && written[k] !== undefined && written[k] !== v) {
-          report('error', 'runtime-setting', userPath(key, k),
-            `${key} ${JSON.stringify(k)} is ${JSON.stringify(written[k])}, but runtime ${runtime.name} needs ${JSON.stringify(v)}; remove it (the runtime sets it)`);
-        }
-        merged[k] = v;
-        origins.push({ at: [key, k], from: ['runtime'] });
-      }
-      if (written === undefined || isMapping(written)) settings[key] = merged;
-    } else if (written === undefined) {
-      put(key, wanted, ['runtime']);
-    } else if (typeof written === typeof wanted && written !== wanted) {
-      report('error', 'runtime-setting', userPath(key),
-        `\`${key}\` is ${JSON.stringify(written)}, but runtime ${runtime.name} needs ${JSON.stringify(wanted)}; remove it (the runtime sets it)`);
-      // Checked with the runtime's value, so the one mistake is reported once.
-      put(key, wanted, ['runtime']);
-    }
+  const merged = mergeRuntimeAgentSettings(settings, runtime.agentSettings);
+  Object.assign(settings, merged.settings);
+  for (const at of merged.fromRuntime) origins.push({ at: [...at], from: ['runtime'] });
+  for (const c of merged.conflicts) {
+    const [key, entry] = c.path;
+    report('error', 'runtime-setting', userPath(...c.path), entry === undefined
+      ? `\`${key}\` is ${JSON.stringify(c.written)}, but runtime ${runtime.name} needs ${JSON.stringify(c.wanted)}; remove it (the runtime sets it)`
+      : `${key} ${JSON.stringify(entry)} is ${JSON.stringify(c.written)}, but runtime ${runtime.name} needs ${JSON.stringify(c.wanted)}; remove it (the runtime sets it)`);
   }
 
   const view = source?.view((path) => documentPath(path, origins));

@@ -14,7 +14,9 @@
  * - `enabled` defaults to true (the agent exists to serve workspaces).
  * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
  * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
- *   autoscaler keeps a workspace node only while something on it has requests.
+ *   autoscaler keeps a workspace node only while something on it has requests. When the user's
+ *   `max_resources_per_workspace` is below them, synth stops and says what to set (see
+ *   stackDefaultResourcesProblem): lowering them silently would hand out less than the user thinks.
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
  * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are added to the user's
  *   with mergeRuntimeAgentSettings; a user setting that contradicts them is an error.
@@ -22,6 +24,7 @@
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { parseCidr, cidrContains } from '../../lib/common/cidr';
+import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
@@ -132,6 +135,13 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   diagnostics.push(...resolved.diagnostics);
   if (!resolved.ok || hasErrors(diagnostics)) return { ok: false, diagnostics };
 
+  if (user.default_resources_per_workspace_container === undefined) {
+    const problem = stackDefaultResourcesProblem(resolved.value.maxResourcesPerWorkspace);
+    if (problem) {
+      report('error', 'default-resources-over-max', userPath('max_resources_per_workspace'), problem);
+      return { ok: false, diagnostics };
+    }
+  }
   warnAboutOpenings(resolved.value, gitlab, report);
   return { ok: true, value: resolved.value, diagnostics };
 }
@@ -171,6 +181,37 @@ function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[]
 export function stackGitLabVersion(gitlab: GitLabConfig): GitLabVersion {
   const parsed = gitlabVersionFromValue(gitlab.version);
   return parsed.ok ? parsed.value : DEFAULT_GITLAB_VERSION;
+}
+
+/**
+ * Why the stack's default container resources cannot be used with `max_resources_per_workspace`, or
+ * undefined: one container with them is already over the workspace's ResourceQuota, which would refuse
+ * every workspace whose containers set no resources of their own. The message names each value over
+ * its maximum and gives defaults that fit (the stack's, lowered to the maximum where they are over it).
+ */
+export function stackDefaultResourcesProblem(max: ResourceSetting, defaults: ResourceSetting = STACK_DEFAULT_RESOURCES): string | undefined {
+  const over: string[] = [];
+  const fitted: Record<'requests' | 'limits', Record<string, string>> = { requests: {}, limits: {} };
+  const smallest = (values: Array<string | undefined>) => values.filter((v): v is string => v !== undefined)
+    .reduce((a, b) => (compareParsedQuantities(parseQuantity(b)!, parseQuantity(a)!) < 0 ? b : a));
+  for (const section of ['limits', 'requests'] as const) {
+    for (const key of ['cpu', 'memory'] as const) {
+      const value = defaults[section]?.[key];
+      if (value === undefined) continue;
+      const limit = max[section]?.[key];
+      if (limit !== undefined && compareParsedQuantities(parseQuantity(value)!, parseQuantity(limit)!) > 0) {
+        over.push(`${section}.${key} ${value} is over ${limit}`);
+      }
+      // A request may not be over the container's own limit either.
+      fitted[section][key] = smallest([value, limit, ...(section === 'requests' ? [fitted.limits[key]] : [])]);
+    }
+  }
+  if (over.length === 0) return undefined;
+  const flow = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `${k}: ${/^[\d.]+$/.test(v) ? JSON.stringify(v) : v}`).join(', ')}}`;
+  return `the stack's default \`default_resources_per_workspace_container\` does not fit in \`max_resources_per_workspace\` (${over.join(', ')}): `
+    + 'the workspace\'s ResourceQuota would refuse every workspace whose containers set no resources of their own; '
+    + `set default_resources_per_workspace_container within it, e.g. {requests: ${flow(fitted.requests)}, limits: ${flow(fitted.limits)}} `
+    + '(each container that sets none gets it, and the quota counts their sum), or raise the maximum';
 }
 
 /** The namespace of the stack's registry Secret. */

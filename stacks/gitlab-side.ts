@@ -188,11 +188,6 @@ export class GitLabSide extends Construct {
     this.addOutputs(gitlab, kasAddress);
   }
 
-  /** The Helm releases a destroy guard must protect (it runs before they go). */
-  get releases(): ITerraformDependable[] {
-    return [this.agent.release, ...(this.proxy ? [this.proxy.release] : [])];
-  }
-
   /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */
   private variable(key: keyof typeof GITLAB_VARIABLES, description: string): TerraformVariable {
     const v = new TerraformVariable(this, GITLAB_VARIABLES[key], { type: 'string', sensitive: true, nullable: false, description });

@@ -399,14 +399,25 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 function checkNamespaces(config: WorkspacesConfig, r: Reporters): void {
   const gitlab = config.gitlab!;
   const proxy = gitlab.proxy === 'enabled';
+  const shared = gitlab.remote_development.shared_namespace;
+  const sharedPath: YamlPath = ['gitlab', 'remote_development', 'shared_namespace'];
   const created: Array<{ path: YamlPath; name: string | undefined }> = [
     { path: ['gitlab', 'agent', 'namespace'], name: gitlab.agent.namespace },
     { path: ['gitlab', 'workspacesProxy', 'namespace'], name: proxy ? gitlab.workspacesProxy.namespace : undefined },
     { path: ['gitlab', 'imagePullSecret', 'namespace'], name: gitlab.imagePullSecret?.namespace },
+    { path: sharedPath, name: typeof shared === 'string' && shared !== '' ? shared : undefined },
   ];
   for (const { path, name } of created) {
     if (name !== undefined && SYSTEM_NAMESPACES.includes(name)) {
       r.error('namespace', path, `"${name}" is a namespace Kubernetes manages: the stack creates its own namespace here (and deletes it on destroy); choose another name`);
+    }
+  }
+  // Workspaces run their users' code: they get a namespace of their own, not the agent's (its token) or the proxy's (its OAuth client).
+  if (typeof shared === 'string' && shared !== '') {
+    const taken = shared === gitlab.agent.namespace ? 'the agent\'s namespace (gitlab.agent.namespace)'
+      : proxy && shared === gitlab.workspacesProxy.namespace ? 'the workspaces proxy\'s namespace (gitlab.workspacesProxy.namespace)' : undefined;
+    if (taken) {
+      r.error('namespace', sharedPath, `"${shared}" is ${taken}: workspaces, which run their users' code, would share it with the Secrets there; give them a namespace of their own`);
     }
   }
   if (proxy && gitlab.agent.namespace === gitlab.workspacesProxy.namespace) {

@@ -245,6 +245,23 @@ describe('gitlab.agent', () => {
     expect(JSON.stringify(p.only('kubernetes_cluster_role_v1').rule)).not.toContain('"*"');
   });
 
+  it('rbac: least-privilege with shared_namespace: no namespace rights, and the stack creates the shared namespace the agent may not', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    rbac: least-privilege\n  remote_development:\n    shared_namespace: workspaces\n`)).platform.s;
+    const rules = p.only('kubernetes_cluster_role_v1').rule as Array<{ resources: string[] }>;
+    expect(rules.flatMap((r) => r.resources)).not.toContain('namespaces');
+    const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
+    expect(shared.metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'baseline' });
+    // Workspaces are made there only once it exists.
+    expect(p.release('workspaces').depends_on).toContain(p.addressOf('kubernetes_namespace_v1', shared));
+  });
+
+  it('creates the shared namespace whatever the RBAC, and none without shared_namespace', () => {
+    const admin = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n    shared_namespace: team-workspaces\n`)).platform.s;
+    expect(admin.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces', 'team-workspaces']);
+    const none = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s;
+    expect(none.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces']);
+  });
+
   it('with a project, registers the agent, commits its config and takes the token from GitLab, with an API token variable', () => {
     const app = synthWithSecrets(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    project: platform/workspaces-agent\n    branch: main\n`);
     const p = app.platform.s;
@@ -317,7 +334,17 @@ describe('gitlab.imagePullSecret', () => {
   it('goes into the shared namespace when workspaces share one', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {}\n  remote_development:\n    shared_namespace: workspaces\n`)).platform.s;
     expect(parse(p.output('agent_config').value).remote_development.image_pull_secrets).toEqual([{ name: 'workspace-registry', namespace: 'workspaces' }]);
-    expect(p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces')).toBeDefined();
+    // One namespace, the shared one, which the Secret waits for.
+    const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
+    const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
+    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared)]);
+  });
+
+  it('creates its own namespace otherwise, with the baseline Pod Security label like the agent\'s and the proxy\'s', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {}\n`)).platform.s;
+    const labels = Object.fromEntries(p.all('kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels]));
+    const baseline = { 'pod-security.kubernetes.io/enforce': 'baseline' };
+    expect(labels).toEqual({ 'gitlab-agent': baseline, 'gitlab-workspaces': baseline, 'gitlab-workspace-registry': baseline });
   });
 });
 

@@ -9,7 +9,8 @@
  * - `dns_zone` is `gitlab.dnsZone` and `gitlab_workspaces_proxy.namespace` is the proxy's namespace; the
  *   user may repeat them only with the same value.
  * - With `proxy: disabled`, `gitlab_workspaces_proxy.http_enabled` and `ssh_enabled` are false (GitLab 18.4+
- *   serves workspaces through its agent server); with the proxy, `http_enabled: false` is refused.
+ *   serves workspaces through its agent server; refused for an older `gitlab.version`); with the proxy,
+ *   `http_enabled: false` is refused.
  * - It is written and checked for `gitlab.version`.
  * - `enabled` defaults to true (the agent exists to serve workspaces).
  * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
@@ -26,8 +27,8 @@ import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { parseCidr, cidrContains } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
-import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { DEFAULT_EGRESS, EgressRule, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
+import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
 import { GitLabConfig, WorkspacesConfig } from './types';
@@ -99,6 +100,11 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   else delete settings.dns_zone;
   origins.push({ at: ['dns_zone'], from: ['gitlab', 'dnsZone'] });
   settings.gitlab_workspaces_proxy = proxySettings(gitlab, user.gitlab_workspaces_proxy, origins, report);
+  if (gitlab.proxy === 'disabled' && !gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings && settings.dns_zone === undefined) {
+    // proxySettings has refused proxy: disabled for this version; the missing dns_zone follows from it, so
+    // the rest is checked with a stand-in rather than reported twice (the result is an error anyway).
+    settings.dns_zone = PREVIEW_DNS_ZONE;
+  }
 
   // The stack's defaults.
   if (user.network_policy === undefined || (isMapping(user.network_policy) && user.network_policy.egress === undefined)) {
@@ -160,8 +166,12 @@ function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[]
       `\`namespace\` ${JSON.stringify(proxy.namespace)} is not where the stack installs the workspaces proxy ("${namespace}", gitlab.workspacesProxy.namespace): workspace NetworkPolicies would admit traffic from a namespace with no proxy in it; set gitlab.workspacesProxy.namespace: ${JSON.stringify(proxy.namespace)}, or leave this out`);
   }
   if (gitlab.proxy === 'disabled') {
-    // Only for a version that reads the keys: for an older one, the config check says proxy: disabled needs 18.4.
-    if (!gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings) return proxy;
+    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
+    if (!behaviour.proxyEnablementSettings) {
+      report('error', 'proxy-disabled', ['gitlab', 'proxy'],
+        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
+      return proxy;
+    }
     for (const key of ['http_enabled', 'ssh_enabled']) {
       if (proxy[key] === true) {
         report('error', 'proxy-disabled', at(key),
@@ -176,6 +186,9 @@ function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[]
   }
   return proxy;
 }
+
+/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
+const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
 
 /** The GitLab version the agent config is written and checked for (the newest when the config's is not valid: reported apart). */
 export function stackGitLabVersion(gitlab: GitLabConfig): GitLabVersion {

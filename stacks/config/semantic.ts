@@ -17,8 +17,8 @@ import {
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
 import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
-import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
-import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceNodeImage } from './runtime';
 import { checkRuntime } from './runtime-rules';
@@ -339,9 +339,6 @@ function networkBlock(text: string, path: YamlPath, r: Reporters): Cidr | undefi
   return parsed.cidr;
 }
 
-/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
-const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
-
 /** Domains reserved for examples and tests (RFC 2606, RFC 6761): placeholders, never a real workspace domain. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
 
@@ -370,11 +367,7 @@ function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
   }
 
   if (gitlab.proxy === 'disabled') {
-    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
-    if (!behaviour.proxyEnablementSettings) {
-      r.error('proxy-disabled', at('proxy'),
-        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
-    }
+    // Whether this GitLab version serves workspaces without the proxy is checked with the agent settings.
     for (const key of PROXY_ONLY_KEYS) {
       if (r.written(at(key))) {
         r.error('proxy-disabled', at(key), `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);

@@ -404,5 +404,8 @@ describe('example proxy-disabled', () => {
     const config = parse(p.output('agent_config').value as string).remote_development;
     expect(config).toMatchObject({ shared_namespace: 'workspaces', workspaces_quota: 50, gitlab_workspaces_proxy: { http_enabled: false, ssh_enabled: false } });
     expect(p.output('agent_config_path').value).toBe('.gitlab/agents/kas-workspaces/config.yaml');
+    // No workspace domain: the key is left out rather than written empty.
+    expect(config).not.toHaveProperty('dns_zone');
+    expect(p.output('agent_config').value).not.toContain('dns_zone');
   });
 });

@@ -321,6 +321,18 @@ describe('gitlab.hostedZone.create', () => {
   });
 });
 
+describe('gitlab.hostedZone.id', () => {
+  it('looks the zone up by id in the cluster stack, and plan stops unless it is the workspace domain\'s or a parent\'s', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  hostedZone: {id: Z0123456789ABCDEFGHIJ}\n`));
+    const [zone] = Object.values(app.cluster.s.data('aws_route53_zone'));
+    expect(zone).toMatchObject({ zone_id: 'Z0123456789ABCDEFGHIJ', private_zone: false });
+    expect(zone.lifecycle.postcondition).toEqual([{
+      condition: '${contains(["workspaces.acme.dev","acme.dev","dev"], lower(trimsuffix(self.name, ".")))}',
+      error_message: expect.stringContaining('neither workspaces.acme.dev nor a parent domain of it'),
+    }]);
+  });
+});
+
 describe('gitlab.imagePullSecret', () => {
   it('creates a dockerconfigjson Secret from a sensitive variable and lists it in image_pull_secrets', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {name: acme-registry}\n`)).platform.s;

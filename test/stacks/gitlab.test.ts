@@ -5,12 +5,14 @@
  * (`proxy: disabled`, least-privilege RBAC, registration in GitLab, an instance OAuth application, a
  * created hosted zone, a registry Secret).
  */
-import { parse } from 'yaml';
+import { join } from 'path';
+import { parse, parseAllDocuments } from 'yaml';
 import { parseAgentConfig } from '../../lib/agent-config';
+import { runRender } from '../../lib/cli/render';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { findReferences, unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
+import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, ROOT, SynthesizedApp, synthApp } from './helpers';
 
 /** Values a user would set as TF_VAR_...: they must never reach the synthesized JSON. */
 const SECRET_VALUES: Record<string, string> = {
@@ -282,6 +284,21 @@ describe('gitlab.agent', () => {
     expect(JSON.parse(own.release('workspaces').values[0]).config.kasAddress).toBe('wss://gitlab.acme.dev/-/kubernetes-agent/');
     const given = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  url: https://gitlab.acme.dev\n  kasAddress: wss://kas.acme.dev\n`)).platform.s;
     expect(JSON.parse(given.release('workspaces').values[0]).config.kasAddress).toBe('wss://kas.acme.dev');
+  });
+});
+
+describe('the agent server address of an instance under a relative URL root', () => {
+  it('is the same in the stack and in `gitlab-workspaces render --gitlab-url` (one defaultKasAddress)', async () => {
+    const url = 'https://gitlab.acme.dev/gitlab';
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  url: ${url}\n`)).platform.s;
+    const stack = p.output('kas_address').value;
+    expect(stack).toBe('wss://gitlab.acme.dev/gitlab/-/kubernetes-agent/');
+    expect(JSON.parse(p.release('workspaces').values[0]).config.kasAddress).toBe(stack);
+    let stdout = '';
+    const code = await runRender([join(ROOT, 'examples', 'smoke-workspace', 'devfile.yaml'), '--gitlab-url', url], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    expect(code).toBe(0);
+    const env = parseAllDocuments(stdout).map((d) => d.toJS()).find((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-env-var'));
+    expect(Buffer.from(env.data.GL_GITLAB_AGENT_SERVER_ADDRESS, 'base64').toString()).toBe(stack);
   });
 });
 

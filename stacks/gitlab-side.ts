@@ -7,6 +7,7 @@
 import { ITerraformDependable, TerraformOutput, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { DiagnosticsError } from '../lib/common/diagnostics';
@@ -14,6 +15,7 @@ import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-co
 import { boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
 import {
   agentConfigPath,
+  baselineNamespace,
   defaultKasAddress,
   gitlabApiUrl,
   GitLabAgent,
@@ -71,6 +73,8 @@ export class GitLabSide extends Construct {
   readonly oauthApplication?: WorkspacesOAuthApplication;
   readonly entryPoint?: WorkspacesEntryPoint;
   readonly pullSecret?: RegistryPullSecret;
+  /** The namespace workspaces share (with `shared_namespace`). */
+  readonly sharedNamespace?: NamespaceV1;
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
@@ -94,15 +98,23 @@ export class GitLabSide extends Construct {
       })
       : undefined;
 
+    // The namespace workspaces share (shared_namespace): GitLab puts none in a workspace's objects, and a
+    // least-privilege agent may not create namespaces.
+    if (this.settings.sharedNamespace !== '') {
+      this.sharedNamespace = baselineNamespace(this, 'shared-namespace', providers.kubernetes, this.settings.sharedNamespace);
+    }
+
     // Registry Secret for private images, listed in the agent config's image_pull_secrets.
     if (gitlab.imagePullSecret) {
       const namespace = pullSecretNamespace(gitlab);
+      const inShared = this.sharedNamespace !== undefined && namespace === this.settings.sharedNamespace;
       this.pullSecret = new RegistryPullSecret(this, 'registry-pull-secret', {
         kubernetesProvider: providers.kubernetes,
         name: gitlab.imagePullSecret.name,
         namespace,
-        createNamespace: namespace !== gitlab.agent.namespace && !(proxyEnabled && namespace === gitlab.workspacesProxy.namespace),
+        createNamespace: !inShared && namespace !== gitlab.agent.namespace && !(proxyEnabled && namespace === gitlab.workspacesProxy.namespace),
         dockerConfigJson: this.variable('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from').stringValue,
+        dependsOn: inShared ? [this.sharedNamespace!] : undefined,
       });
     }
 
@@ -131,7 +143,11 @@ export class GitLabSide extends Construct {
       rbac: gitlab.agent.rbac,
       sharedNamespace: this.settings.sharedNamespace !== '',
       scheduling: SYSTEM_SCHEDULING,
-      dependsOn: [...(this.pullSecret ? [this.pullSecret.secret] : []), ...(props.agentDependsOn ?? [])],
+      dependsOn: [
+        ...(this.sharedNamespace ? [this.sharedNamespace] : []),
+        ...(this.pullSecret ? [this.pullSecret.secret] : []),
+        ...(props.agentDependsOn ?? []),
+      ],
     });
 
     if (proxyEnabled) {
@@ -186,11 +202,6 @@ export class GitLabSide extends Construct {
     }
 
     this.addOutputs(gitlab, kasAddress);
-  }
-
-  /** The Helm releases a destroy guard must protect (it runs before they go). */
-  get releases(): ITerraformDependable[] {
-    return [this.agent.release, ...(this.proxy ? [this.proxy.release] : [])];
   }
 
   /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */

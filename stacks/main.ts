@@ -32,7 +32,10 @@ export interface WorkspacesApp {
   readonly app: App;
   /** AWS: VPC, EKS, node groups, add-ons, IAM, KMS. Named after the cluster. */
   readonly cluster: WorkspacesClusterStack;
-  /** Kubernetes and Helm: storage class, autoscaler, the sudo runtime (and later the agent and proxy). */
+  /**
+   * Kubernetes and Helm: storage class, autoscaler, the sudo runtime, and with a `gitlab` section the agent,
+   * the workspaces proxy and the AWS resources that follow it (certificate, load balancer, DNS records).
+   */
   readonly platform: WorkspacesPlatformStack;
 }
 

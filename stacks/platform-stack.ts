@@ -8,7 +8,7 @@
  * it (see gitlab-side.ts): the agent, the workspaces proxy, and the AWS resources that follow the
  * proxy's lifecycle (certificate, load balancer, DNS records).
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
@@ -29,6 +29,11 @@ import { WorkspacesConfig } from './config/types';
 import { GitLabSide } from './gitlab-side';
 import { configureStateBackend } from './state-backend';
 
+/** Every resource in a construct's tree (data sources are read, never destroyed: no order to keep). */
+function resourcesOf(scope: Construct): TerraformResource[] {
+  return scope.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+}
+
 /** The platform stack's id for a cluster stack id. */
 export function platformStackId(clusterStackId: string): string {
   return `${clusterStackId}-platform`;
@@ -39,11 +44,15 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly storageClass: DefaultStorageClass;
   readonly autoscaler: ClusterAutoscaler;
   /**
-   * With `storage.workspaceVolumesOnDestroy: delete`: deletes the workspaces' claims on destroy. A
-   * construct that recreates workspaces (the GitLab agent) must depend on it, so it is removed first.
+   * With `storage.workspaceVolumesOnDestroy: delete`: deletes the workspaces' claims on destroy, before
+   * every other resource of the stack goes but the GitLab agent, which recreates workspaces: the agent
+   * depends on it, so it is removed first.
    */
   readonly workspaceVolumeCleanup?: WorkspaceVolumeCleanup;
-  /** With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes remain. */
+  /**
+   * With `storage.workspaceVolumesOnDestroy: refuse` (the default): stops destroy while workspace volumes
+   * remain, before any other resource of the stack goes (it depends on all of them).
+   */
   readonly volumeKeyGuard?: VolumeKeyGuard;
   /** The sudo runtime's installer and RuntimeClass (nothing to install for none and user namespaces). */
   readonly runtime: RuntimeInstallation;
@@ -111,15 +120,14 @@ export class WorkspacesPlatformStack extends TerraformStack {
       extraTolerations: [tolerationOf(RETIRING_TAINT)],
     });
 
-    // Workspace volumes on destroy: delete them first (opt-in; the agent, which recreates workspaces, is
-    // removed before that), or stop while any is left (before anything of this stack goes).
-    const platformCore = [this.storageClass.storageClass, this.autoscaler.release];
+    // Workspace volumes on destroy, opt-in: delete them before anything else of this stack goes (what it
+    // runs before is collected below, once the stack is complete). The agent, which recreates workspaces,
+    // depends on it instead, so it is removed first.
     if (storage.workspaceVolumesOnDestroy === 'delete') {
       this.workspaceVolumeCleanup = new WorkspaceVolumeCleanup(this, 'workspace-volume-cleanup', {
         clusterName: clusterStack.clusterName,
         region: aws.region,
         volumeKeyArn: clusterStack.volumeKey.arn,
-        dependsOn: platformCore,
       });
     }
 
@@ -139,11 +147,16 @@ export class WorkspacesPlatformStack extends TerraformStack {
       });
     }
 
-    if (!this.workspaceVolumeCleanup) {
+    // Destroy deals with workspace volumes before any other resource of this stack goes: a refused destroy
+    // leaves running workspaces their runtime, proxy, load balancer, certificate and records.
+    if (this.workspaceVolumeCleanup) {
+      const cleanup = this.workspaceVolumeCleanup;
+      cleanup.needs(...resourcesOf(this).filter((r) => r !== cleanup.resource && r !== this.gitlab?.agent.release));
+    } else {
       this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
         volumeKeyArn: clusterStack.volumeKey.arn,
         region: aws.region,
-        protects: [...platformCore, ...(this.gitlab?.releases ?? [])],
+        protects: resourcesOf(this),
       });
     }
 

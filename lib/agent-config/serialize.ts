@@ -2,7 +2,8 @@
  * Writes settings back as an agent config file (`{remote_development: {...}}`, snake_case keys, in the
  * order of GitLab's documentation), with the `yaml` package. Pure.
  *
- * Every setting is written, defaults included, so the committed file says exactly what GitLab uses.
+ * Every setting is written, defaults included, so the committed file says exactly what GitLab uses;
+ * the one exception is an empty `dns_zone`, which is left out (see toFileShape).
  * String values are double-quoted, and so are label and annotation keys: the GitLab agent reads its
  * config with a YAML 1.1 parser, where a plain `on`, `yes` or `1:20` is not a string.
  */
@@ -51,7 +52,8 @@ export function toFileShape(s: RemoteDevelopmentSettings, options: SerializeAgen
   const writeAll = gitlabBehaviour(options.gitlabVersion ?? DEFAULT_GITLAB_VERSION).proxyEnablementSettings;
   return {
     enabled: s.enabled,
-    dns_zone: s.dnsZone,
+    // '' only when the proxy serves no HTTP (GitLab 18.4+): the key is optional then, and an empty one says nothing.
+    ...(s.dnsZone !== '' && { dns_zone: s.dnsZone }),
     gitlab_workspaces_proxy: {
       namespace: proxy.namespace,
       ...((writeAll || proxy.httpEnabled !== proxyDefaults.httpEnabled) && { http_enabled: proxy.httpEnabled }),

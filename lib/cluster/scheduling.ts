@@ -39,3 +39,8 @@ export const SYSTEM_SCHEDULING: Scheduling = {
   nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
   tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }],
 };
+
+/** `nodeSelector` and `tolerations` as Helm chart values (fresh copies; empty when `s` is undefined: anywhere). */
+export function schedulingValues(s?: Scheduling): { nodeSelector: Record<string, string>; tolerations: Toleration[] } {
+  return { nodeSelector: { ...(s?.nodeSelector ?? {}) }, tolerations: (s?.tolerations ?? []).map((t) => ({ ...t })) };
+}

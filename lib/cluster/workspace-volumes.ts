@@ -10,7 +10,7 @@
  * Both run as destroy-time `local-exec` provisioners of a `terraform_data` resource, with the AWS CLI
  * (and kubectl for the cleanup) where Terraform runs.
  */
-import { DataResource, ITerraformDependable } from 'cdktf';
+import { DataResource, dependable, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** The tag the EBS CSI driver puts on every volume it creates (node root volumes do not carry it). */
@@ -144,5 +144,13 @@ export class WorkspaceVolumeCleanup extends Construct {
         ].join('\n'),
       }],
     });
+  }
+
+  /**
+   * More resources that must still exist while the cleanup runs (for a stack that collects them once it
+   * is complete): the cleanup depends on them, so destroy runs it before they go.
+   */
+  needs(...resources: ITerraformDependable[]): void {
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), ...resources.map(dependable)];
   }
 }

@@ -7,8 +7,9 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import type { Scheduling } from '../cluster/scheduling';
+import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
+import { baselineNamespace } from './namespace';
 import { AGENT_NAMESPACE_RULES, PolicyRule, workspaceClusterRules } from './agent-rbac';
 import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
 
@@ -89,10 +90,7 @@ export class GitLabAgent extends Construct {
     const ns = props.namespace ?? 'gitlab-agent';
     const rbac = props.rbac ?? 'cluster-admin';
 
-    this.namespace = new NamespaceV1(this, 'namespace', {
-      provider,
-      metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
-    });
+    this.namespace = baselineNamespace(this, 'namespace', provider, ns);
     // Names are literals (known at synth time, readable in the chart's values); the explicit dependencies
     // below order the resources instead.
     const secretName = `${props.agentName}-agent-token`;
@@ -135,8 +133,7 @@ export class GitLabAgent extends Construct {
       serviceAccount: { create: true, name: AGENT_SERVICE_ACCOUNT },
       // Requests so the scheduler reserves room on the system nodes; a memory limit so a leak cannot starve them.
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-      nodeSelector: { ...(props.scheduling?.nodeSelector ?? {}) },
-      tolerations: [...(props.scheduling?.tolerations ?? [])],
+      ...schedulingValues(props.scheduling),
     };
     this.release = new Release(this, 'release', {
       provider: props.helmProvider,

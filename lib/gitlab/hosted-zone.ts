@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
@@ -11,7 +12,11 @@ export interface WorkspacesHostedZoneProps {
    * @default false: look an existing zone up
    */
   readonly create?: boolean;
-  /** Look up an existing public zone by id. @default look it up by name */
+  /**
+   * Look up an existing public zone by id; plan fails unless its name is `dnsZone` or a parent domain of
+   * it (checked when `dnsZone` is known at synth time).
+   * @default look it up by name
+   */
   readonly zoneId?: string;
   /**
    * Look up an existing public zone by name: `dnsZone` or a parent domain of it.
@@ -51,10 +56,25 @@ export class WorkspacesHostedZone extends Construct {
       return;
     }
     const found = new DataAwsRoute53Zone(this, 'zone', props.zoneId !== undefined
-      ? { zoneId: props.zoneId, privateZone: false }
+      ? { zoneId: props.zoneId, privateZone: false, lifecycle: { postcondition: zoneNameCondition(props.zoneId, props.dnsZone) } }
       : { name: props.zoneName ?? props.dnsZone, privateZone: false });
     this.zoneId = found.zoneId;
     this.zoneName = found.name;
     this.nameServers = found.nameServers;
   }
+}
+
+/**
+ * A zone looked up by id must be the one of `dnsZone` or of a parent domain: its name, trailing dot and
+ * case aside, is one of `dnsZone`'s suffixes. (A zone found by name needs no check: the config check
+ * compares the names at synth.)
+ */
+function zoneNameCondition(zoneId: string, dnsZone: string): Array<{ condition: string; errorMessage: string }> | undefined {
+  if (Token.isUnresolved(dnsZone)) return undefined;
+  const labels = dnsZone.toLowerCase().replace(/\.$/, '').split('.');
+  const suffixes = labels.map((_, i) => labels.slice(i).join('.'));
+  return [{
+    condition: `\${contains(${JSON.stringify(suffixes)}, lower(trimsuffix(self.name, ".")))}`,
+    errorMessage: `The Route 53 zone ${zoneId} is "\${self.name}", neither ${dnsZone} nor a parent domain of it, so the workspace records and the certificate validation cannot go there: give the id of the zone of ${dnsZone} or of a parent domain.`,
+  }];
 }

@@ -2,6 +2,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { baselineNamespace } from './namespace';
 
 export interface RegistryPullSecretProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -11,7 +12,8 @@ export interface RegistryPullSecretProps {
   /** The Secret's namespace (listed with it). */
   readonly namespace: string;
   /**
-   * Create the namespace too.
+   * Create the namespace too (enforcing the baseline Pod Security Standard); false when another construct
+   * creates it (the agent's, the proxy's, the workspaces' shared namespace): pass that in `dependsOn`.
    * @default true
    */
   readonly createNamespace?: boolean;
@@ -37,7 +39,7 @@ export class RegistryPullSecret extends Construct {
     super(scope, id);
     const provider = props.kubernetesProvider;
     if (props.createNamespace ?? true) {
-      this.namespace = new NamespaceV1(this, 'namespace', { provider, metadata: { name: props.namespace } });
+      this.namespace = baselineNamespace(this, 'namespace', provider, props.namespace);
     }
     this.secret = new SecretV1(this, 'secret', {
       provider,

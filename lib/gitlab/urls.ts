@@ -1,6 +1,8 @@
 /**
  * Addresses of the GitLab side that follow from a few settings: the agent server (KAS) address, the
- * OAuth redirect URI, where an agent's config file lives, the workspace URL pattern. Pure.
+ * OAuth redirect URI, where an agent's config file lives, the workspace URL pattern. Pure, and imports
+ * nothing: the workspace renderer (lib/workspace, loaded by the CLI without cdktf) derives the agent server
+ * address with the same function as the stack.
  */
 
 /** The agent server address on GitLab.com. */

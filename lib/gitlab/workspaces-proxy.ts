@@ -6,8 +6,9 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import type { Scheduling } from '../cluster/scheduling';
+import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
+import { baselineNamespace } from './namespace';
 import { oauthRedirectUri } from './urls';
 import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROXY_CHART_REPOSITORY, versionAtLeast } from './versions';
 
@@ -96,10 +97,7 @@ export class WorkspacesProxy extends Construct {
       throw new Error(`WorkspacesProxy: chart ${chartVersion} is older than ${MIN_PROXY_CHART_VERSION} (older versions leak secrets in process arguments or set cookies on the wildcard domain)`);
     }
 
-    this.namespace = new NamespaceV1(this, 'namespace', {
-      provider,
-      metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
-    });
+    this.namespace = baselineNamespace(this, 'namespace', provider, ns);
     this.signingKey = new Password(this, 'signing-key', { length: 64, special: false });
     this.sshHostKey = (props.sshHostKeyAlgorithm ?? 'RSA') === 'RSA'
       ? new PrivateKey(this, 'ssh-host-key', { algorithm: 'RSA', rsaBits: 4096 })
@@ -129,8 +127,7 @@ export class WorkspacesProxy extends Construct {
       // A changed config Secret (a new OAuth secret) restarts the pods.
       podAnnotations: { 'checksum/config': this.configSecret.metadata.resourceVersion },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-      nodeSelector: { ...(props.scheduling?.nodeSelector ?? {}) },
-      tolerations: [...(props.scheduling?.tolerations ?? [])],
+      ...schedulingValues(props.scheduling),
     };
     this.release = new Release(this, 'release', {
       provider: props.helmProvider,

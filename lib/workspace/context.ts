@@ -9,6 +9,7 @@ import { maxResourcesSha256 } from '../agent-config/max-resources-sha256';
 import { Diagnostic, Severity } from '../common/diagnostics';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { diagnosticAt } from '../common/reporter';
+import { defaultKasAddress } from '../gitlab/urls';
 import type { YamlPath, YamlSource } from '../common/yaml-source';
 import type { DevfileMode } from '../devfile/model';
 import {
@@ -70,7 +71,7 @@ export interface RenderOptions {
   readonly gitlabUrl?: string;
   /**
    * The external URL of the instance's agent server (KAS), `GL_GITLAB_AGENT_SERVER_ADDRESS` (GitLab 18.4+).
-   * @default derived from gitlabUrl: wss://<host>/-/kubernetes-agent/ (GitLab.com: wss://kas.gitlab.com)
+   * @default derived from gitlabUrl as the stack derives it (`defaultKasAddress`): wss://<host>[/<relative root>]/-/kubernetes-agent/, ws:// for http://, GitLab.com: wss://kas.gitlab.com
    */
   readonly kasAddress?: string;
   /**
@@ -275,7 +276,8 @@ function instanceSettings(options: RenderOptions, gitlab: GitLabBehaviour, diagn
   const gitlabUrl = withTrailingSlash(options.gitlabUrl ?? DEFAULT_GITLAB_URL);
   return {
     gitlabUrl,
-    kasAddress: options.kasAddress ?? defaultKasAddress(gitlabUrl),
+    // An unusable gitlabUrl has been reported above (nothing is rendered then): no address to derive.
+    kasAddress: options.kasAddress ?? (diagnostics.some((d) => d.path === 'gitlabUrl') ? '' : defaultKasAddress(gitlabUrl)),
     extensionMarketplace: {
       enabled: m.enabled ?? options.extensionsMarketplaceEnabled ?? false,
       serviceUrl: m.serviceUrl ?? DEFAULT_EXTENSION_MARKETPLACE.serviceUrl,
@@ -290,15 +292,4 @@ function instanceSettings(options: RenderOptions, gitlab: GitLabBehaviour, diagn
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-/** The agent server address of an instance: GitLab.com's own, else `wss://<host>/-/kubernetes-agent/` (Omnibus and chart default). */
-export function defaultKasAddress(gitlabUrl: string): string {
-  let host: string;
-  try {
-    host = new URL(gitlabUrl).host;
-  } catch {
-    return 'wss://kas.gitlab.com';
-  }
-  return host === 'gitlab.com' ? 'wss://kas.gitlab.com' : `wss://${host}/-/kubernetes-agent/`;
 }

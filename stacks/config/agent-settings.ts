@@ -9,23 +9,27 @@
  * - `dns_zone` is `gitlab.dnsZone` and `gitlab_workspaces_proxy.namespace` is the proxy's namespace; the
  *   user may repeat them only with the same value.
  * - With `proxy: disabled`, `gitlab_workspaces_proxy.http_enabled` and `ssh_enabled` are false (GitLab 18.4+
- *   serves workspaces through its agent server); with the proxy, `http_enabled: false` is refused.
+ *   serves workspaces through its agent server; refused for an older `gitlab.version`); with the proxy,
+ *   `http_enabled: false` is refused.
  * - It is written and checked for `gitlab.version`.
  * - `enabled` defaults to true (the agent exists to serve workspaces).
  * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
  * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
- *   autoscaler keeps a workspace node only while something on it has requests.
+ *   autoscaler keeps a workspace node only while something on it has requests. When the user's
+ *   `max_resources_per_workspace` is below them, synth stops and says what to set (see
+ *   stackDefaultResourcesProblem): lowering them silently would hand out less than the user thinks.
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
- * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are taken over the user's;
- *   a user setting that contradicts them is an error.
+ * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are added to the user's
+ *   with mergeRuntimeAgentSettings; a user setting that contradicts them is an error.
  */
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { parseCidr, cidrContains } from '../../lib/common/cidr';
+import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { DEFAULT_EGRESS, EgressRule, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
-import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
-import { runtimeAgentSettingsFileShape } from '../../lib/runtimes/agent-settings';
+import { DEFAULT_EGRESS, EgressRule, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
+import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
 import { GitLabConfig, WorkspacesConfig } from './types';
 
@@ -96,6 +100,11 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   else delete settings.dns_zone;
   origins.push({ at: ['dns_zone'], from: ['gitlab', 'dnsZone'] });
   settings.gitlab_workspaces_proxy = proxySettings(gitlab, user.gitlab_workspaces_proxy, origins, report);
+  if (gitlab.proxy === 'disabled' && !gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings && settings.dns_zone === undefined) {
+    // proxySettings has refused proxy: disabled for this version; the missing dns_zone follows from it, so
+    // the rest is checked with a stand-in rather than reported twice (the result is an error anyway).
+    settings.dns_zone = PREVIEW_DNS_ZONE;
+  }
 
   // The stack's defaults.
   if (user.network_policy === undefined || (isMapping(user.network_policy) && user.network_policy.egress === undefined)) {
@@ -114,30 +123,16 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
     }
   }
 
-  // The runtime's settings win; a user setting that says otherwise is a mistake worth stopping for.
+  // The runtime's settings are added; a user setting that says otherwise is a mistake worth stopping for.
   const runtime = configRuntime(config);
-  for (const [key, wanted] of Object.entries(runtimeAgentSettingsFileShape(runtime.agentSettings))) {
-    const written = user[key];
-    if (isMapping(wanted)) {
-      // A map (annotations): the runtime's entries are added; one the user set differently is refused.
-      const merged: Record<string, unknown> = isMapping(written) ? { ...written } : {};
-      for (const [k, v] of Object.entries(wanted)) {
-        if (isMapping(written) && written[k] !== undefined && written[k] !== v) {
-          report('error', 'runtime-setting', userPath(key, k),
-            `${key} ${JSON.stringify(k)} is ${JSON.stringify(written[k])}, but runtime ${runtime.name} needs ${JSON.stringify(v)}; remove it (the runtime sets it)`);
-        }
-        merged[k] = v;
-        origins.push({ at: [key, k], from: ['runtime'] });
-      }
-      if (written === undefined || isMapping(written)) settings[key] = merged;
-    } else if (written === undefined) {
-      put(key, wanted, ['runtime']);
-    } else if (typeof written === typeof wanted && written !== wanted) {
-      report('error', 'runtime-setting', userPath(key),
-        `\`${key}\` is ${JSON.stringify(written)}, but runtime ${runtime.name} needs ${JSON.stringify(wanted)}; remove it (the runtime sets it)`);
-      // Checked with the runtime's value, so the one mistake is reported once.
-      put(key, wanted, ['runtime']);
-    }
+  const merged = mergeRuntimeAgentSettings(settings, runtime.agentSettings);
+  Object.assign(settings, merged.settings);
+  for (const at of merged.fromRuntime) origins.push({ at: [...at], from: ['runtime'] });
+  for (const c of merged.conflicts) {
+    const [key, entry] = c.path;
+    report('error', 'runtime-setting', userPath(...c.path), entry === undefined
+      ? `\`${key}\` is ${JSON.stringify(c.written)}, but runtime ${runtime.name} needs ${JSON.stringify(c.wanted)}; remove it (the runtime sets it)`
+      : `${key} ${JSON.stringify(entry)} is ${JSON.stringify(c.written)}, but runtime ${runtime.name} needs ${JSON.stringify(c.wanted)}; remove it (the runtime sets it)`);
   }
 
   const view = source?.view((path) => documentPath(path, origins));
@@ -146,6 +141,13 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
   diagnostics.push(...resolved.diagnostics);
   if (!resolved.ok || hasErrors(diagnostics)) return { ok: false, diagnostics };
 
+  if (user.default_resources_per_workspace_container === undefined) {
+    const problem = stackDefaultResourcesProblem(resolved.value.maxResourcesPerWorkspace);
+    if (problem) {
+      report('error', 'default-resources-over-max', userPath('max_resources_per_workspace'), problem);
+      return { ok: false, diagnostics };
+    }
+  }
   warnAboutOpenings(resolved.value, gitlab, report);
   return { ok: true, value: resolved.value, diagnostics };
 }
@@ -164,8 +166,12 @@ function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[]
       `\`namespace\` ${JSON.stringify(proxy.namespace)} is not where the stack installs the workspaces proxy ("${namespace}", gitlab.workspacesProxy.namespace): workspace NetworkPolicies would admit traffic from a namespace with no proxy in it; set gitlab.workspacesProxy.namespace: ${JSON.stringify(proxy.namespace)}, or leave this out`);
   }
   if (gitlab.proxy === 'disabled') {
-    // Only for a version that reads the keys: for an older one, the config check says proxy: disabled needs 18.4.
-    if (!gitlabBehaviour(stackGitLabVersion(gitlab)).proxyEnablementSettings) return proxy;
+    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
+    if (!behaviour.proxyEnablementSettings) {
+      report('error', 'proxy-disabled', ['gitlab', 'proxy'],
+        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
+      return proxy;
+    }
     for (const key of ['http_enabled', 'ssh_enabled']) {
       if (proxy[key] === true) {
         report('error', 'proxy-disabled', at(key),
@@ -181,10 +187,44 @@ function proxySettings(gitlab: GitLabConfig, written: unknown, origins: Origin[]
   return proxy;
 }
 
+/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
+const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
+
 /** The GitLab version the agent config is written and checked for (the newest when the config's is not valid: reported apart). */
 export function stackGitLabVersion(gitlab: GitLabConfig): GitLabVersion {
   const parsed = gitlabVersionFromValue(gitlab.version);
   return parsed.ok ? parsed.value : DEFAULT_GITLAB_VERSION;
+}
+
+/**
+ * Why the stack's default container resources cannot be used with `max_resources_per_workspace`, or
+ * undefined: one container with them is already over the workspace's ResourceQuota, which would refuse
+ * every workspace whose containers set no resources of their own. The message names each value over
+ * its maximum and gives defaults that fit (the stack's, lowered to the maximum where they are over it).
+ */
+export function stackDefaultResourcesProblem(max: ResourceSetting, defaults: ResourceSetting = STACK_DEFAULT_RESOURCES): string | undefined {
+  const over: string[] = [];
+  const fitted: Record<'requests' | 'limits', Record<string, string>> = { requests: {}, limits: {} };
+  const smallest = (values: Array<string | undefined>) => values.filter((v): v is string => v !== undefined)
+    .reduce((a, b) => (compareParsedQuantities(parseQuantity(b)!, parseQuantity(a)!) < 0 ? b : a));
+  for (const section of ['limits', 'requests'] as const) {
+    for (const key of ['cpu', 'memory'] as const) {
+      const value = defaults[section]?.[key];
+      if (value === undefined) continue;
+      const limit = max[section]?.[key];
+      if (limit !== undefined && compareParsedQuantities(parseQuantity(value)!, parseQuantity(limit)!) > 0) {
+        over.push(`${section}.${key} ${value} is over ${limit}`);
+      }
+      // A request may not be over the container's own limit either.
+      fitted[section][key] = smallest([value, limit, ...(section === 'requests' ? [fitted.limits[key]] : [])]);
+    }
+  }
+  if (over.length === 0) return undefined;
+  const flow = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `${k}: ${/^[\d.]+$/.test(v) ? JSON.stringify(v) : v}`).join(', ')}}`;
+  return `the stack's default \`default_resources_per_workspace_container\` does not fit in \`max_resources_per_workspace\` (${over.join(', ')}): `
+    + 'the workspace\'s ResourceQuota would refuse every workspace whose containers set no resources of their own; '
+    + `set default_resources_per_workspace_container within it, e.g. {requests: ${flow(fitted.requests)}, limits: ${flow(fitted.limits)}} `
+    + '(each container that sets none gets it, and the quota counts their sum), or raise the maximum';
 }
 
 /** The namespace of the stack's registry Secret. */

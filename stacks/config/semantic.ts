@@ -17,8 +17,8 @@ import {
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
 import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
-import { gitlabBehaviour, GITLAB_CHANGES, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
-import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceNodeImage } from './runtime';
 import { workspaceGenerations } from './runtime';
@@ -346,9 +346,6 @@ function networkBlock(text: string, path: YamlPath, r: Reporters): Cidr | undefi
   return parsed.cidr;
 }
 
-/** The GitLab version that introduced workspaces without the proxy (agent config `http_enabled`, `ssh_enabled`). */
-const PROXY_ENABLEMENT_SINCE = GITLAB_CHANGES.find((c) => c.set.proxyEnablementSettings)!.since;
-
 /** Domains reserved for examples and tests (RFC 2606, RFC 6761): placeholders, never a real workspace domain. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
 
@@ -377,11 +374,7 @@ function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
   }
 
   if (gitlab.proxy === 'disabled') {
-    const behaviour = gitlabBehaviour(stackGitLabVersion(gitlab));
-    if (!behaviour.proxyEnablementSettings) {
-      r.error('proxy-disabled', at('proxy'),
-        `GitLab ${behaviour.version} has no workspaces without the proxy (gitlab_workspaces_proxy.http_enabled and ssh_enabled came with GitLab ${PROXY_ENABLEMENT_SINCE}): set gitlab.proxy: enabled, or gitlab.version to the instance's ${PROXY_ENABLEMENT_SINCE} or later`);
-    }
+    // Whether this GitLab version serves workspaces without the proxy is checked with the agent settings.
     for (const key of PROXY_ONLY_KEYS) {
       if (r.written(at(key))) {
         r.error('proxy-disabled', at(key), `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);
@@ -406,14 +399,25 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 function checkNamespaces(config: WorkspacesConfig, r: Reporters): void {
   const gitlab = config.gitlab!;
   const proxy = gitlab.proxy === 'enabled';
+  const shared = gitlab.remote_development.shared_namespace;
+  const sharedPath: YamlPath = ['gitlab', 'remote_development', 'shared_namespace'];
   const created: Array<{ path: YamlPath; name: string | undefined }> = [
     { path: ['gitlab', 'agent', 'namespace'], name: gitlab.agent.namespace },
     { path: ['gitlab', 'workspacesProxy', 'namespace'], name: proxy ? gitlab.workspacesProxy.namespace : undefined },
     { path: ['gitlab', 'imagePullSecret', 'namespace'], name: gitlab.imagePullSecret?.namespace },
+    { path: sharedPath, name: typeof shared === 'string' && shared !== '' ? shared : undefined },
   ];
   for (const { path, name } of created) {
     if (name !== undefined && SYSTEM_NAMESPACES.includes(name)) {
       r.error('namespace', path, `"${name}" is a namespace Kubernetes manages: the stack creates its own namespace here (and deletes it on destroy); choose another name`);
+    }
+  }
+  // Workspaces run their users' code: they get a namespace of their own, not the agent's (its token) or the proxy's (its OAuth client).
+  if (typeof shared === 'string' && shared !== '') {
+    const taken = shared === gitlab.agent.namespace ? 'the agent\'s namespace (gitlab.agent.namespace)'
+      : proxy && shared === gitlab.workspacesProxy.namespace ? 'the workspaces proxy\'s namespace (gitlab.workspacesProxy.namespace)' : undefined;
+    if (taken) {
+      r.error('namespace', sharedPath, `"${shared}" is ${taken}: workspaces, which run their users' code, would share it with the Secrets there; give them a namespace of their own`);
     }
   }
   if (proxy && gitlab.agent.namespace === gitlab.workspacesProxy.namespace) {

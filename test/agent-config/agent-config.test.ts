@@ -213,6 +213,8 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
   .record({
     enabled: fc.boolean(),
     dnsZone: fc.array(dnsLabel, { minLength: 1, maxLength: 4 }).map((l) => l.join('.')),
+    // GitLab 18.4+: no dns_zone when the proxy serves no HTTP.
+    noDnsZone: fc.boolean(),
     proxyNamespace: dnsLabel,
     proxyHttp: fc.boolean(),
     proxySsh: fc.boolean(),
@@ -235,7 +237,7 @@ const settings: fc.Arbitrary<RemoteDevelopmentSettings> = fc
   })
   .map((g) => ({
     enabled: g.enabled,
-    dnsZone: g.dnsZone,
+    dnsZone: g.noDnsZone && !g.proxyHttp ? '' : g.dnsZone,
     gitlabWorkspacesProxy: { namespace: g.proxyNamespace, httpEnabled: g.proxyHttp, sshEnabled: g.proxySsh },
     networkPolicy: { enabled: g.npEnabled, egress: g.egress },
     defaultResourcesPerWorkspaceContainer: g.defaultResources,
@@ -284,6 +286,15 @@ describe('serializeAgentConfig', () => {
     expect(text).toContain('\n    "example.com/n": "1"\n');
     expect(text).toContain('\n  max_resources_per_workspace: {}\n');
     expect(text).toContain('\n  workspaces_quota: -1\n');
+  });
+  it('leaves out an empty dns_zone (the proxy serves no HTTP) rather than writing dns_zone: ""', () => {
+    const kas = defaultAgentConfig({ dnsZone: '', gitlabWorkspacesProxy: { namespace: 'gitlab-workspaces', httpEnabled: false, sshEnabled: false } });
+    const text = serializeAgentConfig(kas);
+    expect(text).not.toContain('dns_zone');
+    expect(text.startsWith('remote_development:\n  enabled: true\n  gitlab_workspaces_proxy:\n')).toBe(true);
+    const back = parseAgentConfig(text, 'kas.yaml');
+    expect(back.diagnostics).toEqual([]);
+    expect(back.ok && back.value).toEqual(kas);
   });
 });
 

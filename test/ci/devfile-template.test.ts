@@ -66,6 +66,8 @@ describe('ci/devfile.gitlab-ci.yml', () => {
     expect(job.artifacts.reports).toEqual({ codequality: 'gl-devfile-code-quality.json', junit: 'gl-devfile-junit.xml' });
     expect(job.artifacts.paths).toEqual(['devfile-rendered/']);
     expect(template.variables).toHaveProperty('DEVFILE_AGENT_CONFIG');
+    // Empty by default: the command's own default GitLab version.
+    expect(template.variables.DEVFILE_GITLAB_VERSION).toBe('');
   });
 
   (built ? describe : describe.skip).each(['bash', 'sh'] as const)('its script, in %s', (shell) => {
@@ -99,6 +101,30 @@ describe('ci/devfile.gitlab-ci.yml', () => {
       expect(JSON.parse(readFileSync(join(project, 'gl-devfile-code-quality.json'), 'utf8'))).toEqual([]);
       const rendered = readFileSync(join(project, 'devfile-rendered', '.devfile.yml'), 'utf8');
       expect(rendered).toContain('workspaces.team.example');
+    });
+
+    it('checks and renders for the GitLab version DEVFILE_GITLAB_VERSION names, and for the default without it', () => {
+      put('.devfile.yaml', join(FIXTURES, 'working-dir-before-18-4.yaml'));
+      const newest = runJob(shell);
+      expect({ code: newest.code, stderr: newest.stderr }).toEqual({ code: 0, stderr: '' });
+      // GitLab 18.4+ serves workspaces through agentw, whose variables the rendered Secret carries.
+      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
+      rmSync(join(project, 'devfile-rendered'), { recursive: true });
+
+      const old = runJob(shell, { DEVFILE_GITLAB_VERSION: '18.3' });
+      expect(old.code).toBe(1);
+      expect(old.stderr).toMatch(/^\.devfile\.yaml:\d+:\d+: error: .*GitLab 18\.3 refuses it/m);
+      const issues = JSON.parse(readFileSync(join(project, job.artifacts.reports.codequality), 'utf8')) as Array<{ description: string }>;
+      expect(issues.map((i) => i.description)).toEqual([expect.stringContaining('GitLab 18.3 refuses it')]);
+      expect(readFileSync(join(project, job.artifacts.reports.junit), 'utf8')).toContain('failures="1"');
+      expect(readdirSync(join(project, 'devfile-rendered'))).toEqual([]);
+
+      // A valid devfile is rendered as that version generates it.
+      rmSync(join(project, '.devfile.yaml'));
+      put('.devfile.yaml', join(FIXTURES, 'valid-minimal.yaml'));
+      const older = runJob(shell, { DEVFILE_GITLAB_VERSION: '18.3' });
+      expect({ code: older.code, stderr: older.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).not.toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
     });
 
     it('fails when the agent config is wrong, naming it', () => {

@@ -1,4 +1,4 @@
-import { RETIRING_TAINT, SYSTEM_TAINT, tolerationOf } from '../../lib/cluster/scheduling';
+import { RETIRING_TAINT, schedulingValues, SYSTEM_SCHEDULING, SYSTEM_TAINT, tolerationOf } from '../../lib/cluster/scheduling';
 import { tolerationOf as runtimesTolerationOf } from '../../lib/runtimes/types';
 import { SYSBOX_INSTALLING_TAINT } from '../../lib/runtimes/sysbox';
 
@@ -11,5 +11,21 @@ describe('tolerationOf', () => {
 
   test('is one helper: the runtimes re-export the cluster one', () => {
     expect(runtimesTolerationOf).toBe(tolerationOf);
+  });
+});
+
+describe('schedulingValues', () => {
+  it('spreads nodeSelector and tolerations into chart values, as fresh copies', () => {
+    const values = schedulingValues(SYSTEM_SCHEDULING);
+    expect(values).toEqual({
+      nodeSelector: { 'gitlab-workspaces/pool': 'system' },
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
+    });
+    expect(values.nodeSelector).not.toBe(SYSTEM_SCHEDULING.nodeSelector);
+    expect(values.tolerations[0]).not.toBe(SYSTEM_SCHEDULING.tolerations[0]);
+  });
+
+  it('is empty (anywhere) without scheduling', () => {
+    expect(schedulingValues()).toEqual({ nodeSelector: {}, tolerations: [] });
   });
 });

@@ -310,6 +310,23 @@ describe('WorkspacesHostedZone', () => {
     expect(created.only('aws_route53_zone').name).toBe('ws.acme.dev');
     expect(() => synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', create: true, zoneId: 'Z1' }))).toThrow(/not several/);
   });
+
+  it('checks that a zone looked up by id is the workspace domain\'s or a parent\'s (a postcondition on its name)', () => {
+    const { s, json } = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'Ws.Acme.dev', zoneId: 'Z0123' }));
+    expect(unresolvedReferences(json)).toEqual([]);
+    const [postcondition] = Object.values(s.data('aws_route53_zone'))[0].lifecycle.postcondition;
+    expect(postcondition.error_message).toBe('The Route 53 zone Z0123 is "${self.name}", neither Ws.Acme.dev nor a parent domain of it, so the workspace records and the certificate validation cannot go there: give the id of the zone of Ws.Acme.dev or of a parent domain.');
+    // The condition, `contains([...], lower(trimsuffix(self.name, ".")))`, evaluated for zone names Route 53 may return.
+    const m = /^\$\{contains\((\[.*\]), lower\(trimsuffix\(self\.name, "\."\)\)\)\}$/.exec(postcondition.condition);
+    expect(m).not.toBeNull();
+    const names: string[] = JSON.parse(m![1]);
+    const holds = (zoneName: string) => names.includes(zoneName.replace(/\.$/, '').toLowerCase());
+    for (const ok of ['ws.acme.dev', 'acme.dev', 'acme.dev.', 'ACME.DEV', 'dev']) expect([ok, holds(ok)]).toEqual([ok, true]);
+    for (const bad of ['cme.dev', 'other.dev', 'ws.acme.dev.evil', 'x.ws.acme.dev', 'acme']) expect([bad, holds(bad)]).toEqual([bad, false]);
+    // A zone found by name is compared with the domain at synth instead.
+    const byName = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', zoneName: 'acme.dev' })).s;
+    expect(Object.values(byName.data('aws_route53_zone'))[0].lifecycle).toBeUndefined();
+  });
 });
 
 describe('RegistryPullSecret', () => {

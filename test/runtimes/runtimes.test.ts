@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { RuntimeClass as K8sRuntimeClass } from 'kubernetes-models/node.k8s.io/v1/RuntimeClass';
-import { defaultAgentConfig, parseAgentConfig, serializeAgentConfig } from '../../lib/agent-config';
+import { parseAgentConfig } from '../../lib/agent-config';
 import { runRender } from '../../lib/cli/render';
-import { applyRuntimeAgentSettings, runtimeAgentSettings } from '../../lib/runtimes/agent-settings';
+import { mergeRuntimeAgentSettings, runtimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { KATA_SHIM_NAMES, KATA_SHIMS, kataRuntimeClassName } from '../../lib/runtimes/kata';
 import { runtimeClassObject } from '../../lib/runtimes/runtime-class';
 import { NO_RUNTIME, sudoRuntime } from '../../lib/runtimes/sudo-runtime';
@@ -125,21 +125,53 @@ describe('the runtimes behind one interface', () => {
   });
 });
 
-describe('agent settings over the user\'s', () => {
-  it('replace what the runtime decides and merge annotations key by key', () => {
-    const user = defaultAgentConfig({ annotations: { team: 'a', 'io.kubernetes.cri-o.userns-mode': 'host' }, defaultRuntimeClass: 'mine' });
-    const merged = applyRuntimeAgentSettings(user, runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } }));
-    expect(merged.annotations).toEqual({ team: 'a', 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' });
-    expect(merged.defaultRuntimeClass).toBe('sysbox-runc');
-    expect(applyRuntimeAgentSettings(user, runtimeAgentSettings('none'))).toEqual(user);
+describe('a runtime\'s agent settings added to the user\'s (mergeRuntimeAgentSettings)', () => {
+  const criO = runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } });
+
+  it('fills in what the user left out and merges annotations key by key, keeping the user\'s own', () => {
+    const user = { dns_zone: 'workspaces.example.dev', annotations: { team: 'a' }, workspaces_quota: 5 };
+    const merged = mergeRuntimeAgentSettings(user, criO);
+    expect(merged.settings).toEqual({
+      dns_zone: 'workspaces.example.dev', workspaces_quota: 5,
+      default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
+      annotations: { team: 'a', 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
+    });
+    expect(merged.conflicts).toEqual([]);
+    expect(merged.fromRuntime).toEqual([['default_runtime_class'], ['allow_privilege_escalation'], ['use_kubernetes_user_namespaces'], ['annotations', 'io.kubernetes.cri-o.userns-mode']]);
+    // The user's mapping is not changed.
+    expect(user).toEqual({ dns_zone: 'workspaces.example.dev', annotations: { team: 'a' }, workspaces_quota: 5 });
+  });
+
+  it('refuses a user setting that contradicts the runtime, scalar or annotation, and takes the runtime\'s value', () => {
+    const user = { default_runtime_class: 'mine', allow_privilege_escalation: true, annotations: { team: 'a', 'io.kubernetes.cri-o.userns-mode': 'host' } };
+    const merged = mergeRuntimeAgentSettings(user, criO);
+    expect(merged.conflicts).toEqual([
+      { path: ['default_runtime_class'], written: 'mine', wanted: 'sysbox-runc' },
+      { path: ['annotations', 'io.kubernetes.cri-o.userns-mode'], written: 'host', wanted: 'auto:size=65536' },
+    ]);
+    expect(merged.settings).toMatchObject({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, annotations: { team: 'a', 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' } });
+  });
+
+  it('treats null as left out, and leaves a value of another type for the agent config checker', () => {
+    expect(mergeRuntimeAgentSettings({ default_runtime_class: null, annotations: null }, criO).settings)
+      .toMatchObject({ default_runtime_class: 'sysbox-runc', annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' } });
+    const wrongTypes = mergeRuntimeAgentSettings({ allow_privilege_escalation: 'yes', annotations: ['x'] }, criO);
+    expect(wrongTypes.conflicts).toEqual([]);
+    expect(wrongTypes.settings).toMatchObject({ allow_privilege_escalation: 'yes', annotations: ['x'] });
+  });
+
+  it('none adds nothing', () => {
+    const user = { dns_zone: 'workspaces.example.dev', default_runtime_class: 'mine' };
+    expect(mergeRuntimeAgentSettings(user, runtimeAgentSettings('none'))).toEqual({ settings: user, fromRuntime: [], conflicts: [] });
   });
 
   it.each(RUNTIME_NAMES)('%s: pass GitLab\'s rules (privilege escalation only with a runtime class or user namespaces)', (name) => {
     for (const options of [{}, { sysbox: { containerRuntime: 'cri-o' as const } }]) {
-      const settings = applyRuntimeAgentSettings(defaultAgentConfig(), runtimeAgentSettings(name, options));
-      const parsed = parseAgentConfig(serializeAgentConfig(settings), 'config.yaml');
+      const runtime = runtimeAgentSettings(name, options);
+      const { settings } = mergeRuntimeAgentSettings({ enabled: true, dns_zone: 'workspaces.example.dev' }, runtime);
+      const parsed = parseAgentConfig(stringify({ remote_development: settings }), 'config.yaml');
       expect(parsed.diagnostics).toEqual([]);
-      expect(parsed.ok && parsed.value).toEqual(settings);
+      expect(parsed.ok && parsed.value).toMatchObject(runtime);
     }
   });
 });
@@ -157,7 +189,7 @@ describe('render --agent-config with each example\'s runtime', () => {
     const config = loadExample(example);
     const { platform } = synthApp(config);
     const text = platform.s.output('agent_config').value as string;
-    // The stack's agent config carries the runtime's settings as applyRuntimeAgentSettings lays them.
+    // The stack's agent config carries the runtime's settings, added by mergeRuntimeAgentSettings.
     const parsed = parseAgentConfig(text, 'agent_config');
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) throw new Error('agent_config does not parse');

@@ -7,7 +7,7 @@
 import { parseAgentConfig } from '../../lib/agent-config';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { loadConfigText } from '../../stacks/config/load';
-import { INSTANCE_METADATA_CIDR, stackAgentSettings, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
+import { INSTANCE_METADATA_CIDR, stackAgentSettings, stackDefaultResourcesProblem, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
 import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
 
 const stackText = (settings: string) => `${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n${settings.replace(/^/gm, '    ')}`;
@@ -62,6 +62,36 @@ describe('what the stack decides', () => {
     ]);
     const settings = stackAgentSettings(r.ok ? r.value : (undefined as never));
     expect(settings.ok && settings.value.defaultResourcesPerWorkspaceContainer).toEqual({});
+  });
+
+  describe('default container resources and max_resources_per_workspace', () => {
+    const errors = (settings: string) => loadConfigText(stackText(settings), 'w.yaml', { today: TEST_DAY }).diagnostics.filter((d) => d.severity === 'error');
+
+    it('refuses a maximum below the stack\'s defaults, at max_resources_per_workspace, saying what to set', () => {
+      const [error, ...others] = errors('max_resources_per_workspace:\n  requests: {cpu: "1", memory: 2Gi}\n  limits: {cpu: "1", memory: 2Gi}\n');
+      expect(others).toEqual([]);
+      expect(error).toMatchObject({ rule: 'config/default-resources-over-max', path: 'gitlab.remote_development.max_resources_per_workspace' });
+      expect(error.message).toContain('(limits.cpu 2 is over 1, limits.memory 4Gi is over 2Gi)');
+      expect(error.message).toContain('e.g. {requests: {cpu: 500m, memory: 1Gi}, limits: {cpu: "1", memory: 2Gi}}');
+    });
+
+    it('the defaults it suggests fit the maximum and pass the agent config rules', () => {
+      const max = 'max_resources_per_workspace:\n  requests: {cpu: 200m, memory: 512Mi}\n  limits: {cpu: 300m, memory: 768Mi}\n';
+      const suggestion = /e\.g\. (\{requests: .*\}\}) \(/.exec(errors(max)[0].message)![1];
+      expect(suggestion).toBe('{requests: {cpu: 200m, memory: 512Mi}, limits: {cpu: 300m, memory: 768Mi}}');
+      expect(errors(`${max}default_resources_per_workspace_container: ${suggestion}\n`)).toEqual([]);
+    });
+
+    it('compares quantities, not texts, and only the keys the maximum sets', () => {
+      expect(stackDefaultResourcesProblem({ limits: { cpu: '2000m', memory: '4096Mi' } })).toBeUndefined();
+      expect(stackDefaultResourcesProblem({ requests: { cpu: '0.5' } })).toBeUndefined();
+      expect(stackDefaultResourcesProblem({ requests: { memory: '1G' } })).toContain('requests.memory 1Gi is over 1G');
+      expect(stackDefaultResourcesProblem({})).toBeUndefined();
+    });
+
+    it('leaves the user\'s own defaults to the user (GitLab does not compare them either)', () => {
+      expect(errors('max_resources_per_workspace:\n  requests: {cpu: 250m, memory: 512Mi}\n  limits: {cpu: "1", memory: 2Gi}\ndefault_resources_per_workspace_container:\n  requests: {cpu: 250m, memory: 512Mi}\n  limits: {cpu: "1", memory: 2Gi}\n')).toEqual([]);
+    });
   });
 
   it('accepts dns_zone and the proxy namespace repeated with the same value', () => {

@@ -5,12 +5,14 @@
  * (`proxy: disabled`, least-privilege RBAC, registration in GitLab, an instance OAuth application, a
  * created hosted zone, a registry Secret).
  */
-import { parse } from 'yaml';
+import { join } from 'path';
+import { parse, parseAllDocuments } from 'yaml';
 import { parseAgentConfig } from '../../lib/agent-config';
+import { runRender } from '../../lib/cli/render';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { findReferences, unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
+import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, ROOT, SynthesizedApp, synthApp } from './helpers';
 
 /** Values a user would set as TF_VAR_...: they must never reach the synthesized JSON. */
 const SECRET_VALUES: Record<string, string> = {
@@ -245,6 +247,23 @@ describe('gitlab.agent', () => {
     expect(JSON.stringify(p.only('kubernetes_cluster_role_v1').rule)).not.toContain('"*"');
   });
 
+  it('rbac: least-privilege with shared_namespace: no namespace rights, and the stack creates the shared namespace the agent may not', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    rbac: least-privilege\n  remote_development:\n    shared_namespace: workspaces\n`)).platform.s;
+    const rules = p.only('kubernetes_cluster_role_v1').rule as Array<{ resources: string[] }>;
+    expect(rules.flatMap((r) => r.resources)).not.toContain('namespaces');
+    const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
+    expect(shared.metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'baseline' });
+    // Workspaces are made there only once it exists.
+    expect(p.release('workspaces').depends_on).toContain(p.addressOf('kubernetes_namespace_v1', shared));
+  });
+
+  it('creates the shared namespace whatever the RBAC, and none without shared_namespace', () => {
+    const admin = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n    shared_namespace: team-workspaces\n`)).platform.s;
+    expect(admin.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces', 'team-workspaces']);
+    const none = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s;
+    expect(none.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces']);
+  });
+
   it('with a project, registers the agent, commits its config and takes the token from GitLab, with an API token variable', () => {
     const app = synthWithSecrets(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    project: platform/workspaces-agent\n    branch: main\n`);
     const p = app.platform.s;
@@ -265,6 +284,21 @@ describe('gitlab.agent', () => {
     expect(JSON.parse(own.release('workspaces').values[0]).config.kasAddress).toBe('wss://gitlab.acme.dev/-/kubernetes-agent/');
     const given = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  url: https://gitlab.acme.dev\n  kasAddress: wss://kas.acme.dev\n`)).platform.s;
     expect(JSON.parse(given.release('workspaces').values[0]).config.kasAddress).toBe('wss://kas.acme.dev');
+  });
+});
+
+describe('the agent server address of an instance under a relative URL root', () => {
+  it('is the same in the stack and in `gitlab-workspaces render --gitlab-url` (one defaultKasAddress)', async () => {
+    const url = 'https://gitlab.acme.dev/gitlab';
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  url: ${url}\n`)).platform.s;
+    const stack = p.output('kas_address').value;
+    expect(stack).toBe('wss://gitlab.acme.dev/gitlab/-/kubernetes-agent/');
+    expect(JSON.parse(p.release('workspaces').values[0]).config.kasAddress).toBe(stack);
+    let stdout = '';
+    const code = await runRender([join(ROOT, 'examples', 'smoke-workspace', 'devfile.yaml'), '--gitlab-url', url], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    expect(code).toBe(0);
+    const env = parseAllDocuments(stdout).map((d) => d.toJS()).find((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-env-var'));
+    expect(Buffer.from(env.data.GL_GITLAB_AGENT_SERVER_ADDRESS, 'base64').toString()).toBe(stack);
   });
 });
 
@@ -304,6 +338,18 @@ describe('gitlab.hostedZone.create', () => {
   });
 });
 
+describe('gitlab.hostedZone.id', () => {
+  it('looks the zone up by id in the cluster stack, and plan stops unless it is the workspace domain\'s or a parent\'s', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  hostedZone: {id: Z0123456789ABCDEFGHIJ}\n`));
+    const [zone] = Object.values(app.cluster.s.data('aws_route53_zone'));
+    expect(zone).toMatchObject({ zone_id: 'Z0123456789ABCDEFGHIJ', private_zone: false });
+    expect(zone.lifecycle.postcondition).toEqual([{
+      condition: '${contains(["workspaces.acme.dev","acme.dev","dev"], lower(trimsuffix(self.name, ".")))}',
+      error_message: expect.stringContaining('neither workspaces.acme.dev nor a parent domain of it'),
+    }]);
+  });
+});
+
 describe('gitlab.imagePullSecret', () => {
   it('creates a dockerconfigjson Secret from a sensitive variable and lists it in image_pull_secrets', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {name: acme-registry}\n`)).platform.s;
@@ -317,7 +363,17 @@ describe('gitlab.imagePullSecret', () => {
   it('goes into the shared namespace when workspaces share one', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {}\n  remote_development:\n    shared_namespace: workspaces\n`)).platform.s;
     expect(parse(p.output('agent_config').value).remote_development.image_pull_secrets).toEqual([{ name: 'workspace-registry', namespace: 'workspaces' }]);
-    expect(p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces')).toBeDefined();
+    // One namespace, the shared one, which the Secret waits for.
+    const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
+    const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
+    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared)]);
+  });
+
+  it('creates its own namespace otherwise, with the baseline Pod Security label like the agent\'s and the proxy\'s', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {}\n`)).platform.s;
+    const labels = Object.fromEntries(p.all('kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels]));
+    const baseline = { 'pod-security.kubernetes.io/enforce': 'baseline' };
+    expect(labels).toEqual({ 'gitlab-agent': baseline, 'gitlab-workspaces': baseline, 'gitlab-workspace-registry': baseline });
   });
 });
 
@@ -377,5 +433,8 @@ describe('example proxy-disabled', () => {
     const config = parse(p.output('agent_config').value as string).remote_development;
     expect(config).toMatchObject({ shared_namespace: 'workspaces', workspaces_quota: 50, gitlab_workspaces_proxy: { http_enabled: false, ssh_enabled: false } });
     expect(p.output('agent_config_path').value).toBe('.gitlab/agents/kas-workspaces/config.yaml');
+    // No workspace domain: the key is left out rather than written empty.
+    expect(config).not.toHaveProperty('dns_zone');
+    expect(p.output('agent_config').value).not.toContain('dns_zone');
   });
 });

@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+import { dependencyCycle, resourceAddresses } from '../helpers/dependency-graph';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
@@ -139,16 +140,32 @@ describe('the default platform stack', () => {
   });
 
   describe('destroy', () => {
-    it('by default stops, before the storage class, the autoscaler, the agent or the proxy goes, while workspace volumes remain', () => {
+    /** The resources of a stack but the ones named, as a set of addresses. */
+    const resourcesBut = (stack: Synthesized, ...except: string[]) => new Set(resourceAddresses(stack).filter((a) => !except.includes(a)));
+
+    it('by default stops while workspace volumes remain, before any other resource of the stack goes', () => {
       const guard = s.only('terraform_data');
-      expect(guard.depends_on).toEqual([
-        s.addressOf('kubernetes_storage_class_v1', s.only('kubernetes_storage_class_v1')),
-        s.addressOf('helm_release', s.release('cluster-autoscaler')),
-        s.addressOf('helm_release', s.release('workspaces')),
-        s.addressOf('helm_release', s.release('gitlab-workspaces-proxy')),
-      ]);
+      const address = s.addressOf('terraform_data', guard);
       expect(remoteOutput(app, guard.input.volume_key_arn).value).toBe(app.cluster.s.output('volumes_kms_key_arn').value);
       expect(guard.provisioner[0]['local-exec']).toMatchObject({ when: 'destroy' });
+      expect(dependencyCycle(s)).toBeUndefined();
+      expect(new Set(guard.depends_on)).toEqual(resourcesBut(s, address));
+    });
+
+    it.each(['default', 'sysbox', 'kata', 'proxy-disabled'])('the guard depends on every resource of the stack (example %s)', (example) => {
+      const other = example === 'default' ? s : synthApp(loadExample(example)).platform.s;
+      const guard = other.only('terraform_data');
+      const address = other.addressOf('terraform_data', guard);
+      expect(new Set(guard.depends_on)).toEqual(resourcesBut(other, address));
+      expect(dependencyCycle(other)).toBeUndefined();
+      // What running workspaces need is among them: the runtime, the way in, the committed agent config.
+      const needed = ['helm_release', 'kubernetes_manifest', 'kubernetes_daemon_set_v1', 'aws_lb', 'aws_lb_listener',
+        'aws_route53_record', 'aws_acm_certificate', 'aws_acm_certificate_validation', 'gitlab_repository_file'];
+      for (const type of needed) {
+        for (const body of other.all(type)) expect(guard.depends_on).toContain(other.addressOf(type, body));
+      }
+      if (example === 'sysbox' || example === 'kata') expect(other.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toHaveLength(1);
+      if (example !== 'proxy-disabled') expect(other.all('aws_lb')).toHaveLength(1);
     });
 
     it('with workspaceVolumesOnDestroy: delete, deletes the workspaces\' Deployments and claims first and waits for their volumes', () => {
@@ -162,13 +179,26 @@ describe('the default platform stack', () => {
       expect(exec.command).toContain('delete persistentvolumeclaims --all-namespaces -l agent.gitlab.com/id');
       expect(exec.command.indexOf('delete deployments')).toBeLessThan(exec.command.indexOf('delete persistentvolumeclaims'));
       expect(exec.command).not.toContain('${');
+      expect(new Set(cleanup.depends_on)).toEqual(resourcesBut(other, other.addressOf('terraform_data', cleanup)));
     });
 
-    it('with workspaceVolumesOnDestroy: delete, removes the GitLab agent (which recreates workspaces) before the cleanup runs', () => {
-      const other = synthApp(configFromText(`${REQUIRED_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n${GITLAB_CONFIG}`)).platform.s;
-      const cleanup = other.addressOf('terraform_data', other.only('terraform_data'));
-      expect(other.release('workspaces').depends_on).toContain(cleanup);
-      expect(other.release('gitlab-workspaces-proxy').depends_on ?? []).not.toContain(cleanup);
+    it.each([
+      ['the default GitLab side', `${REQUIRED_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n${GITLAB_CONFIG}`],
+      ['sysbox and a registered agent', `${REQUIRED_CONFIG}runtime: sysbox\nnodes:\n  workspaces: {instanceTypes: [m6i.2xlarge]}\nstorage:\n  workspaceVolumesOnDestroy: delete\n${GITLAB_CONFIG}  agent: {project: platform/agents}\n`],
+    ])('with workspaceVolumesOnDestroy: delete and %s, removes the agent first, then runs the cleanup before everything else goes', (_, text) => {
+      const other = synthApp(configFromText(text)).platform.s;
+      const cleanup = other.only('terraform_data');
+      const cleanupAddress = other.addressOf('terraform_data', cleanup);
+      const agent = other.addressOf('helm_release', other.release('workspaces'));
+      expect(other.release('workspaces').depends_on).toContain(cleanupAddress);
+      expect(new Set(cleanup.depends_on)).toEqual(resourcesBut(other, cleanupAddress, agent));
+      expect(dependencyCycle(other)).toBeUndefined();
+      // The runtime installation and the entry point are among what outlives the cleanup.
+      expect(other.all('aws_lb')).toHaveLength(1);
+      if (text.includes('sysbox')) expect([other.all('kubernetes_daemon_set_v1').length, other.all('gitlab_repository_file').length]).toEqual([1, 1]);
+      for (const type of ['kubernetes_manifest', 'kubernetes_daemon_set_v1', 'aws_lb', 'aws_route53_record', 'gitlab_repository_file']) {
+        for (const body of other.all(type)) expect(cleanup.depends_on).toContain(other.addressOf(type, body));
+      }
     });
   });
 });

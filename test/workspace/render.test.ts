@@ -717,6 +717,28 @@ describe('a workspace the instance serves itself (GitLab 18.4+, proxy without HT
   });
 });
 
+describe('the agent server address derived from gitlabUrl (the stack\'s defaultKasAddress)', () => {
+  const address = (gitlabUrl: string) => {
+    const result = renderWorkspaceResult({ devfile: devfileOf(MINIMAL), agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY, options: { gitlabUrl } });
+    if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+    return decodeSecret(find(result.value, 'Secret', `${DEFAULT_WORKSPACE_IDENTITY.name}-env-var`).data).GL_GITLAB_AGENT_SERVER_ADDRESS;
+  };
+
+  it.each([
+    ['https://gitlab.com', 'wss://kas.gitlab.com'],
+    ['https://gitlab.acme.dev', 'wss://gitlab.acme.dev/-/kubernetes-agent/'],
+    ['https://gitlab.acme.dev/gitlab', 'wss://gitlab.acme.dev/gitlab/-/kubernetes-agent/'],
+    ['https://gitlab.acme.dev:8443/gitlab/', 'wss://gitlab.acme.dev:8443/gitlab/-/kubernetes-agent/'],
+    ['http://gitlab.internal', 'ws://gitlab.internal/-/kubernetes-agent/'],
+  ])('%s: %s', (url, kas) => expect(address(url)).toBe(kas));
+
+  it('reports an unusable gitlabUrl instead of deriving from it', () => {
+    const result = renderWorkspaceResult({ devfile: devfileOf(MINIMAL), agentConfig: defaultAgentConfig(), workspace: DEFAULT_WORKSPACE_IDENTITY, options: { gitlabUrl: 'not a url' } });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.path)).toEqual(['gitlabUrl']);
+  });
+});
+
 describe('Secrets', () => {
   const objects = renderCase('project-poststart');
   const env = decodeSecret(find(objects, 'Secret', `${WS}-env-var`).data);

@@ -4,7 +4,8 @@
  * rules the schema cannot express. Never throws for bad input: problems come back as diagnostics
  * naming file, line, column, key and what is allowed.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { createHash } from 'crypto';
 import { closestMatch } from '../../lib/common/suggest';
 import { existsSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
@@ -13,6 +14,7 @@ import { jsonTypeWords } from '../../lib/common/json-types';
 import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
+import ajvOptions from './ajv-options.json';
 import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
 
@@ -28,12 +30,37 @@ export const configSchema: Record<string, unknown> = schema;
 
 let validator: ValidateFunction | undefined;
 function compiledSchema(): ValidateFunction {
-  // verbose: errors carry their schema, so messages can quote descriptions and allowed keys.
-  // strictRequired off: a `then` requires a key its `if` sibling schema defines (state.bucket).
-  // No code optimization: it validates one small document per run, and compiling is the cost.
-  // Union types: a retiring generation is a number or {generation, runtime}.
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, code: { optimize: false } }).compile(schema);
+  // ajv itself is loaded only to compile at run time (from source, or after a schema change without a build).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  validator ??= precompiledValidator() ?? new (require('ajv') as typeof import('ajv')).default({ ...AJV_OPTIONS, code: { optimize: false } }).compile(schema);
   return validator;
+}
+
+/** The ajv options (./ajv-options.json, shared with the build step); its `//` entry is the why. */
+const AJV_OPTIONS: Options = Object.fromEntries(Object.entries(ajvOptions).filter(([k]) => k !== '//'));
+
+/** What identifies the schema a validator was compiled from. */
+export function configValidatorStamp(): { schemaSha256: string; ajv: string } {
+  return {
+    schemaSha256: createHash('sha256').update(JSON.stringify(schema)).digest('hex'),
+    ajv: (require('ajv/package.json') as { version: string }).version, // eslint-disable-line @typescript-eslint/no-require-imports
+  };
+}
+
+/**
+ * The validator scripts/build-config-validator.js compiled ahead of time into dist/ (saving ~100 ms per
+ * synth), when it was built from this very schema and ajv; undefined when running from source or stale.
+ */
+function precompiledValidator(): ValidateFunction | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./workspaces-config.validator.js') as ValidateFunction & { stamp?: { schemaSha256: string; ajv: string } };
+    const stamp = configValidatorStamp();
+    if (mod.stamp?.schemaSha256 === stamp.schemaSha256 && mod.stamp.ajv === stamp.ajv) return mod;
+  } catch {
+    // Not built: compile at run time.
+  }
+  return undefined;
 }
 
 /** The repository (package) root: the nearest folder above this file holding package.json. */

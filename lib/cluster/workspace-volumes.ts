@@ -12,11 +12,11 @@
  */
 import { DataResource, dependable, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+// The label GitLab puts on every object of a workspace.
+import { LABEL_AGENT_ID } from '../workspace/constants';
 
 /** The tag the EBS CSI driver puts on every volume it creates (node root volumes do not carry it). */
 export const EBS_CSI_VOLUME_TAG = 'ebs.csi.aws.com/cluster';
-/** The label GitLab puts on every object of a workspace. */
-export const GITLAB_AGENT_ID_LABEL = 'agent.gitlab.com/id';
 
 /**
  * Shell that sets `volumes` to the CSI-created volumes encrypted with `$KEY_ARN` in `$REGION`, one line
@@ -127,8 +127,8 @@ export class WorkspaceVolumeCleanup extends Construct {
           'trap \'rm -f "$kubeconfig"\' EXIT',
           'aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --kubeconfig "$kubeconfig" >/dev/null',
           // Pods first, so no claim is in use, then the claims; the driver deletes each claim's volume.
-          `kubectl --kubeconfig "$kubeconfig" delete deployments --all-namespaces -l ${GITLAB_AGENT_ID_LABEL} --wait=true --timeout="$TIMEOUT"s`,
-          `kubectl --kubeconfig "$kubeconfig" delete persistentvolumeclaims --all-namespaces -l ${GITLAB_AGENT_ID_LABEL} --wait=true --timeout="$TIMEOUT"s`,
+          `kubectl --kubeconfig "$kubeconfig" delete deployments --all-namespaces -l ${LABEL_AGENT_ID} --wait=true --timeout="$TIMEOUT"s`,
+          `kubectl --kubeconfig "$kubeconfig" delete persistentvolumeclaims --all-namespaces -l ${LABEL_AGENT_ID} --wait=true --timeout="$TIMEOUT"s`,
           'waited=0',
           'while :; do',
           LIST_VOLUMES.replace(/^/gm, '  '),

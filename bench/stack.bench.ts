@@ -81,13 +81,13 @@ export async function run(report: Report): Promise<void> {
   const { App, TerraformStack } = require('cdktf') as typeof import('cdktf');
   const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
   const { S3Bucket } = require('@cdktf/provider-aws/lib/s3-bucket') as typeof import('@cdktf/provider-aws/lib/s3-bucket');
-  const { buildApp } = require('../stacks/main') as typeof import('../stacks/main');
+  const { buildApp } = require('../stacks/app') as typeof import('../stacks/app');
   const { loadConfigFile, resolveConfigPath } = require('../stacks/config/load') as typeof import('../stacks/config/load');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loaded = loadConfigFile(resolveConfigPath({}, ROOT).path);
   if (!loaded.ok) throw new Error('the default config does not load');
   const config = loaded.value;
-  const stackIn = inProcessMs((dir) => buildApp(config, dir).app, RUNS * 2);
+  const stackIn = inProcessMs((dir) => buildApp(config, { outdir: dir }).app, RUNS * 2);
   const trivialIn = inProcessMs((dir) => {
     const app = new App({ outdir: dir });
     const st = new TerraformStack(app, 'trivial');

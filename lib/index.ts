@@ -33,3 +33,8 @@ export type { WorkspaceProps } from './workspace/workspace-construct';
 export * from './cluster';
 export * from './runtimes';
 export * from './gitlab';
+/**
+ * The ready app: both stacks, `buildApp` to add them to an App (with the caller's backend), and the config
+ * loader. (stacks/ builds on lib/; it is re-exported here so the package has one root.)
+ */
+export * from '../stacks';

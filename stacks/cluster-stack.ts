@@ -50,7 +50,7 @@ import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
 import { configRuntime, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
-import { configureStateBackend } from './state-backend';
+import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 
 /** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
 interface WorkspaceGroupPlan extends WorkspaceGeneration {
@@ -60,7 +60,19 @@ interface WorkspaceGroupPlan extends WorkspaceGeneration {
   readonly zone?: string;
 }
 
+export interface WorkspacesClusterStackProps {
+  /** The checked stack config (loadConfigFile, loadConfigText). */
+  readonly config: WorkspacesConfig;
+  /**
+   * Makes the stack's Terraform backend (create it in the stack given).
+   * @default the config's `state` section (a local file, or S3)
+   */
+  readonly backend?: StackBackendFactory;
+}
+
 export class WorkspacesClusterStack extends TerraformStack {
+  /** The checked stack config. */
+  readonly config: WorkspacesConfig;
   /** The cluster name, as a literal (from the config). */
   readonly clusterName: string;
   readonly region: string;
@@ -88,15 +100,17 @@ export class WorkspacesClusterStack extends TerraformStack {
    */
   readonly hostedZone?: WorkspacesHostedZone;
 
-  constructor(scope: Construct, id: string, readonly config: WorkspacesConfig) {
+  constructor(scope: Construct, id: string, props: WorkspacesClusterStackProps) {
     super(scope, id);
+    const config = props.config;
+    this.config = config;
     const { aws, network, cluster: clusterConfig, nodes, addons } = config;
     const name = clusterConfig.name;
     this.clusterName = name;
     this.region = aws.region;
     this.kubernetesVersion = clusterConfig.kubernetesVersion;
 
-    configureStateBackend(this, id, config.state, aws.region);
+    configureStateBackend(this, id, props.backend ?? configStateBackend(config.state, aws.region));
     new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
     const partition = new DataAwsPartition(this, 'partition').partition;
     const caller = new DataAwsCallerIdentity(this, 'caller');

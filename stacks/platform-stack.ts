@@ -27,7 +27,7 @@ import type { WorkspacesClusterStack } from './cluster-stack';
 import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { GitLabSide } from './gitlab-side';
-import { configureStateBackend } from './state-backend';
+import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 
 /** Every resource in a construct's tree (data sources are read, never destroyed: no order to keep). */
 function resourcesOf(scope: Construct): TerraformResource[] {
@@ -39,7 +39,24 @@ export function platformStackId(clusterStackId: string): string {
   return `${clusterStackId}-platform`;
 }
 
+export interface WorkspacesPlatformStackProps {
+  /**
+   * The cluster stack whose outputs (endpoint, CA, key, network, node groups) this stack reads; its config
+   * is this stack's config.
+   */
+  readonly clusterStack: WorkspacesClusterStack;
+  /**
+   * Makes the stack's Terraform backend (create it in the stack given).
+   * @default the config's `state` section (a local file, or S3)
+   */
+  readonly backend?: StackBackendFactory;
+}
+
 export class WorkspacesPlatformStack extends TerraformStack {
+  /** The checked stack config (the cluster stack's). */
+  readonly config: WorkspacesConfig;
+  /** The cluster stack this one reads. */
+  readonly clusterStack: WorkspacesClusterStack;
   readonly providers: ClusterProviders;
   readonly storageClass: DefaultStorageClass;
   readonly autoscaler: ClusterAutoscaler;
@@ -59,10 +76,14 @@ export class WorkspacesPlatformStack extends TerraformStack {
   /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
   readonly gitlab?: GitLabSide;
 
-  constructor(scope: Construct, id: string, readonly config: WorkspacesConfig, readonly clusterStack: WorkspacesClusterStack) {
+  constructor(scope: Construct, id: string, props: WorkspacesPlatformStackProps) {
     super(scope, id);
+    const { clusterStack } = props;
+    const config = clusterStack.config;
+    this.config = config;
+    this.clusterStack = clusterStack;
     const { aws, cluster: clusterConfig, storage } = config;
-    configureStateBackend(this, id, config.state, aws.region);
+    configureStateBackend(this, id, props.backend ?? configStateBackend(config.state, aws.region));
     // Applied after the cluster stack; cdktf would infer this from the references below, but the order
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);

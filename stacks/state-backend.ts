@@ -1,10 +1,18 @@
 /**
- * Where each stack keeps its Terraform state, from the config's `state` section: a local file next to
- * cdktf.json (the default), or one object per stack in an S3 bucket. Cross-stack references read the
- * other stack's state through the same backend (cdktf generates the `terraform_remote_state`).
+ * Where each stack keeps its Terraform state. By default from the config's `state` section: a local file
+ * next to cdktf.json, or one object per stack in an S3 bucket. A caller that adds the stacks to its own app
+ * may pass a `StackBackendFactory` instead (buildApp's `backend` option), which wins over `state`.
+ * Cross-stack references read the other stack's state through whatever backend that stack has (cdktf
+ * generates the `terraform_remote_state` from it), so the platform stack follows either choice.
  */
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import { StateConfig } from './config/types';
+
+/**
+ * Makes a stack's backend: called once per stack with the stack (the backend's scope: create it there)
+ * and the stack's id (a good state key: `${stackId}.tfstate`).
+ */
+export type StackBackendFactory = (stack: TerraformStack, stackId: string) => TerraformBackend;
 
 /** The state object key of a stack in the bucket. */
 export function stateKey(state: StateConfig, stackId: string): string {
@@ -17,18 +25,35 @@ export function localStatePath(stackId: string): string {
   return `../../../terraform.${stackId}.tfstate`;
 }
 
-export function configureStateBackend(stack: TerraformStack, stackId: string, state: StateConfig, awsRegion: string): void {
-  if (state.backend === 'local') {
-    new LocalBackend(stack, { path: localStatePath(stackId) });
-    return;
+/** The backend the config's `state` section describes. */
+export function configStateBackend(state: StateConfig, awsRegion: string): StackBackendFactory {
+  return (stack, stackId) => {
+    if (state.backend === 'local') return new LocalBackend(stack, { path: localStatePath(stackId) });
+    const backend = new S3Backend(stack, {
+      bucket: state.bucket as string, // required by the schema for backend s3
+      key: stateKey(state, stackId),
+      region: state.region ?? awsRegion,
+      encrypt: true,
+      kmsKeyId: state.kmsKeyId,
+    });
+    // S3's native lock file (Terraform 1.10+), which cdktf 0.21's S3Backend does not know yet.
+    if (state.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+    return backend;
+  };
+}
+
+/**
+ * Gives a stack its backend: the caller's factory when there is one, else the config's `state`. A factory
+ * must create the backend in the stack it is given (a backend elsewhere would leave this stack on local
+ * state while cross-stack reads looked in the wrong place): anything else is a programming error, thrown.
+ */
+export function configureStateBackend(stack: TerraformStack, stackId: string, factory: StackBackendFactory): TerraformBackend {
+  const backend = factory(stack, stackId);
+  if (!TerraformBackend.isBackend(backend)) {
+    throw new TypeError(`the backend factory returned ${backend === undefined ? 'undefined' : typeof backend} for stack ${stackId}; it must return a cdktf TerraformBackend (S3Backend, LocalBackend, ...) created in the stack it is given`);
   }
-  new S3Backend(stack, {
-    bucket: state.bucket as string, // required by the schema for backend s3
-    key: stateKey(state, stackId),
-    region: state.region ?? awsRegion,
-    encrypt: true,
-    kmsKeyId: state.kmsKeyId,
-  });
-  // S3's native lock file (Terraform 1.10+), which cdktf 0.21's S3Backend does not know yet.
-  if (state.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  if (backend.node.scope !== stack) {
+    throw new TypeError(`the backend factory created the backend of stack ${stackId} in ${backend.node.scope?.node.path || 'the app'}; create it in the stack it is given: (stack, id) => new S3Backend(stack, {...})`);
+  }
+  return backend;
 }

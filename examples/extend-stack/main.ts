@@ -6,9 +6,7 @@
  *   npx tsc -p tsconfig.build.json && node dist/examples/extend-stack/main.js
  */
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { buildApp, WorkspacesApp } from '../../stacks/main';
-import { loadConfigFile, resolveConfigPath } from '../../stacks/config/load';
-import { formatDiagnostic } from '../../lib/common/diagnostics';
+import { buildApp, formatDiagnostic, loadConfigFile, resolveConfigPath, WorkspacesApp } from 'cdktf-gitlab-workspaces';
 
 export function buildExtendedApp(outdir?: string): WorkspacesApp {
   // WORKSPACES_CONFIG if set, else examples/default/workspaces.config.yaml.
@@ -16,7 +14,7 @@ export function buildExtendedApp(outdir?: string): WorkspacesApp {
   const loaded = loadConfigFile(path, display);
   if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
 
-  const built = buildApp(loaded.value, outdir);
+  const built = buildApp(loaded.value, { outdir });
   const { platform } = built;
 
   // A namespace of your own (say, for a team's shared tools), created through the platform stack's

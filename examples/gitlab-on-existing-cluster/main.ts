@@ -13,9 +13,17 @@ import { DataAwsEksNodeGroup } from '@cdktf/provider-aws/lib/data-aws-eks-node-g
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { defaultAgentConfig, serializeAgentConfig } from '../../lib/agent-config';
-import { ClusterProviders, SYSTEM_SCHEDULING } from '../../lib/cluster';
-import { defaultKasAddress, GitLabAgent, WorkspacesEntryPoint, WorkspacesHostedZone, WorkspacesProxy } from '../../lib/gitlab';
+import {
+  ClusterProviders,
+  defaultAgentConfig,
+  defaultKasAddress,
+  GitLabAgent,
+  serializeAgentConfig,
+  SYSTEM_SCHEDULING,
+  WorkspacesEntryPoint,
+  WorkspacesHostedZone,
+  WorkspacesProxy,
+} from 'cdktf-gitlab-workspaces';
 
 const CLUSTER = 'platform-prod';
 const REGION = 'eu-west-1';

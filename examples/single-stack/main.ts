@@ -32,7 +32,7 @@ import {
   WORKSPACE_NODE_AUTOSCALING_OPTIONS,
   WORKSPACES_POOL,
   WorkspacesVpc,
-} from '../../lib/cluster';
+} from 'cdktf-gitlab-workspaces';
 
 const NAME = 'dev-workspaces';
 const REGION = 'eu-west-1';

@@ -14,10 +14,7 @@ import { join } from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
-import { parseAgentConfig } from '../../lib/agent-config';
-import { DiagnosticsError } from '../../lib/common/diagnostics';
-import { DEFAULT_WORKSPACE_IDENTITY } from '../../lib/workspace/identity';
-import { Workspace } from '../../lib/workspace/workspace-construct';
+import { DEFAULT_WORKSPACE_IDENTITY, DiagnosticsError, parseAgentConfig, Workspace } from 'cdktf-gitlab-workspaces';
 
 /** Where the example's devfile and agent config live: beside this file, or in the source folder when run from dist/. */
 const HERE = existsSync(join(__dirname, 'devfile.yaml')) ? __dirname : join(__dirname, '..', '..', '..', 'examples', 'smoke-workspace');

@@ -27,3 +27,4 @@ export * from './volume-encryption-key';
 export * from './vpc';
 export * from './vpc-flow-logs';
 export * from './workspace-volumes';
+export * from './terraform-data';

@@ -10,10 +10,11 @@
  * Both run as destroy-time `local-exec` provisioners of a `terraform_data` resource, with the AWS CLI
  * (and kubectl for the cleanup) where Terraform runs.
  */
-import { DataResource, dependable, ITerraformDependable } from 'cdktf';
+import { dependable, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 // The label GitLab puts on every object of a workspace.
 import { LABEL_AGENT_ID } from '../workspace/constants';
+import { TerraformData } from './terraform-data';
 
 /** The tag the EBS CSI driver puts on every volume it creates (node root volumes do not carry it). */
 export const EBS_CSI_VOLUME_TAG = 'ebs.csi.aws.com/cluster';
@@ -47,11 +48,11 @@ export interface VolumeKeyGuardProps {
  * its claim, before the key or the cluster is touched. Needs the AWS CLI where Terraform runs.
  */
 export class VolumeKeyGuard extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
 
   constructor(scope: Construct, id: string, props: VolumeKeyGuardProps) {
     super(scope, id);
-    this.resource = new DataResource(this, 'guard', {
+    this.resource = new TerraformData(this, 'guard', {
       input: { volume_key_arn: props.volumeKeyArn, region: props.region },
       dependsOn: props.protects,
       provisioners: [{
@@ -103,12 +104,12 @@ export interface WorkspaceVolumeCleanupProps {
  * already removed (it would recreate the workspaces).
  */
 export class WorkspaceVolumeCleanup extends Construct {
-  readonly resource: DataResource;
+  readonly resource: TerraformData;
 
   constructor(scope: Construct, id: string, props: WorkspaceVolumeCleanupProps) {
     super(scope, id);
     const timeout = props.timeoutSeconds ?? 900;
-    this.resource = new DataResource(this, 'cleanup', {
+    this.resource = new TerraformData(this, 'cleanup', {
       input: { cluster_name: props.clusterName, region: props.region, volume_key_arn: props.volumeKeyArn, timeout_seconds: timeout },
       dependsOn: props.dependsOn,
       provisioners: [{

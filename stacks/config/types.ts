@@ -11,7 +11,8 @@ import type { SysboxContainerRuntime } from '../../lib/runtimes/sysbox';
 import type { RuntimeName } from '../../lib/runtimes/types';
 
 export type NatGatewayMode = 'one-per-zone' | 'single';
-export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+export type { ControlPlaneLogType } from '../../lib/cluster/eks-cluster';
+import type { ControlPlaneLogType } from '../../lib/cluster/eks-cluster';
 export type CapacityType = 'ON_DEMAND' | 'SPOT';
 export type AmiType = 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD';
 /** Workspace nodes may also run Bottlerocket (x86_64). */

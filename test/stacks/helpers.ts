@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { buildApp, WorkspacesApp } from '../../stacks/main';
+import { buildApp, WorkspacesApp } from '../../stacks/app';
 import { loadConfigFile, loadConfigText } from '../../stacks/config/load';
 import { WorkspacesConfig } from '../../stacks/config/types';
 import { Synthesized } from '../helpers/synthesized';
@@ -59,7 +59,7 @@ export interface SynthesizedApp {
 }
 
 /** Synthesizes the app for a config (or builds it with `build`) into a temporary folder and reads it back. */
-export function synthApp(config: WorkspacesConfig, build: (outdir: string) => WorkspacesApp = (outdir) => buildApp(config, outdir)): SynthesizedApp {
+export function synthApp(config: WorkspacesConfig, build: (outdir: string) => WorkspacesApp = (outdir) => buildApp(config, { outdir })): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'app-'));
   try {
     const built = build(outdir);

@@ -15,14 +15,16 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import {
   ClusterProviders,
-  defaultAgentConfig,
   defaultKasAddress,
+  DiagnosticsError,
   GitLabAgent,
+  resolveAgentConfig,
   serializeAgentConfig,
   SYSTEM_SCHEDULING,
   WorkspacesEntryPoint,
   WorkspacesHostedZone,
   WorkspacesProxy,
+  withSecureAgentDefaults,
 } from 'cdktf-gitlab-workspaces';
 
 const CLUSTER = 'platform-prod';
@@ -57,7 +59,11 @@ export class GitLabOnExistingCluster extends TerraformStack {
       kasAddress: defaultKasAddress(GITLAB),
       scheduling: SYSTEM_SCHEDULING,
     });
-    new TerraformOutput(this, 'agent_config', { value: serializeAgentConfig(defaultAgentConfig({ dnsZone: DNS_ZONE })) });
+    // Its config, with the hardening the ready app gives it (instance metadata out of workspace egress,
+    // requests and limits for every container), checked by GitLab's rules before anything is written.
+    const settings = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: DNS_ZONE }) });
+    if (!settings.ok) throw new DiagnosticsError(settings.diagnostics);
+    new TerraformOutput(this, 'agent_config', { value: serializeAgentConfig(settings.value) });
 
     // The proxy, exposed on NodePorts, and the load balancer, certificate and records in front of them.
     const nodePorts = { http: 32080, ssh: 32022 };

@@ -13,9 +13,9 @@
  *   `http_enabled: false` is refused.
  * - It is written and checked for `gitlab.version`.
  * - `enabled` defaults to true (the agent exists to serve workspaces).
- * - `network_policy.egress` defaults to GitLab's rule with the instance metadata address also excepted.
- * - `default_resources_per_workspace_container` defaults to requests and limits for every container: the
- *   autoscaler keeps a workspace node only while something on it has requests. When the user's
+ * - `network_policy.egress` and `default_resources_per_workspace_container` get lib/agent-config's
+ *   withSecureAgentDefaults (instance metadata excepted from egress; requests and limits for every container:
+ *   the autoscaler keeps a workspace node only while something on it has requests). When the user's
  *   `max_resources_per_workspace` is below them, synth stops and says what to set (see
  *   stackDefaultResourcesProblem): lowering them silently would hand out less than the user thinks.
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
@@ -27,30 +27,14 @@ import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { parseCidr, cidrContains } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { DEFAULT_EGRESS, EgressRule, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting } from '../../lib/agent-config';
+import { INSTANCE_METADATA_CIDR, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
 import { GitLabConfig, WorkspacesConfig } from './types';
 
-/** The instance metadata service (node credentials on EC2): excepted from the stack's default egress rule. */
-export const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
-
-/** The stack's default egress: GitLab's (the internet minus private ranges), minus the instance metadata address. */
-export const STACK_DEFAULT_EGRESS: readonly EgressRule[] = DEFAULT_EGRESS.map((rule) => ({
-  allow: rule.allow,
-  except: [...(rule.except ?? []), INSTANCE_METADATA_CIDR],
-}));
-
-/**
- * Requests and limits for every workspace container that sets none itself. The requests are what keeps
- * a workspace's node from the autoscaler (see WORKSPACE_NODE_AUTOSCALING_OPTIONS); the limits keep one
- * workspace from starving the others on its node.
- */
-export const STACK_DEFAULT_RESOURCES: ResourceSetting = {
-  requests: { cpu: '500m', memory: '1Gi' },
-  limits: { cpu: '2', memory: '4Gi' },
-};
+/** The stack's default requests and limits (lib/agent-config's secure defaults). */
+export const STACK_DEFAULT_RESOURCES: ResourceSetting = SECURE_DEFAULT_RESOURCES;
 
 /** The namespace of the registry Secret when the config names none and workspaces share no namespace. */
 export const DEFAULT_PULL_SECRET_NAMESPACE = 'gitlab-workspace-registry';
@@ -106,14 +90,8 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
     settings.dns_zone = PREVIEW_DNS_ZONE;
   }
 
-  // The stack's defaults.
-  if (user.network_policy === undefined || (isMapping(user.network_policy) && user.network_policy.egress === undefined)) {
-    const policy = isMapping(user.network_policy) ? user.network_policy : {};
-    settings.network_policy = { ...policy, egress: STACK_DEFAULT_EGRESS.map((r) => ({ allow: r.allow, except: [...(r.except ?? [])] })) };
-  }
-  if (user.default_resources_per_workspace_container === undefined) {
-    settings.default_resources_per_workspace_container = structuredClone(STACK_DEFAULT_RESOURCES);
-  }
+  // The stack's hardening defaults: the same function constructs used à la carte call.
+  Object.assign(settings, withSecureAgentDefaults(settings));
   if (gitlab.imagePullSecret) {
     const list = Array.isArray(user.image_pull_secrets) ? user.image_pull_secrets : user.image_pull_secrets === undefined || user.image_pull_secrets === null ? [] : undefined;
     if (list) {

@@ -32,6 +32,9 @@ import { join } from 'path';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
+import { INSTANCE_METADATA_CIDR, parseAgentConfig, SECURE_DEFAULT_EGRESS, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
+import { stackAgentSettings } from '../../stacks/config/agent-settings';
+import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG } from '../stacks/helpers';
 
 Testing.setupJest();
 
@@ -351,5 +354,37 @@ describe('example gitlab-on-existing-cluster (the constructs in an app of their 
     const [nodes] = Object.keys(s.data('aws_eks_node_group'));
     for (const a of s.all('aws_autoscaling_attachment')) expect(a.autoscaling_group_name).toBe(`\${data.aws_eks_node_group.${nodes}.resources[0].autoscaling_groups[0].name}`);
     expect(s.output('agent_config').value).toContain('dns_zone: "workspaces.acme.dev"');
+  });
+
+  it('writes an agent config with the ready app\'s hardening: instance metadata out of egress, default requests and limits', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildGitLabOnExistingClusterApp } = require('../../examples/gitlab-on-existing-cluster/main') as typeof import('../../examples/gitlab-on-existing-cluster/main');
+    const { stack } = buildGitLabOnExistingClusterApp(join(__dirname, 'unused-outdir'));
+    const written = parseAgentConfig(new Synthesized(Testing.synth(stack)).output('agent_config').value, 'agent_config');
+    if (!written.ok) throw new Error(JSON.stringify(written.diagnostics));
+    expect(written.value.networkPolicy.egress).toEqual(SECURE_DEFAULT_EGRESS);
+    expect(written.value.networkPolicy.egress[0].except).toContain(INSTANCE_METADATA_CIDR);
+    expect(written.value.defaultResourcesPerWorkspaceContainer).toEqual(SECURE_DEFAULT_RESOURCES);
+  });
+});
+
+describe('withSecureAgentDefaults', () => {
+  it('fills in egress and default resources, keeping what the settings say', () => {
+    expect(withSecureAgentDefaults({ dns_zone: 'x.dev' })).toEqual({
+      dns_zone: 'x.dev',
+      network_policy: { egress: SECURE_DEFAULT_EGRESS.map((r) => ({ allow: r.allow, except: [...r.except!] })) },
+      default_resources_per_workspace_container: SECURE_DEFAULT_RESOURCES,
+    });
+    const own = { network_policy: { enabled: true, egress: [{ allow: '0.0.0.0/0' }] }, default_resources_per_workspace_container: {} };
+    expect(withSecureAgentDefaults(own)).toEqual(own);
+    // A policy without egress keeps its other keys and gets the default egress.
+    expect(withSecureAgentDefaults({ network_policy: { enabled: false } }).network_policy).toEqual({ enabled: false, egress: expect.any(Array) });
+  });
+
+  it('is what the ready stack applies', () => {
+    const defaults = stackAgentSettings(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`));
+    if (!defaults.ok) throw new Error('config');
+    expect(defaults.value.networkPolicy.egress).toEqual(SECURE_DEFAULT_EGRESS);
+    expect(defaults.value.defaultResourcesPerWorkspaceContainer).toEqual(SECURE_DEFAULT_RESOURCES);
   });
 });

@@ -7,7 +7,8 @@
 import { parseAgentConfig } from '../../lib/agent-config';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { loadConfigText } from '../../stacks/config/load';
-import { INSTANCE_METADATA_CIDR, stackAgentSettings, stackDefaultResourcesProblem, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
+import { INSTANCE_METADATA_CIDR } from '../../lib/agent-config';
+import { stackAgentSettings, stackDefaultResourcesProblem, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
 import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
 
 const stackText = (settings: string) => `${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n${settings.replace(/^/gm, '    ')}`;

@@ -1,0 +1,111 @@
+/**
+ * The ready app as a library: both stacks added to the caller's own App from the package root, under the
+ * caller's backend, with the platform stack reading the cluster stack's outputs through that backend; and
+ * a synth that needs no Terraform binary.
+ */
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import * as root from 'cdktf-gitlab-workspaces';
+import { buildApp, loadConfigText, WorkspacesClusterStack, WorkspacesPlatformStack } from 'cdktf-gitlab-workspaces';
+import { Synthesized } from '../helpers/synthesized';
+import { GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
+
+function config(text = `${REQUIRED_CONFIG}${GITLAB_CONFIG}`) {
+  const loaded = loadConfigText(text, 'test.yaml', { today: TEST_DAY });
+  if (!loaded.ok) throw new Error(loaded.diagnostics.map(root.formatDiagnostic).join('\n'));
+  return loaded.value;
+}
+
+/** Synthesizes an app into a temporary folder and reads every stack back. */
+function synthesize(app: App, outdir: string): Record<string, Synthesized> {
+  app.synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return Object.fromEntries(Object.entries(manifest.stacks).map(([id, s]) => [id, new Synthesized(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8'))]));
+}
+
+describe('the package root', () => {
+  it('exports the ready stacks, buildApp and the config loader', () => {
+    for (const name of ['WorkspacesClusterStack', 'WorkspacesPlatformStack', 'buildApp', 'loadConfigFile', 'loadConfigText', 'withSecureAgentDefaults']) {
+      expect(typeof (root as Record<string, unknown>)[name]).toBe('function');
+    }
+  });
+});
+
+describe('buildApp into the caller\'s App with the caller\'s backend', () => {
+  let outdir: string;
+  let stacks: Record<string, Synthesized>;
+  const calls: string[] = [];
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'public-api-'));
+    const app = new App({ outdir });
+    // Something of the caller's own in the same app.
+    new TerraformStack(app, 'dns');
+    const built = buildApp(config(), {
+      app,
+      stackId: 'ws-prod',
+      backend: (stack, id) => {
+        calls.push(id);
+        return new S3Backend(stack, { bucket: 'acme-state', key: `workspaces/${id}.tfstate`, region: 'eu-central-1', encrypt: true, dynamodbTable: 'locks' });
+      },
+    });
+    expect(built.app).toBe(app);
+    expect(built.cluster).toBeInstanceOf(WorkspacesClusterStack);
+    expect(built.platform).toBeInstanceOf(WorkspacesPlatformStack);
+    stacks = synthesize(app, outdir);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('adds both stacks next to the caller\'s own, asking the factory once per stack', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['dns', 'ws-prod', 'ws-prod-platform']);
+    expect(calls).toEqual(['ws-prod', 'ws-prod-platform']);
+  });
+
+  it('gives each stack the caller\'s backend, not the config\'s state section', () => {
+    expect(stacks['ws-prod'].doc.terraform.backend).toEqual({ s3: { bucket: 'acme-state', key: 'workspaces/ws-prod.tfstate', region: 'eu-central-1', encrypt: true, dynamodb_table: 'locks' } });
+    expect(stacks['ws-prod-platform'].doc.terraform.backend.s3.key).toBe('workspaces/ws-prod-platform.tfstate');
+  });
+
+  it('reads the cluster stack\'s outputs through that backend', () => {
+    const remote = Object.values(stacks['ws-prod-platform'].data('terraform_remote_state'));
+    expect(remote).toHaveLength(1);
+    expect(remote[0]).toMatchObject({ backend: 's3', config: { bucket: 'acme-state', key: 'workspaces/ws-prod.tfstate', region: 'eu-central-1' } });
+    const host = stacks['ws-prod-platform'].doc.provider.kubernetes[0].host as string;
+    expect(host).toMatch(/^\$\{data\.terraform_remote_state\./);
+  });
+});
+
+describe('a backend factory that does not make a backend in its stack', () => {
+  it('is refused with what to do instead', () => {
+    expect(() => buildApp(config(), { outdir: mkdtempSync(join(tmpdir(), 'x-')), backend: () => undefined as never }))
+      .toThrow(/must return a cdktf TerraformBackend .* created in the stack it is given/);
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'x-')) });
+    const elsewhere = new TerraformStack(app, 'elsewhere');
+    expect(() => buildApp(config(), { app, backend: () => new LocalBackend(elsewhere, { path: 'x' }) }))
+      .toThrow(/created the backend of stack gitlab-workspaces in elsewhere; create it in the stack it is given/);
+  });
+});
+
+describe('synth without a Terraform binary', () => {
+  it('writes both stacks with no terraform (or tofu) on PATH', () => {
+    const saved = { PATH: process.env.PATH, TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME };
+    const empty = mkdtempSync(join(tmpdir(), 'no-terraform-'));
+    mkdirSync(join(empty, 'bin'));
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
+    try {
+      process.env.PATH = join(empty, 'bin');
+      delete process.env.TERRAFORM_BINARY_NAME;
+      // The default destroy guard and the opt-in volume cleanup are both terraform_data resources.
+      const built = buildApp(config(`${REQUIRED_CONFIG}${GITLAB_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n`), { outdir });
+      const stacks = synthesize(built.app, outdir);
+      expect(stacks['gitlab-workspaces'].all('terraform_data')).toHaveLength(1);
+      expect(stacks['gitlab-workspaces-platform'].all('terraform_data')).toHaveLength(1);
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.TERRAFORM_BINARY_NAME !== undefined) process.env.TERRAFORM_BINARY_NAME = saved.TERRAFORM_BINARY_NAME;
+      rmSync(empty, { recursive: true, force: true });
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

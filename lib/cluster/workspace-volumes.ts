@@ -13,7 +13,7 @@
 import { dependable, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 // The label GitLab puts on every object of a workspace.
-import { LABEL_AGENT_ID } from '../workspace/constants';
+import { LABEL_AGENT_ID } from '../common/gitlab-contract';
 import { TerraformData } from './terraform-data';
 
 /** The tag the EBS CSI driver puts on every volume it creates (node root volumes do not carry it). */

@@ -12,7 +12,7 @@
  * `errorMessage`, `patternErrorMessage` and `doNotSuggest` are the YAML and JSON language servers'
  * annotations: the underline says GitLab's rule instead of a bare "not allowed".
  */
-import { WORKSPACE_DATA_VOLUME_PATH } from '../workspace/constants';
+import { WORKSPACE_DATA_VOLUME_PATH } from '../common/gitlab-contract';
 import { GITLAB_ENDPOINTS, GITLAB_MOUNT_PATHS } from './rules/common';
 import { INJECT_EDITOR_ATTRIBUTE } from './rules/editor';
 import { GITLAB_EXEC_KEYS, GITLAB_SCHEMA_VERSION } from './rules/gitlab';

@@ -4,7 +4,7 @@ import { ClusterAgent } from '@cdktf/provider-gitlab/lib/cluster-agent';
 import { ClusterAgentToken } from '@cdktf/provider-gitlab/lib/cluster-agent-token';
 import { DataGitlabProject } from '@cdktf/provider-gitlab/lib/data-gitlab-project';
 import { RepositoryFile } from '@cdktf/provider-gitlab/lib/repository-file';
-import { agentConfigPath } from './urls';
+import { agentConfigPath } from '../common/gitlab-urls';
 
 export interface GitLabAgentRegistrationProps {
   /** The GitLab provider, with a token that may maintain the project (register agents, push to the branch). */

@@ -13,6 +13,6 @@ export * from './hosted-zone';
 export * from './namespace';
 export * from './oauth-application';
 export * from './registry-pull-secret';
-export * from './urls';
+export * from '../common/gitlab-urls';
 export * from './versions';
 export * from './workspaces-proxy';

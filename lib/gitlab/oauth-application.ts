@@ -1,7 +1,7 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Application } from '@cdktf/provider-gitlab/lib/application';
-import { oauthRedirectUri, PROXY_OAUTH_SCOPES } from './urls';
+import { oauthRedirectUri, PROXY_OAUTH_SCOPES } from '../common/gitlab-urls';
 
 export interface WorkspacesOAuthApplicationProps {
   /** The GitLab provider, with an instance administrator's token (`gitlab_application` is instance-wide). */

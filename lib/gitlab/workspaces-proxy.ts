@@ -9,7 +9,7 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { baselineNamespace } from './namespace';
-import { oauthRedirectUri } from './urls';
+import { oauthRedirectUri } from '../common/gitlab-urls';
 import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROXY_CHART_REPOSITORY, versionAtLeast } from './versions';
 
 /** The Secret the proxy chart reads its settings from (it creates none itself since chart 0.1.16). */

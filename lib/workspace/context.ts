@@ -9,7 +9,7 @@ import { maxResourcesSha256 } from '../agent-config/max-resources-sha256';
 import { Diagnostic, Severity } from '../common/diagnostics';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { diagnosticAt } from '../common/reporter';
-import { defaultKasAddress } from '../gitlab/urls';
+import { defaultKasAddress } from '../common/gitlab-urls';
 import type { YamlPath, YamlSource } from '../common/yaml-source';
 import type { DevfileMode } from '../devfile/model';
 import {
@@ -21,7 +21,7 @@ import {
   DEFAULT_EXTENSION_MARKETPLACE,
   LABEL_AGENT_ID,
   LABEL_WORKSPACE_ID,
-} from './constants';
+} from '../common/gitlab-contract';
 import {
   desiredReplicas,
   WorkspaceIdentity,

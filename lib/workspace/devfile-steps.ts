@@ -30,7 +30,7 @@ import {
   WORKSPACE_DATA_VOLUME_NAME,
   WORKSPACE_DATA_VOLUME_PATH,
   WORKSPACE_DATA_VOLUME_SIZE,
-} from './constants';
+} from '../common/gitlab-contract';
 import { overrideCommandValue } from '../devfile/override-command';
 import type { RenderContext } from './context';
 import {

@@ -34,7 +34,7 @@ import {
   SECRETS_INVENTORY_SUFFIX,
   WORKSPACE_DATA_VOLUME_NAME,
   WORKSPACE_INVENTORY_SUFFIX,
-} from './constants';
+} from '../common/gitlab-contract';
 
 /**
  * GitLab's desired states (reference section 1). The Deployment runs one replica only for `Running`;

@@ -12,4 +12,4 @@ export type { OutputFormat } from './serialize';
 export { canonicalQuantity, formatQuantity, parseQuantity } from '../common/quantity';
 export type { Quantity } from '../common/quantity';
 export * from './kubernetes';
-export * as workspaceConstants from './constants';
+export * as workspaceConstants from '../common/gitlab-contract';

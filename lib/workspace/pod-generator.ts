@@ -30,7 +30,7 @@ import {
   PORT_NAME_MAX_LENGTH,
   WORKSPACE_DATA_VOLUME_NAME,
   WORKSPACE_DATA_VOLUME_PATH,
-} from './constants';
+} from '../common/gitlab-contract';
 import { compareStrings, RenderContext } from './context';
 import type { Container, ContainerPort, ResourceRequirements, ServicePort, Volume, VolumeMount } from './kubernetes';
 import { canonicalQuantity } from '../common/quantity';

@@ -24,7 +24,7 @@ import {
   RUN_INTERNAL_BLOCKING_POSTSTART_COMMANDS_SCRIPT,
   RUN_NON_BLOCKING_POSTSTART_COMMANDS_SCRIPT,
   SCRIPTS_VOLUME_PATH,
-} from './constants';
+} from '../common/gitlab-contract';
 import { RenderContext, sortedMap } from './context';
 import type { KeyToPath, StringMap } from './kubernetes';
 import {

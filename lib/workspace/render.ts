@@ -40,7 +40,7 @@ import {
   VARIABLES_VOLUME_NAME,
   VARIABLES_VOLUME_PATH,
   WORKSPACE_LOGS_DIR,
-} from './constants';
+} from '../common/gitlab-contract';
 import { buildContext, RenderContext, RenderOptions, sortedMap } from './context';
 import { processDevfile } from './devfile-steps';
 import type { WorkspaceIdentity } from './identity';

@@ -15,7 +15,7 @@ import {
   GIT_CREDENTIAL_STORE_SCRIPT_FILE_NAME,
   SCRIPTS_VOLUME_PATH,
   VARIABLES_VOLUME_PATH,
-} from './constants';
+} from '../common/gitlab-contract';
 
 /** `it's` -> `'it'\''s'`: safe as one word in any POSIX shell. */
 export function shellQuote(value: string): string {

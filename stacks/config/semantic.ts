@@ -15,7 +15,7 @@ import {
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../../lib/cluster/versions';
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
-import { isGitLabDotCom, kasAddressProblem } from '../../lib/gitlab/urls';
+import { isGitLabDotCom, kasAddressProblem } from '../../lib/common/gitlab-urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
 import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings } from './agent-settings';

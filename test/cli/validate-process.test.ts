@@ -56,7 +56,7 @@ function cli(...args: string[]) {
     expect(r.stderr).toBe('[]');
   });
 
-  it('renders without loading cdktf either (the renderer derives the agent server address with lib/gitlab/urls, which imports nothing)', () => {
+  it('renders without loading cdktf either (the renderer derives the agent server address with lib/common/gitlab-urls, which imports nothing)', () => {
     const devfile = join(REPO, 'examples', 'smoke-workspace', 'devfile.yaml');
     const probe = `process.stdout.write = () => true; require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'main.js'))}).main(['render', ${JSON.stringify(devfile)}, '--gitlab-url', 'https://gitlab.acme.dev/gitlab'])
       .then((code) => { const bad = Object.keys(require.cache).filter((m) => /node_modules\\/(cdktf|constructs|@cdktf)\\//.test(m)); process.stderr.write(code + JSON.stringify(bad)); });`;

@@ -1,4 +1,4 @@
-import { agentConfigPath, defaultKasAddress, gitlabApiUrl, isGitLabDotCom, kasAddressProblem, oauthRedirectUri, sshCommand } from '../../lib/gitlab/urls';
+import { agentConfigPath, defaultKasAddress, gitlabApiUrl, isGitLabDotCom, kasAddressProblem, oauthRedirectUri, sshCommand } from '../../lib/common/gitlab-urls';
 import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
 
 describe('the agent server address', () => {

@@ -3,7 +3,7 @@
  * something GitLab runs without guessing what the author meant. Each refusal names the element and says
  * what to do instead. Runs before any edit, on the text as written.
  */
-import { WORKSPACE_DATA_VOLUME_PATH } from '../../workspace/constants';
+import { WORKSPACE_DATA_VOLUME_PATH } from '../../common/gitlab-contract';
 import { GITLAB_ENDPOINTS } from '../rules/common';
 import { asArray, asObject, asString, componentKind, has, isObject, isSupportedComponentKind, isTruthy, withArticle } from '../raw';
 import { ConvertStep, StepContext } from './context';

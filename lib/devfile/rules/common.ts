@@ -4,7 +4,7 @@
  */
 import { parseQuantity, QUANTITY_EXAMPLES } from '../../common/quantity';
 import { YamlPath } from '../../common/yaml-source';
-import { INIT_CONTAINER_NAME_MAX_PREFIX, SCRIPTS_VOLUME_PATH, VARIABLES_VOLUME_PATH, WORKSPACE_DATA_VOLUME_PATH } from '../../workspace/constants';
+import { INIT_CONTAINER_NAME_MAX_PREFIX, SCRIPTS_VOLUME_PATH, VARIABLES_VOLUME_PATH, WORKSPACE_DATA_VOLUME_PATH } from '../../common/gitlab-contract';
 import { asArray, asObject, asString, isObject, isSupportedComponentKind, withArticle } from '../raw';
 import { commandLabel, componentLabel, IndexedCommand, Rule, RuleContext } from './context';
 import { ALL_EVENTS, compositeMembers, eventEntries, expandCommand, runCommandIds } from './events';

@@ -1,9 +1,11 @@
 /**
- * The names, ports, paths and numbers GitLab uses for every workspace (reference section 2; GitLab's
- * `workspace_operations_constants.rb` and `create_constants.rb`). One place, so the renderer, the
- * scripts and the tests agree. What differs by GitLab version is in lib/common/gitlab-version.ts.
+ * GitLab's contract: the names, ports, paths, labels and numbers GitLab fixes for every workspace
+ * (reference section 2; GitLab's `workspace_operations_constants.rb` and `create_constants.rb`). On the
+ * ground floor, so the devfile rules (lib/devfile), the cluster constructs (lib/cluster) and the renderer
+ * (lib/workspace) read one copy without importing each other. What differs by GitLab version is in
+ * ./gitlab-version.ts.
  */
-import { DEFAULT_GITLAB_VERSION, gitlabBehaviour } from '../common/gitlab-version';
+import { DEFAULT_GITLAB_VERSION, gitlabBehaviour } from './gitlab-version';
 
 /** The user id every workspace container runs as. */
 export const RUN_AS_USER = 5001;

@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Says once when ../shared is absent (its suites are skipped), and fails under CI=true.
+  globalSetup: '<rootDir>/test/global-setup.js',
   // Type checking is done once by `tsc` in `npm test`; with isolatedModules (tsconfig) ts-jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],

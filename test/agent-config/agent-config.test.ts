@@ -11,6 +11,7 @@ import {
   resolveAgentConfig,
   serializeAgentConfig,
 } from '../../lib/agent-config';
+import { describeWithGoldens } from '../helpers/shared';
 
 function load(text: string): RemoteDevelopmentSettings {
   const r = parseAgentConfig(text, 'config.yaml');
@@ -298,7 +299,7 @@ describe('serializeAgentConfig', () => {
   });
 });
 
-describe('GitLab\'s own agent configs (../shared/reference/gitlab-goldens)', () => {
+describeWithGoldens('GitLab\'s own agent configs (../shared/reference/gitlab-goldens)', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readGolden } = require('../helpers/gitlab-goldens') as typeof import('../helpers/gitlab-goldens');
 

@@ -10,8 +10,8 @@
  * in ./convert-fixtures cover them.
  */
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { defaultAgentConfig } from '../../lib/agent-config';
 import { Devfile, loadDevfile } from '../../lib/devfile';
 import { convertDevfile } from '../../lib/devfile/convert';
@@ -22,9 +22,10 @@ import { YamlTextEditor } from '../../lib/common/yaml-edit';
 import { asArray } from '../../lib/devfile/raw';
 import { parse } from 'yaml';
 import { devfileArb, devfileText } from './generated-devfiles';
+import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
 
-const CORPUS = resolve(__dirname, '../../../shared/corpus/devfile-registry');
-const corpus = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
+const CORPUS = CORPUS_DIR;
+const corpus = CORPUS_AVAILABLE ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
 
 /** Env GitLab adds to every container or to the editor's; the rest is the user's. */
 const gitlabEnv = (name: string) => name === 'PROJECTS_ROOT' || name === 'PROJECT_SOURCE' || name.startsWith('GL_');

@@ -3,13 +3,14 @@
  * it is, and each is refused with located, one-line messages; in devfile mode, every devfile with only
  * container and volume components passes and yields a model.
  */
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { loadDevfile } from '../../lib/devfile';
+import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
 
-const CORPUS = resolve(__dirname, '../../../shared/corpus/devfile-registry');
-const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
+const CORPUS = CORPUS_DIR;
+const files = CORPUS_AVAILABLE ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
 const read = (f: string) => readFileSync(join(CORPUS, f), 'utf8');
 
 /** Only container and volume components (read independently of the loader). */

@@ -3,17 +3,18 @@
  * keys, truncation), the loader returns a result with well-formed diagnostics and never throws.
  */
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { Diagnostic } from '../../lib/common/diagnostics';
 import { DevfileMode, loadDevfile } from '../../lib/devfile';
+import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const CORPUS = resolve(__dirname, '../../../shared/corpus/devfile-registry');
+const CORPUS = CORPUS_DIR;
 const seeds: string[] = [
   ...['gitlab', 'devfile'].flatMap((m) =>
     readdirSync(join(FIXTURES, m)).filter((f) => f.startsWith('valid-') && f.endsWith('.yaml')).map((f) => readFileSync(join(FIXTURES, m, f), 'utf8'))),
-  ...(existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).slice(0, 8).map((f) => readFileSync(join(CORPUS, f), 'utf8')) : []),
+  ...(CORPUS_AVAILABLE ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).slice(0, 8).map((f) => readFileSync(join(CORPUS, f), 'utf8')) : []),
 ];
 
 const scalar = fc.oneof(

@@ -1,17 +1,19 @@
 /**
  * GitLab's own expected outputs and devfile fixtures, read from the shared folder next to the repository
- * (`../shared/reference/gitlab-goldens`; GitLab EE spec files stay out of this repository). CI checks the
- * repository out next to `shared` the same way, so a missing folder is an error, never a skipped test.
+ * (`../shared/reference/gitlab-goldens`; GitLab EE spec files stay out of this repository). Suites that
+ * read them use `describeWithGoldens` (./shared.ts): skipped in a clone with nothing beside it, an error
+ * under CI=true (test/global-setup.js).
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import type { GitLabVersion } from '../../lib/common/gitlab-version';
+import { GOLDENS_DIR } from './shared';
 
-export const GOLDENS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'reference', 'gitlab-goldens');
+export { GOLDENS_DIR };
 
 function requireGoldens(): void {
   if (!existsSync(GOLDENS_DIR)) {
-    throw new Error(`GitLab's expected outputs are missing: ${GOLDENS_DIR} does not exist. Check the repository out next to the shared folder (../shared/reference/gitlab-goldens).`);
+    throw new Error(`GitLab's expected outputs are missing: ${GOLDENS_DIR} does not exist. Check the repository out next to the shared folder (../shared/reference/gitlab-goldens), or wrap the suite in describeWithGoldens.`);
   }
 }
 

@@ -3,16 +3,17 @@
  * devfile whose components are all containers and volumes renders in devfile mode to objects Kubernetes
  * accepts. Skipped, with a note, when the corpus folder is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { defaultAgentConfig } from '../../lib/agent-config';
 import { loadDevfile } from '../../lib/devfile';
 import { DEFAULT_WORKSPACE_IDENTITY } from '../../lib/workspace/identity';
 import { renderWorkspaceResult } from '../../lib/workspace/render';
 import { allKubernetesProblems, find } from './helpers';
+import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
 
-const CORPUS = resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'devfile-registry');
+const CORPUS = CORPUS_DIR;
 
 function onlyContainersAndVolumes(text: string): boolean {
   const doc = parse(text) as { components?: Array<Record<string, unknown>> } | null;
@@ -20,7 +21,7 @@ function onlyContainersAndVolumes(text: string): boolean {
   return components.length > 0 && components.every((c) => 'container' in c || 'volume' in c);
 }
 
-const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+const files = CORPUS_AVAILABLE ? readdirSync(CORPUS).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
 const eligible = files.filter((f) => onlyContainersAndVolumes(readFileSync(join(CORPUS, f), 'utf8')));
 
 if (files.length === 0) {

@@ -20,6 +20,7 @@ import {
 import { DEFAULT_WORKSPACE_IDENTITY, WorkspaceIdentity } from '../../lib/workspace/identity';
 import { processWorkspaceDevfile } from '../../lib/workspace/render';
 import { readGolden } from '../helpers/gitlab-goldens';
+import { describeWithGoldens } from '../helpers/shared';
 
 function fixture(name: string): Devfile {
   const loaded = loadProcessedDevfile(readGolden('18.9', 'devfiles', `example.${name}.yaml`), { file: name });
@@ -53,7 +54,7 @@ const STEPS: ReadonlyArray<readonly [string, DevfileStep, string, string]> = [
   ['VolumeComponentInserter', insertDataVolume, 'internal-poststart-commands-inserted-devfile', 'processed-devfile'],
 ];
 
-describe('GitLab 18.9 create steps, fixture by fixture', () => {
+describeWithGoldens('GitLab 18.9 create steps, fixture by fixture', () => {
   it.each(STEPS)('%s turns %s into %s', (_step, step, input, output) => {
     const from = fixture(input);
     expect(comparable(step(from, context(from.mode)))).toEqual(comparable(fixture(output)));
@@ -77,7 +78,7 @@ describe('GitLab 18.9 create steps, fixture by fixture', () => {
   });
 });
 
-describe('the same steps for older GitLab', () => {
+describeWithGoldens('the same steps for older GitLab', () => {
   const from = fixture('flattened-devfile');
 
   it('18.2: the main component\'s command is replaced by MainComponentUpdater; no overrideCommand defaults, no workingDir', () => {
@@ -97,7 +98,7 @@ describe('the same steps for older GitLab', () => {
   });
 });
 
-describe('processWorkspaceDevfile', () => {
+describeWithGoldens('processWorkspaceDevfile', () => {
   it('gives the processed devfile of a workspace, or the diagnostics of its identity', () => {
     const devfile = fixture('flattened-devfile');
     const ok = processWorkspaceDevfile({ devfile, agentConfig: defaultAgentConfig(), workspace: WORKSPACE });

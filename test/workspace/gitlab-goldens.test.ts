@@ -12,6 +12,7 @@ import { loadDevfile, loadProcessedDevfile } from '../../lib/devfile';
 import type { KubernetesObject } from '../../lib/workspace/kubernetes';
 import { renderProcessedDevfileResult, renderWorkspace } from '../../lib/workspace/render';
 import { DESIRED_CONFIG_CASES, GOLDEN_VERSIONS, GOLDEN_WORKSPACE, readGolden, withoutNoise } from '../helpers/gitlab-goldens';
+import { describeWithGoldens } from '../helpers/shared';
 import { allKubernetesProblems } from './helpers';
 
 type Json = Record<string, unknown>;
@@ -82,7 +83,7 @@ function comparable(objects: readonly unknown[]): Json[] {
   });
 }
 
-describe.each(GOLDEN_VERSIONS)('GitLab %s expected outputs', (version) => {
+describeWithGoldens.each(GOLDEN_VERSIONS)('GitLab %s expected outputs', (version) => {
   describe.each(DESIRED_CONFIG_CASES.map((c) => [c.expected.replace(/^expected_desired_config_array_|\.json$/g, ''), c] as const))('%s', (_name, c) => {
     const expected = JSON.parse(readGolden(version, 'desired-config', c.expected)) as unknown[];
     const actual = render(version, c);
@@ -102,7 +103,7 @@ describe.each(GOLDEN_VERSIONS)('GitLab %s expected outputs', (version) => {
   });
 });
 
-describe('versions differ where GitLab changed', () => {
+describeWithGoldens('versions differ where GitLab changed', () => {
   const running = DESIRED_CONFIG_CASES[0];
   const userNamespaces = DESIRED_CONFIG_CASES[2];
 
@@ -117,7 +118,7 @@ describe('versions differ where GitLab changed', () => {
   });
 });
 
-describe('the full pipeline on GitLab\'s example devfile', () => {
+describeWithGoldens('the full pipeline on GitLab\'s example devfile', () => {
   const workspace = {
     name: GOLDEN_WORKSPACE.name, namespace: GOLDEN_WORKSPACE.namespace, id: GOLDEN_WORKSPACE.id, agentId: GOLDEN_WORKSPACE.agentId,
     desiredState: 'Running' as const, variables: [],

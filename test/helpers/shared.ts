@@ -1,0 +1,23 @@
+/**
+ * The shared folder next to the repository (`../shared`): GitLab's own expected outputs and devfile
+ * fixtures (`reference/gitlab-goldens`) and the public devfile registry corpus (`corpus/devfile-registry`).
+ * It is not part of the project: a user's clone has no `../shared`, and the tests that read it are skipped
+ * there (test/global-setup.js prints one line saying so). CI has it, and with CI=true a missing folder
+ * fails the run, so CI still proves GitLab fidelity.
+ */
+import { existsSync } from 'fs';
+import { resolve } from 'path';
+
+export const SHARED_DIR = resolve(__dirname, '..', '..', '..', 'shared');
+export const GOLDENS_DIR = resolve(SHARED_DIR, 'reference', 'gitlab-goldens');
+export const CORPUS_DIR = resolve(SHARED_DIR, 'corpus', 'devfile-registry');
+
+/** Whether GitLab's expected outputs are there. */
+export const GOLDENS_AVAILABLE = existsSync(GOLDENS_DIR);
+/** Whether the devfile registry corpus is there. */
+export const CORPUS_AVAILABLE = existsSync(CORPUS_DIR);
+
+/** `describe` for tests that read GitLab's expected outputs: skipped when `../shared` is absent. */
+export const describeWithGoldens: jest.Describe = GOLDENS_AVAILABLE ? describe : describe.skip;
+/** `describe` for tests that read the devfile registry corpus: skipped when `../shared` is absent. */
+export const describeWithCorpus: jest.Describe = CORPUS_AVAILABLE ? describe : describe.skip;

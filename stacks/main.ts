@@ -24,7 +24,7 @@ export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env, 
   return result.ok ? result.value : undefined;
 }
 
-function main(): number {
+export function main(): number {
   const config = loadConfigFromEnvironment();
   if (!config) return 1;
   // cdktf and the providers load only now that the config is good, so a bad config fails fast.

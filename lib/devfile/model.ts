@@ -5,7 +5,7 @@
  * renderer supports appear here. Pure data, no behaviour.
  */
 
-/** `gitlab`: GitLab's own rules, exactly. `devfile`: devfiles written for other tools (see README). */
+/** `gitlab`: GitLab's own rules, exactly. `devfile`: devfiles written for other tools (see docs/cli.md). */
 export type DevfileMode = 'gitlab' | 'devfile';
 
 export interface EnvVar {

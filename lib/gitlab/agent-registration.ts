@@ -26,7 +26,7 @@ export interface GitLabAgentRegistrationProps {
  * The GitLab side of an agent: registers it in its project (`gitlab_cluster_agent`), creates its token
  * (`gitlab_cluster_agent_token`, a sensitive attribute: pass it to GitLabAgent) and commits its config
  * file (`gitlab_repository_file`). What it cannot do: allow the agent for workspaces in a group (GitLab
- * offers only a GraphQL mutation for that, see the README).
+ * offers only a GraphQL mutation for that, see docs/deploy.md).
  */
 export class GitLabAgentRegistration extends Construct {
   readonly agent: ClusterAgent;

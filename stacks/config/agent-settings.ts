@@ -247,6 +247,6 @@ function warnAboutOpenings(settings: RemoteDevelopmentSettings, gitlab: GitLabCo
   const resources = settings.defaultResourcesPerWorkspaceContainer;
   if (user.default_resources_per_workspace_container !== undefined && !resources.requests) {
     report('warning', 'no-default-requests', [...SETTINGS_PATH, 'default_resources_per_workspace_container'],
-      '`default_resources_per_workspace_container` is {}: a workspace whose devfile sets no requests does not keep its node, and the autoscaler may drain it (see README, "Workspaces and the autoscaler"); leave it out for the stack\'s default or set requests and limits');
+      '`default_resources_per_workspace_container` is {}: a workspace whose devfile sets no requests does not keep its node, and the autoscaler may drain it (see docs/stacks.md, "Workspaces and the autoscaler"); leave it out for the stack\'s default or set requests and limits');
   }
 }

@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { closestMatch } from '../../lib/common/suggest';
 import { existsSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
-import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
+import { Diagnostic, formatDiagnostic, hasErrors, Result, sortDiagnostics } from '../../lib/common/diagnostics';
 import { jsonTypeWords } from '../../lib/common/json-types';
 import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
@@ -120,16 +120,49 @@ export function loadConfigText(text: string, file: string, options: SemanticOpti
   }
 
   const validate = compiledSchema();
-  // ajv fills in defaults while it validates; work on a copy so callers' values stay untouched.
+  // ajv fills in defaults while it validates (around the errors too: it checks every part); work on a
+  // copy so callers' values stay untouched.
   const config = structuredClone(value) as Record<string, unknown>;
-  if (!validate(config)) {
-    diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, value));
-    return { ok: false, diagnostics };
-  }
+  const errors = validate(config) ? [] : [...(validate.errors ?? [])];
+  diagnostics.push(...schemaDiagnostics(errors, source, value));
+  // The semantic rules judge what the schema accepted, so one synth reports both kinds of error.
+  const broken = errors.flatMap((e) => schemaErrorPaths(e, value));
+  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source, options, broken));
+  const sorted = uniqueDiagnostics(sortDiagnostics(diagnostics));
+  if (hasErrors(sorted)) return { ok: false, diagnostics: sorted };
+  return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics: sorted };
+}
 
-  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source, options));
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
-  return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics };
+/** Sorted diagnostics without repeats (two rules may find the same problem). */
+function uniqueDiagnostics(sorted: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return sorted.filter((d) => {
+    const line = formatDiagnostic(d);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+}
+
+/**
+ * Where a schema error leaves the config unfit for the semantic rules: the value at fault; for a missing
+ * key, that key; for an unknown key, that key and the known key it is probably a misspelling of (whose
+ * value is then a default the user did not mean).
+ */
+function schemaErrorPaths(e: ErrorObject, original: unknown): YamlPath[] {
+  if (e.keyword === 'if') return []; // the errors of its `then` or `else` say where
+  const path = jsonPointerToPath(e.instancePath, original);
+  switch (e.keyword) {
+    case 'required':
+      return [[...path, String((e.params as { missingProperty: string }).missingProperty)]];
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const meant = closest(key, Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {}));
+      return meant ? [[...path, key], [...path, meant]] : [[...path, key]];
+    }
+    default:
+      return [path];
+  }
 }
 
 function sectionNames(): string[] {

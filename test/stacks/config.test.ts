@@ -31,17 +31,17 @@ describe('messages', () => {
   const messages = (text: string, today: Date = TEST_DAY) => loadConfigText(text, 'w.yaml', { today }).diagnostics.map(formatDiagnostic);
 
   it('name the file, line, column, key and the allowed keys for an unknown key', () => {
-    expect(messages('storage:\n  defaultStorageClass:\n    kind: gp3\n')).toEqual([
+    expect(messages('storage:\n  defaultStorageClass:\n    kind: gp3\n' + REQUIRED_CONFIG)).toEqual([
       'w.yaml:3:5: error: storage.defaultStorageClass.kind: unknown key `kind` in `storage.defaultStorageClass`; allowed keys: name, iops, iopsPerGiB, throughputMiBps, reclaimPolicy',
     ]);
   });
 
   it('report every problem, not just the first', () => {
-    expect(messages('aws: {region: Mars}\nnetwork: {natGateways: 2}\nnodes: {amiType: UBUNTU}\n')).toHaveLength(3);
+    expect(messages('aws: {region: Mars}\nnetwork: {natGateways: 2}\nnodes: {amiType: UBUNTU}\n' + REQUIRED_CONFIG)).toHaveLength(3);
   });
 
   it('list the allowed values of an enumeration', () => {
-    expect(messages('nodes:\n  amiType: BOTTLEROCKET_x86_64\n')).toEqual([
+    expect(messages('nodes:\n  amiType: BOTTLEROCKET_x86_64\n' + REQUIRED_CONFIG)).toEqual([
       'w.yaml:2:12: error: nodes.amiType: "BOTTLEROCKET_x86_64" is not allowed; allowed values: "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"',
     ]);
   });

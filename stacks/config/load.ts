@@ -101,10 +101,34 @@ export function loadConfigFile(path: string, display: string = path, options: Se
 
 /** Checks config text. The returned config has every default filled in. */
 export function loadConfigText(text: string, file: string, options: SemanticOptions = {}): Result<WorkspacesConfig> {
+  const checked = schemaCheckConfigText(text, file);
+  if (!checked.config) return { ok: false, diagnostics: checked.diagnostics };
+  const { config, source, broken } = checked;
+  // The semantic rules judge what the schema accepted, so one synth reports both kinds of error.
+  const diagnostics = uniqueDiagnostics(sortDiagnostics([...checked.diagnostics, ...checkSemantics(config, source, options, broken)]));
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  return { ok: true, value: config, diagnostics };
+}
+
+/** Config text after the YAML and schema checks, before the semantic rules. */
+export interface SchemaCheckedConfig {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source: YamlSource;
+  /**
+   * The config with the schema's defaults filled in wherever the schema could (around its errors too);
+   * undefined when the text is no mapping of sections at all.
+   */
+  readonly config?: WorkspacesConfig;
+  /** Where the schema refused the config (see schemaErrorPaths); empty when it accepted it. */
+  readonly broken: readonly YamlPath[];
+}
+
+/** The YAML and schema checks of config text (the first steps of loadConfigText). */
+export function schemaCheckConfigText(text: string, file: string): SchemaCheckedConfig {
   const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config', documentName: 'the stack config' });
   const { source } = parsed;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics, source, broken: [] };
 
   // A file with nothing in it is more likely a mistake (a truncated file, the wrong path) than a wish
   // for every default, which `{}` states plainly.
@@ -112,25 +136,20 @@ export function loadConfigText(text: string, file: string, options: SemanticOpti
   if (value === null || value === undefined) {
     diagnostics.push(source.diagnostic('error', 'config/empty', [],
       `the config file is empty; write \`{}\` to take every default, or give some of the sections ${sectionNames().join(', ')} (see ${DEFAULT_CONFIG_RELATIVE_PATH})`));
-    return { ok: false, diagnostics };
+    return { diagnostics, source, broken: [] };
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(source.diagnostic('error', 'config/root', [], `the config must be a mapping of sections (${sectionNames().join(', ')}), not ${describeType(value)}`));
-    return { ok: false, diagnostics };
+    return { diagnostics, source, broken: [] };
   }
 
   const validate = compiledSchema();
-  // ajv fills in defaults while it validates (around the errors too: it checks every part); work on a
-  // copy so callers' values stay untouched.
+  // ajv fills in defaults while it validates (around the errors too: allErrors has it check every
+  // part); work on a copy so callers' values stay untouched.
   const config = structuredClone(value) as Record<string, unknown>;
   const errors = validate(config) ? [] : [...(validate.errors ?? [])];
   diagnostics.push(...schemaDiagnostics(errors, source, value));
-  // The semantic rules judge what the schema accepted, so one synth reports both kinds of error.
-  const broken = errors.flatMap((e) => schemaErrorPaths(e, value));
-  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source, options, broken));
-  const sorted = uniqueDiagnostics(sortDiagnostics(diagnostics));
-  if (hasErrors(sorted)) return { ok: false, diagnostics: sorted };
-  return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics: sorted };
+  return { diagnostics, source, config: config as unknown as WorkspacesConfig, broken: errors.flatMap((e) => schemaErrorPaths(e, value)) };
 }
 
 /** Sorted diagnostics without repeats (two rules may find the same problem). */

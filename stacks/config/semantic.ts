@@ -78,14 +78,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function checkSemantics(config: WorkspacesConfig, source: YamlSource, options: SemanticOptions = {}, schemaErrors: readonly YamlPath[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const r: Reporters = {
-    error: (rule, path, message) => out.push(source.diagnostic('error', `config/${rule}`, path, message)),
-    warning: (rule, path, message) => out.push(source.diagnostic('warning', `config/${rule}`, path, message)),
-    written: (path) => source.node(path) !== undefined,
-    add: (diagnostics) => out.push(...diagnostics),
-    source,
-    today: options.today ?? new Date(),
-  };
+  const r = reporters(source, options, out);
   for (const rule of runnableRules(schemaErrors)) {
     if (schemaErrors.length === 0) {
       rule.check(config, r);
@@ -101,6 +94,18 @@ export function checkSemantics(config: WorkspacesConfig, source: YamlSource, opt
     }
   }
   return out;
+}
+
+/** Reporters that add to `out`. */
+export function reporters(source: YamlSource, options: SemanticOptions, out: Diagnostic[]): Reporters {
+  return {
+    error: (rule, path, message) => out.push(source.diagnostic('error', `config/${rule}`, path, message)),
+    warning: (rule, path, message) => out.push(source.diagnostic('warning', `config/${rule}`, path, message)),
+    written: (path) => source.node(path) !== undefined,
+    add: (diagnostics) => out.push(...diagnostics),
+    source,
+    today: options.today ?? new Date(),
+  };
 }
 
 /** The rules that read no path at, under or above a schema error. */

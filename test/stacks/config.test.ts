@@ -27,6 +27,19 @@ describe('invalid configs (one fixture file per rule; its `# expect:` lines are 
   });
 });
 
+describe('one pass: schema and semantic errors of one config come in the same synth (fixtures one-pass-*)', () => {
+  const onePass = readdirSync(INVALID).filter((f) => f.startsWith('one-pass-')).sort();
+  const schemaRule = (rule: string) => /^config\/(schema-|unknown-key$|missing-key$)/.test(rule);
+
+  it.each(onePass)('%s reports both kinds', (file) => {
+    const { diagnostics } = loadConfigFile(join(INVALID, file), file, { today: TEST_DAY });
+    expect(diagnostics.some((d) => schemaRule(d.rule))).toBe(true);
+    expect(diagnostics.some((d) => !schemaRule(d.rule))).toBe(true);
+  });
+
+  it('has such fixtures', () => expect(onePass.length).toBeGreaterThanOrEqual(3));
+});
+
 describe('messages', () => {
   const messages = (text: string, today: Date = TEST_DAY) => loadConfigText(text, 'w.yaml', { today }).diagnostics.map(formatDiagnostic);
 

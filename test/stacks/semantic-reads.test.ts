@@ -96,11 +96,13 @@ describe('each semantic rule reads only the config paths it names', () => {
     expect(new Set(SEMANTIC_RULES.map((r) => r.name)).size).toBe(SEMANTIC_RULES.length);
   });
 
+  const checked = bases.map(([file, text]) => schemaCheckConfigText(text, file));
+
   it.each(SEMANTIC_RULES.map((r) => [r.name, r] as const))('%s', (_name, rule) => {
     const unnamed = new Set<string>();
     let reported = 0;
-    for (const [file, text] of bases) {
-      const run = runRule(rule, schemaCheckConfigText(text, file));
+    for (const config of checked) {
+      const run = runRule(rule, config);
       unnamedReads(rule, run.reads).forEach((p) => unnamed.add(p));
       reported += run.diagnostics.length;
     }

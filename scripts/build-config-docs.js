@@ -25,7 +25,8 @@ The app reads one YAML file: \`WORKSPACES_CONFIG=path/to/config.yaml npx cdktf s
 \`examples/default/workspaces.config.yaml\`, which lists every default). With the first line
 \`# yaml-language-server: $schema=../../schemas/workspaces.config.schema.json\` (a path relative to the config
 file) editors complete and check it. A bad config fails the synth with \`file:line:col: error: key: message\`
-lines that list what is allowed; unknown keys are errors. Warnings (a placeholder left in, a Kubernetes version
+lines that list what is allowed, each shown once (\`cdktf synth\` prefixes them \`ERROR [config]:\`), schema and
+semantic errors in the same run; unknown keys are errors. Warnings (a placeholder left in, a Kubernetes version
 near or past the end of standard support) print as \`file:line:col: warning: ...\` and the synth goes on. Some
 rules need more than one key (a runtime and its Kubernetes version, requests within
 \`max_resources_per_workspace\`...): the loader checks them after the schema, with the same kind of message.

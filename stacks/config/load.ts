@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { closestMatch } from '../../lib/common/suggest';
 import { existsSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
-import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
+import { Diagnostic, formatDiagnostic, hasErrors, Result, sortDiagnostics } from '../../lib/common/diagnostics';
 import { jsonTypeWords } from '../../lib/common/json-types';
 import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
@@ -101,10 +101,34 @@ export function loadConfigFile(path: string, display: string = path, options: Se
 
 /** Checks config text. The returned config has every default filled in. */
 export function loadConfigText(text: string, file: string, options: SemanticOptions = {}): Result<WorkspacesConfig> {
+  const checked = schemaCheckConfigText(text, file);
+  if (!checked.config) return { ok: false, diagnostics: checked.diagnostics };
+  const { config, source, broken } = checked;
+  // The semantic rules judge what the schema accepted, so one synth reports both kinds of error.
+  const diagnostics = uniqueDiagnostics(sortDiagnostics([...checked.diagnostics, ...checkSemantics(config, source, options, broken)]));
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  return { ok: true, value: config, diagnostics };
+}
+
+/** Config text after the YAML and schema checks, before the semantic rules. */
+export interface SchemaCheckedConfig {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly source: YamlSource;
+  /**
+   * The config with the schema's defaults filled in wherever the schema could (around its errors too);
+   * undefined when the text is no mapping of sections at all.
+   */
+  readonly config?: WorkspacesConfig;
+  /** Where the schema refused the config (see schemaErrorPaths); empty when it accepted it. */
+  readonly broken: readonly YamlPath[];
+}
+
+/** The YAML and schema checks of config text (the first steps of loadConfigText). */
+export function schemaCheckConfigText(text: string, file: string): SchemaCheckedConfig {
   const parsed = parseYaml(text, { file, maxBytes: MAX_CONFIG_BYTES, rulePrefix: 'config', documentName: 'the stack config' });
   const { source } = parsed;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics, source, broken: [] };
 
   // A file with nothing in it is more likely a mistake (a truncated file, the wrong path) than a wish
   // for every default, which `{}` states plainly.
@@ -112,24 +136,52 @@ export function loadConfigText(text: string, file: string, options: SemanticOpti
   if (value === null || value === undefined) {
     diagnostics.push(source.diagnostic('error', 'config/empty', [],
       `the config file is empty; write \`{}\` to take every default, or give some of the sections ${sectionNames().join(', ')} (see ${DEFAULT_CONFIG_RELATIVE_PATH})`));
-    return { ok: false, diagnostics };
+    return { diagnostics, source, broken: [] };
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(source.diagnostic('error', 'config/root', [], `the config must be a mapping of sections (${sectionNames().join(', ')}), not ${describeType(value)}`));
-    return { ok: false, diagnostics };
+    return { diagnostics, source, broken: [] };
   }
 
   const validate = compiledSchema();
-  // ajv fills in defaults while it validates; work on a copy so callers' values stay untouched.
+  // ajv fills in defaults while it validates (around the errors too: allErrors has it check every
+  // part); work on a copy so callers' values stay untouched.
   const config = structuredClone(value) as Record<string, unknown>;
-  if (!validate(config)) {
-    diagnostics.push(...schemaDiagnostics(validate.errors ?? [], source, value));
-    return { ok: false, diagnostics };
-  }
+  const errors = validate(config) ? [] : [...(validate.errors ?? [])];
+  diagnostics.push(...schemaDiagnostics(errors, source, value));
+  return { diagnostics, source, config: config as unknown as WorkspacesConfig, broken: errors.flatMap((e) => schemaErrorPaths(e, value)) };
+}
 
-  diagnostics.push(...checkSemantics(config as unknown as WorkspacesConfig, source, options));
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
-  return { ok: true, value: config as unknown as WorkspacesConfig, diagnostics };
+/** Sorted diagnostics without repeats (two rules may find the same problem). */
+function uniqueDiagnostics(sorted: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return sorted.filter((d) => {
+    const line = formatDiagnostic(d);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+}
+
+/**
+ * Where a schema error leaves the config unfit for the semantic rules: the value at fault; for a missing
+ * key, that key; for an unknown key, that key and the known key it is probably a misspelling of (whose
+ * value is then a default the user did not mean).
+ */
+function schemaErrorPaths(e: ErrorObject, original: unknown): YamlPath[] {
+  if (e.keyword === 'if') return []; // the errors of its `then` or `else` say where
+  const path = jsonPointerToPath(e.instancePath, original);
+  switch (e.keyword) {
+    case 'required':
+      return [[...path, String((e.params as { missingProperty: string }).missingProperty)]];
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const meant = closest(key, Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {}));
+      return meant ? [[...path, key], [...path, meant]] : [[...path, key]];
+    }
+    default:
+      return [path];
+  }
 }
 
 function sectionNames(): string[] {

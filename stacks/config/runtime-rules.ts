@@ -11,21 +11,36 @@ import { YamlPath } from '../../lib/common/yaml-source';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour } from '../../lib/common/gitlab-version';
 import { stackGitLabVersion } from './agent-settings';
 import { configRuntime, workspaceNodeImage } from './runtime';
-import type { Reporters } from './semantic';
+import type { Reporters, SemanticRule } from './semantic';
 import { poolAmiType, WorkspacesConfig } from './types';
 
 /** The runtimes that take settings under `runtimes`. */
 const RUNTIMES_WITH_SETTINGS = ['sysbox', 'kata'] as const;
 
-export function checkRuntime(config: WorkspacesConfig, r: Reporters): void {
+/** The runtime rules (see SemanticRule), each with the config paths it reads. */
+export const RUNTIME_RULES: readonly SemanticRule[] = [
+  { name: 'runtime settings', reads: [['runtime']], check: checkRuntimeSettings },
+  { name: 'runtime Kubernetes version', reads: [['runtime'], ['runtimes'], ['cluster', 'kubernetesVersion']], check: checkKubernetesVersion },
+  { name: 'runtime GitLab version', reads: [['runtime'], ['runtimes'], ['gitlab', 'version']], check: checkUserNamespacesInGitLab },
+  {
+    name: 'runtime nodes',
+    reads: [['runtime'], ['runtimes'], ['nodes', 'amiType'], ['nodes', 'workspaces', 'amiType'], ['nodes', 'workspaces', 'instanceTypes'], ['cluster', 'kubernetesVersion']],
+    check: checkRuntimeNodes,
+  },
+];
+
+/** Settings under `runtimes` for another runtime than the one chosen. */
+function checkRuntimeSettings(config: WorkspacesConfig, r: Reporters): void {
   for (const name of RUNTIMES_WITH_SETTINGS) {
     if (name !== config.runtime && r.written(['runtimes', name])) {
       r.error('runtime-settings', ['runtimes', name],
         `\`runtimes.${name}\` applies only with runtime: ${name}, and the runtime is ${config.runtime}; remove it, or set runtime: ${name}`);
     }
   }
-  checkKubernetesVersion(config, r);
-  checkUserNamespacesInGitLab(config, r);
+}
+
+/** What the runtime needs of the workspace nodes. */
+function checkRuntimeNodes(config: WorkspacesConfig, r: Reporters): void {
   switch (config.runtime) {
     case 'sysbox':
       return checkSysbox(config, r);

@@ -3,6 +3,12 @@
  * overlap, versions that must match and be supported, settings that only mean something together. Runs
  * after the schema check, on the config with defaults filled in; `source` tells which keys the user
  * wrote. Warnings (a version leaving standard support, a placeholder left in) do not stop the synth.
+ *
+ * Each rule names the config paths it reads. On a config the schema refused in part, a rule still runs
+ * when no schema error lies at, under or above any of those paths, so one synth reports the schema
+ * errors and the semantic errors of the parts that are well-formed; a rule that would read a broken
+ * value stays silent rather than judge it (test/stacks/semantic-reads.test.ts holds the lists to what
+ * the rules read).
  */
 import { Diagnostic } from '../../lib/common/diagnostics';
 import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
@@ -20,9 +26,8 @@ import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versio
 import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
-import { workspaceNodeImage } from './runtime';
-import { workspaceGenerations } from './runtime';
-import { checkRuntime } from './runtime-rules';
+import { workspaceGenerations, workspaceNodeImage } from './runtime';
+import { RUNTIME_RULES } from './runtime-rules';
 import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
@@ -31,11 +36,30 @@ export interface SemanticOptions {
 }
 
 type Report = (rule: string, path: YamlPath, message: string) => void;
+/** What a rule gets besides the config: where to report, and what the user wrote. */
 export interface Reporters {
   readonly error: Report;
   readonly warning: Report;
   /** Whether the user wrote this key (rather than the schema's default filling it in). */
   readonly written: (path: YamlPath) => boolean;
+  /** Diagnostics a rule got from another checker (the agent settings'). */
+  readonly add: (diagnostics: readonly Diagnostic[]) => void;
+  /** The stack config file. */
+  readonly source: YamlSource;
+  /** The day the config is checked on. */
+  readonly today: Date;
+}
+
+/** One semantic rule: the config paths it reads, and the check. */
+export interface SemanticRule {
+  /** What the rule checks, for tests. */
+  readonly name: string;
+  /**
+   * Every config path the rule reads (the rule reads nothing else: reading a path's parents to get to it
+   * is allowed). It runs only when no schema error lies at, under or above any of them.
+   */
+  readonly reads: readonly YamlPath[];
+  readonly check: (config: WorkspacesConfig, r: Reporters) => void;
 }
 
 /** gp3's baseline, free at any size. */
@@ -48,26 +72,52 @@ const GP3_MAX_MIBPS_PER_IOPS = 0.25;
 const SUPPORT_WARNING_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function checkSemantics(config: WorkspacesConfig, source: YamlSource, options: SemanticOptions = {}): Diagnostic[] {
+/**
+ * Runs the semantic rules. `schemaErrors` are the paths at which the schema refused the config (empty for
+ * a config it accepted): a rule that reads one of them, or what is under or above one, does not run.
+ */
+export function checkSemantics(config: WorkspacesConfig, source: YamlSource, options: SemanticOptions = {}, schemaErrors: readonly YamlPath[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const r: Reporters = {
+  const r = reporters(source, options, out);
+  for (const rule of runnableRules(schemaErrors)) {
+    if (schemaErrors.length === 0) {
+      rule.check(config, r);
+      continue;
+    }
+    // Beside schema errors a rule is a bonus: should it still trip over the partly checked config (its
+    // `reads` list missing a path), it loses its findings, and the synth keeps its schema errors.
+    const before = out.length;
+    try {
+      rule.check(config, r);
+    } catch {
+      out.length = before;
+    }
+  }
+  return out;
+}
+
+/** Reporters that add to `out`. */
+export function reporters(source: YamlSource, options: SemanticOptions, out: Diagnostic[]): Reporters {
+  return {
     error: (rule, path, message) => out.push(source.diagnostic('error', `config/${rule}`, path, message)),
     warning: (rule, path, message) => out.push(source.diagnostic('warning', `config/${rule}`, path, message)),
     written: (path) => source.node(path) !== undefined,
+    add: (diagnostics) => out.push(...diagnostics),
+    source,
+    today: options.today ?? new Date(),
   };
+}
 
-  checkState(config, r);
-  checkNetwork(config, r);
-  checkCluster(config, r, options.today ?? new Date());
-  checkNodes(config, r);
-  checkAutoscaler(config, r);
-  checkStorage(config, r);
-  checkRuntime(config, r);
-  if (config.gitlab) {
-    checkGitLab(config, r);
-    out.push(...stackAgentSettings(config, source).diagnostics);
-  }
-  return out;
+/** The rules that read no path at, under or above a schema error. */
+export function runnableRules(schemaErrors: readonly YamlPath[]): SemanticRule[] {
+  return SEMANTIC_RULES.filter((rule) => !rule.reads.some((read) => schemaErrors.some((e) => pathsOverlap(read, e))));
+}
+
+/** Whether one path is the other, or lies under it. */
+export function pathsOverlap(a: YamlPath, b: YamlPath): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
 }
 
 function checkState(config: WorkspacesConfig, r: Reporters): void {
@@ -79,9 +129,8 @@ function checkState(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
-function checkCluster(config: WorkspacesConfig, r: Reporters, today: Date): void {
-  const { cluster } = config;
-  const version = cluster.kubernetesVersion;
+function checkClusterVersion(config: WorkspacesConfig, r: Reporters): void {
+  const version = config.cluster.kubernetesVersion;
   const supported: readonly string[] = SUPPORTED_KUBERNETES_VERSIONS;
   if (kubernetesMinor(version) < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
     r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
@@ -90,24 +139,32 @@ function checkCluster(config: WorkspacesConfig, r: Reporters, today: Date): void
     r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
       `Kubernetes ${version} is not supported yet: the autoscaler, add-on versions and node images are tested for ${supported.join(', ')}`);
   } else {
-    checkSupportWindow(config, r, today);
+    checkSupportWindow(config, r);
   }
+}
 
-  if (!cluster.logs.types.includes('audit')) {
+function checkAuditLog(config: WorkspacesConfig, r: Reporters): void {
+  if (!config.cluster.logs.types.includes('audit')) {
     r.error('audit-log', ['cluster', 'logs', 'types'],
       'the audit log cannot be turned off: workspaces run code their users did not write, and the audit log is the record of what reached the Kubernetes API; add "audit"');
   }
-  if (!cluster.access.clusterCreatorAdmin && cluster.access.adminPrincipalArns.length === 0) {
+}
+
+function checkClusterAccess(config: WorkspacesConfig, r: Reporters): void {
+  const { access } = config.cluster;
+  if (!access.clusterCreatorAdmin && access.adminPrincipalArns.length === 0) {
     r.error('no-admin', ['cluster', 'access'],
       'nobody would administer the cluster: list the IAM roles that run cdktf deploy and kubectl (people, CI) in adminPrincipalArns, or set clusterCreatorAdmin: true');
   }
-  cluster.access.adminPrincipalArns.forEach((arn, i) => {
+  access.adminPrincipalArns.forEach((arn, i) => {
     if (/^arn:[^:]+:iam::123456789012:/.test(arn)) {
       r.warning('placeholder', ['cluster', 'access', 'adminPrincipalArns', i], `${arn} is in AWS's example account 123456789012: replace it with a role of your account before deploying`);
     }
   });
+}
 
-  const { endpoint } = cluster;
+function checkEndpoint(config: WorkspacesConfig, r: Reporters): void {
+  const { endpoint } = config.cluster;
   for (const key of ['publicAccessCidrs', 'privateAccessCidrs'] as const) {
     endpoint[key].forEach((c, i) => networkBlock(c, ['cluster', 'endpoint', key, i], r));
   }
@@ -141,8 +198,9 @@ const DOCUMENTATION_BLOCKS: Cidr[] = ['192.0.2.0/24', '198.51.100.0/24', '203.0.
 });
 
 /** Warns when the version has left, or is about to leave, EKS standard support. */
-function checkSupportWindow(config: WorkspacesConfig, r: Reporters, today: Date): void {
+function checkSupportWindow(config: WorkspacesConfig, r: Reporters): void {
   const { kubernetesVersion: version, upgradePolicy } = config.cluster;
+  const { today } = r;
   const path: YamlPath = ['cluster', 'kubernetesVersion'];
   const status = eksSupportStatus(version, today);
   const next = `1.${kubernetesMinor(version) + 1}`;
@@ -229,22 +287,21 @@ function checkNetwork(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
-function checkNodes(config: WorkspacesConfig, r: Reporters): void {
-  const { nodes } = config;
-  checkNodeGroup(nodes.system, ['nodes', 'system'], r);
-  checkNodeGroup(nodes.workspaces, ['nodes', 'workspaces'], r);
-  if (nodes.system.minSize < 1) {
+/** The system nodes run CoreDNS and the autoscaler: never none. */
+function checkSystemNodes(config: WorkspacesConfig, r: Reporters): void {
+  if (config.nodes.system.minSize < 1) {
     r.error('system-nodes', ['nodes', 'system', 'minSize'],
       'the system node group needs at least 1 node: CoreDNS and the Cluster Autoscaler run there, and nothing could scale it back up from 0');
   }
-  checkArchitecture(config, 'system', r);
-  checkArchitecture(config, 'workspaces', r);
+}
 
-  const { generation } = nodes.workspaces;
+function checkGenerations(config: WorkspacesConfig, r: Reporters): void {
+  const { workspaces } = config.nodes;
+  const { generation } = workspaces;
   const listed = new Map<number, number>();
   workspaceGenerations(config).filter((g) => g.retiring).forEach(({ generation: g }, i) => {
     const entry: YamlPath = ['nodes', 'workspaces', 'retiringGenerations', i];
-    const at: YamlPath = typeof nodes.workspaces.retiringGenerations[i] === 'number' ? entry : [...entry, 'generation'];
+    const at: YamlPath = typeof workspaces.retiringGenerations[i] === 'number' ? entry : [...entry, 'generation'];
     if (g >= generation) {
       r.error('workspace-generation', at,
         `generation ${g} cannot retire: it is not older than the current generation ${generation}; list only generations below ${generation}`);
@@ -352,44 +409,53 @@ const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|loca
 /** Keys of the `gitlab` section that mean something only while the proxy serves workspaces. */
 const PROXY_ONLY_KEYS = ['oauth', 'hostedZone', 'workspacesProxy', 'entryPoint'] as const;
 
-function checkGitLab(config: WorkspacesConfig, r: Reporters): void {
-  const gitlab = config.gitlab!;
-  const at = (...p: YamlPath): YamlPath => ['gitlab', ...p];
-  const version = gitlabVersionFromValue(gitlab.version);
-  if (!version.ok) r.error('gitlab-version', at('version'), version.message);
-  if (gitlab.url.startsWith('http://')) {
-    r.warning('gitlab-url', at('url'), `${gitlab.url} is plain HTTP: the proxy's OAuth sign-in and the agent's token would cross the network unencrypted; use https://`);
-  }
-  if (gitlab.kasAddress !== undefined) {
-    const problem = kasAddressProblem(gitlab.kasAddress);
-    if (problem) {
-      r.error('kas-address', at('kasAddress'), `${JSON.stringify(gitlab.kasAddress)} must be ${problem}; leave kasAddress out for the address derived from gitlab.url`);
-    } else if (gitlab.kasAddress.startsWith('ws://')) {
-      r.warning('kas-address', at('kasAddress'), `${gitlab.kasAddress} is unencrypted WebSocket: the agent's token would cross the network in the clear; use wss://`);
-    }
-  }
-  checkNamespaces(config, r);
-  if (gitlab.agent.branch !== undefined && gitlab.agent.project === undefined) {
-    r.error('agent-branch', at('agent', 'branch'), '`branch` applies only when the stack commits the agent config (agent.project); set agent.project, or remove branch');
-  }
+function checkGitLabVersion(config: WorkspacesConfig, r: Reporters): void {
+  const version = gitlabVersionFromValue(config.gitlab!.version);
+  if (!version.ok) r.error('gitlab-version', ['gitlab', 'version'], version.message);
+}
 
-  if (gitlab.proxy === 'disabled') {
-    // Whether this GitLab version serves workspaces without the proxy is checked with the agent settings.
-    for (const key of PROXY_ONLY_KEYS) {
-      if (r.written(at(key))) {
-        r.error('proxy-disabled', at(key), `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);
-      }
-    }
-    return;
+function checkGitLabUrl(config: WorkspacesConfig, r: Reporters): void {
+  const { url } = config.gitlab!;
+  if (url.startsWith('http://')) {
+    r.warning('gitlab-url', ['gitlab', 'url'], `${url} is plain HTTP: the proxy's OAuth sign-in and the agent's token would cross the network unencrypted; use https://`);
   }
-  checkWorkspaceDomain(config, r);
-  checkOAuth(config, r);
-  const chart = gitlab.workspacesProxy.chartVersion;
+}
+
+function checkKasAddress(config: WorkspacesConfig, r: Reporters): void {
+  const { kasAddress } = config.gitlab!;
+  if (kasAddress === undefined) return;
+  const problem = kasAddressProblem(kasAddress);
+  if (problem) {
+    r.error('kas-address', ['gitlab', 'kasAddress'], `${JSON.stringify(kasAddress)} must be ${problem}; leave kasAddress out for the address derived from gitlab.url`);
+  } else if (kasAddress.startsWith('ws://')) {
+    r.warning('kas-address', ['gitlab', 'kasAddress'], `${kasAddress} is unencrypted WebSocket: the agent's token would cross the network in the clear; use wss://`);
+  }
+}
+
+function checkAgentBranch(config: WorkspacesConfig, r: Reporters): void {
+  const { agent } = config.gitlab!;
+  if (agent.branch !== undefined && agent.project === undefined) {
+    r.error('agent-branch', ['gitlab', 'agent', 'branch'], '`branch` applies only when the stack commits the agent config (agent.project); set agent.project, or remove branch');
+  }
+}
+
+/** With proxy: disabled, the keys that configure the proxy mean nothing. */
+function checkProxyDisabled(config: WorkspacesConfig, r: Reporters): void {
+  if (config.gitlab!.proxy !== 'disabled') return;
+  // Whether this GitLab version serves workspaces without the proxy is checked with the agent settings.
+  for (const key of PROXY_ONLY_KEYS) {
+    if (r.written(['gitlab', key])) {
+      r.error('proxy-disabled', ['gitlab', key], `\`${key}\` applies only with proxy: enabled; with proxy: disabled the stack installs no workspaces proxy and creates no certificate, load balancer or DNS records: remove it`);
+    }
+  }
+}
+
+function checkProxyChart(config: WorkspacesConfig, r: Reporters): void {
+  const chart = config.gitlab!.workspacesProxy.chartVersion;
   if (!versionAtLeast(chart, MIN_PROXY_CHART_VERSION)) {
-    r.error('proxy-chart-version', at('workspacesProxy', 'chartVersion'),
+    r.error('proxy-chart-version', ['gitlab', 'workspacesProxy', 'chartVersion'],
       `gitlab-workspaces-proxy ${chart} is too old: ${MIN_PROXY_CHART_VERSION} or newer is required (older versions pass secrets in process arguments or set cookies on the wildcard domain)`);
   }
-  checkEntryPoint(config, r);
 }
 
 /** Namespaces Kubernetes creates itself: the stack cannot create (or, on destroy, delete) them. */
@@ -497,3 +563,72 @@ function checkEntryPoint(config: WorkspacesConfig, r: Reporters): void {
       'an internet-facing load balancer needs public subnets, and network.existingVpc lists none: add publicSubnetIds, or set scheme: internal (users then reach workspaces through your VPN)');
   }
 }
+
+/** A rule about the `gitlab` section, run when there is one (`proxyOnly`: and the workspaces proxy with it). */
+function gitlabRule(name: string, reads: readonly YamlPath[], check: SemanticRule['check'], proxyOnly = false): SemanticRule {
+  return {
+    name,
+    reads: proxyOnly ? [['gitlab', 'proxy'], ...reads] : reads,
+    check: (config, r) => {
+      if (config.gitlab && !(proxyOnly && config.gitlab.proxy === 'disabled')) check(config, r);
+    },
+  };
+}
+
+/** The semantic rules, each with the config paths it reads. */
+export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  { name: 'state backend', reads: [['state', 'backend']], check: checkState },
+  {
+    name: 'network',
+    reads: [
+      ...(['existingVpc', 'vpcCidr', 'availabilityZoneCount', 'availabilityZones', 'privateSubnetCidrs', 'publicSubnetCidrs'] as const).map((k) => ['network', k]),
+      ['aws', 'region'],
+    ],
+    check: checkNetwork,
+  },
+  { name: 'Kubernetes version', reads: [['cluster', 'kubernetesVersion'], ['cluster', 'upgradePolicy']], check: checkClusterVersion },
+  { name: 'audit log', reads: [['cluster', 'logs', 'types']], check: checkAuditLog },
+  { name: 'cluster access', reads: [['cluster', 'access']], check: checkClusterAccess },
+  { name: 'API endpoint', reads: [['cluster', 'endpoint']], check: checkEndpoint },
+  ...(['system', 'workspaces'] as const).map((pool): SemanticRule => ({
+    name: `${pool} node group sizes`,
+    reads: (['minSize', 'desiredSize', 'maxSize'] as const).map((k) => ['nodes', pool, k]),
+    check: (config, r) => checkNodeGroup(config.nodes[pool], ['nodes', pool], r),
+  })),
+  { name: 'system nodes', reads: [['nodes', 'system', 'minSize']], check: checkSystemNodes },
+  {
+    name: 'system node architecture',
+    reads: [['nodes', 'amiType'], ['nodes', 'system', 'amiType'], ['nodes', 'system', 'instanceTypes']],
+    check: (config, r) => checkArchitecture(config, 'system', r),
+  },
+  {
+    name: 'workspace node architecture',
+    reads: [['runtime'], ['runtimes'], ['nodes', 'amiType'], ['nodes', 'workspaces', 'amiType'], ['nodes', 'workspaces', 'instanceTypes']],
+    check: (config, r) => checkArchitecture(config, 'workspaces', r),
+  },
+  {
+    name: 'workspace generations',
+    reads: [['runtime'], ['nodes', 'workspaces', 'generation'], ['nodes', 'workspaces', 'retiringGenerations']],
+    check: checkGenerations,
+  },
+  { name: 'autoscaler version', reads: [['autoscaling', 'clusterAutoscaler', 'imageTag'], ['cluster', 'kubernetesVersion']], check: checkAutoscaler },
+  { name: 'storage', reads: [['storage', 'defaultStorageClass'], ['storage', 'workspaceVolumesOnDestroy']], check: checkStorage },
+  ...RUNTIME_RULES,
+  gitlabRule('GitLab version', [['gitlab', 'version']], checkGitLabVersion),
+  gitlabRule('GitLab URL', [['gitlab', 'url']], checkGitLabUrl),
+  gitlabRule('KAS address', [['gitlab', 'kasAddress']], checkKasAddress),
+  gitlabRule('namespaces', [
+    ['gitlab', 'proxy'], ['gitlab', 'agent', 'namespace'], ['gitlab', 'workspacesProxy', 'namespace'],
+    ['gitlab', 'imagePullSecret', 'namespace'], ['gitlab', 'remote_development', 'shared_namespace'],
+  ], checkNamespaces),
+  gitlabRule('agent branch', [['gitlab', 'agent', 'branch'], ['gitlab', 'agent', 'project']], checkAgentBranch),
+  gitlabRule('proxy disabled', [['gitlab', 'proxy']], checkProxyDisabled),
+  gitlabRule('workspace domain', [['gitlab', 'dnsZone'], ['gitlab', 'hostedZone']], checkWorkspaceDomain, true),
+  gitlabRule('OAuth', [['gitlab', 'oauth'], ['gitlab', 'url'], ['gitlab', 'dnsZone']], checkOAuth, true),
+  gitlabRule('proxy chart version', [['gitlab', 'workspacesProxy', 'chartVersion']], checkProxyChart, true),
+  gitlabRule('entry point', [['gitlab', 'entryPoint'], ['gitlab', 'hostedZone'], ['gitlab', 'dnsZone'], ['network', 'existingVpc']], checkEntryPoint, true),
+  gitlabRule('agent settings', [
+    ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
+    ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],
+  ], (config, r) => r.add(stackAgentSettings(config, r.source).diagnostics)),
+];

@@ -4,6 +4,7 @@
  * it is rebuilt first, so the tests never check a stale package.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { mkdirSync, rmSync } from 'fs';
 import { join } from 'path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -17,11 +18,30 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
   return result;
 }
 
-/** Rebuilds dist/ when a source changed since the last build (as scripts/cdktf-app.js decides). */
+/**
+ * Rebuilds dist/ when a source changed since the last build (as scripts/cdktf-app.js decides). Jest runs
+ * test files in parallel and the build starts from an empty dist/, so one process builds at a time (a lock
+ * directory beside dist/) and the others wait for it, then check again.
+ */
 export function ensureBuilt(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { upToDate } = require('../../scripts/cdktf-app.js') as { upToDate(root: string): boolean };
-  if (!upToDate(ROOT)) run('npm', ['run', 'build', '--silent'], ROOT);
+  const lock = join(ROOT, '.build-lock');
+  const deadline = Date.now() + 300_000;
+  while (!upToDate(ROOT)) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} has been held for 5 minutes: remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // another test file is building
+      continue;
+    }
+    try {
+      if (!upToDate(ROOT)) run('npm', ['run', 'build', '--silent'], ROOT);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export interface PackedFile {

@@ -56,10 +56,11 @@ describe('what the stack decides', () => {
   it('keeps what the user set, and warns when it undoes the stack\'s protection', () => {
     const r = loadConfigText(stackText('enabled: false\ndefault_resources_per_workspace_container: {}\nnetwork_policy:\n  egress:\n    - allow: 0.0.0.0/0\n      except: [10.0.0.0/8]\n'), 'w.yaml', { today: TEST_DAY });
     expect(r.ok).toBe(true);
+    // In the file's order.
     expect(r.diagnostics.map((d) => `${d.rule} ${d.path}`)).toEqual([
       'agent-config/disabled gitlab.remote_development.enabled',
-      'config/metadata-egress gitlab.remote_development.network_policy.egress[0].allow',
       'config/no-default-requests gitlab.remote_development.default_resources_per_workspace_container',
+      'config/metadata-egress gitlab.remote_development.network_policy.egress[0].allow',
     ]);
     const settings = stackAgentSettings(r.ok ? r.value : (undefined as never));
     expect(settings.ok && settings.value.defaultResourcesPerWorkspaceContainer).toEqual({});

@@ -27,21 +27,34 @@ describe('invalid configs (one fixture file per rule; its `# expect:` lines are 
   });
 });
 
+describe('one pass: schema and semantic errors of one config come in the same synth (fixtures one-pass-*)', () => {
+  const onePass = readdirSync(INVALID).filter((f) => f.startsWith('one-pass-')).sort();
+  const schemaRule = (rule: string) => /^config\/(schema-|unknown-key$|missing-key$)/.test(rule);
+
+  it.each(onePass)('%s reports both kinds', (file) => {
+    const { diagnostics } = loadConfigFile(join(INVALID, file), file, { today: TEST_DAY });
+    expect(diagnostics.some((d) => schemaRule(d.rule))).toBe(true);
+    expect(diagnostics.some((d) => !schemaRule(d.rule))).toBe(true);
+  });
+
+  it('has such fixtures', () => expect(onePass.length).toBeGreaterThanOrEqual(3));
+});
+
 describe('messages', () => {
   const messages = (text: string, today: Date = TEST_DAY) => loadConfigText(text, 'w.yaml', { today }).diagnostics.map(formatDiagnostic);
 
   it('name the file, line, column, key and the allowed keys for an unknown key', () => {
-    expect(messages('storage:\n  defaultStorageClass:\n    kind: gp3\n')).toEqual([
+    expect(messages('storage:\n  defaultStorageClass:\n    kind: gp3\n' + REQUIRED_CONFIG)).toEqual([
       'w.yaml:3:5: error: storage.defaultStorageClass.kind: unknown key `kind` in `storage.defaultStorageClass`; allowed keys: name, iops, iopsPerGiB, throughputMiBps, reclaimPolicy',
     ]);
   });
 
   it('report every problem, not just the first', () => {
-    expect(messages('aws: {region: Mars}\nnetwork: {natGateways: 2}\nnodes: {amiType: UBUNTU}\n')).toHaveLength(3);
+    expect(messages('aws: {region: Mars}\nnetwork: {natGateways: 2}\nnodes: {amiType: UBUNTU}\n' + REQUIRED_CONFIG)).toHaveLength(3);
   });
 
   it('list the allowed values of an enumeration', () => {
-    expect(messages('nodes:\n  amiType: BOTTLEROCKET_x86_64\n')).toEqual([
+    expect(messages('nodes:\n  amiType: BOTTLEROCKET_x86_64\n' + REQUIRED_CONFIG)).toEqual([
       'w.yaml:2:12: error: nodes.amiType: "BOTTLEROCKET_x86_64" is not allowed; allowed values: "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"',
     ]);
   });
@@ -190,7 +203,9 @@ describe('examples', () => {
     const result = loadConfigFile(file, undefined, { today: TEST_DAY });
     expect(result.ok).toBe(true);
     expect(result.diagnostics.filter((d) => d.rule !== 'config/placeholder').map(formatDiagnostic)).toEqual([]);
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/workspaces.config.schema.json');
+    // A consumer repo (import-constructs) finds the schema in the installed package.
+    const schema = name === 'import-constructs' ? './node_modules/cdktf-gitlab-workspaces/schemas' : '../../schemas';
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(`# yaml-language-server: $schema=${schema}/workspaces.config.schema.json`);
   });
 });
 

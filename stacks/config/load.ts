@@ -15,6 +15,7 @@ import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import ajvOptions from './ajv-options.json';
+import { templateSyntaxDiagnostics } from './literal-strings';
 import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
 
@@ -142,6 +143,9 @@ export function schemaCheckConfigText(text: string, file: string): SchemaChecked
     diagnostics.push(source.diagnostic('error', 'config/root', [], `the config must be a mapping of sections (${sectionNames().join(', ')}), not ${describeType(value)}`));
     return { diagnostics, source, broken: [] };
   }
+
+  // Terraform template syntax in any key or string, wherever it is (the schema checks shapes, not this).
+  diagnostics.push(...templateSyntaxDiagnostics(value, source));
 
   const validate = compiledSchema();
   // ajv fills in defaults while it validates (around the errors too: allErrors has it check every

@@ -14,6 +14,7 @@ import { DiagnosticsError } from '../lib/common/diagnostics';
 import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
 import { boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
 import {
+  AdmissionPolicy,
   agentConfigPath,
   baselineNamespace,
   defaultKasAddress,
@@ -28,6 +29,9 @@ import {
   workspaceUrlPattern,
   WorkspacesEntryPoint,
   WorkspacesOAuthApplication,
+  WorkspaceIngressLockdown,
+  workspacePodPolicy,
+  workspacePodPolicyOptions,
   WorkspacesProxy,
 } from '../lib/gitlab';
 import type { WorkspacesClusterStack } from './cluster-stack';
@@ -75,6 +79,10 @@ export class GitLabSide extends Construct {
   readonly pullSecret?: RegistryPullSecret;
   /** The namespace workspaces share (with `shared_namespace`). */
   readonly sharedNamespace?: NamespaceV1;
+  /** What a workspace pod may be: exactly what GitLab renders for the runtime. */
+  readonly workspacePodPolicy: AdmissionPolicy;
+  /** With `proxy: disabled`: no ingress to workspace pods (GitLab's own policy is then Egress only). */
+  readonly ingressLockdown?: WorkspaceIngressLockdown;
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
@@ -118,6 +126,21 @@ export class GitLabSide extends Construct {
       });
     }
 
+    // Workspace pods: exactly what GitLab renders for the runtime, whoever creates them; in place before
+    // the agent makes the first one.
+    this.workspacePodPolicy = new AdmissionPolicy(this, 'workspace-pod-policy', {
+      kubernetesProvider: providers.kubernetes,
+      definition: workspacePodPolicy(workspacePodPolicyOptions(this.settings)),
+    });
+    // Without the proxy, GitLab's NetworkPolicy admits all ingress: nothing needs to come in (agentw dials
+    // out), so close it, in the shared namespace or cluster-wide (EKS ClusterNetworkPolicy).
+    if (!proxyEnabled) {
+      this.ingressLockdown = new WorkspaceIngressLockdown(this, 'ingress-lockdown', {
+        kubernetesProvider: providers.kubernetes,
+        ...(this.sharedNamespace && { sharedNamespace: this.settings.sharedNamespace, dependsOn: [this.sharedNamespace] }),
+      });
+    }
+
     // The agent: registered by the stack (token from GitLab) or by hand (token as a variable).
     if (gitlab.agent.project !== undefined && gitlabProvider) {
       this.registration = new GitLabAgentRegistration(this, 'agent-registration', {
@@ -126,6 +149,8 @@ export class GitLabSide extends Construct {
         agentName: gitlab.agent.name,
         agentConfig: this.agentConfig,
         branch: gitlab.agent.branch,
+        codeOwners: gitlab.agent.codeOwners,
+        protectBranch: gitlab.agent.protectBranch,
       });
     }
     const agentToken = this.registration?.token
@@ -141,9 +166,12 @@ export class GitLabSide extends Construct {
       chartVersion: gitlab.agent.chartVersion,
       replicas: gitlab.agent.replicas,
       rbac: gitlab.agent.rbac,
-      sharedNamespace: this.settings.sharedNamespace !== '',
+      ...(this.settings.sharedNamespace !== '' && { sharedNamespace: this.settings.sharedNamespace }),
       scheduling: SYSTEM_SCHEDULING,
       dependsOn: [
+        this.workspacePodPolicy.binding,
+        ...(this.ingressLockdown?.networkPolicy ? [this.ingressLockdown.networkPolicy] : []),
+        ...(this.ingressLockdown?.clusterPolicy ? [this.ingressLockdown.clusterPolicy] : []),
         ...(this.sharedNamespace ? [this.sharedNamespace] : []),
         ...(this.pullSecret ? [this.pullSecret.secret] : []),
         ...(props.agentDependsOn ?? []),

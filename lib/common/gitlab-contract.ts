@@ -73,6 +73,9 @@ export const WORKSPACE_INVENTORY_SUFFIX = '-workspace-inventory';
 export const SECRETS_INVENTORY_SUFFIX = '-secrets-inventory';
 export const SCRIPTS_CONFIGMAP_SUFFIX = '-scripts-configmap';
 
+/** The prefix of the namespace agentk creates for each workspace when the agent config sets no `shared_namespace`. */
+export const WORKSPACE_NAMESPACE_PREFIX = 'gl-rd-ns-';
+
 export const LABEL_AGENT_ID = 'agent.gitlab.com/id';
 export const LABEL_WORKSPACE_ID = 'workspaces.gitlab.com/id';
 export const LABEL_INVENTORY_ID = 'cli-utils.sigs.k8s.io/inventory-id';

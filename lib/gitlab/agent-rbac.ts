@@ -1,18 +1,27 @@
 /**
- * The Kubernetes permissions of a GitLab agent that only serves workspaces (`rbac: least-privilege`),
- * instead of the chart's cluster-admin binding. Pure data, used by GitLabAgent.
+ * The Kubernetes permissions of a GitLab agent that only serves workspaces (`rbac: least-privilege`, the
+ * default), instead of the chart's cluster-admin binding. Pure data, used by GitLabAgent.
  *
- * What agentk's `remote_development` module does with them: it applies each workspace's objects with
- * server-side apply (namespace unless `shared_namespace`, Deployment, Service, PVC, ServiceAccount,
- * NetworkPolicy, ResourceQuota, ConfigMaps for scripts and inventories, Secrets for variables), watches
- * the Deployments it made, and deletes what an inventory no longer holds. Besides, agentk elects a leader
- * with leases in its own namespace and records events there.
+ * What agentk's `remote_development` module does with them (read in agentk's source, 16.x, and GitLab's
+ * shared-namespace work, gitlab-org&12327): it watches the Deployments labelled with its agent id in every
+ * namespace (an informer over all namespaces), creates each workspace's namespace (`gl-rd-ns-*`) unless
+ * `shared_namespace` is set, applies the workspace's objects there with server-side apply through
+ * cli-utils inventories (Deployment, Service, PVC, ServiceAccount, NetworkPolicy, ResourceQuota, ConfigMaps
+ * for scripts and inventories, Secrets for variables), watches what it applied in that namespace, prunes
+ * what an inventory no longer holds, and deletes the namespace when the workspace terminates. Besides,
+ * agentk elects a leader with leases in its own namespace and records events there.
+ *
+ * - With `shared_namespace`: writes through a Role in that namespace only; cluster-wide, only the read
+ *   of Deployments its informer needs. The agent cannot touch any other namespace.
+ * - Without: Kubernetes cannot grant a role in namespaces that do not exist yet, so the ClusterRole grants
+ *   the workspace kinds in every namespace; the agent's ValidatingAdmissionPolicy (admission-policies.ts)
+ *   refuses its writes outside `gl-rd-ns-*` and its own namespace, Namespaces under other names,
+ *   service-account token Secrets and host-level pod templates. Admission sees no reads: the agent can
+ *   still read Secrets in every namespace.
  *
  * What stops working: every agent feature that acts as someone else or on other kinds: the CI/CD tunnel
  * (`ci_access`), user access (`user_access`), GitOps with Flux, operational container scanning, and
- * `kubectl` through the agent. The trade-off: the agent can still create Secrets and workload objects in
- * any namespace (Kubernetes cannot limit a ClusterRole to namespaces named `gl-rd-ns-*`), but it can no
- * longer change RBAC, nodes, webhooks or CRDs, so a stolen agent token no longer means the whole cluster.
+ * `kubectl` through the agent.
  */
 
 export interface PolicyRule {
@@ -23,29 +32,44 @@ export interface PolicyRule {
 
 /** Read, apply (server-side apply is `patch`; creation is `create`) and prune. */
 const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+const READ = ['get', 'list', 'watch'] as const;
 
-/**
- * Cluster-wide rules: the kinds of a workspace's objects (reference section 2), and namespaces when each
- * workspace gets its own (no `shared_namespace`).
- */
-export function workspaceClusterRules(options: { readonly sharedNamespace?: boolean } = {}): PolicyRule[] {
+/** The kinds of a workspace's objects (reference section 2), managed, and its pods, read. */
+function workspaceKindRules(options: { readonly resourceQuotas: boolean }): PolicyRule[] {
   return [
-    ...(options.sharedNamespace ? [] : [{ apiGroups: [''], resources: ['namespaces'], verbs: [...MANAGE] }]),
     {
       apiGroups: [''],
-      resources: ['configmaps', 'secrets', 'serviceaccounts', 'services', 'persistentvolumeclaims', 'resourcequotas'],
+      resources: ['configmaps', 'secrets', 'serviceaccounts', 'services', 'persistentvolumeclaims', ...(options.resourceQuotas ? ['resourcequotas'] : [])],
       verbs: [...MANAGE],
     },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: [...MANAGE] },
     { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...MANAGE] },
     // The state of workspace pods (why a workspace does not start), read only.
-    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods'], verbs: [...READ] },
   ];
+}
+
+/**
+ * Cluster-wide rules. With `sharedNamespace`: only reading Deployments (agentk's informer lists and watches
+ * them in all namespaces). Without: the workspace kinds everywhere and namespaces (each workspace gets its
+ * own), which the agent's admission policy narrows to `gl-rd-ns-*`.
+ */
+export function workspaceClusterRules(options: { readonly sharedNamespace?: boolean } = {}): PolicyRule[] {
+  if (options.sharedNamespace) return [{ apiGroups: ['apps'], resources: ['deployments'], verbs: [...READ] }];
+  return [{ apiGroups: [''], resources: ['namespaces'], verbs: [...MANAGE] }, ...workspaceKindRules({ resourceQuotas: true })];
+}
+
+/**
+ * Rules in the shared namespace (`shared_namespace`): the workspace kinds (GitLab renders no ResourceQuota
+ * there).
+ */
+export function sharedNamespaceRules(): PolicyRule[] {
+  return workspaceKindRules({ resourceQuotas: false });
 }
 
 /** Rules in the agent's own namespace: leader election, events, its own Secret. */
 export const AGENT_NAMESPACE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...MANAGE] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: [...READ] },
 ];

@@ -1,6 +1,7 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterAgent } from '@cdktf/provider-gitlab/lib/cluster-agent';
+import { BranchProtection } from '@cdktf/provider-gitlab/lib/branch-protection';
 import { ClusterAgentToken } from '@cdktf/provider-gitlab/lib/cluster-agent-token';
 import { DataGitlabProject } from '@cdktf/provider-gitlab/lib/data-gitlab-project';
 import { RepositoryFile } from '@cdktf/provider-gitlab/lib/repository-file';
@@ -20,6 +21,40 @@ export interface GitLabAgentRegistrationProps {
    * @default the project's default branch (read with the `gitlab_project` data source): the one GitLab reads agent configs from
    */
   readonly branch?: string;
+  /**
+   * GitLab users or groups (`@name`, `@group/subgroup`) who own the agent's config files: the stack commits
+   * `.gitlab/CODEOWNERS` with `/.gitlab/agents/` (and that file itself) owned by them. Create only: the
+   * apply fails if the project already has `.gitlab/CODEOWNERS`; GitLab reads only the first of
+   * `CODEOWNERS`, `docs/CODEOWNERS`, `.gitlab/CODEOWNERS`, so a project with one of the first two must add
+   * the entry there instead.
+   * @default none: no CODEOWNERS entry
+   */
+  readonly codeOwners?: readonly string[];
+  /**
+   * Protect the branch the config is committed to (`gitlab_branch_protection`): push and merge for
+   * maintainers only, no force push, and code owner approval with `codeOwners` (GitLab Premium). GitLab
+   * protects a new project's default branch by itself, and the provider cannot create a protection that
+   * exists: import it first (`terraform import` of `gitlab_branch_protection`, id `<project>:<branch>`),
+   * or remove it in GitLab.
+   * @default false
+   */
+  readonly protectBranch?: boolean;
+}
+
+/** The CODEOWNERS file the stack commits (GitLab's sections syntax). */
+export const AGENT_CODEOWNERS_PATH = '.gitlab/CODEOWNERS';
+
+/** The text of the CODEOWNERS file that gives the agent's config files (and itself) to `owners`. */
+export function agentCodeOwnersFile(owners: readonly string[]): string {
+  const who = owners.join(' ');
+  return [
+    '# Managed by cdktf (cdktf-gitlab-workspaces). The GitLab agent\'s config file is a cluster control plane:',
+    '# whoever changes it decides what the agent does in the cluster (ci_access, user_access, workspaces).',
+    '[GitLab agent configuration]',
+    `/.gitlab/agents/ ${who}`,
+    `/${AGENT_CODEOWNERS_PATH} ${who}`,
+    '',
+  ].join('\n');
 }
 
 /**
@@ -32,6 +67,10 @@ export class GitLabAgentRegistration extends Construct {
   readonly agent: ClusterAgent;
   readonly agentToken: ClusterAgentToken;
   readonly configFile: RepositoryFile;
+  /** With `codeOwners`: the CODEOWNERS file. */
+  readonly codeOwnersFile?: RepositoryFile;
+  /** With `protectBranch`: the branch's protection. */
+  readonly branchProtection?: BranchProtection;
 
   constructor(scope: Construct, id: string, props: GitLabAgentRegistrationProps) {
     super(scope, id);
@@ -55,6 +94,33 @@ export class GitLabAgentRegistration extends Construct {
       commitMessage: `Agent ${props.agentName}: remote_development settings (managed by cdktf)`,
       overwriteOnCreate: true,
     });
+    if (props.codeOwners && props.codeOwners.length > 0) {
+      this.codeOwnersFile = new RepositoryFile(this, 'codeowners', {
+        provider,
+        project: props.project,
+        branch,
+        filePath: AGENT_CODEOWNERS_PATH,
+        content: agentCodeOwnersFile(props.codeOwners),
+        encoding: 'text',
+        commitMessage: `Agent ${props.agentName}: owners of the agent config files (managed by cdktf)`,
+        // Never replace a CODEOWNERS file the project keeps: the apply fails and says it exists.
+        overwriteOnCreate: false,
+      });
+    }
+    if (props.protectBranch) {
+      this.branchProtection = new BranchProtection(this, 'branch-protection', {
+        provider,
+        project: props.project,
+        branch,
+        pushAccessLevel: 'maintainer',
+        mergeAccessLevel: 'maintainer',
+        unprotectAccessLevel: 'maintainer',
+        allowForcePush: false,
+        codeOwnerApprovalRequired: this.codeOwnersFile !== undefined,
+        // The stack's own commits land first.
+        dependsOn: [this.configFile, ...(this.codeOwnersFile ? [this.codeOwnersFile] : [])],
+      });
+    }
   }
 
   /** The agent token (sensitive). */

@@ -10,10 +10,16 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { baselineNamespace } from './namespace';
-import { AGENT_NAMESPACE_RULES, PolicyRule, workspaceClusterRules } from './agent-rbac';
+import { agentAdmissionPolicy } from './admission-policies';
+import { AdmissionPolicy } from './admission-policy';
+import { AGENT_NAMESPACE_RULES, PolicyRule, sharedNamespaceRules, workspaceClusterRules } from './agent-rbac';
 import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
 
-/** The agent's Kubernetes permissions: the chart's cluster-admin binding, or only what workspaces need. */
+/**
+ * The agent's Kubernetes permissions: only what workspaces need (`least-privilege`), or the chart's
+ * cluster-admin binding (`cluster-admin`: the agent's token, and whoever can push its config file, own the
+ * cluster).
+ */
 export type AgentRbac = 'cluster-admin' | 'least-privilege';
 
 /** The key of the token in the agent's Secret (the chart mounts it at /etc/agentk/secrets/token). */
@@ -51,16 +57,19 @@ export interface GitLabAgentProps {
    */
   readonly replicas?: number;
   /**
-   * `cluster-admin` (the chart's binding) or `least-privilege` (see agent-rbac.ts for what stops working).
-   * @default 'cluster-admin'
+   * `least-privilege` (roles limited to what the remote_development module does, an admission policy on
+   * the agent's writes, no container-scanning RBAC; see agent-rbac.ts for what stops working) or
+   * `cluster-admin` (the chart's binding: a leaked agent token, or a push to the agent's config file that
+   * adds `ci_access`/`user_access`, owns the cluster).
+   * @default 'least-privilege'
    */
   readonly rbac?: AgentRbac;
   /**
-   * With `least-privilege`: workspaces share one namespace (`shared_namespace`), so the agent may not
-   * create or delete namespaces.
-   * @default false
+   * The namespace workspaces share (`shared_namespace`; create it before the agent, see the stack). With
+   * `least-privilege`: the agent writes there through a Role, and may not create or delete namespaces.
+   * @default none: each workspace gets its own `gl-rd-ns-*` namespace
    */
-  readonly sharedNamespace?: boolean;
+  readonly sharedNamespace?: string;
   /** Where the agent runs (the system nodes). @default anywhere */
   readonly scheduling?: Scheduling;
   /**
@@ -83,12 +92,17 @@ export class GitLabAgent extends Construct {
   readonly release: Release;
   /** The least-privilege ClusterRole (with `rbac: least-privilege`). */
   readonly clusterRole?: ClusterRoleV1;
+  /** The Role in the shared namespace (with `rbac: least-privilege` and `sharedNamespace`). */
+  readonly sharedNamespaceRole?: RoleV1;
+  /** What the agent's service account may write (with `rbac: least-privilege`). */
+  readonly admissionPolicy?: AdmissionPolicy;
 
   constructor(scope: Construct, id: string, props: GitLabAgentProps) {
     super(scope, id);
     const provider = props.kubernetesProvider;
     const ns = props.namespace ?? 'gitlab-agent';
-    const rbac = props.rbac ?? 'cluster-admin';
+    const rbac = props.rbac ?? 'least-privilege';
+    const shared = props.sharedNamespace;
 
     this.namespace = baselineNamespace(this, 'namespace', provider, ns);
     // Names are literals (known at synth time, readable in the chart's values); the explicit dependencies
@@ -106,7 +120,14 @@ export class GitLabAgent extends Construct {
     if (rbac === 'least-privilege') {
       const name = `gitlab-agent-${props.agentName}-remote-development`;
       const subject = [{ kind: 'ServiceAccount', name: AGENT_SERVICE_ACCOUNT, namespace: ns }];
-      this.clusterRole = new ClusterRoleV1(this, 'cluster-role', { provider, metadata: { name }, rule: rules(workspaceClusterRules({ sharedNamespace: props.sharedNamespace })) });
+      // The admission policy first: the agent's writes are checked from its first start.
+      this.admissionPolicy = new AdmissionPolicy(this, 'admission-policy', {
+        kubernetesProvider: provider,
+        definition: agentAdmissionPolicy({
+          agentNamespace: ns, serviceAccount: AGENT_SERVICE_ACCOUNT, ...(shared !== undefined && { sharedNamespace: shared }), name: `${name}-writes`,
+        }),
+      });
+      this.clusterRole = new ClusterRoleV1(this, 'cluster-role', { provider, metadata: { name }, rule: rules(workspaceClusterRules({ sharedNamespace: shared !== undefined })) });
       const binding = new ClusterRoleBindingV1(this, 'cluster-role-binding', {
         provider,
         metadata: { name },
@@ -122,12 +143,27 @@ export class GitLabAgent extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
         subject,
       });
-      waitFor.push(binding, roleBinding);
+      waitFor.push(binding, roleBinding, this.admissionPolicy.binding);
+      if (shared !== undefined) {
+        // The workspaces' writes, in their namespace only (the stack creates it before the agent).
+        this.sharedNamespaceRole = new RoleV1(this, 'shared-namespace-role', {
+          provider, metadata: { name, namespace: shared }, rule: rules(sharedNamespaceRules()), dependsOn: props.dependsOn,
+        });
+        waitFor.push(new RoleBindingV1(this, 'shared-namespace-role-binding', {
+          provider,
+          metadata: { name, namespace: shared },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.sharedNamespaceRole.metadata.name },
+          subject,
+          dependsOn: props.dependsOn,
+        }));
+      }
     }
 
     const values = {
       replicas: props.replicas ?? 2,
-      config: { kasAddress: props.kasAddress, secretName },
+      // The chart's operational container scanning RBAC (a ClusterRole reading every Secret, bound to the
+      // scanner's service account) follows this value, not rbac.create: off unless the agent is cluster-admin.
+      config: { kasAddress: props.kasAddress, secretName, operational_container_scanning: { enabled: rbac === 'cluster-admin' } },
       // cluster-admin is the chart's own binding; least-privilege binds the roles above instead.
       rbac: { create: rbac === 'cluster-admin' },
       serviceAccount: { create: true, name: AGENT_SERVICE_ACCOUNT },

@@ -5,6 +5,8 @@
  * certificate, load balancer, DNS), a registry Secret for private images (RegistryPullSecret), and the
  * namespaces they create (baselineNamespace).
  */
+export * from './admission-policies';
+export * from './admission-policy';
 export * from './agent-rbac';
 export * from './agent-registration';
 export * from './entry-point';
@@ -15,4 +17,5 @@ export * from './oauth-application';
 export * from './registry-pull-secret';
 export * from '../common/gitlab-urls';
 export * from './versions';
+export * from './workspace-ingress-lockdown';
 export * from './workspaces-proxy';

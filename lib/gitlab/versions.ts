@@ -29,3 +29,10 @@ export function versionAtLeast(version: string, minimum: string): boolean {
   }
   return true;
 }
+
+/**
+ * The first VPC CNI release that enforces EKS's cluster-wide network policies (`ClusterNetworkPolicy`,
+ * `networking.k8s.aws/v1alpha1`, announced December 2025; the EKS user guide asks for 1.21, AWS's posts
+ * for 1.21.1 on EC2 nodes), with the add-on's `enableNetworkPolicy: "true"`.
+ */
+export const MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY = '1.21.1';

@@ -22,7 +22,8 @@ import {
 } from '../../lib/cluster/versions';
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
 import { isGitLabDotCom, kasAddressProblem } from '../../lib/common/gitlab-urls';
-import { MIN_PROXY_CHART_VERSION, versionAtLeast } from '../../lib/gitlab/versions';
+import { MIN_PROXY_CHART_VERSION, MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY, versionAtLeast } from '../../lib/gitlab/versions';
+import { addonVersion } from './addons';
 import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
@@ -439,6 +440,41 @@ function checkAgentBranch(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
+/** Protecting the agent config file applies only when the stack commits it. */
+function checkAgentProtection(config: WorkspacesConfig, r: Reporters): void {
+  const { agent } = config.gitlab!;
+  if (agent.project !== undefined) return;
+  for (const key of ['codeOwners', 'protectBranch'] as const) {
+    if (r.written(['gitlab', 'agent', key])) {
+      r.error('agent-protection', ['gitlab', 'agent', key], `\`${key}\` protects the agent config file the stack commits (agent.project); set agent.project, or remove ${key} and protect the file where you commit it (docs/deploy.md)`);
+    }
+  }
+}
+
+/** cluster-admin is an opt-in: say what it gives away. */
+function checkAgentRbac(config: WorkspacesConfig, r: Reporters): void {
+  if (config.gitlab!.agent.rbac !== 'cluster-admin') return;
+  r.warning('agent-cluster-admin', ['gitlab', 'agent', 'rbac'],
+    'the agent is cluster-admin: whoever holds its token, or can push its config file (ci_access, user_access), owns the cluster and every AWS role a pod there can use; use least-privilege unless the agent serves more than workspaces');
+}
+
+/**
+ * Without the proxy and without a shared namespace, ingress to workspaces is closed by an EKS
+ * ClusterNetworkPolicy, which the VPC CNI enforces from 1.21.1 on.
+ */
+function checkIngressLockdown(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const shared = gitlab.remote_development.shared_namespace;
+  if (gitlab.proxy !== 'disabled' || (typeof shared === 'string' && shared !== '')) return;
+  // Undefined: `latest`, the newest EKS offers. A pin is `v1.22.3-eksbuild.1`.
+  const version = addonVersion(config, 'vpcCni', 'vpc-cni');
+  const release = version?.match(/^v?(\d+\.\d+\.\d+)/)?.[1];
+  if (release !== undefined && !versionAtLeast(release, MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY)) {
+    r.error('ingress-lockdown', r.written(['addons', 'vpcCni', 'version']) ? ['addons', 'vpcCni', 'version'] : ['gitlab', 'proxy'],
+      `with proxy: disabled GitLab's NetworkPolicy admits any ingress to workspaces, and the stack closes it with an EKS ClusterNetworkPolicy, which vpc-cni ${version} does not enforce: use vpc-cni ${MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY} or newer (addons.vpcCni.version), or set gitlab.remote_development.shared_namespace (a NetworkPolicy in that namespace closes it)`);
+  }
+}
+
 /** With proxy: disabled, the keys that configure the proxy mean nothing. */
 function checkProxyDisabled(config: WorkspacesConfig, r: Reporters): void {
   if (config.gitlab!.proxy !== 'disabled') return;
@@ -622,6 +658,11 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
     ['gitlab', 'imagePullSecret', 'namespace'], ['gitlab', 'remote_development', 'shared_namespace'],
   ], checkNamespaces),
   gitlabRule('agent branch', [['gitlab', 'agent', 'branch'], ['gitlab', 'agent', 'project']], checkAgentBranch),
+  gitlabRule('agent config protection', [['gitlab', 'agent', 'codeOwners'], ['gitlab', 'agent', 'protectBranch'], ['gitlab', 'agent', 'project']], checkAgentProtection),
+  gitlabRule('agent RBAC', [['gitlab', 'agent', 'rbac']], checkAgentRbac),
+  gitlabRule('ingress without the proxy', [
+    ['gitlab', 'proxy'], ['gitlab', 'remote_development', 'shared_namespace'], ['addons', 'vpcCni', 'version'], ['cluster', 'kubernetesVersion'],
+  ], checkIngressLockdown),
   gitlabRule('proxy disabled', [['gitlab', 'proxy']], checkProxyDisabled),
   gitlabRule('workspace domain', [['gitlab', 'dnsZone'], ['gitlab', 'hostedZone']], checkWorkspaceDomain, true),
   gitlabRule('OAuth', [['gitlab', 'oauth'], ['gitlab', 'url'], ['gitlab', 'dnsZone']], checkOAuth, true),

@@ -178,6 +178,10 @@ export interface AgentConfig {
   readonly project?: string;
   /** The branch the agent config file is committed to; absent: the project's default branch. */
   readonly branch?: string;
+  /** Owners of `/.gitlab/agents/` in the `.gitlab/CODEOWNERS` the stack commits; absent: none committed. */
+  readonly codeOwners?: readonly string[];
+  /** Protect the branch the config is committed to. */
+  readonly protectBranch: boolean;
 }
 
 export interface WorkspacesProxyConfig {

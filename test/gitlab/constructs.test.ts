@@ -69,7 +69,7 @@ describe('GitLabAgent', () => {
   }));
 
   it('installs the pinned gitlab-agent chart with two replicas on the system nodes, its token from a Secret', () => {
-    const { s } = agent();
+    const { s } = agent({ rbac: 'cluster-admin' });
     const release = s.only('helm_release');
     expect(release).toMatchObject({ name: 'workspaces', namespace: 'gitlab-agent', repository: 'https://charts.gitlab.io', chart: 'gitlab-agent', version: '2.26.0', atomic: true, wait: true });
     const values = JSON.parse(release.values[0]);
@@ -114,7 +114,7 @@ describe('GitLabAgent', () => {
   });
 
   it('with least-privilege and a shared namespace, may not create or delete namespaces', () => {
-    const { s } = agent({ rbac: 'least-privilege', sharedNamespace: true });
+    const { s } = agent({ rbac: 'least-privilege', sharedNamespace: 'workspaces' });
     expect(JSON.stringify(s.only('kubernetes_cluster_role_v1').rule)).not.toContain('"namespaces"');
   });
 });

@@ -411,7 +411,7 @@ describe('example self-managed-gitlab', () => {
     expect(p.only('gitlab_application').redirect_url).toBe('https://workspaces.internal.acme.dev/auth/callback');
     expect(p.all('kubernetes_cluster_role_v1')).toHaveLength(1);
     expect(Object.keys(p.doc.variable).sort()).toEqual(['gitlab_token', 'registry_dockerconfigjson']);
-    const config = parse(p.only('gitlab_repository_file').content).remote_development;
+    const config = parse(p.onlyWhere('gitlab_repository_file', (f) => f.file_path === '.gitlab/agents/workspaces/config.yaml').content).remote_development;
     expect(config).toMatchObject({
       dns_zone: 'workspaces.internal.acme.dev',
       image_pull_secrets: [{ name: 'acme-registry', namespace: 'gitlab-workspace-registry' }],

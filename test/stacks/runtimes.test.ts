@@ -30,7 +30,7 @@ function autoscalerTemplate(s: Synthesized, group: Block, kind: 'label' | 'taint
 }
 
 function runtimeClass(s: Synthesized): Record<string, unknown> {
-  return s.only('kubernetes_manifest').manifest as Record<string, unknown>;
+  return s.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').manifest as Record<string, unknown>;
 }
 
 describe('runtime sysbox', () => {
@@ -91,12 +91,13 @@ describe('runtime sysbox', () => {
 
   it('installs sysbox-deploy-k8s in kube-system: service account, RBAC, config map, privileged DaemonSet with the pinned image', () => {
     expect(p.only('kubernetes_service_account_v1').metadata).toMatchObject({ name: 'sysbox-label-node', namespace: 'kube-system' });
-    expect(p.only('kubernetes_cluster_role_v1')).toMatchObject({
+    const labeler = p.onlyWhere('kubernetes_cluster_role_v1', (r) => r.metadata.name === 'sysbox-node-labeler');
+    expect(labeler).toMatchObject({
       metadata: { name: 'sysbox-node-labeler' },
       rule: [{ api_groups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }, { api_groups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete', 'watch'] }],
     });
-    const binding = p.only('kubernetes_cluster_role_binding_v1');
-    expect(binding.role_ref).toMatchObject({ kind: 'ClusterRole', name: p.ref('kubernetes_cluster_role_v1', p.only('kubernetes_cluster_role_v1'), 'metadata[0].name') });
+    const binding = p.onlyWhere('kubernetes_cluster_role_binding_v1', (b) => b.role_ref.name.includes('kubernetes_cluster_role_v1.') && p.deref(b.role_ref.name) === labeler);
+    expect(binding.role_ref).toMatchObject({ kind: 'ClusterRole', name: p.ref('kubernetes_cluster_role_v1', labeler, 'metadata[0].name') });
     expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'), namespace: 'kube-system' }]);
     expect(p.only('kubernetes_config_map_v1')).toMatchObject({ metadata: { name: 'sysbox-operational-attributes', namespace: 'kube-system' }, data: { SYSBOX_MGR_CONFIG: '', SYSBOX_FS_CONFIG: '' } });
 
@@ -128,7 +129,7 @@ describe('runtime sysbox', () => {
       scheduling: { nodeSelector: { 'sysbox-runtime': 'running' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
@@ -191,7 +192,7 @@ describe('runtime kata', () => {
       scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
     expect(p.output('workspace_runtime_class').value).toBe('kata-qemu-runtime-rs');
     expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'kata-qemu-runtime-rs', allow_privilege_escalation: true });
   });
@@ -212,7 +213,7 @@ describe('runtime user-namespaces', () => {
       expect(group.labels).toEqual({ 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/runtime': 'user-namespaces' });
       expect(group.taint).toBeUndefined();
     }
-    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
     expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
     expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
     expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
@@ -251,7 +252,7 @@ describe('runtime user-namespaces', () => {
       expect(Buffer.from(template.user_data, 'base64').toString()).toBe('[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
       expect(template.block_device_mappings.map((b: Block) => [b.device_name, b.ebs.encrypted, b.ebs.volume_size])).toEqual([['/dev/xvdb', 'true', 100], ['/dev/xvda', 'true', undefined]]);
     }
-    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
   });
 
   it('leaves Bottlerocket nodes without a runtime at its default (no user namespaces)', () => {

@@ -25,6 +25,7 @@ export * from './versions';
 export * from './ubuntu-eks-image';
 export * from './volume-encryption-key';
 export * from './vpc';
+export * from './vpc-cni-identity';
 export * from './vpc-flow-logs';
 export * from './workspace-volumes';
 export * from './terraform-data';

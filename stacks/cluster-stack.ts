@@ -22,7 +22,9 @@ import {
   flowLogGroupName,
   iamRoleNamePrefix,
   LogEncryptionKey,
-  bottlerocketSysctlSettings,
+  al2023UserData,
+  bottlerocketSettings,
+  isBottlerocket,
   imageVolumeDevices,
   ManagedNodeGroup,
   ManagedNodeGroupProps,
@@ -278,15 +280,17 @@ export class WorkspacesClusterStack extends TerraformStack {
             dnsClusterIp: Fn.cidrhost(this.cluster.cluster.kubernetesNetworkConfig.serviceIpv4Cidr, 10),
             labels,
             taints,
+            seccompDefault: runtimeNodes.seccompDefault,
           }),
         };
       }
       const amiType = poolAmiType(nodes, 'workspaces');
+      const settings = { sysctl: runtimeNodes.bottlerocketSysctl, seccompDefault: runtimeNodes.seccompDefault };
       return {
         amiType,
         releaseVersion: releaseVersion(amiType),
         kubernetesVersion,
-        userData: runtimeNodes.bottlerocketSysctl ? bottlerocketSysctlSettings(runtimeNodes.bottlerocketSysctl) : undefined,
+        userData: isBottlerocket(amiType) ? bottlerocketSettings(settings) : al2023UserData(settings),
       };
     };
     this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {

@@ -17,6 +17,7 @@ export * from './encryption-key';
 export * from './log-encryption-key';
 export * from './managed-node-group';
 export * from './names';
+export * from './node-guard';
 export * from './node-image';
 export * from './node-role';
 export * from './pod-identity-role';

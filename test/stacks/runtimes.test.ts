@@ -30,7 +30,7 @@ function autoscalerTemplate(s: Synthesized, group: Block, kind: 'label' | 'taint
 }
 
 function runtimeClass(s: Synthesized): Record<string, unknown> {
-  return s.only('kubernetes_manifest').manifest as Record<string, unknown>;
+  return s.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').manifest as Record<string, unknown>;
 }
 
 describe('runtime sysbox', () => {
@@ -68,7 +68,7 @@ describe('runtime sysbox', () => {
       `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
       `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
       `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
-      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule\'',
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule --seccomp-default\'',
       '',
     ].join('\n'));
   });
@@ -128,7 +128,7 @@ describe('runtime sysbox', () => {
       scheduling: { nodeSelector: { 'sysbox-runtime': 'running' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
@@ -162,7 +162,7 @@ describe('runtime kata', () => {
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
       expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
-      expect(launchTemplateOf(c, group).user_data).toBeUndefined();
+      expect(Buffer.from(launchTemplateOf(c, group).user_data, 'base64').toString()).toContain('seccompDefault: true');
     }
     expect(Object.values(c.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical'))).toEqual([]);
   });
@@ -191,7 +191,7 @@ describe('runtime kata', () => {
       scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.only('kubernetes_manifest').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('helm_release', p.all('helm_release').find((r) => r.name === 'kata-deploy')!)]);
     expect(p.output('workspace_runtime_class').value).toBe('kata-qemu-runtime-rs');
     expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'kata-qemu-runtime-rs', allow_privilege_escalation: true });
   });
@@ -212,7 +212,7 @@ describe('runtime user-namespaces', () => {
       expect(group.labels).toEqual({ 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/runtime': 'user-namespaces' });
       expect(group.taint).toBeUndefined();
     }
-    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
     expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
     expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
     expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
@@ -227,6 +227,7 @@ describe('runtime user-namespaces', () => {
         if (group.labels) delete group.labels['gitlab-workspaces/runtime'];
         delete group.lifecycle.postcondition;
       }
+      for (const template of Object.values<Block>(doc.aws_launch_template)) delete template.user_data;
       for (const [id, tag] of Object.entries<Block>(doc.aws_autoscaling_group_tag)) {
         if (tag.tag.key === 'k8s.io/cluster-autoscaler/node-template/label/gitlab-workspaces/runtime') delete doc.aws_autoscaling_group_tag[id];
       }
@@ -251,12 +252,12 @@ describe('runtime user-namespaces', () => {
       expect(Buffer.from(template.user_data, 'base64').toString()).toBe('[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
       expect(template.block_device_mappings.map((b: Block) => [b.device_name, b.ebs.encrypted, b.ebs.volume_size])).toEqual([['/dev/xvdb', 'true', 100], ['/dev/xvda', 'true', undefined]]);
     }
-    expect(app.platform.s.all('kubernetes_manifest')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
   });
 
   it('leaves Bottlerocket nodes without a runtime at its default (no user namespaces)', () => {
     const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {amiType: BOTTLEROCKET_x86_64}\n`));
-    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(launchTemplateOf(app.cluster.s, group).user_data).toBeUndefined();
+    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(Buffer.from(launchTemplateOf(app.cluster.s, group).user_data, 'base64').toString()).toBe('[settings.kubernetes]\nseccomp-default = true\n');
   });
 });
 

@@ -22,10 +22,13 @@ import {
   flowLogGroupName,
   iamRoleNamePrefix,
   LogEncryptionKey,
-  bottlerocketSysctlSettings,
+  al2023UserData,
+  bottlerocketSettings,
+  isBottlerocket,
   imageVolumeDevices,
   ManagedNodeGroup,
   ManagedNodeGroupProps,
+  ecrRepositoryArn,
   NodeRole,
   NodeTaint,
   POOL_LABEL,
@@ -35,6 +38,7 @@ import {
   SYSTEM_TAINT,
   VolumeEncryptionKey,
   VolumeKeyGuard,
+  VpcCniIdentity,
   VpcFlowLogs,
   WORKSPACE_GENERATION_LABEL,
   WORKSPACE_NODE_AUTOSCALING_OPTIONS,
@@ -81,7 +85,15 @@ export class WorkspacesClusterStack extends TerraformStack {
   readonly network: ClusterNetwork;
   readonly cluster: EksCluster;
   readonly volumeKey: VolumeEncryptionKey;
+  /**
+   * The IAM role of the system nodes (and of workspace node groups created before workspace nodes had a
+   * role of their own: a running group keeps its role until its generation retires).
+   */
   readonly nodeRole: NodeRole;
+  /** The IAM role of the workspace nodes, with ECR pulls limited by `nodes.workspaces.ecrRepositories`. */
+  readonly workspaceNodeRole: NodeRole;
+  /** The VPC CNI's own IAM identity (Pod Identity for `kube-system/aws-node`). */
+  readonly vpcCniIdentity: VpcCniIdentity;
   readonly systemNodes: ManagedNodeGroup;
   /** Every workspace node group: the current generation's, then the retiring ones'. */
   readonly workspaceNodes: ManagedNodeGroup[];
@@ -170,10 +182,15 @@ export class WorkspacesClusterStack extends TerraformStack {
       new ClusterAddon(this, id, { clusterName, kubernetesVersion, addonName: eksName, version: addonVersion(config, addonName, eksName), ...rest });
 
     // Add-ons a node needs to become Ready (pod networking with NetworkPolicy enforcement, service
-    // routing, Pod Identity credentials): installed before the first node group.
+    // routing, Pod Identity credentials): installed before the first node group. The VPC CNI has its own
+    // identity (Pod Identity), not the node role's: its association exists before its pods do.
+    this.vpcCniIdentity = new VpcCniIdentity(this, 'vpc-cni-identity', {
+      clusterName, roleNamePrefix: iamRoleNamePrefix(name, 'vpc-cni'), partition,
+    });
     const vpcCni = addon('vpc-cni', 'vpcCni', 'vpc-cni', {
       // Without this, GitLab's per-workspace NetworkPolicies are accepted and silently not enforced.
       configurationValues: { enableNetworkPolicy: 'true' },
+      dependsOn: this.vpcCniIdentity.dependables,
     });
     const kubeProxy = addon('kube-proxy', 'kubeProxy', 'kube-proxy');
     const podIdentityAgent = addon('pod-identity-agent', 'podIdentityAgent', 'eks-pod-identity-agent');
@@ -183,9 +200,21 @@ export class WorkspacesClusterStack extends TerraformStack {
     this.volumeKey = new VolumeEncryptionKey(this, 'volume-key', {
       clusterName: name, accountId, partition, deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
     });
-    this.nodeRole = new NodeRole(this, 'node-role', { namePrefix: iamRoleNamePrefix(name, 'node'), partition });
+    // One role per pool: a workspace node's credentials (what an escape from a workspace reaches) are not
+    // the system nodes', and its ECR pulls can be limited to the repositories workspaces may use.
+    this.nodeRole = new NodeRole(this, 'node-role', {
+      namePrefix: iamRoleNamePrefix(name, 'node'), partition, description: `EKS system nodes of ${name}`,
+    });
+    const ecrRepositories = nodes.workspaces.ecrRepositories;
+    this.workspaceNodeRole = new NodeRole(this, 'workspace-node-role', {
+      namePrefix: iamRoleNamePrefix(name, 'workspace-node'), partition, description: `EKS workspace nodes of ${name}`,
+      ecrPulls: ecrRepositories === undefined ? undefined : {
+        accountId,
+        repositoryArns: ecrRepositories.map((r) => ecrRepositoryArn(r, { partition, region: aws.region, accountId })),
+      },
+    });
     // Nodes also need the NAT routes to pull images and register while they boot.
-    const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...this.nodeRole.attachments, ...this.network.egress];
+    const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...this.network.egress];
     const releaseVersions = new Map<string, string>();
     const releaseVersion = (amiType: string): string => {
       let version = releaseVersions.get(amiType);
@@ -197,12 +226,14 @@ export class WorkspacesClusterStack extends TerraformStack {
       }
       return version;
     };
-    const common = { clusterName, nodeRoleArn: this.nodeRole.arn, volumeKmsKeyArn: this.volumeKey.arn, dependsOn: nodesNeed };
+    const common = { clusterName, volumeKmsKeyArn: this.volumeKey.arn };
+    const systemPool = { ...common, nodeRoleArn: this.nodeRole.arn, dependsOn: [...nodesNeed, ...this.nodeRole.policies] };
+    const workspacePool = { ...common, nodeRoleArn: this.workspaceNodeRole.arn, dependsOn: [...nodesNeed, ...this.workspaceNodeRole.policies] };
     const launchTemplatePrefix = (group: string) => `${name}-${group}-`;
 
     const systemAmi = poolAmiType(nodes, 'system');
     this.systemNodes = new ManagedNodeGroup(this, 'system-nodes', {
-      ...common,
+      ...systemPool,
       name: 'system',
       launchTemplateNamePrefix: launchTemplatePrefix('system'),
       kubernetesVersion,
@@ -249,15 +280,17 @@ export class WorkspacesClusterStack extends TerraformStack {
             dnsClusterIp: Fn.cidrhost(this.cluster.cluster.kubernetesNetworkConfig.serviceIpv4Cidr, 10),
             labels,
             taints,
+            seccompDefault: runtimeNodes.seccompDefault,
           }),
         };
       }
       const amiType = poolAmiType(nodes, 'workspaces');
+      const settings = { sysctl: runtimeNodes.bottlerocketSysctl, seccompDefault: runtimeNodes.seccompDefault };
       return {
         amiType,
         releaseVersion: releaseVersion(amiType),
         kubernetesVersion,
-        userData: runtimeNodes.bottlerocketSysctl ? bottlerocketSysctlSettings(runtimeNodes.bottlerocketSysctl) : undefined,
+        userData: isBottlerocket(amiType) ? bottlerocketSettings(settings) : al2023UserData(settings),
       };
     };
     this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {
@@ -267,7 +300,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...built.templateLabels };
       const taints = [...built.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
       return new ManagedNodeGroup(this, g.id, {
-        ...common,
+        ...workspacePool,
         ...workspaceImageProps(labels, taints),
         name: g.name,
         launchTemplateNamePrefix: launchTemplatePrefix(g.name),
@@ -359,7 +392,8 @@ export class WorkspacesClusterStack extends TerraformStack {
     out('private_subnet_ids', this.network.privateSubnetIds, 'Node subnets');
     out('public_subnet_ids', this.network.publicSubnetIds, 'Load balancer subnets');
     out('cluster_security_group_id', this.cluster.clusterSecurityGroupId, 'The security group EKS manages for the control plane and nodes');
-    out('node_role_arn', this.nodeRole.arn, 'The IAM role of the nodes');
+    out('node_role_arn', this.nodeRole.arn, 'The IAM role of the system nodes');
+    out('workspace_node_role_arn', this.workspaceNodeRole.arn, 'The IAM role of the workspace nodes (generations created before it keep node_role_arn until they retire)');
     out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
     out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
     out('volumes_kms_key_arn', this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');

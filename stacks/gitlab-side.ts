@@ -60,6 +60,12 @@ export interface GitLabSideProps {
    * @default none
    */
   readonly agentDependsOn?: ITerraformDependable[];
+  /**
+   * What the agent and the proxy, system components, wait for: the node guard in force, so no node can
+   * claim the system pool when they are first scheduled.
+   * @default none
+   */
+  readonly systemDependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -175,6 +181,7 @@ export class GitLabSide extends Construct {
         ...(this.sharedNamespace ? [this.sharedNamespace] : []),
         ...(this.pullSecret ? [this.pullSecret.secret] : []),
         ...(props.agentDependsOn ?? []),
+        ...(props.systemDependsOn ?? []),
       ],
     });
 
@@ -207,6 +214,7 @@ export class GitLabSide extends Construct {
         sshHostKeyAlgorithm: gitlab.workspacesProxy.sshHostKeyAlgorithm,
         nodePorts: { http: entry.httpNodePort, ssh: entry.sshNodePort },
         scheduling: SYSTEM_SCHEDULING,
+        dependsOn: props.systemDependsOn,
       });
 
       // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records.

@@ -15,6 +15,7 @@ import {
   ClusterAutoscaler,
   ClusterProviders,
   DefaultStorageClass,
+  NodeGuard,
   RETIRING_TAINT,
   SYSTEM_SCHEDULING,
   VolumeKeyGuard,
@@ -60,6 +61,11 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly providers: ClusterProviders;
   readonly storageClass: DefaultStorageClass;
   readonly autoscaler: ClusterAutoscaler;
+  /**
+   * The node guard (ValidatingAdmissionPolicy): nothing running on a node can move the labels and taints
+   * that keep system components off workspace nodes. The autoscaler, agent and proxy wait for it.
+   */
+  readonly nodeGuard: NodeGuard;
   /**
    * With `storage.workspaceVolumesOnDestroy: delete`: deletes the workspaces' claims on destroy, before
    * every other resource of the stack goes but the GitLab agent, which recreates workspaces: the agent
@@ -114,6 +120,9 @@ export class WorkspacesPlatformStack extends TerraformStack {
       demoteGp2: storage.demoteGp2,
     });
 
+    // System components go on the system nodes by a label nothing on a node may set or move (see NodeGuard).
+    this.nodeGuard = new NodeGuard(this, 'node-guard', { kubernetesProvider: this.providers.kubernetes });
+
     // Node autoscaling on the system nodes (its IAM identity is in the cluster stack).
     const ca = config.autoscaling.clusterAutoscaler;
     this.autoscaler = new ClusterAutoscaler(this, 'autoscaler', {
@@ -127,6 +136,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
       scaleDownUnneededTime: ca.scaleDownUnneededTime,
       nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
       tolerations: SYSTEM_SCHEDULING.tolerations,
+      dependsOn: this.nodeGuard.dependables,
     });
 
     // The sudo runtime: its installer on the workspace nodes built for it (including a retiring
@@ -159,6 +169,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
         config,
         clusterStack,
         providers: this.providers,
+        systemDependsOn: this.nodeGuard.dependables,
         // A workspace made before its RuntimeClass exists would not start; on destroy, the agent goes before
         // the volume cleanup, which must not race it.
         agentDependsOn: [

@@ -39,7 +39,7 @@ export interface ManagedNodeGroupProps {
   readonly releaseVersion?: string;
   /**
    * Apply changes of the node template (launch template, instance types, AMI type and release,
-   * Kubernetes version, capacity type) only when the group is created, never to a running group
+   * Kubernetes version, capacity type, node role) only when the group is created, never to a running group
    * (Terraform ignores them afterwards). A managed node group applies such changes by draining and
    * replacing every node, which would evict the single-replica pods of running workspaces; with this on,
    * a template change reaches nodes through a new group (see the stack's workspace node generations),
@@ -287,9 +287,9 @@ export const AUTOSCALING_OPTION_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-tem
 
 /**
  * The node group arguments that make up the node template: changing any of them makes EKS drain and
- * replace every node of the group (or Terraform replace the group).
+ * replace every node of the group (or Terraform replace the group: the node role).
  */
-export const NODE_TEMPLATE_ARGUMENTS = ['launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type'] as const;
+export const NODE_TEMPLATE_ARGUMENTS = ['launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn'] as const;
 
 /** The node label the EBS CSI driver's volume topology uses. */
 export const EBS_ZONE_LABEL = 'topology.ebs.csi.aws.com/zone';

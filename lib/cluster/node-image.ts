@@ -50,6 +50,8 @@ export interface NodeBootstrap {
   readonly labels?: Readonly<Record<string, string>>;
   /** Taints the kubelet registers the node with, so nothing lands before they are in place. */
   readonly taints?: readonly NodeTaint[];
+  /** Run containers without a seccomp profile of their own under the runtime's default (`--seccomp-default`). @default false */
+  readonly seccompDefault?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export function ubuntuEksBootstrapScript(b: NodeBootstrap): string {
   const kubeletFlags = [
     ...(b.labels && Object.keys(b.labels).length > 0 ? [`--node-labels=${Object.entries(b.labels).map(([k, v]) => `${k}=${v}`).join(',')}`] : []),
     ...(b.taints && b.taints.length > 0 ? [`--register-with-taints=${b.taints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).join(',')}`] : []),
+    ...(b.seccompDefault ? ['--seccomp-default'] : []),
   ];
   return [
     '#!/bin/bash',
@@ -80,7 +83,57 @@ export function ubuntuEksBootstrapScript(b: NodeBootstrap): string {
  * type, EKS merges it with the cluster settings it writes itself.
  */
 export function bottlerocketSysctlSettings(sysctl: Readonly<Record<string, string>>): string {
+  return bottlerocketSettings({ sysctl }) ?? '';
+}
+
+/** What workspace nodes' user data sets besides joining the cluster. */
+export interface NodeSettings {
+  /** Kernel sysctls (Bottlerocket only: `settings.kernel.sysctl`). */
+  readonly sysctl?: Readonly<Record<string, string>>;
+  /** The kubelet's `seccompDefault`. @default false */
+  readonly seccompDefault?: boolean;
+}
+
+/**
+ * Bottlerocket user data (TOML): `settings.kubernetes.seccomp-default` and kernel sysctls. EKS merges it
+ * with the cluster settings it writes itself; undefined when there is nothing to set.
+ */
+export function bottlerocketSettings(settings: NodeSettings): string | undefined {
   // Keys hold dots, so they are quoted; values are strings in Bottlerocket's settings API.
-  const lines = Object.entries(sysctl).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
-  return ['[settings.kernel.sysctl]', ...lines, ''].join('\n');
+  const sysctl = Object.entries(settings.sysctl ?? {}).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
+  const sections = [
+    ...(settings.seccompDefault ? [['[settings.kubernetes]', 'seccomp-default = true']] : []),
+    ...(sysctl.length > 0 ? [['[settings.kernel.sysctl]', ...sysctl]] : []),
+  ];
+  return sections.length === 0 ? undefined : sections.map((lines) => [...lines, ''].join('\n')).join('\n');
+}
+
+/** The boundary of the MIME document of `al2023UserData` (a fixed string no part contains). */
+export const AL2023_MIME_BOUNDARY = '//gitlab-workspaces-node-config//';
+
+/**
+ * Amazon Linux 2023 user data: a MIME multi-part document with one nodeadm `NodeConfig` part whose
+ * `spec.kubelet.config` nodeadm merges into the kubelet's configuration. In a managed node group EKS adds
+ * its own part (the cluster's coordinates) to the same document; undefined when there is nothing to set.
+ */
+export function al2023UserData(settings: NodeSettings): string | undefined {
+  if (!settings.seccompDefault) return undefined;
+  return [
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${AL2023_MIME_BOUNDARY}"`,
+    '',
+    `--${AL2023_MIME_BOUNDARY}`,
+    'Content-Type: application/node.eks.aws',
+    '',
+    '---',
+    'apiVersion: node.eks.aws/v1alpha1',
+    'kind: NodeConfig',
+    'spec:',
+    '  kubelet:',
+    '    config:',
+    '      seccompDefault: true',
+    '',
+    `--${AL2023_MIME_BOUNDARY}--`,
+    '',
+  ].join('\n');
 }

@@ -1,14 +1,24 @@
 /**
- * How cluster components find their nodes (pure). The system node group carries the label
- * `gitlab-workspaces/pool: system` and the taint `CriticalAddonsOnly=true:NoSchedule`, so workspace
- * pods (which GitLab generates without tolerations) never land there, while CoreDNS, the EBS CSI
- * controller, the autoscaler, and later the GitLab agent and workspaces proxy do.
+ * How cluster components find their nodes (pure), the one place every system component reads. The system
+ * node group carries the label `gitlab-workspaces/pool: system` and the taint
+ * `CriticalAddonsOnly=true:NoSchedule`, so workspace pods (which GitLab generates without tolerations) never
+ * land there, while CoreDNS, the EBS CSI controller, the autoscaler, the GitLab agent and workspaces proxy
+ * do. The label is guarded (see POOL_LABEL): a workspace node taken over after an escape cannot claim it.
  */
 import type { NodeTaint } from './managed-node-group';
 import type { Toleration } from './cluster-autoscaler';
 
-/** The node label naming a node's pool. */
+/**
+ * The node label naming a node's pool, set at registration by the kubelet (EKS managed node groups apply
+ * their labels that way). Nothing running on a node may change it afterwards: the node guard
+ * (node-guard.ts) denies a kubelet or a pod's service account any change to a label under
+ * GUARDED_NODE_LABEL_PREFIX, and a node registering with `system` without the system taint.
+ */
 export const POOL_LABEL = 'gitlab-workspaces/pool';
+/** The labels the node guard keeps from nodes and pods: every label under this prefix... */
+export const GUARDED_NODE_LABEL_PREFIX = 'gitlab-workspaces/';
+/** ...and these (the Sysbox installer's DaemonSet, privileged, selects `sysbox-install`). */
+export const GUARDED_NODE_LABEL_KEYS: readonly string[] = ['sysbox-install'];
 export const SYSTEM_POOL = 'system';
 export const WORKSPACES_POOL = 'workspaces';
 

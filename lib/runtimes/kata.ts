@@ -83,6 +83,10 @@ export function kataRuntime(options: KataOptions = {}): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'kata' },
       taints: [taint],
       autoscalerLabels: KATA_RUNNING_LABEL,
+      // A workspace's syscalls reach the VM's guest kernel, not the node's: Kata's shipped configuration
+      // has `disable_guest_seccomp = true`, so the profile changes nothing inside the VM. It still applies
+      // to the node's other, non-privileged containers.
+      seccompDefault: true,
     }),
     runtimeClass,
     agentSettings: { defaultRuntimeClass: runtimeClass.name, allowPrivilegeEscalation: true },

@@ -16,7 +16,8 @@ export interface RuntimeOptions {
 /** No sudo runtime: workspaces run with the node's runc, as GitLab's defaults have them. */
 export const NO_RUNTIME: SudoRuntime = {
   name: 'none',
-  nodes: () => ({ templateLabels: {}, taints: [], autoscalerLabels: {} }),
+  // runc with containerd's default profile: what Docker has always run containers with.
+  nodes: () => ({ templateLabels: {}, taints: [], autoscalerLabels: {}, seccompDefault: true }),
   agentSettings: {},
 };
 

@@ -4,10 +4,12 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import { labelsKept, taintsKept } from '../cluster/node-guard';
 import { tolerationOf } from '../cluster/scheduling';
-import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SysboxContainerRuntime } from './sysbox';
+import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
 
 export interface SysboxInstallerProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -61,10 +63,86 @@ const HOST_MOUNTS: ReadonlyArray<readonly [name: string, hostPath: string, mount
 ];
 
 const NAMESPACE = 'kube-system';
+/** The installer's service account (Nestybox's name). */
+export const SYSBOX_INSTALLER_SERVICE_ACCOUNT = 'sysbox-label-node';
+/** The node labels the installer sets (sysbox-deploy-k8s.sh: `installing`, `running`, `removing`). */
+export const SYSBOX_INSTALLER_NODE_LABELS: readonly string[] = ['sysbox-runtime', 'crio-runtime'];
+/** The policy scoping the installer's service account to its own node. */
+export const SYSBOX_INSTALLER_POLICY = 'gitlab-workspaces-sysbox-installer';
+
+/**
+ * A ValidatingAdmissionPolicy (and its Deny binding) for what RBAC cannot scope: the installer's service
+ * account may patch only the node its pod runs on (the node name Kubernetes binds into a pod's token,
+ * `authentication.kubernetes.io/node-name`, GA in 1.32), and there only the installer's labels and its
+ * taint, without cordoning it; it may delete only Sysbox pods (runtimeClassName sysbox-runc) on that node,
+ * which is all sysbox-deploy-k8s.sh deletes. What RBAC still grants and no admission policy sees: reading
+ * every node and listing every pod (sysbox-deploy-k8s.sh runs `kubectl get pod -A`).
+ */
+export function sysboxInstallerPolicyObjects(runtimeClassName: string): Array<Record<string, unknown>> {
+  const nodeNameKey = 'authentication.kubernetes.io/node-name';
+  const notInstallerLabel = (k: string) => `!(${k} in ${JSON.stringify(SYSBOX_INSTALLER_NODE_LABELS)})`;
+  const notInstallerTaint = (t: string) => `${t}.key != ${JSON.stringify(SYSBOX_INSTALLING_TAINT.key)}`;
+  const onNodes = (expression: string) => `request.resource.resource != 'nodes' || (${expression})`;
+  const unschedulable = (o: string) => `(has(${o}.spec.unschedulable) && ${o}.spec.unschedulable)`;
+  return [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: SYSBOX_INSTALLER_POLICY },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes'] },
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['pods'] },
+          ],
+        },
+        matchConditions: [{
+          name: 'the-installer',
+          expression: `request.userInfo.username == ${JSON.stringify(`system:serviceaccount:${NAMESPACE}:${SYSBOX_INSTALLER_SERVICE_ACCOUNT}`)}`,
+        }],
+        variables: [{
+          name: 'nodeName',
+          expression: `has(request.userInfo.extra) && ${JSON.stringify(nodeNameKey)} in request.userInfo.extra && size(request.userInfo.extra[${JSON.stringify(nodeNameKey)}]) > 0 ? request.userInfo.extra[${JSON.stringify(nodeNameKey)}][0] : ''`,
+        }],
+        validations: [
+          {
+            expression: `variables.nodeName != '' && (request.resource.resource == 'nodes' ? request.name == variables.nodeName : (has(oldObject.spec.nodeName) && oldObject.spec.nodeName == variables.nodeName))`,
+            message: 'the Sysbox installer may change only the node its pod runs on, and the pods on it',
+            reason: 'Forbidden',
+          },
+          {
+            expression: onNodes(`${labelsKept('object', 'oldObject', notInstallerLabel)} && ${labelsKept('oldObject', 'object', notInstallerLabel)}`),
+            message: `the Sysbox installer may change only the node labels ${SYSBOX_INSTALLER_NODE_LABELS.join(', ')}`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: onNodes(`${taintsKept('object', 'oldObject', notInstallerTaint)} && ${taintsKept('oldObject', 'object', notInstallerTaint)} && ${unschedulable('object')} == ${unschedulable('oldObject')}`),
+            message: `the Sysbox installer may change only its taint ${SYSBOX_INSTALLING_TAINT.key}, and may not cordon a node`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `request.resource.resource != 'pods' || (has(oldObject.spec.runtimeClassName) && oldObject.spec.runtimeClassName == ${JSON.stringify(runtimeClassName)})`,
+            message: `the Sysbox installer may delete only Sysbox pods (runtimeClassName ${runtimeClassName})`,
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: SYSBOX_INSTALLER_POLICY },
+      spec: { policyName: SYSBOX_INSTALLER_POLICY, validationActions: ['Deny'] },
+    },
+  ];
+}
 
 /**
  * Nestybox's sysbox-deploy-k8s installer, as Terraform resources in `kube-system`: the service account it
- * labels and taints nodes with, its ClusterRole (nodes get/patch, pods get/list/watch/delete) and binding,
+ * labels and taints nodes with, its ClusterRole (nodes get/patch, pods get/list/watch/delete: RBAC cannot
+ * name a node) and binding, an admission policy confining those writes to the installer's own node (see
+ * sysboxInstallerPolicyObjects),
  * the `sysbox-operational-attributes` ConfigMap, and the privileged DaemonSet, with a pinned image, on
  * the nodes labelled for it. On each node it installs Sysbox (and CRI-O if asked), then labels the node
  * `sysbox-runtime=running`. Terraform does not wait for that: the DaemonSet's rollout is not awaited.
@@ -75,6 +153,8 @@ export class SysboxInstaller extends Construct {
   readonly clusterRoleBinding: ClusterRoleBindingV1;
   readonly configMap: ConfigMapV1;
   readonly daemonSet: DaemonSetV1;
+  /** The admission policy and binding scoping the service account to its node (see sysboxInstallerPolicyObjects). */
+  readonly policy: Manifest[];
 
   constructor(scope: Construct, id: string, props: SysboxInstallerProps) {
     super(scope, id);
@@ -84,7 +164,7 @@ export class SysboxInstaller extends Construct {
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
       provider,
-      metadata: { name: 'sysbox-label-node', namespace: NAMESPACE, labels },
+      metadata: { name: SYSBOX_INSTALLER_SERVICE_ACCOUNT, namespace: NAMESPACE, labels },
     });
     this.clusterRole = new ClusterRoleV1(this, 'cluster-role', {
       provider,
@@ -107,6 +187,11 @@ export class SysboxInstaller extends Construct {
       data: { SYSBOX_MGR_CONFIG: props.sysboxMgrFlags ?? '', SYSBOX_FS_CONFIG: props.sysboxFsFlags ?? '' },
     });
 
+    // RBAC cannot name the node: the policy does, before the installer first runs.
+    const [policy, binding] = sysboxInstallerPolicyObjects(SYSBOX_RUNTIME_CLASS);
+    const policyManifest = new Manifest(this, 'policy', { provider, manifest: policy });
+    this.policy = [policyManifest, new Manifest(this, 'policy-binding', { provider, manifest: binding, dependsOn: [policyManifest] })];
+
     const fromConfigMap = (name: string) => ({ name, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key: name } } });
     const selector = { 'app.kubernetes.io/name': 'sysbox-deploy-k8s' };
     this.daemonSet = new DaemonSetV1(this, 'daemon-set', {
@@ -114,6 +199,7 @@ export class SysboxInstaller extends Construct {
       metadata: { name: 'sysbox-deploy-k8s', namespace: NAMESPACE, labels },
       // Installing restarts containerd (or the kubelet, for CRI-O) on each node: no rollout to wait for.
       waitForRollout: false,
+      dependsOn: this.policy,
       spec: {
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '1' } },

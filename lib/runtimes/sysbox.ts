@@ -63,6 +63,11 @@ export function sysboxRuntime(options: SysboxOptions = {}): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'sysbox', ...SYSBOX_INSTALL_LABEL },
       taints: [taint],
       autoscalerLabels: SYSBOX_RUNNING_LABEL,
+      // sysbox-runc widens the profile it is given by its own syscall list (mount, umount2, unshare, setns,
+      // keyctl, pivot_root...: what a system container runs), as under Docker, which always passes its
+      // default profile (sysbox-runc libsysbox/syscont/spec.go, cfgSeccomp; Sysbox's security.md, "System
+      // Calls"); without one, Sysbox containers run with no syscall filter at all.
+      seccompDefault: true,
     }),
     runtimeClass: {
       name: SYSBOX_RUNTIME_CLASS,

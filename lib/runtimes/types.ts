@@ -48,6 +48,13 @@ export interface RuntimeNodes {
   readonly autoscalerLabels: Readonly<Record<string, string>>;
   /** Bottlerocket kernel settings (sysctl) the runtime needs. */
   readonly bottlerocketSysctl?: Readonly<Record<string, string>>;
+  /**
+   * Whether the kubelet runs every container without a seccomp profile of its own under the container
+   * runtime's default profile (`seccompDefault`), which blocks syscalls a container escape relies on
+   * (kernel keyrings, `bpf`, `ptrace` of other processes...). Off only where the runtime's workspaces
+   * would break under it.
+   */
+  readonly seccompDefault: boolean;
 }
 
 /** A RuntimeClass workspaces run with: scheduled onto the runtime's nodes, tolerating their taints. */

@@ -40,6 +40,11 @@ export function userNamespacesRuntime(): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'user-namespaces' },
       taints: [],
       autoscalerLabels: {},
+      // Off: containerd's default profile allows mount, umount2, unshare, setns and clone with namespace
+      // flags only to containers with CAP_SYS_ADMIN (contrib/seccomp/seccomp_default.go), which GitLab's
+      // workspace containers never get, and containers inside a workspace (rootless Podman or Buildah,
+      // what sudo in a user-namespace workspace is for) need them in the user namespaces they create.
+      seccompDefault: false,
       ...(image.kind === 'eks-optimized' && isBottlerocket(image.amiType) && { bottlerocketSysctl: BOTTLEROCKET_USER_NAMESPACES_SYSCTL }),
     }),
     agentSettings: { useKubernetesUserNamespaces: true, allowPrivilegeEscalation: true },

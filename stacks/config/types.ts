@@ -91,6 +91,11 @@ export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
   readonly generation: number;
   /** Older generations still running workspaces (see `workspaceGenerations` for the runtime of each). */
   readonly retiringGenerations: readonly RetiringGenerationConfig[];
+  /**
+   * The ECR repositories workspace nodes may pull from in the cluster's account (names in its region, or
+   * ARNs); absent: every repository the account can read.
+   */
+  readonly ecrRepositories?: readonly string[];
 }
 
 /**

@@ -51,7 +51,7 @@ describe('the runtimes behind one interface', () => {
 
   it('none: plain nodes, no RuntimeClass, no agent setting', () => {
     expect(sudoRuntime('none')).toBe(NO_RUNTIME);
-    expect(NO_RUNTIME.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {} });
+    expect(NO_RUNTIME.nodes(AL2023)).toEqual({ templateLabels: {}, taints: [], autoscalerLabels: {}, seccompDefault: true });
     expect(NO_RUNTIME.runtimeClass).toBeUndefined();
     expect(runtimeAgentSettings('none')).toEqual({});
   });
@@ -63,6 +63,7 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NoSchedule' }],
       autoscalerLabels: { 'sysbox-runtime': 'running' },
+      seccompDefault: true,
     });
     expect(sysbox.runtimeClass).toEqual({
       name: 'sysbox-runc', handler: 'sysbox-runc',
@@ -88,6 +89,7 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'kata' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' }],
       autoscalerLabels: { 'katacontainers.io/kata-runtime': 'true' },
+      seccompDefault: true,
     });
     expect(kata.runtimeClass).toEqual({
       name: 'kata-qemu-runtime-rs', handler: 'kata-qemu-runtime-rs',
@@ -104,9 +106,9 @@ describe('the runtimes behind one interface', () => {
 
   it('user-namespaces: only the runtime label on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {
     const userns = sudoRuntime('user-namespaces');
-    expect(userns.nodes(AL2023)).toEqual({ templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {} });
+    expect(userns.nodes(AL2023)).toEqual({ templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {}, seccompDefault: false });
     expect(userns.nodes(BOTTLEROCKET)).toEqual({
-      templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {},
+      templateLabels: { 'gitlab-workspaces/runtime': 'user-namespaces' }, taints: [], autoscalerLabels: {}, seccompDefault: false,
       bottlerocketSysctl: { 'user.max_user_namespaces': '65536' },
     });
     expect(userns.runtimeClass).toBeUndefined();

@@ -110,7 +110,7 @@ describe('names', () => {
 
   it('builds every IAM role name prefix from the literal cluster name, within 38 characters and all different', () => {
     const prefixes = app.cluster.s.all('aws_iam_role').map((r) => r.name_prefix as string);
-    expect(prefixes).toHaveLength(5);
+    expect(prefixes).toHaveLength(7);
     for (const p of prefixes) {
       expect(p.length).toBeLessThanOrEqual(38);
       expect(p).not.toContain('${');

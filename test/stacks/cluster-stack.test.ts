@@ -185,7 +185,7 @@ describe('the default cluster stack', () => {
     it('rolls the system nodes on a new version or AMI, but never drains workspace nodes for a template change', () => {
       expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
       for (const g of workspaceGroups()) {
-        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'labels']);
+        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels']);
       }
     });
 
@@ -226,7 +226,7 @@ describe('the default cluster stack', () => {
         expect(g.depends_on).toEqual(expect.arrayContaining([...nats, ...privateTables, ...privateAssociations]));
         const role = s.deref(g.node_role_arn);
         const attached = s.all('aws_iam_role_policy_attachment').filter((a) => a.role === s.ref('aws_iam_role', role, 'name')).map((a) => a.policy_arn.split('/').pop());
-        expect(attached.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy']);
+        expect(attached.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy']);
       }
     });
 
@@ -338,7 +338,7 @@ describe('the default cluster stack', () => {
       expect(addon('aws-ebs-csi-driver').depends_on).toContain(s.addressOf('aws_eks_addon', addon('coredns')));
       expect(JSON.parse(addon('coredns').configuration_values)).toEqual({ nodeSelector: { 'gitlab-workspaces/pool': 'system' } });
       expect(JSON.parse(addon('aws-ebs-csi-driver').configuration_values).controller.nodeSelector).toEqual({ 'gitlab-workspaces/pool': 'system' });
-      for (const early of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) expect(addon(early).depends_on).toBeUndefined();
+      for (const early of ['kube-proxy', 'eks-pod-identity-agent']) expect(addon(early).depends_on).toBeUndefined();
     });
 
     it('gives the EBS CSI controller its IAM identity through Pod Identity, with use of the volume key', () => {
@@ -397,7 +397,7 @@ describe('the default cluster stack', () => {
       expect(Object.keys(s.doc.output).filter((o) => !o.startsWith('cross-stack-output-')).sort()).toEqual([
         'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'hosted_zone_id', 'hosted_zone_name_servers', 'kubeconfig_command',
         'kubernetes_version', 'node_role_arn', 'private_subnet_ids', 'public_subnet_ids', 'region',
-        'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups',
+        'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups', 'workspace_node_role_arn',
       ]);
     });
 

@@ -68,7 +68,7 @@ describe('runtime sysbox', () => {
       `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
       `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
       `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
-      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule\'',
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule --seccomp-default\'',
       '',
     ].join('\n'));
   });
@@ -163,7 +163,7 @@ describe('runtime kata', () => {
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
       expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
-      expect(launchTemplateOf(c, group).user_data).toBeUndefined();
+      expect(Buffer.from(launchTemplateOf(c, group).user_data, 'base64').toString()).toContain('seccompDefault: true');
     }
     expect(Object.values(c.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical'))).toEqual([]);
   });
@@ -228,6 +228,7 @@ describe('runtime user-namespaces', () => {
         if (group.labels) delete group.labels['gitlab-workspaces/runtime'];
         delete group.lifecycle.postcondition;
       }
+      for (const template of Object.values<Block>(doc.aws_launch_template)) delete template.user_data;
       for (const [id, tag] of Object.entries<Block>(doc.aws_autoscaling_group_tag)) {
         if (tag.tag.key === 'k8s.io/cluster-autoscaler/node-template/label/gitlab-workspaces/runtime') delete doc.aws_autoscaling_group_tag[id];
       }
@@ -257,7 +258,7 @@ describe('runtime user-namespaces', () => {
 
   it('leaves Bottlerocket nodes without a runtime at its default (no user namespaces)', () => {
     const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {amiType: BOTTLEROCKET_x86_64}\n`));
-    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(launchTemplateOf(app.cluster.s, group).user_data).toBeUndefined();
+    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(Buffer.from(launchTemplateOf(app.cluster.s, group).user_data, 'base64').toString()).toBe('[settings.kubernetes]\nseccomp-default = true\n');
   });
 });
 

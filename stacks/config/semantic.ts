@@ -630,5 +630,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('agent settings', [
     ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
     ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],
+    // What workspace egress reaches in the VPC.
+    ['network', 'vpcCidr'], ['network', 'existingVpc'],
   ], (config, r) => r.add(stackAgentSettings(config, r.source).diagnostics)),
 ];

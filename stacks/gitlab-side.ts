@@ -16,11 +16,13 @@ import { boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster
 import {
   agentConfigPath,
   baselineNamespace,
+  BUCKET_PREFIX_MAX,
   defaultKasAddress,
   gitlabApiUrl,
   GitLabAgent,
   GitLabAgentRegistration,
   LOAD_BALANCER_NAME_MAX,
+  LoadBalancerLogBucket,
   oauthRedirectUri,
   PROXY_OAUTH_SCOPES,
   RegistryPullSecret,
@@ -72,6 +74,8 @@ export class GitLabSide extends Construct {
   readonly proxy?: WorkspacesProxy;
   readonly oauthApplication?: WorkspacesOAuthApplication;
   readonly entryPoint?: WorkspacesEntryPoint;
+  /** The bucket of the load balancer's access logs, when the stack creates it (`entryPoint.accessLogs`). */
+  readonly accessLogBucket?: LoadBalancerLogBucket;
   readonly pullSecret?: RegistryPullSecret;
   /** The namespace workspaces share (with `shared_namespace`). */
   readonly sharedNamespace?: NamespaceV1;
@@ -181,8 +185,19 @@ export class GitLabSide extends Construct {
         scheduling: SYSTEM_SCHEDULING,
       });
 
-      // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records.
+      // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records; the
+      // load balancer's access logs in the user's bucket or one created here (entryPoint.accessLogs).
       const network = clusterStack.network;
+      const logs = entry.accessLogs;
+      if (logs.enabled && logs.bucket === undefined) {
+        this.accessLogBucket = new LoadBalancerLogBucket(this, 'access-logs', {
+          bucketPrefix: boundedName(config.cluster.name.toLowerCase(), '-lb-logs-', BUCKET_PREFIX_MAX),
+          logPrefix: logs.prefix,
+          retentionDays: logs.retentionDays,
+          region: config.aws.region,
+        });
+      }
+      const logBucket = this.accessLogBucket?.bucketName ?? logs.bucket;
       this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
         name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
         dnsZone: workspaceDomain(gitlab),
@@ -198,6 +213,7 @@ export class GitLabSide extends Construct {
         sshNodePort: entry.sshNodePort,
         allowedCidrs: entry.allowedCidrs,
         sshIdleTimeoutSeconds: entry.sshIdleTimeoutSeconds,
+        accessLogs: logs.enabled && logBucket !== undefined ? { bucket: logBucket, prefix: logs.prefix } : undefined,
       });
     }
 

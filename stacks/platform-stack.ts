@@ -87,6 +87,11 @@ export class WorkspacesPlatformStack extends TerraformStack {
     // The GitLab side's secrets end up in this stack's state: say so when the config keeps it in a local file.
     const stateWarning = props.backend ? undefined : localStateWarning(config, id);
     if (stateWarning) Annotations.of(this).addWarning(stateWarning);
+
+    // While cluster.allowDestroy is false the cluster stack refuses destroy at plan (its cluster and keys
+    // carry prevent_destroy). This stack's destroy guard (or volume cleanup) carries it too: `destroy '*'`
+    // would otherwise take the workspaces' agent, proxy and way in away first, and then stop at the cluster.
+    const preventDestroy = !clusterConfig.allowDestroy;
     // Applied after the cluster stack; cdktf would infer this from the references below, but the order
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);
@@ -152,6 +157,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
         clusterName: clusterStack.clusterName,
         region: aws.region,
         volumeKeyArn: clusterStack.volumeKey.arn,
+        preventDestroy,
       });
     }
 
@@ -181,6 +187,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
         volumeKeyArn: clusterStack.volumeKey.arn,
         region: aws.region,
         protects: resourcesOf(this),
+        preventDestroy,
       });
     }
 

@@ -127,6 +127,9 @@ export class WorkspacesClusterStack extends TerraformStack {
     const partition = new DataAwsPartition(this, 'partition').partition;
     const caller = new DataAwsCallerIdentity(this, 'caller');
     const accountId = caller.accountId;
+    // The cluster, the KMS keys and a created hosted zone stop a destroy (or their replacement) at plan
+    // unless cluster.allowDestroy: what they hold cannot be brought back.
+    const preventDestroy = !clusterConfig.allowDestroy;
 
     // Network: private subnets for nodes, public ones for load balancers, in 2 or 3 zones; or a VPC
     // that already exists and already has a way in for a private cluster.
@@ -149,6 +152,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       clusterName: name, accountId, region: aws.region, partition,
       logGroupNames: [controlPlaneLogGroupName(name), flowLogGroupName(name)],
       deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
+      preventDestroy,
     });
     if (network.flowLogs.enabled) {
       new VpcFlowLogs(this, 'flow-logs', {
@@ -175,6 +179,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       logKmsKeyArn: logKey.arn,
       kmsKeyDeletionWindowDays: clusterConfig.kmsKeyDeletionWindowDays,
       partition,
+      preventDestroy,
     });
     const clusterName = this.cluster.name;
     const kubernetesVersion = this.cluster.version;
@@ -198,7 +203,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     // Nodes: every one from a launch template with IMDSv2 required, hop limit 1, encrypted gp3 root,
     // at the control plane's Kubernetes version and the AMI release AWS recommends for it.
     this.volumeKey = new VolumeEncryptionKey(this, 'volume-key', {
-      clusterName: name, accountId, partition, deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
+      clusterName: name, accountId, partition, deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays, preventDestroy,
     });
     // One role per pool: a workspace node's credentials (what an escape from a workspace reaches) are not
     // the system nodes', and its ECR pulls can be limited to the repositories workspaces may use.
@@ -377,6 +382,7 @@ export class WorkspacesClusterStack extends TerraformStack {
         create: gitlab.hostedZone.create,
         zoneId: gitlab.hostedZone.id,
         zoneName: gitlab.hostedZone.name,
+        preventDestroy,
       });
     }
 

@@ -17,11 +17,13 @@ import {
   AdmissionPolicy,
   agentConfigPath,
   baselineNamespace,
+  BUCKET_PREFIX_MAX,
   defaultKasAddress,
   gitlabApiUrl,
   GitLabAgent,
   GitLabAgentRegistration,
   LOAD_BALANCER_NAME_MAX,
+  LoadBalancerLogBucket,
   oauthRedirectUri,
   PROXY_OAUTH_SCOPES,
   RegistryPullSecret,
@@ -82,6 +84,8 @@ export class GitLabSide extends Construct {
   readonly proxy?: WorkspacesProxy;
   readonly oauthApplication?: WorkspacesOAuthApplication;
   readonly entryPoint?: WorkspacesEntryPoint;
+  /** The bucket of the load balancer's access logs, when the stack creates it (`entryPoint.accessLogs`). */
+  readonly accessLogBucket?: LoadBalancerLogBucket;
   readonly pullSecret?: RegistryPullSecret;
   /** The namespace workspaces share (with `shared_namespace`). */
   readonly sharedNamespace?: NamespaceV1;
@@ -217,8 +221,19 @@ export class GitLabSide extends Construct {
         dependsOn: props.systemDependsOn,
       });
 
-      // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records.
+      // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records; the
+      // load balancer's access logs in the user's bucket or one created here (entryPoint.accessLogs).
       const network = clusterStack.network;
+      const logs = entry.accessLogs;
+      if (logs.enabled && logs.bucket === undefined) {
+        this.accessLogBucket = new LoadBalancerLogBucket(this, 'access-logs', {
+          bucketPrefix: boundedName(config.cluster.name.toLowerCase(), '-lb-logs-', BUCKET_PREFIX_MAX),
+          logPrefix: logs.prefix,
+          retentionDays: logs.retentionDays,
+          region: config.aws.region,
+        });
+      }
+      const logBucket = this.accessLogBucket?.bucketName ?? logs.bucket;
       this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
         name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
         dnsZone: workspaceDomain(gitlab),
@@ -234,6 +249,7 @@ export class GitLabSide extends Construct {
         sshNodePort: entry.sshNodePort,
         allowedCidrs: entry.allowedCidrs,
         sshIdleTimeoutSeconds: entry.sshIdleTimeoutSeconds,
+        accessLogs: logs.enabled && logBucket !== undefined ? { bucket: logBucket, prefix: logs.prefix } : undefined,
       });
     }
 

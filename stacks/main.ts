@@ -5,11 +5,11 @@
  * `<cluster>-platform`), which reads the cluster stack's outputs. `cdktf deploy '*'` applies them in that
  * order; each can be planned and applied on its own. A bad config gives compiler-style diagnostics, each
  * shown once, and neither stack: under the cdktf CLI as error annotations, run directly on stderr with exit
- * status 1 (see ./show-diagnostics); warnings (such as a version out of standard support) are printed and
- * synth goes on.
+ * status 1 (see ./show-diagnostics); warnings (such as a version out of standard support, or local state
+ * that would hold the GitLab side's secrets) are printed and synth goes on.
  */
 import { loadConfigFile, resolveConfigPath } from './config/load';
-import { runByCdktfCli, showDiagnostics } from './show-diagnostics';
+import { runByCdktfCli, showDiagnostics, stackWarnings } from './show-diagnostics';
 import { WorkspacesConfig } from './config/types';
 
 /**
@@ -30,7 +30,13 @@ export function main(): number {
   if (!config) return runByCdktfCli(process.env) ? 0 : 1;
   // cdktf and the providers load only now that the config is good, so a bad config fails fast.
   const { buildApp } = require('./app') as typeof import('./app'); // eslint-disable-line @typescript-eslint/no-require-imports
-  buildApp(config).app.synth();
+  const { app } = buildApp(config);
+  app.synth();
+  // The stacks' own warnings (local state holding secrets): the cdktf CLI prints them; run directly, this does.
+  if (!runByCdktfCli(process.env)) {
+    const lines = stackWarnings(app, resolveConfigPath(process.env, process.cwd()).display);
+    process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  }
   return 0;
 }
 

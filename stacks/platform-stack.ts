@@ -8,7 +8,7 @@
  * it (see gitlab-side.ts): the agent, the workspaces proxy, and the AWS resources that follow the
  * proxy's lifecycle (certificate, load balancer, DNS records).
  */
-import { TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
@@ -28,7 +28,7 @@ import type { WorkspacesClusterStack } from './cluster-stack';
 import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { GitLabSide } from './gitlab-side';
-import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
+import { configStateBackend, configureStateBackend, localStateWarning, StackBackendFactory } from './state-backend';
 
 /** Every resource in a construct's tree (data sources are read, never destroyed: no order to keep). */
 function resourcesOf(scope: Construct): TerraformResource[] {
@@ -90,6 +90,14 @@ export class WorkspacesPlatformStack extends TerraformStack {
     this.clusterStack = clusterStack;
     const { aws, cluster: clusterConfig, storage } = config;
     configureStateBackend(this, id, props.backend ?? configStateBackend(config.state, aws.region));
+    // The GitLab side's secrets end up in this stack's state: say so when the config keeps it in a local file.
+    const stateWarning = props.backend ? undefined : localStateWarning(config, id);
+    if (stateWarning) Annotations.of(this).addWarning(stateWarning);
+
+    // While cluster.allowDestroy is false the cluster stack refuses destroy at plan (its cluster and keys
+    // carry prevent_destroy). This stack's destroy guard (or volume cleanup) carries it too: `destroy '*'`
+    // would otherwise take the workspaces' agent, proxy and way in away first, and then stop at the cluster.
+    const preventDestroy = !clusterConfig.allowDestroy;
     // Applied after the cluster stack; cdktf would infer this from the references below, but the order
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);
@@ -159,6 +167,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
         clusterName: clusterStack.clusterName,
         region: aws.region,
         volumeKeyArn: clusterStack.volumeKey.arn,
+        preventDestroy,
       });
     }
 
@@ -189,6 +198,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
         volumeKeyArn: clusterStack.volumeKey.arn,
         region: aws.region,
         protects: resourcesOf(this),
+        preventDestroy,
       });
     }
 

@@ -11,8 +11,10 @@
  * (`node dist/stacks/main.js`), errors go to stderr and the exit status is 1.
  *
  * A good config's warnings go to stdout, shown once as they are: on stderr the CLI would mark them
- * `[ERROR]`.
+ * `[ERROR]`. Warnings the stacks themselves add at synth (annotations, such as local state holding
+ * secrets) the CLI prints on its own; run directly, the app prints them on stdout after the synth.
  */
+import type { IConstruct } from 'constructs';
 import { Diagnostic, formatDiagnostic, Result, sortDiagnostics } from '../lib/common/diagnostics';
 
 /** The id of the stack that carries a refused config's diagnostics under the cdktf CLI. */
@@ -48,4 +50,15 @@ function synthesizeAsAnnotations(diagnostics: readonly Diagnostic[]): void {
     else annotations.addInfo(formatDiagnostic(d));
   }
   app.synth();
+}
+
+/**
+ * The warning annotations the synthesized app's constructs carry, one line each (`<file>: warning: ...`,
+ * `file` being the config they came from), for a run without the cdktf CLI (which prints them itself).
+ */
+export function stackWarnings(app: IConstruct, file: string): string[] {
+  const { AnnotationMetadataEntryType } = require('cdktf') as typeof import('cdktf'); // eslint-disable-line @typescript-eslint/no-require-imports
+  return app.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+    .map((m) => `${file}: warning: ${String(m.data)}`));
 }

@@ -14,7 +14,7 @@ export type { AgentConfigOptions } from './resolve';
 export { serializeAgentConfig, toFileShape } from './serialize';
 export type { SerializeAgentConfigOptions } from './serialize';
 export { maxResourcesSha256, maxResourcesRubyString } from './max-resources-sha256';
-export { INSTANCE_METADATA_CIDR, SECURE_DEFAULT_EGRESS, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from './secure-defaults';
+export { INSTANCE_METADATA_CIDR, NODE_CREDENTIAL_ENDPOINTS, POD_IDENTITY_AGENT_CIDR, SECURE_DEFAULT_EGRESS, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from './secure-defaults';
 
 /** Agent config files are small; refuse anything larger than this before parsing. */
 export const AGENT_CONFIG_MAX_BYTES = 1024 * 1024;

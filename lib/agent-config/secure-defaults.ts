@@ -3,9 +3,10 @@
  * stack calls it on the user's `remote_development` settings, and so should anyone who writes an agent
  * config for a cluster of their own (see examples/gitlab-on-existing-cluster). Pure.
  *
- * - Workspace egress: GitLab's default rule (the internet minus private ranges), with the node's instance
- *   metadata service also excepted: a workspace runs its project members' code, and the metadata service
- *   hands out the node role's credentials.
+ * - Workspace egress: GitLab's default rule (the internet minus private ranges), with the node-local
+ *   credential endpoints also excepted: the instance metadata service (the node role's credentials) and
+ *   the EKS Pod Identity agent (the credentials of pods with a Pod Identity association). A workspace runs
+ *   its project members' code; both addresses are link-local, outside the private ranges GitLab excepts.
  * - Requests and limits for every workspace container that sets none: the requests keep a workspace's
  *   node from the cluster autoscaler (it removes nodes whose pods request nothing), the limits keep one
  *   workspace from starving the others on its node.
@@ -17,10 +18,22 @@ import { EgressRule, ResourceSetting } from './types';
 /** The instance metadata service (node credentials on EC2). */
 export const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
 
-/** GitLab's default egress, minus the instance metadata address. */
+/**
+ * The EKS Pod Identity agent on every node (a host-network DaemonSet): it hands AWS credentials to pods whose
+ * service account has a Pod Identity association (on IPv6 clusters also `fd00:ec2::23`).
+ */
+export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+
+/** Node-local addresses that hand out AWS credentials, and what each is: no workspace should reach them. */
+export const NODE_CREDENTIAL_ENDPOINTS: ReadonlyArray<{ readonly cidr: string; readonly what: string }> = Object.freeze([
+  Object.freeze({ cidr: INSTANCE_METADATA_CIDR, what: 'the instance metadata service (the node role\'s credentials)' }),
+  Object.freeze({ cidr: POD_IDENTITY_AGENT_CIDR, what: 'the EKS Pod Identity agent (the credentials of pods with a Pod Identity association)' }),
+]);
+
+/** GitLab's default egress, minus the node-local credential endpoints. */
 export const SECURE_DEFAULT_EGRESS: readonly EgressRule[] = Object.freeze(DEFAULT_EGRESS.map((rule) => Object.freeze({
   allow: rule.allow,
-  except: Object.freeze([...(rule.except ?? []), INSTANCE_METADATA_CIDR]),
+  except: Object.freeze([...(rule.except ?? []), ...NODE_CREDENTIAL_ENDPOINTS.map((e) => e.cidr)]),
 })));
 
 /** Requests and limits for every workspace container that sets none itself. */

@@ -117,6 +117,12 @@ export interface EksClusterProps {
    * @default 'aws'
    */
   readonly partition?: string;
+  /**
+   * Terraform's `prevent_destroy` on the cluster and its secrets key: a destroy, or a change that would
+   * replace either (and with the cluster every workspace), stops at plan. Set false to destroy.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -124,7 +130,8 @@ export interface EksClusterProps {
  * the configured admins each get an explicit entry with `AmazonEKSClusterAdminPolicy`), Kubernetes Secrets
  * envelope-encrypted with its own rotating KMS key, every control-plane log (audit included) in a
  * log group with retention created before the cluster, and no self-managed add-ons bootstrapped
- * (the stack installs vpc-cni, kube-proxy and CoreDNS as managed add-ons it controls).
+ * (the stack installs vpc-cni, kube-proxy and CoreDNS as managed add-ons it controls). The cluster and
+ * its key carry `prevent_destroy` unless `preventDestroy: false`.
  */
 export class EksCluster extends Construct {
   readonly cluster: EksClusterResource;
@@ -146,6 +153,7 @@ export class EksCluster extends Construct {
       alias: `${name}/eks-secrets`,
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${name}`,
       deletionWindowInDays: props.kmsKeyDeletionWindowDays,
+      preventDestroy: props.preventDestroy,
     });
 
     const assume = new DataAwsIamPolicyDocument(this, 'assume-role', {
@@ -210,6 +218,7 @@ export class EksCluster extends Construct {
         publicAccessCidrs: publicAccess ? publicCidrs : undefined,
       },
       kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
       // The log group must exist first, or EKS creates one without retention; the role's policies
       // must be attached before EKS uses the role.
       dependsOn: [this.logGroup, clusterPolicy, encryptionPolicy],

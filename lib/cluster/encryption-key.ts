@@ -17,9 +17,15 @@ export interface EncryptionKeyProps {
    * @default KMS's default policy: the account root, so IAM policies grant use of the key
    */
   readonly policy?: string;
+  /**
+   * Terraform's `prevent_destroy` on the key: a destroy, or a change that would replace the key, stops at
+   * plan (whatever it encrypts becomes unreadable once the key is gone).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
-/** A customer-managed KMS key with yearly automatic rotation on, and an alias. */
+/** A customer-managed KMS key with yearly automatic rotation on, and an alias; protected from destroy unless told otherwise. */
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
@@ -31,6 +37,7 @@ export class EncryptionKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: props.policy,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
   }

@@ -13,6 +13,8 @@ export interface LogEncryptionKeyProps {
   readonly logGroupNames: readonly string[];
   /** Days before the key is deleted after a destroy (7 to 30). @default 30 */
   readonly deletionWindowInDays?: number;
+  /** Terraform's `prevent_destroy` on the key (see EncryptionKey). @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class LogEncryptionKey extends Construct {
       description: `CloudWatch log groups of EKS cluster ${props.clusterName} (control plane, VPC flow logs)`,
       deletionWindowInDays: props.deletionWindowInDays,
       policy: policy.json,
+      preventDestroy: props.preventDestroy,
     });
   }
 

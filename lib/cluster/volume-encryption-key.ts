@@ -14,6 +14,12 @@ export interface VolumeEncryptionKeyProps {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Terraform's `prevent_destroy` on the key (see EncryptionKey): workspace volumes Terraform does not know
+   * of are encrypted with it.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -63,6 +69,7 @@ export class VolumeEncryptionKey extends Construct {
       description: `EBS volumes of EKS cluster ${props.clusterName}: node root volumes and workspace volumes`,
       deletionWindowInDays: props.deletionWindowInDays,
       policy: policy.json,
+      preventDestroy: props.preventDestroy,
     });
   }
 

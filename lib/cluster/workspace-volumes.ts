@@ -40,6 +40,12 @@ export interface VolumeKeyGuardProps {
    * the guard depends on them, so destroy checks it first.
    */
   readonly protects: ITerraformDependable[];
+  /**
+   * Terraform's `prevent_destroy` on the guard: every destroy of its stack stops at plan, volumes or not
+   * (the ready app sets it while `cluster.allowDestroy` is false).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export class VolumeKeyGuard extends Construct {
     this.resource = new TerraformData(this, 'guard', {
       input: { volume_key_arn: props.volumeKeyArn, region: props.region },
       dependsOn: props.protects,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
       provisioners: [{
         type: 'local-exec',
         when: 'destroy',
@@ -94,6 +101,12 @@ export interface WorkspaceVolumeCleanupProps {
    * @default none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Terraform's `prevent_destroy` on the cleanup: every destroy of its stack stops at plan, before any
+   * workspace is deleted (the ready app sets it while `cluster.allowDestroy` is false).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -112,6 +125,7 @@ export class WorkspaceVolumeCleanup extends Construct {
     this.resource = new TerraformData(this, 'cleanup', {
       input: { cluster_name: props.clusterName, region: props.region, volume_key_arn: props.volumeKeyArn, timeout_seconds: timeout },
       dependsOn: props.dependsOn,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
       provisioners: [{
         type: 'local-exec',
         when: 'destroy',

@@ -11,8 +11,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 
-/** The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (AWS's recommended policy). */
-export const ENTRY_POINT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+/**
+ * The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only, with restricted ciphers and hybrid
+ * post-quantum key exchange (ML-KEM) for clients that offer it: the policy AWS recommends for Network Load
+ * Balancers ("Security policies for your Network Load Balancer", 2025) and its console's default.
+ */
+export const ENTRY_POINT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
 /** Longest load balancer name AWS accepts. */
 export const LOAD_BALANCER_NAME_MAX = 32;
 
@@ -61,13 +65,25 @@ export interface WorkspacesEntryPointProps {
    * @default 3600
    */
   readonly sshIdleTimeoutSeconds?: number;
+  /**
+   * The HTTPS listener's TLS security policy.
+   * @default ENTRY_POINT_TLS_POLICY
+   */
+  readonly tlsPolicy?: string;
+  /**
+   * Access logs of the HTTPS listener's connections (NLBs log TLS listeners only), into this bucket (same
+   * region; its policy must let `delivery.logs.amazonaws.com` write: see LoadBalancerLogBucket).
+   * @default none
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
 }
 
 /**
  * How workspaces are reached, all owned by Terraform so DNS can point at it in the same apply:
  * - an ACM certificate for `<dnsZone>` and `*.<dnsZone>`, validated with Route 53 records and waited for;
- * - a Network Load Balancer: TLS on 443 with that certificate in front of the proxy's plain-HTTP NodePort
- *   (WebSockets pass through a TLS listener), and TCP on the SSH port in front of its SSH NodePort;
+ * - a Network Load Balancer: TLS on 443 with that certificate (TLS 1.3 and 1.2, post-quantum key exchange
+ *   offered: ENTRY_POINT_TLS_POLICY) in front of the proxy's plain-HTTP NodePort (WebSockets pass through a
+ *   TLS listener), and TCP on the SSH port in front of its SSH NodePort; access logs when asked;
  *   instance target groups attached to the nodes' Auto Scaling groups, so new nodes register themselves;
  * - security groups that admit only the listener ports (from `allowedCidrs`) and, on the nodes, only the
  *   load balancer on the NodePorts (instance targets see the client's address, so the node rule names
@@ -159,6 +175,7 @@ export class WorkspacesEntryPoint extends Construct {
       ipAddressType: 'ipv4',
       // Every zone's load balancer node reaches every system node, whichever zones they are in.
       enableCrossZoneLoadBalancing: true,
+      accessLogs: props.accessLogs ? { enabled: true, bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix } : undefined,
       tags: { Name: props.name },
     });
 
@@ -187,7 +204,7 @@ export class WorkspacesEntryPoint extends Construct {
       protocol: 'TLS',
       // The validated certificate: the listener waits until ACM has issued it.
       certificateArn: this.certificateValidation.certificateArn,
-      sslPolicy: ENTRY_POINT_TLS_POLICY,
+      sslPolicy: props.tlsPolicy ?? ENTRY_POINT_TLS_POLICY,
       defaultAction: [{ type: 'forward', targetGroupArn: this.httpTargetGroup.arn }],
     });
     this.sshListener = new LbListener(this, 'ssh-listener', {

@@ -23,6 +23,12 @@ export interface WorkspacesHostedZoneProps {
    * @default dnsZone
    */
   readonly zoneName?: string;
+  /**
+   * With `create`: Terraform's `prevent_destroy` on the zone. A new zone gets new name servers, and the
+   * parent domain's delegation (and every certificate validation through it) breaks until it is updated.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -49,6 +55,7 @@ export class WorkspacesHostedZone extends Construct {
       this.zone = new Route53Zone(this, 'zone', {
         name: props.dnsZone,
         comment: `GitLab workspaces: ${props.dnsZone} and *.${props.dnsZone}`,
+        lifecycle: { preventDestroy: props.preventDestroy ?? true },
       });
       this.zoneId = this.zone.zoneId;
       this.zoneName = this.zone.name;

@@ -14,7 +14,8 @@
  * - It is written and checked for `gitlab.version`.
  * - `enabled` defaults to true (the agent exists to serve workspaces).
  * - `network_policy.egress` and `default_resources_per_workspace_container` get lib/agent-config's
- *   withSecureAgentDefaults (instance metadata excepted from egress; requests and limits for every container:
+ *   withSecureAgentDefaults (the instance metadata service and the EKS Pod Identity agent excepted from
+ *   egress; requests and limits for every container:
  *   the autoscaler keeps a workspace node only while something on it has requests). When the user's
  *   `max_resources_per_workspace` is below them, synth stops and says what to set (see
  *   stackDefaultResourcesProblem): lowering them silently would hand out less than the user thinks.
@@ -24,10 +25,10 @@
  */
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
-import { parseCidr, cidrContains } from '../../lib/common/cidr';
+import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { INSTANCE_METADATA_CIDR, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
+import { NODE_CREDENTIAL_ENDPOINTS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
@@ -126,7 +127,7 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
       return { ok: false, diagnostics };
     }
   }
-  warnAboutOpenings(resolved.value, gitlab, report);
+  warnAboutOpenings(resolved.value, config, report);
   return { ok: true, value: resolved.value, diagnostics };
 }
 
@@ -225,28 +226,83 @@ function documentPath(path: YamlPath, origins: readonly Origin[]): YamlPath {
   return ['gitlab', ...path];
 }
 
-/** Warnings about user settings that undo the stack's defaults. */
-function warnAboutOpenings(settings: RemoteDevelopmentSettings, gitlab: GitLabConfig, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
-  const user = gitlab.remote_development;
+/** Warnings about user settings that undo the stack's defaults, and about what workspaces can reach. */
+function warnAboutOpenings(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
+  const user = config.gitlab!.remote_development;
   const policy = isMapping(user.network_policy) ? user.network_policy : undefined;
-  if (policy?.egress !== undefined && settings.networkPolicy.enabled) {
-    const metadata = parseCidr(INSTANCE_METADATA_CIDR);
-    settings.networkPolicy.egress.forEach((rule, i) => {
-      const allow = parseCidr(rule.allow);
-      if (!metadata.ok || !allow.ok || !cidrContains(allow.cidr, metadata.cidr)) return;
-      const excepted = (rule.except ?? []).some((e) => {
-        const block = parseCidr(e);
-        return block.ok && cidrContains(block.cidr, metadata.cidr);
+  const egressPath = [...SETTINGS_PATH, 'network_policy', 'egress'];
+  if (!settings.networkPolicy.enabled) {
+    report('warning', 'network-policy-disabled', [...SETTINGS_PATH, 'network_policy', ...(policy?.enabled !== undefined ? ['enabled'] : [])],
+      'network policies are off: GitLab then creates no NetworkPolicy for a workspace, so its code (its project members\', run with sudo where a runtime allows it) reaches everything its node reaches: '
+      + `every pod and Service in the cluster (the GitLab agent, the workspaces proxy, CoreDNS, the autoscaler, other workspaces), the nodes' kubelet and NodePorts, the VPC (${vpcWords(config)}) and every network it is peered or connected to, `
+      + `${NODE_CREDENTIAL_ENDPOINTS.map((e) => `${e.what} at ${e.cidr}`).join(' and ')} (IMDSv2 with hop limit 1 still keeps the node role's credentials from pods), and the internet; and any pod can connect to the workspace's ports. `
+      + 'Remove `enabled: false` (the stack\'s default egress is the internet minus the private ranges and those two addresses)');
+  } else {
+    if (policy?.egress !== undefined) {
+      settings.networkPolicy.egress.forEach((rule, i) => {
+        const reached = NODE_CREDENTIAL_ENDPOINTS.filter((e) => egressReaches(rule, e.cidr));
+        if (reached.length > 0) {
+          report('warning', 'metadata-egress', [...egressPath, i, 'allow'],
+            `\`allow\` "${rule.allow}" lets workspaces reach ${reached.map((e) => `${e.what} at ${e.cidr}`).join(' and ')}; add ${reached.map((e) => e.cidr).join(' and ')} to \`except\` (the stack's default does; IMDSv2 with hop limit 1 on the nodes is the other lock on the node role's credentials)`);
+        }
       });
-      if (!excepted) {
-        report('warning', 'metadata-egress', [...SETTINGS_PATH, 'network_policy', 'egress', i, 'allow'],
-          `\`allow\` "${rule.allow}" lets workspaces reach the instance metadata service (${INSTANCE_METADATA_CIDR}); add it to \`except\` (the stack's default does; IMDSv2 with hop limit 1 on the nodes is the other lock)`);
-      }
-    });
+    }
+    warnAboutVpcEgress(settings, config, policy?.egress !== undefined, report);
   }
   const resources = settings.defaultResourcesPerWorkspaceContainer;
   if (user.default_resources_per_workspace_container !== undefined && !resources.requests) {
     report('warning', 'no-default-requests', [...SETTINGS_PATH, 'default_resources_per_workspace_container'],
       '`default_resources_per_workspace_container` is {}: a workspace whose devfile sets no requests does not keep its node, and the autoscaler may drain it (see docs/stacks.md, "Workspaces and the autoscaler"); leave it out for the stack\'s default or set requests and limits');
   }
+}
+
+/** The private ranges (RFC 1918) GitLab's default egress rule excepts. */
+const RFC1918_BLOCKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** What a workspace reaches inside the cluster's VPC, once its egress lets it in. */
+const IN_THE_VPC = 'the nodes (their kubelet and the proxy\'s NodePorts), every pod without a NetworkPolicy of its own (the GitLab agent, the workspaces proxy, CoreDNS, the autoscaler), the cluster\'s private API endpoint, the VPC endpoints and the internal load balancers';
+
+/**
+ * Warns when the egress rules let workspaces into the VPC the stack creates: GitLab's default rule excepts
+ * only the RFC 1918 ranges, so a VPC outside them (such as 100.64.0.0/16) is reachable unless its block
+ * is excepted. An existing VPC's blocks are not known at synth (docs/stacks.md says what to do).
+ */
+function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, userEgress: boolean, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
+  if (config.network.existingVpc) return;
+  const vpc = parseCidr(config.network.vpcCidr);
+  if (!vpc.ok) return; // reported by the network rule
+  const block = vpc.cidr.canonical;
+  const outsideRfc1918 = !RFC1918_BLOCKS.some((b) => cidrContains((parseCidr(b) as { cidr: Cidr }).cidr, vpc.cidr));
+  settings.networkPolicy.egress.forEach((rule, i) => {
+    if (!egressReaches(rule, block)) return;
+    if (!userEgress) {
+      report('warning', 'vpc-egress', ['network', 'vpcCidr'],
+        `${config.network.vpcCidr} is outside the private ranges (RFC 1918: ${RFC1918_BLOCKS.join(', ')}) that workspace egress excepts, so workspaces can reach every address of the VPC: ${IN_THE_VPC}. `
+        + `Use a VPC block inside those ranges, or add ${block} to \`except\` in your own gitlab.remote_development.network_policy.egress`);
+      return;
+    }
+    report('warning', 'vpc-egress', [...SETTINGS_PATH, 'network_policy', 'egress', i, 'allow'],
+      `\`allow\` "${rule.allow}" lets workspaces reach the cluster's VPC ${block} (network.vpcCidr${outsideRfc1918 ? ', outside the RFC 1918 ranges' : ''}): ${IN_THE_VPC}; add ${block} to \`except\`, unless workspaces must reach something there (then except the rest)`);
+  });
+}
+
+/**
+ * Whether an egress rule lets traffic to some address of `target` through: its `allow` shares addresses
+ * with the block, and no `except` entry covers what they share (a CIDR block either holds the other or
+ * shares nothing with it).
+ */
+function egressReaches(rule: { readonly allow: string; readonly except?: readonly string[] }, target: string): boolean {
+  const allow = parseCidr(rule.allow);
+  const block = parseCidr(target);
+  if (!allow.ok || !block.ok || !cidrOverlaps(allow.cidr, block.cidr)) return false;
+  const shared = cidrContains(allow.cidr, block.cidr) ? block.cidr : allow.cidr;
+  return !(rule.except ?? []).some((e) => {
+    const except = parseCidr(e);
+    return except.ok && cidrContains(except.cidr, shared);
+  });
+}
+
+/** The VPC, in words, for a message. */
+function vpcWords(config: WorkspacesConfig): string {
+  return config.network.existingVpc ? `${config.network.existingVpc.vpcId}, network.existingVpc` : `${config.network.vpcCidr}, network.vpcCidr`;
 }

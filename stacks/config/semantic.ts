@@ -29,7 +29,7 @@ import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
-import { NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
+import { EntryPointAccessLogsConfig, NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
   /** The day the config is checked on (support-window warnings). @default now */
@@ -593,10 +593,28 @@ function checkEntryPoint(config: WorkspacesConfig, r: Reporters): void {
     }
   }
   entry.allowedCidrs.forEach((c, i) => networkBlock(c, at('allowedCidrs', i), r));
+  checkAccessLogs(entry.accessLogs, at('accessLogs'), r);
   const existing = config.network.existingVpc;
   if (entry.scheme === 'internet-facing' && existing && existing.publicSubnetIds.length === 0) {
     r.error('entry-point-subnets', at('scheme'),
       'an internet-facing load balancer needs public subnets, and network.existingVpc lists none: add publicSubnetIds, or set scheme: internal (users then reach workspaces through your VPN)');
+  }
+}
+
+/** The load balancer's access logs: what applies to which bucket. */
+function checkAccessLogs(logs: EntryPointAccessLogsConfig, path: YamlPath, r: Reporters): void {
+  const at = (key: string): YamlPath => [...path, key];
+  if (!logs.enabled) {
+    for (const key of ['bucket', 'prefix', 'retentionDays']) {
+      if (r.written(at(key))) r.error('access-logs', at(key), `\`${key}\` applies only with access logs on: set enabled: true, or remove it`);
+    }
+    return;
+  }
+  if (logs.prefix?.includes('AWSLogs')) {
+    r.error('access-logs', at('prefix'), `${JSON.stringify(logs.prefix)} contains AWSLogs, which Elastic Load Balancing adds after the prefix itself (<prefix>/AWSLogs/<account>/...) and refuses in it; choose another prefix`);
+  }
+  if (logs.bucket !== undefined && r.written(at('retentionDays'))) {
+    r.error('access-logs', at('retentionDays'), `\`retentionDays\` applies only to the bucket the stack creates; your bucket ${logs.bucket} keeps logs by its own lifecycle rules: remove it, or remove bucket`);
   }
 }
 
@@ -671,5 +689,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('agent settings', [
     ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
     ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],
+    // What workspace egress reaches in the VPC.
+    ['network', 'vpcCidr'], ['network', 'existingVpc'],
   ], (config, r) => r.add(stackAgentSettings(config, r.source).diagnostics)),
 ];

@@ -63,6 +63,8 @@ export interface ClusterConfig {
   readonly access: { readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean };
   readonly logs: { readonly types: readonly ControlPlaneLogType[]; readonly retentionDays: number };
   readonly kmsKeyDeletionWindowDays: number;
+  /** Whether Terraform may destroy the cluster, the KMS keys and a created hosted zone (false: prevent_destroy). */
+  readonly allowDestroy: boolean;
   /** How the Kubernetes and Helm providers authenticate (see lib/cluster/cluster-providers.ts). */
   readonly kubernetesProviderAuth: 'exec' | 'token';
 }
@@ -205,6 +207,15 @@ export interface EntryPointConfig {
   readonly httpNodePort: number;
   readonly sshNodePort: number;
   readonly sshIdleTimeoutSeconds: number;
+  readonly accessLogs: EntryPointAccessLogsConfig;
+}
+
+export interface EntryPointAccessLogsConfig {
+  readonly enabled: boolean;
+  /** Absent: the stack creates one. */
+  readonly bucket?: string;
+  readonly prefix?: string;
+  readonly retentionDays: number;
 }
 
 export interface ImagePullSecretConfig {

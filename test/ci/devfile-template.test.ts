@@ -49,7 +49,8 @@ afterEach(() => {
 function runJob(shell: 'bash' | 'sh', variables: Record<string, string> = {}) {
   const prologue = shell === 'bash' ? 'set -eo pipefail' : 'set -e';
   const script = [prologue, ...job.before_script, ...job.script].join('\n');
-  const env = { ...process.env, ...template.variables, ...variables, PATH: `${binDir}:${process.env.PATH ?? ''}` };
+  // The shim on PATH stands for an image that has the command; GitLab Runner names the job's image (by digest) in CI_JOB_IMAGE.
+  const env = { ...process.env, ...template.variables, CI_JOB_IMAGE: job.image, ...variables, PATH: `${binDir}:${process.env.PATH ?? ''}` };
   const r = spawnSync(shell, ['-c', script], { cwd: project, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

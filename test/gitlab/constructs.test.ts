@@ -228,7 +228,7 @@ describe('WorkspacesEntryPoint', () => {
     expect(lb).toMatchObject({ name: 'acme-workspaces', load_balancer_type: 'network', internal: false, subnets: props(new TerraformStack(Testing.app(), 'x')).subnetIds });
     const listeners = s.all('aws_lb_listener');
     const https = listeners.find((l) => l.port === 443)!;
-    expect(https).toMatchObject({ protocol: 'TLS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificate_arn: s.ref('aws_acm_certificate_validation', s.only('aws_acm_certificate_validation'), 'certificate_arn') });
+    expect(https).toMatchObject({ protocol: 'TLS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', certificate_arn: s.ref('aws_acm_certificate_validation', s.only('aws_acm_certificate_validation'), 'certificate_arn') });
     const ssh = listeners.find((l) => l.port === 22)!;
     expect(ssh).toMatchObject({ protocol: 'TCP', tcp_idle_timeout_seconds: 3600 });
     const tg = (listener: Record<string, any>) => s.deref(listener.default_action[0].target_group_arn); // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@
 import { parseAgentConfig } from '../../lib/agent-config';
 import { formatDiagnostic } from '../../lib/common/diagnostics';
 import { loadConfigText } from '../../stacks/config/load';
-import { INSTANCE_METADATA_CIDR } from '../../lib/agent-config';
+import { INSTANCE_METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from '../../lib/agent-config';
 import { stackAgentSettings, stackDefaultResourcesProblem, STACK_DEFAULT_RESOURCES } from '../../stacks/config/agent-settings';
 import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
 
@@ -49,7 +49,7 @@ describe('what the stack decides', () => {
       dnsZone: 'workspaces.acme.dev',
       gitlabWorkspacesProxy: { namespace: 'ws-proxy' },
       defaultResourcesPerWorkspaceContainer: STACK_DEFAULT_RESOURCES,
-      networkPolicy: { enabled: true, egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', INSTANCE_METADATA_CIDR] }] },
+      networkPolicy: { enabled: true, egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', INSTANCE_METADATA_CIDR, POD_IDENTITY_AGENT_CIDR] }] },
     });
   });
 

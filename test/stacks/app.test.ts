@@ -39,8 +39,8 @@ describe.each(exampleNames)('example %s as two stacks', (name) => {
     // The platform basics, and a sudo runtime's installer and RuntimeClass when the example has one.
     expect(kubernetesSide(app.platform.s)).toEqual(expect.arrayContaining(['helm', 'helm_release', 'kubernetes', 'kubernetes_storage_class_v1']));
     // The platform stack's AWS resources are only the workspaces' entry point (certificate, load
-    // balancer, its security group rules, target attachments, DNS records), which follow the proxy.
-    const entryPoint = /^aws_(acm_certificate(_validation)?|lb(_listener|_target_group)?|autoscaling_attachment|security_group|vpc_security_group_(ingress|egress)_rule|route53_record)$/;
+    // balancer, its security group rules, target attachments, DNS records, its access log bucket), which follow the proxy.
+    const entryPoint = /^aws_(acm_certificate(_validation)?|lb(_listener|_target_group)?|autoscaling_attachment|security_group|vpc_security_group_(ingress|egress)_rule|route53_record|s3_bucket(_[a-z_]+)?)$/;
     expect(Object.keys(app.platform.s.doc.resource).filter((t) => t.startsWith('aws_') && !entryPoint.test(t))).toEqual([]);
   });
 

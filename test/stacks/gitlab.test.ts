@@ -176,7 +176,7 @@ describe('the default config\'s GitLab side', () => {
       enabled: true,
       dns_zone: 'workspaces.example.com',
       gitlab_workspaces_proxy: { namespace: 'gitlab-workspaces' },
-      network_policy: { enabled: true, egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32'] }] },
+      network_policy: { enabled: true, egress: [{ allow: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32', '169.254.170.23/32'] }] },
       default_resources_per_workspace_container: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
     });
     // The file passes the same checker the CLI uses.

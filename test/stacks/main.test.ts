@@ -48,13 +48,15 @@ describe('the synth process', () => {
     const run = synth(undefined);
     outdirs.push(run.outdir);
     expect(run.status).toBe(0);
-    // Only the two placeholders the example asks to replace: warnings, not errors, on stdout (the cdktf CLI
+    // The placeholders the example asks to replace, and its local state: warnings, not errors, on stdout (the cdktf CLI
     // marks every stderr line as an error).
     expect(run.stderr).toBe('');
     expect(run.stdout.trimEnd().split('\n').map((l) => l.replace(/: warning: ([\w.[\]]+):.*/, ': warning: $1'))).toEqual([
       'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]',
       'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]',
       'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone',
+      // The platform stack's own warning, after the synth: local state would hold the GitLab side's secrets.
+      'examples/default/workspaces.config.yaml: warning: state.backend',
     ]);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
     const cluster = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json'), 'utf8'));

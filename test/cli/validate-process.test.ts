@@ -3,12 +3,12 @@
  * (dist/), which `npm ci` makes through the `prepare` script; skipped with a note when it is absent.
  */
 import { spawnSync } from 'child_process';
-import { existsSync } from 'fs';
+import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 
 const REPO = join(__dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'gitlab-workspaces.js');
-const built = existsSync(join(REPO, 'dist', 'lib', 'cli', 'validate.js'));
+const built = existsSync(join(REPO, 'dist', 'lib', 'cli', 'validate.js')) && existsSync(join(REPO, 'dist', 'cli', 'validate.js'));
 const fixture = (mode: string, name: string) => join('test', 'devfile', 'fixtures', mode, `${name}.yaml`);
 
 function cli(...args: string[]) {
@@ -62,6 +62,50 @@ function cli(...args: string[]) {
       .then((code) => { const bad = Object.keys(require.cache).filter((m) => /node_modules\\/(cdktf|constructs|@cdktf)\\//.test(m)); process.stderr.write(code + JSON.stringify(bad)); });`;
     const r = spawnSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
     expect(r.stderr).toBe('0[]');
+  });
+});
+
+(built ? describe : describe.skip)('the bundled commands (dist/cli, scripts/build-cli.js)', () => {
+  jest.setTimeout(60_000);
+  const DIST_MAIN = join(REPO, 'dist', 'lib', 'cli', 'main.js');
+
+  /** `main` as the launcher runs it (bundles), or with the modules of dist/lib (no loader). */
+  function runMain(args: string[], bundled: boolean) {
+    const loader = bundled ? `{ loadCommand: require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).bundledCommandLoader(${JSON.stringify(join(REPO, 'dist', 'cli'))}) }` : '{}';
+    const probe = `require(${JSON.stringify(DIST_MAIN)}).main(${JSON.stringify(args)}, ${loader}).then((c) => { process.exitCode = c; });`;
+    const r = spawnSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('load a handful of files, not the ~107 modules of dist/lib and node_modules', () => {
+    // Every file the process loads through require (the bundle itself is read by the code-cache loader).
+    const probe = join(REPO, 'test', 'cli', 'fixtures', 'list-loaded-modules.js');
+    const r = spawnSync(process.execPath, ['-r', probe, BIN, 'validate', fixture('gitlab', 'valid-full')], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = (JSON.parse(r.stderr) as string[]).map((f) => f.replace(REPO, '.'));
+    expect(loaded).toEqual(['./bin/gitlab-workspaces.js', './dist/lib/cli/main.js', './dist/lib/cli/code-cache.js']);
+  });
+
+  it('use the code cache the build wrote (V8 accepts it)', () => {
+    for (const command of ['validate', 'render', 'convert']) {
+      const file = join(REPO, 'dist', 'cli', `${command}.js`);
+      const probe = `process.stdout.write(String(require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).loadBundle(${JSON.stringify(file)}).usedCodeCache))`;
+      expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).stdout).toBe('true');
+    }
+  });
+
+  it('print exactly what the unbundled modules print, for valid, invalid and unreadable files in every format', () => {
+    const fixtures = readdirSync(join(REPO, 'test', 'devfile', 'fixtures', 'gitlab')).filter((f) => f.endsWith('.yaml')).map((f) => join('test', 'devfile', 'fixtures', 'gitlab', f));
+    for (const args of [
+      ['validate', ...fixtures, 'missing.yaml', 'test'],
+      ['validate', '--format', 'json', ...fixtures],
+      ['validate', '--format', 'codequality', ...fixtures.slice(0, 10)],
+      ['render', join('examples', 'smoke-workspace', 'devfile.yaml'), '--format', 'json'],
+      ['convert', join('test', 'devfile', 'convert-fixtures', 'container-overrides.yaml')],
+      ['convert', fixture('gitlab', 'component-kubernetes')],
+    ]) {
+      expect({ args, ...runMain(args, true) }).toEqual({ args, ...runMain(args, false) });
+    }
   });
 });
 

@@ -4,9 +4,9 @@
  * node tree with byte offsets, reports duplicate keys, and caps alias expansion (billion-laughs).
  * Pure: takes text, returns values.
  */
-import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, YAMLMap } from 'yaml';
 import { Diagnostic, hasErrors, Severity } from './diagnostics';
-import { aliasNodes, badMergeSources, dropRepeatedKeys, keyAt } from './yaml-nodes';
+import { aliasNodes, badMergeSources, dropDuplicateKeys, duplicateKeys, keyName } from './yaml-nodes';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -91,8 +91,7 @@ export class YamlSource {
     let cur: unknown = this.doc?.contents;
     for (const key of path) {
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-        cur = pair?.value ?? undefined;
+        cur = pairWithKey(cur, String(key))?.value ?? undefined;
         if (cur === undefined) return undefined;
       } else if (isSeq(cur) && typeof key === 'number') {
         cur = cur.items[key];
@@ -108,10 +107,32 @@ export class YamlSource {
     if (path.length === 0) return undefined;
     const parent = this.nodeAt(path.slice(0, -1));
     if (!isMap(parent)) return undefined;
-    const last = String(path[path.length - 1]);
-    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === last);
+    const pair = pairWithKey(parent, String(path[path.length - 1]));
     return pair && isNode(pair.key) ? pair.key : undefined;
   }
+}
+
+/** Per mapping: its scalar keys as text, each to its first entry; rebuilt when the mapping's entries change. */
+const keyIndexes = new WeakMap<YAMLMap, { items: unknown[]; length: number; byKey: Map<string, Pair> }>();
+
+/**
+ * The first entry of `map` whose key is a scalar with this text. Indexed on first use, so that locating
+ * many keys of a large mapping (one diagnostic per unknown key, say) stays linear.
+ */
+function pairWithKey(map: YAMLMap, key: string): Pair | undefined {
+  let index = keyIndexes.get(map);
+  if (!index || index.items !== map.items || index.length !== map.items.length) {
+    const byKey = new Map<string, Pair>();
+    for (const p of map.items) {
+      if (isPair(p) && isScalar(p.key)) {
+        const k = String(p.key.value);
+        if (!byKey.has(k)) byKey.set(k, p);
+      }
+    }
+    index = { items: map.items, length: map.items.length, byKey };
+    keyIndexes.set(map, index);
+  }
+  return index.byKey.get(key);
 }
 
 export interface ParsedYaml {
@@ -149,7 +170,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   }
 
   const doc = parseDocument(text, {
-    lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: options.merge ?? false,
+    // Duplicate keys are found below in one pass: the package's own check is quadratic in a mapping's size.
+    lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, merge: options.merge ?? false,
     // No console warnings from the library itself: problems travel as diagnostics only.
     logLevel: 'error',
   });
@@ -158,25 +180,34 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const { line, col } = lineCounter.linePos(e.pos[0]);
     const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
-    if (e.code === 'DUPLICATE_KEY') {
-      // The parser gives only a position: name the key and where it first appears.
-      const found = keyAt(doc.contents, e.pos[0]);
-      const key = found ? String(found.path[found.path.length - 1]) : undefined;
-      const first = found?.firstOffset !== undefined ? source.linePos(found.firstOffset) : undefined;
-      const message = `${key !== undefined ? `the key "${key}"` : 'this key'} appears twice in the same mapping` +
-        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once';
-      diagnostics.push(at(severity, 'duplicate-key', message, line, col, found ? formatPath(found.path) : ''));
-    } else if (e.code === 'MULTIPLE_DOCS') {
+    if (e.code === 'MULTIPLE_DOCS') {
       diagnostics.push(at(severity, 'syntax',
         `the file holds more than one YAML document (content after a "---" separator); ${documentName} is a single document`, line, col));
     } else {
       diagnostics.push(at(severity, 'syntax', `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${firstLine(e.message)}`, line, col));
     }
   }
-  const onlyDuplicateKeys = diagnostics.every((d) => d.severity !== 'error' || d.rule === rule('duplicate-key'));
-  if (!onlyDuplicateKeys) return { source, value: undefined, diagnostics };
-  // The first occurrence is kept, so later messages point at the node their value came from.
-  if (hasErrors(diagnostics)) dropRepeatedKeys(doc.contents);
+  const syntaxErrors = hasErrors(diagnostics);
+
+  const duplicates = duplicateKeys(doc.contents);
+  if (duplicates.length > 0) {
+    const shown = duplicates.slice(0, MAX_DUPLICATE_KEY_DIAGNOSTICS).map((d) => {
+      const first = d.first.range ? source.linePos(d.first.range[0]) : undefined;
+      const pos = d.pair.key && isNode(d.pair.key) && d.pair.key.range ? source.linePos(d.pair.key.range[0]) : { line: 1, column: 1 };
+      const message = `the key "${keyName(d.pair.key)}" appears twice in the same mapping` +
+        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once';
+      return at('error', 'duplicate-key', message, pos.line, pos.column, formatPath(d.path));
+    });
+    diagnostics.push(...shown);
+    const more = duplicates.length - shown.length;
+    if (more > 0) {
+      const last = shown[shown.length - 1];
+      diagnostics.push(at('error', 'duplicate-key', `and ${more} more repeated key${more === 1 ? '' : 's'} after this one (only the first ${shown.length} are listed)`, last.line, last.column, last.path));
+    }
+    // The first occurrence is kept, so later messages point at the node their value came from.
+    dropDuplicateKeys(duplicates);
+  }
+  if (syntaxErrors) return { source, value: undefined, diagnostics };
 
   try {
     return { source, value: doc.toJS({ maxAliasCount }), diagnostics };
@@ -188,6 +219,9 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
 }
 
 type At = (severity: Severity, rule: string, message: string, line?: number, column?: number, path?: string) => Diagnostic;
+
+/** Repeated keys listed one by one; past this many, one line says how many more there are. */
+export const MAX_DUPLICATE_KEY_DIAGNOSTICS = 100;
 
 /** A failure of the YAML-to-value step: an alias bomb, a merge key naming no mapping, or else. */
 function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At): Diagnostic {

@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { formatPath, jsonPointerToPath, parseYaml } from '../../lib/common/yaml-source';
 
 const parse = (text: string, extra: Partial<Parameters<typeof parseYaml>[1]> = {}) =>
@@ -11,6 +12,41 @@ describe('parseYaml', () => {
         message: 'the key "b" appears twice in the same mapping (first on line 2); each key may appear only once' }),
     ]);
     expect(r.value).toEqual({ a: { b: 1 }, c: 3 });
+  });
+
+  it('finds duplicate keys in linear time: 50k keys cost about what parsing them costs (the package\'s own check: ~30 s)', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `  k${i}: ${i}`);
+    keys.push('  k7: again', '  k49999: again');
+    const text = `m:\n${keys.join('\n')}\n`;
+    const t0 = Date.now();
+    parseDocument(text, { uniqueKeys: false });
+    const plain = Date.now() - t0;
+    const t1 = Date.now();
+    const r = parse(text);
+    // Relative to the parse alone, so a busy machine does not fail it; quadratic checking is ~20x over.
+    expect(Date.now() - t1).toBeLessThan(3 * plain + 500);
+    expect(r.diagnostics.map((d) => [d.line, d.path, d.message])).toEqual([
+      [50_002, 'm.k7', 'the key "k7" appears twice in the same mapping (first on line 9); each key may appear only once'],
+      [50_003, 'm.k49999', 'the key "k49999" appears twice in the same mapping (first on line 50001); each key may appear only once'],
+    ]);
+    expect((r.value as { m: Record<string, unknown> }).m.k7).toBe(7);
+  });
+
+  it('lists at most 100 repeated keys, then one line with how many more', () => {
+    const r = parse(`a: 0\n${'a: 1\n'.repeat(5000)}`);
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics[99]).toMatchObject({ line: 101, message: 'the key "a" appears twice in the same mapping (first on line 1); each key may appear only once' });
+    expect(r.diagnostics[100]).toMatchObject({ rule: 't/duplicate-key', line: 101, path: 'a',
+      message: 'and 4900 more repeated keys after this one (only the first 100 are listed)' });
+    expect(r.value).toEqual({ a: 0 });
+  });
+
+  it('compares keys as the yaml package does: 1 and 1.0 are one key, 1 and "1" two, collections never equal', () => {
+    expect(parse('1: a\n1.0: b\n').diagnostics).toHaveLength(1);
+    expect(parse('1: a\n"1": b\n').diagnostics).toHaveLength(0);
+    expect(parse('? [a]\n: 1\n? [a]\n: 2\n').diagnostics).toHaveLength(0);
+    expect(parse('{a: 1, b: 2, a: 3}').diagnostics).toEqual([expect.objectContaining({ line: 1, column: 14, path: 'a' })]);
+    expect(parse('- x: 1\n  x: 2\n- x: 3\n').diagnostics).toEqual([expect.objectContaining({ line: 2, path: '[0].x' })]);
   });
 
   it('cuts a long quoted token of a syntax error (e.g. a text file given as YAML) to a short line', () => {

@@ -10,7 +10,7 @@
  * Loads only the devfile checker (no cdktf, no providers).
  */
 import { readDevfileFile } from '../devfile';
-import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, GITLAB_VERSION_USAGE, gitlabVersionOption, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, FILES_USAGE, GITLAB_VERSION_USAGE, gitlabVersionOption, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 import type { ValidationReport } from './reports';
 
 export type { ValidationReport } from './reports';
@@ -37,6 +37,8 @@ Options:
 ${GITLAB_VERSION_USAGE}  -h, --help                 show this help
 
 Warnings (e.g. a {{variable}} that names no variable) do not make a file invalid.
+
+${FILES_USAGE}
 Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
 `;
 

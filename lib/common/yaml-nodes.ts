@@ -113,6 +113,39 @@ export function aliasNodes(root: unknown): VisitedNode[] {
   return out;
 }
 
+/** The aliases of a document and what each one names, found in one pass. */
+export interface AliasIndex {
+  /** Every alias, in document order, with its path. */
+  readonly aliases: readonly VisitedNode[];
+  /** The node an alias names: the last node before it with that anchor (as the yaml package resolves it). */
+  readonly target: (alias: Node) => Node | undefined;
+  /** Nodes that carry an anchor no alias names. */
+  readonly unusedAnchors: readonly Node[];
+}
+
+/**
+ * Aliases and their targets in one walk. The yaml package resolves each alias by scanning every anchor
+ * and alias before it (quadratic in their number), so callers bound the number of aliases with this and
+ * drop unused anchors before converting the document.
+ */
+export function indexAliases(root: unknown): AliasIndex {
+  const aliases: VisitedNode[] = [];
+  const targets = new Map<Node, Node | undefined>();
+  const latest = new Map<string, Node>();
+  const anchored: Node[] = [];
+  walkNodes(root, (v) => {
+    if (isAlias(v.node)) {
+      aliases.push(v);
+      targets.set(v.node, latest.get(v.node.source));
+    } else if ('anchor' in v.node && typeof v.node.anchor === 'string' && v.node.anchor) {
+      latest.set(v.node.anchor, v.node);
+      anchored.push(v.node);
+    }
+  });
+  const named = new Set(targets.values());
+  return { aliases, target: (a) => targets.get(a), unusedAnchors: anchored.filter((n) => !named.has(n)) };
+}
+
 /** The text of a mapping key (`<<` for a merge key, whose parsed value is a symbol). */
 export function keyName(key: unknown): string {
   if (isScalar(key)) return typeof key.value === 'symbol' ? '<<' : String(key.value);
@@ -126,9 +159,9 @@ export function keyName(key: unknown): string {
 }
 
 /** The first `<<` merge value that is not a mapping, an alias of one, or a list of those. */
-export function badMergeSources(doc: Document | undefined): VisitedNode | undefined {
+export function badMergeSources(doc: Document | undefined, index: AliasIndex = indexAliases(doc?.contents)): VisitedNode | undefined {
   if (!doc) return undefined;
-  const isMapSource = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap(n.resolve(doc)));
+  const isMapSource = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap(index.target(n)));
   let found: VisitedNode | undefined;
   walkNodes(doc.contents, (v) => {
     if (found || v.key === undefined || !isScalar(v.key) || typeof v.key.value !== 'symbol') return;

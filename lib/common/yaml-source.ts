@@ -6,7 +6,7 @@
  */
 import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, YAMLMap } from 'yaml';
 import { Diagnostic, hasErrors, Severity } from './diagnostics';
-import { aliasNodes, badMergeSources, dropDuplicateKeys, duplicateKeys, keyName } from './yaml-nodes';
+import { AliasIndex, aliasNodes, badMergeSources, dropDuplicateKeys, duplicateKeys, indexAliases, keyName } from './yaml-nodes';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -169,6 +169,18 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     };
   }
 
+  const deep = flowNestingBeyond(text, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    const lineStart = text.lastIndexOf('\n', deep - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) line++;
+    return {
+      source: new YamlSource(file, undefined, lineCounter),
+      value: undefined,
+      diagnostics: [at('error', 'syntax', `the YAML nests "[" and "{" collections more than ${MAX_FLOW_DEPTH} levels deep here; write it flatter`, line, deep - lineStart + 1)],
+    };
+  }
+
   const doc = parseDocument(text, {
     // Duplicate keys are found below in one pass: the package's own check is quadratic in a mapping's size.
     lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, merge: options.merge ?? false,
@@ -209,14 +221,58 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   }
   if (syntaxErrors) return { source, value: undefined, diagnostics };
 
+  const aliases = indexAliases(doc.contents);
+  if (aliases.aliases.length > MAX_ALIASES) {
+    const a = aliases.aliases[MAX_ALIASES];
+    const pos = a.node.range ? source.linePos(a.node.range[0]) : { line: 1, column: 1 };
+    diagnostics.push(at('error', 'alias-limit',
+      `the file uses ${aliases.aliases.length} YAML aliases; at most ${MAX_ALIASES} are allowed (this is the first one over): write the values out instead`,
+      pos.line, pos.column, formatPath(a.path)));
+    return { source, value: undefined, diagnostics };
+  }
+  // Anchors no alias names are left out of the conversion (the package scans them for every alias).
+  const unused = aliases.unusedAnchors.map((n) => [n, (n as { anchor?: string }).anchor] as const);
+  for (const [n] of unused) (n as { anchor?: string }).anchor = undefined;
   try {
     return { source, value: doc.toJS({ maxAliasCount }), diagnostics };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    diagnostics.push(explainConversionError(msg, source, maxAliasCount, at));
+    diagnostics.push(explainConversionError(msg, source, maxAliasCount, at, aliases));
     return { source, value: undefined, diagnostics };
+  } finally {
+    for (const [n, anchor] of unused) (n as { anchor?: string }).anchor = anchor;
   }
 }
+
+/**
+ * Flow collections (`[ ]`, `{ }`) nested deeper than this are refused before parsing: the yaml package's
+ * parser slows down more than linearly with the depth (300k levels took ~6 s) and its composer gives up
+ * near 1,000 levels anyway.
+ */
+export const MAX_FLOW_DEPTH = 500;
+
+/**
+ * The offset where `[`/`{` nesting first exceeds `max`, counting brackets anywhere (a quoted string would
+ * need hundreds of unclosed brackets to be counted wrongly), or undefined.
+ */
+function flowNestingBeyond(text: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * At most this many aliases in one file: each costs a scan of the anchors and aliases before it when the
+ * document is converted. GitLab may refuse aliases in devfiles altogether (rule gitlab/yaml-alias).
+ */
+export const MAX_ALIASES = 1000;
 
 type At = (severity: Severity, rule: string, message: string, line?: number, column?: number, path?: string) => Diagnostic;
 
@@ -224,13 +280,19 @@ type At = (severity: Severity, rule: string, message: string, line?: number, col
 export const MAX_DUPLICATE_KEY_DIAGNOSTICS = 100;
 
 /** A failure of the YAML-to-value step: an alias bomb, a merge key naming no mapping, or else. */
-function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At): Diagnostic {
+function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At, index: AliasIndex): Diagnostic {
   const doc = source.doc;
   // The yaml library throws when alias expansion exceeds maxAliasCount.
   if (/excessive alias count|resource exhaustion/i.test(msg)) {
     // Point at the first alias of an anchor that itself holds aliases: where the expansion multiplies.
-    const aliases = aliasNodes(doc?.contents);
-    const nested = aliases.find((a) => isAlias(a.node) && doc && aliasNodes(a.node.resolve(doc)).length > 0);
+    const { aliases } = index;
+    const holdsAliases = new Map<Node, boolean>();
+    const nested = aliases.find((a) => {
+      const target = index.target(a.node);
+      if (!target) return false;
+      if (!holdsAliases.has(target)) holdsAliases.set(target, aliasNodes(target).length > 0);
+      return holdsAliases.get(target);
+    });
     const target = nested ?? aliases[0];
     const name = target && isAlias(target.node) ? `*${target.node.source}` : 'an alias';
     const why = nested
@@ -241,7 +303,7 @@ function explainConversionError(msg: string, source: YamlSource, maxAliasCount: 
       pos.line, pos.column, target ? formatPath(target.path) : '');
   }
   if (/merge sources must be maps/i.test(msg)) {
-    const bad = badMergeSources(doc);
+    const bad = badMergeSources(doc, index);
     const pos = bad?.node.range ? source.linePos(bad.node.range[0]) : { line: 1, column: 1 };
     return at('error', 'syntax', 'a "<<" merge key must name a mapping (an alias of a mapping, or a list of such aliases)',
       pos.line, pos.column, bad ? formatPath(bad.path) : '');

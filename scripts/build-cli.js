@@ -12,7 +12,7 @@
  * Left out of the bundles: `ajv` and `@devfile/api/swagger.json`, which only the run-time schema compile
  * needs (when the ahead-of-time validator does not match the installed packages).
  */
-const esbuild = require('esbuild');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -39,6 +39,7 @@ const externalCompilerOnly = {
 };
 
 async function main() {
+  const esbuild = require('esbuild');
   fs.rmSync(OUT, { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: Object.fromEntries(Object.keys(COMMANDS).map((c) => [c, path.join(FROM, `${c}.js`)])),
@@ -57,6 +58,16 @@ async function main() {
   const forbidden = Object.keys(result.metafile.inputs).filter((f) => FORBIDDEN.test(f));
   if (forbidden.length > 0) throw new Error(`the CLI bundles must not load cdktf or providers, but include: ${forbidden.join(', ')}`);
 
+  // V8 takes a code cache only under the flags it was made with: make it in a plain `node` (no
+  // NODE_OPTIONS, no flags), as the `gitlab-workspaces` launcher normally runs.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawnSync(process.execPath, [__filename, '--code-cache'], { env, stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`writing the code caches failed (exit ${child.status})`);
+}
+
+/** Runs each bundle once on the smoke devfile, then writes its code cache next to it. */
+async function writeCodeCaches() {
   const { loadBundle, writeCodeCache } = require(path.join(FROM, 'code-cache.js'));
   const silent = { stdout: () => undefined, stderr: () => undefined };
   for (const [command, entry] of Object.entries(COMMANDS)) {
@@ -71,7 +82,7 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+(process.argv[2] === '--code-cache' ? writeCodeCaches() : main()).catch((err) => {
   process.stderr.write(`build-cli: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

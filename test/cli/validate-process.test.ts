@@ -109,7 +109,10 @@ function cli(...args: string[]) {
     for (const command of ['validate', 'render', 'convert']) {
       const file = join(REPO, 'dist', 'cli', `${command}.js`);
       const probe = `process.stdout.write(String(require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).loadBundle(${JSON.stringify(file)}).usedCodeCache))`;
-      expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).stdout).toBe('true');
+      // As the launcher normally runs: a plain node (the build makes the cache without NODE_OPTIONS too).
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env }).stdout).toBe('true');
     }
   });
 

@@ -7,12 +7,13 @@
  * devfile goes to stdout, to `-o FILE`, or back into the file with `--in-place`.
  * Exit 0 converted (it passes GitLab's rules), 1 refused or unreadable, 2 usage error. Loads no cdktf.
  */
-import { renameSync, unlinkSync, writeFileSync } from 'fs';
+import { randomBytes } from 'crypto';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
 import { readTextFile } from '../common/read-file';
 import { MAX_DEVFILE_BYTES } from '../devfile';
 import { convertDevfile } from '../devfile/convert';
-import { CliIo, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import { CliIo, EXIT_INVALID, EXIT_OK, FILES_USAGE, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 
 export const CONVERT_USAGE = `Usage: gitlab-workspaces convert <devfile> [options]
 
@@ -33,6 +34,7 @@ Options:
                              gl/inject-editor (default: the first container that runs as a container)
   -h, --help                 show this help
 
+${FILES_USAGE}
 Exit status: 0 converted (the result passes GitLab's rules), 1 refused or unreadable (nothing
 written), 2 usage error.
 `;
@@ -89,22 +91,52 @@ function convertCommand(argv: string[], io: CliIo): number {
 
 /**
  * Writes `text` to `path` through a temporary file in the same folder and a rename, so a failed write
- * never leaves half a devfile.
+ * never leaves half a devfile. The temporary file has a random name and is created exclusively
+ * (O_CREAT|O_EXCL: an existing file or a link planted at that name makes the open fail rather than be
+ * followed), so nothing outside the folder can be written through it.
  */
 function writeOrFail(io: CliIo, path: string, text: string): number {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  // Set only once this process has created the file: never remove a file someone else put there.
+  let temp: string | undefined;
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
+    const mode = existingMode(path);
+    let fd: number | undefined;
+    for (let attempt = 0; fd === undefined; attempt++) {
+      const name = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+      try {
+        fd = openSync(name, 'wx', mode);
+        temp = name;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 4) throw err;
+      }
+    }
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp!, path);
+    temp = undefined;
     return EXIT_OK;
   } catch (err) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Nothing was written.
+    if (temp !== undefined) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Already gone.
+      }
     }
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     io.stderr(`${path}:1:1: error: cannot write the converted devfile: ${reason}\n`);
     return EXIT_INVALID;
+  }
+}
+
+/** The permission bits of the file being replaced (kept by the rewrite), or the default for a new file. */
+function existingMode(path: string): number {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return 0o666;
   }
 }

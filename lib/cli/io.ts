@@ -44,6 +44,12 @@ function endQuietlyOnClosedPipe(): void {
   }
 }
 
+/** Every command's help on which files it reads (the rules of lib/common/read-file.ts). */
+export const FILES_USAGE = `Input files: only regular files are read (not FIFOs, devices or directories), and reading stops
+at the size cap. A symbolic link, or a path through one, is followed only when its real target is
+inside the working directory; one that leads outside it is refused, naming the target.
+`;
+
 /** Exit codes shared by every subcommand. */
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;

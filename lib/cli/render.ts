@@ -22,6 +22,7 @@ import {
   devfileModeOptions,
   EXIT_INVALID,
   EXIT_OK,
+  FILES_USAGE,
   GITLAB_VERSION_USAGE,
   gitlabVersionOption,
   guard,
@@ -66,6 +67,7 @@ GitLab instance settings (what the workspace's variables and scripts are configu
                              the instance's marketplace (default: Open VSX)
   -h, --help                 show this help
 
+${FILES_USAGE}
 Exit status: 0 rendered, 1 an input is invalid or unreadable, 2 usage error.
 `;
 

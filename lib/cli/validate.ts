@@ -10,8 +10,8 @@
  * Loads only the devfile checker (no cdktf, no providers).
  */
 import { readDevfileFile } from '../devfile';
-import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, GITLAB_VERSION_USAGE, gitlabVersionOption, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
-import { codeQualityText, junitText, ValidationReport } from './reports';
+import { choiceOption, CliIo, devfileModeOptions, EXIT_INVALID, EXIT_OK, FILES_USAGE, GITLAB_VERSION_USAGE, gitlabVersionOption, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
+import type { ValidationReport } from './reports';
 
 export type { ValidationReport } from './reports';
 
@@ -37,6 +37,8 @@ Options:
 ${GITLAB_VERSION_USAGE}  -h, --help                 show this help
 
 Warnings (e.g. a {{variable}} that names no variable) do not make a file invalid.
+
+${FILES_USAGE}
 Exit status: 0 all files valid, 1 a file is invalid or unreadable, 2 usage error.
 `;
 
@@ -82,6 +84,8 @@ function validateCommand(argv: string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   } else if (format.value === 'codequality' || format.value === 'junit') {
     for (const r of reports) printDiagnostics(r.diagnostics, io.stderr);
+    // Loaded only for these formats (the Code Quality fingerprints load `crypto`).
+    const { codeQualityText, junitText } = require('./reports') as typeof import('./reports');
     io.stdout(format.value === 'codequality' ? codeQualityText(reports, process.cwd()) : junitText(reports, process.cwd()));
   } else {
     // Files in command-line order, each file's problems top to bottom.

@@ -46,6 +46,32 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/** At most this many diagnostics of one file are listed; one more line says how many were left out. */
+export const MAX_LISTED_DIAGNOSTICS = 100;
+
+/**
+ * The first `max` diagnostics in file order, then, when there were more, one diagnostic at the first one
+ * left out saying how many (an error when any left out is): a file with 250,000 problems gets a report of
+ * a hundred lines, not 250,000. Unchanged (and unsorted) when there are no more than `max`.
+ */
+export function capDiagnostics(diagnostics: readonly Diagnostic[], rule: string, max = MAX_LISTED_DIAGNOSTICS): Diagnostic[] {
+  if (diagnostics.length <= max) return [...diagnostics];
+  const sorted = sortDiagnostics(diagnostics);
+  const rest = sorted.slice(max);
+  const next = rest[0];
+  const severity: Severity = rest.some((d) => d.severity === 'error') ? 'error' : rest.some((d) => d.severity === 'warning') ? 'warning' : 'note';
+  return [
+    ...sorted.slice(0, max),
+    { severity, file: next.file, line: next.line, column: next.column, path: next.path, rule,
+      message: `and ${rest.length} more problems from here on (only the first ${max} are listed)` },
+  ];
+}
+
+/** Appends `more` to `list` (in place) without spreading it into arguments, which overflows the stack past ~100k items. */
+export function appendAll<T>(list: T[], more: readonly T[]): void {
+  for (const item of more) list.push(item);
+}
+
 /**
  * A bug, not bad input: one diagnostic (`<prefix>/internal-error`) instead of a crash, asking for a report.
  * `while` says what was being done, e.g. `checking this devfile`.

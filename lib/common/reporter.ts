@@ -6,7 +6,7 @@
  */
 import { isScalar } from 'yaml';
 import { closestMatch } from './suggest';
-import { Diagnostic, hasErrors, Result, Severity } from './diagnostics';
+import { capDiagnostics, Diagnostic, hasErrors, Result, Severity } from './diagnostics';
 import { describeType, formatPath, parseYaml, ParseYamlOptions, YamlPath, YamlSource } from './yaml-source';
 
 /** Plain scalars that YAML 1.2 reads as strings but YAML 1.1 reads as booleans or numbers. */
@@ -30,7 +30,8 @@ export function parseChecked<T>(
   const { source } = parsed;
   if (parsed.value === undefined) return { ok: false, diagnostics: parsed.diagnostics, source };
   const checked = check(parsed.value, source);
-  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
+  // At most MAX_LISTED_DIAGNOSTICS and a line saying how many more (a file with 250k unknown keys).
+  const diagnostics = capDiagnostics([...parsed.diagnostics, ...checked.diagnostics], `${options.rulePrefix ?? 'yaml'}/more-problems`);
   if (!checked.ok || hasErrors(parsed.diagnostics)) return { ok: false, diagnostics, source };
   return { ok: true, value: checked.value, diagnostics, source };
 }

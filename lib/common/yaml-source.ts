@@ -4,9 +4,9 @@
  * node tree with byte offsets, reports duplicate keys, and caps alias expansion (billion-laughs).
  * Pure: takes text, returns values.
  */
-import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, YAMLMap } from 'yaml';
 import { Diagnostic, hasErrors, Severity } from './diagnostics';
-import { aliasNodes, badMergeSources, dropRepeatedKeys, keyAt } from './yaml-nodes';
+import { AliasIndex, aliasNodes, badMergeSources, dropDuplicateKeys, duplicateKeys, indexAliases, keyName } from './yaml-nodes';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -91,8 +91,7 @@ export class YamlSource {
     let cur: unknown = this.doc?.contents;
     for (const key of path) {
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-        cur = pair?.value ?? undefined;
+        cur = pairWithKey(cur, String(key))?.value ?? undefined;
         if (cur === undefined) return undefined;
       } else if (isSeq(cur) && typeof key === 'number') {
         cur = cur.items[key];
@@ -108,10 +107,32 @@ export class YamlSource {
     if (path.length === 0) return undefined;
     const parent = this.nodeAt(path.slice(0, -1));
     if (!isMap(parent)) return undefined;
-    const last = String(path[path.length - 1]);
-    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === last);
+    const pair = pairWithKey(parent, String(path[path.length - 1]));
     return pair && isNode(pair.key) ? pair.key : undefined;
   }
+}
+
+/** Per mapping: its scalar keys as text, each to its first entry; rebuilt when the mapping's entries change. */
+const keyIndexes = new WeakMap<YAMLMap, { items: unknown[]; length: number; byKey: Map<string, Pair> }>();
+
+/**
+ * The first entry of `map` whose key is a scalar with this text. Indexed on first use, so that locating
+ * many keys of a large mapping (one diagnostic per unknown key, say) stays linear.
+ */
+function pairWithKey(map: YAMLMap, key: string): Pair | undefined {
+  let index = keyIndexes.get(map);
+  if (!index || index.items !== map.items || index.length !== map.items.length) {
+    const byKey = new Map<string, Pair>();
+    for (const p of map.items) {
+      if (isPair(p) && isScalar(p.key)) {
+        const k = String(p.key.value);
+        if (!byKey.has(k)) byKey.set(k, p);
+      }
+    }
+    index = { items: map.items, length: map.items.length, byKey };
+    keyIndexes.set(map, index);
+  }
+  return index.byKey.get(key);
 }
 
 export interface ParsedYaml {
@@ -148,8 +169,21 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     };
   }
 
+  const deep = flowNestingBeyond(text, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    const lineStart = text.lastIndexOf('\n', deep - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) line++;
+    return {
+      source: new YamlSource(file, undefined, lineCounter),
+      value: undefined,
+      diagnostics: [at('error', 'syntax', `the YAML nests "[" and "{" collections more than ${MAX_FLOW_DEPTH} levels deep here; write it flatter`, line, deep - lineStart + 1)],
+    };
+  }
+
   const doc = parseDocument(text, {
-    lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: options.merge ?? false,
+    // Duplicate keys are found below in one pass: the package's own check is quadratic in a mapping's size.
+    lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, merge: options.merge ?? false,
     // No console warnings from the library itself: problems travel as diagnostics only.
     logLevel: 'error',
   });
@@ -158,45 +192,107 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const { line, col } = lineCounter.linePos(e.pos[0]);
     const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
-    if (e.code === 'DUPLICATE_KEY') {
-      // The parser gives only a position: name the key and where it first appears.
-      const found = keyAt(doc.contents, e.pos[0]);
-      const key = found ? String(found.path[found.path.length - 1]) : undefined;
-      const first = found?.firstOffset !== undefined ? source.linePos(found.firstOffset) : undefined;
-      const message = `${key !== undefined ? `the key "${key}"` : 'this key'} appears twice in the same mapping` +
-        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once';
-      diagnostics.push(at(severity, 'duplicate-key', message, line, col, found ? formatPath(found.path) : ''));
-    } else if (e.code === 'MULTIPLE_DOCS') {
+    if (e.code === 'MULTIPLE_DOCS') {
       diagnostics.push(at(severity, 'syntax',
         `the file holds more than one YAML document (content after a "---" separator); ${documentName} is a single document`, line, col));
     } else {
       diagnostics.push(at(severity, 'syntax', `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${firstLine(e.message)}`, line, col));
     }
   }
-  const onlyDuplicateKeys = diagnostics.every((d) => d.severity !== 'error' || d.rule === rule('duplicate-key'));
-  if (!onlyDuplicateKeys) return { source, value: undefined, diagnostics };
-  // The first occurrence is kept, so later messages point at the node their value came from.
-  if (hasErrors(diagnostics)) dropRepeatedKeys(doc.contents);
+  const syntaxErrors = hasErrors(diagnostics);
 
+  const duplicates = duplicateKeys(doc.contents);
+  if (duplicates.length > 0) {
+    const shown = duplicates.slice(0, MAX_DUPLICATE_KEY_DIAGNOSTICS).map((d) => {
+      const first = d.first.range ? source.linePos(d.first.range[0]) : undefined;
+      const pos = d.pair.key && isNode(d.pair.key) && d.pair.key.range ? source.linePos(d.pair.key.range[0]) : { line: 1, column: 1 };
+      const message = `the key "${keyName(d.pair.key)}" appears twice in the same mapping` +
+        (first ? ` (first on line ${first.line})` : '') + '; each key may appear only once';
+      return at('error', 'duplicate-key', message, pos.line, pos.column, formatPath(d.path));
+    });
+    diagnostics.push(...shown);
+    const more = duplicates.length - shown.length;
+    if (more > 0) {
+      const last = shown[shown.length - 1];
+      diagnostics.push(at('error', 'duplicate-key', `and ${more} more repeated key${more === 1 ? '' : 's'} after this one (only the first ${shown.length} are listed)`, last.line, last.column, last.path));
+    }
+    // The first occurrence is kept, so later messages point at the node their value came from.
+    dropDuplicateKeys(duplicates);
+  }
+  if (syntaxErrors) return { source, value: undefined, diagnostics };
+
+  const aliases = indexAliases(doc.contents);
+  if (aliases.aliases.length > MAX_ALIASES) {
+    const a = aliases.aliases[MAX_ALIASES];
+    const pos = a.node.range ? source.linePos(a.node.range[0]) : { line: 1, column: 1 };
+    diagnostics.push(at('error', 'alias-limit',
+      `the file uses ${aliases.aliases.length} YAML aliases; at most ${MAX_ALIASES} are allowed (this is the first one over): write the values out instead`,
+      pos.line, pos.column, formatPath(a.path)));
+    return { source, value: undefined, diagnostics };
+  }
+  // Anchors no alias names are left out of the conversion (the package scans them for every alias).
+  const unused = aliases.unusedAnchors.map((n) => [n, (n as { anchor?: string }).anchor] as const);
+  for (const [n] of unused) (n as { anchor?: string }).anchor = undefined;
   try {
     return { source, value: doc.toJS({ maxAliasCount }), diagnostics };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    diagnostics.push(explainConversionError(msg, source, maxAliasCount, at));
+    diagnostics.push(explainConversionError(msg, source, maxAliasCount, at, aliases));
     return { source, value: undefined, diagnostics };
+  } finally {
+    for (const [n, anchor] of unused) (n as { anchor?: string }).anchor = anchor;
   }
 }
 
+/**
+ * Flow collections (`[ ]`, `{ }`) nested deeper than this are refused before parsing: the yaml package's
+ * parser slows down more than linearly with the depth (300k levels took ~6 s) and its composer gives up
+ * near 1,000 levels anyway.
+ */
+export const MAX_FLOW_DEPTH = 500;
+
+/**
+ * The offset where `[`/`{` nesting first exceeds `max`, counting brackets anywhere (a quoted string would
+ * need hundreds of unclosed brackets to be counted wrongly), or undefined.
+ */
+function flowNestingBeyond(text: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * At most this many aliases in one file: each costs a scan of the anchors and aliases before it when the
+ * document is converted. GitLab may refuse aliases in devfiles altogether (rule gitlab/yaml-alias).
+ */
+export const MAX_ALIASES = 1000;
+
 type At = (severity: Severity, rule: string, message: string, line?: number, column?: number, path?: string) => Diagnostic;
 
+/** Repeated keys listed one by one; past this many, one line says how many more there are. */
+export const MAX_DUPLICATE_KEY_DIAGNOSTICS = 100;
+
 /** A failure of the YAML-to-value step: an alias bomb, a merge key naming no mapping, or else. */
-function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At): Diagnostic {
+function explainConversionError(msg: string, source: YamlSource, maxAliasCount: number, at: At, index: AliasIndex): Diagnostic {
   const doc = source.doc;
   // The yaml library throws when alias expansion exceeds maxAliasCount.
   if (/excessive alias count|resource exhaustion/i.test(msg)) {
     // Point at the first alias of an anchor that itself holds aliases: where the expansion multiplies.
-    const aliases = aliasNodes(doc?.contents);
-    const nested = aliases.find((a) => isAlias(a.node) && doc && aliasNodes(a.node.resolve(doc)).length > 0);
+    const { aliases } = index;
+    const holdsAliases = new Map<Node, boolean>();
+    const nested = aliases.find((a) => {
+      const target = index.target(a.node);
+      if (!target) return false;
+      if (!holdsAliases.has(target)) holdsAliases.set(target, aliasNodes(target).length > 0);
+      return holdsAliases.get(target);
+    });
     const target = nested ?? aliases[0];
     const name = target && isAlias(target.node) ? `*${target.node.source}` : 'an alias';
     const why = nested
@@ -207,7 +303,7 @@ function explainConversionError(msg: string, source: YamlSource, maxAliasCount: 
       pos.line, pos.column, target ? formatPath(target.path) : '');
   }
   if (/merge sources must be maps/i.test(msg)) {
-    const bad = badMergeSources(doc);
+    const bad = badMergeSources(doc, index);
     const pos = bad?.node.range ? source.linePos(bad.node.range[0]) : { line: 1, column: 1 };
     return at('error', 'syntax', 'a "<<" merge key must name a mapping (an alias of a mapping, or a list of such aliases)',
       pos.line, pos.column, bad ? formatPath(bad.path) : '');

@@ -10,7 +10,7 @@
  * Every step reports all the problems it finds; the diagnostics of all steps are returned together,
  * sorted by position. Pure: no I/O (see ./read.ts for files).
  */
-import { Diagnostic, hasErrors, internalErrorDiagnostic, Result, sortDiagnostics } from '../common/diagnostics';
+import { appendAll, capDiagnostics, Diagnostic, hasErrors, internalErrorDiagnostic, Result, sortDiagnostics } from '../common/diagnostics';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../common/gitlab-version';
 import { describeType, parseYaml, YamlSource } from '../common/yaml-source';
 import { Devfile, DevfileMode } from './model';
@@ -66,8 +66,8 @@ function runPipeline(text: string, options: LoadDevfileOptions): LoadedDevfile {
   if (!parsed.ok) return { ok: false, diagnostics: finish(parsed.diagnostics) };
   const { devfile, source } = parsed;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  diagnostics.push(...checkSchema(devfile, source));
-  diagnostics.push(...substituteVariables(devfile, source));
+  appendAll(diagnostics, checkSchema(devfile, source));
+  appendAll(diagnostics, substituteVariables(devfile, source));
   const ctx = createContext(devfile, source, mode, options.editorComponent, diagnostics, gitlabBehaviour(options.gitlabVersion ?? DEFAULT_GITLAB_VERSION));
   for (const rule of rulesFor(mode)) rule.check(ctx);
   const sorted = finish(diagnostics);
@@ -86,7 +86,8 @@ export function loadProcessedDevfile(text: string, options: Pick<LoadDevfileOpti
   const parsed = parse(text, options.file);
   if (!parsed.ok) return { ok: false, diagnostics: finish(parsed.diagnostics) };
   const { devfile, source } = parsed;
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...checkSchema(devfile, source)];
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  appendAll(diagnostics, checkSchema(devfile, source));
   const ctx = createContext(devfile, source, 'gitlab', undefined, diagnostics);
   editorComponentRule.check(ctx);
   const sorted = finish(diagnostics);
@@ -96,11 +97,12 @@ export function loadProcessedDevfile(text: string, options: Pick<LoadDevfileOpti
 }
 
 /**
- * Sorted by position, each message on one line: names and keys quoted from the devfile may hold line
- * breaks, which would split a compiler-style line in two.
+ * Sorted by position, at most MAX_LISTED_DIAGNOSTICS and a line saying how many more, each message on
+ * one line: names and keys quoted from the devfile may hold line breaks, which would split a
+ * compiler-style line in two.
  */
 function finish(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return sortDiagnostics(diagnostics).map((d) => (/[\r\n]/.test(d.message) ? { ...d, message: d.message.replace(/\r?\n|\r/g, '\\n') } : d));
+  return sortDiagnostics(capDiagnostics(diagnostics, 'devfile/more-problems')).map((d) => (/[\r\n]/.test(d.message) ? { ...d, message: d.message.replace(/\r?\n|\r/g, '\\n') } : d));
 }
 
 type Parsed =

@@ -90,6 +90,15 @@ describe('parseAgentConfig', () => {
     expect(r.diagnostics[0]).toMatchObject({ file: 'big.yaml', line: 1, column: 1, rule: 'agent-config/too-large' });
   });
 
+  it('lists at most 100 problems of a file with thousands, then one line with how many more', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `  unknown_${i}: 1`).join('\n');
+    const r = parseAgentConfig(`remote_development:\n  dns_zone: a.example\n${keys}\n`, 'many.yaml');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics[100]).toMatchObject({ severity: 'error', rule: 'agent-config/more-problems',
+      message: expect.stringMatching(/^and 49\d\d more problems from here on \(only the first 100 are listed\)$/) });
+  });
+
   it('collects every error rather than stopping at the first', () => {
     const r = parseAgentConfig(
       'remote_development:\n  enabled: nope\n  dns_zone: bad_zone\n  workspaces_quota: -9\n  labels: {"k8s.io/x": y}\n  allow_privilege_escalation: true\n',

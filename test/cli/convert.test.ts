@@ -1,8 +1,8 @@
 /** `gitlab-workspaces convert`: where the result goes, what is printed, exit codes; and the built command. */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { basename, join } from 'path';
 import { runConvert } from '../../lib/cli/convert';
 import { CliIo } from '../../lib/cli/io';
 import { loadDevfile } from '../../lib/devfile';
@@ -64,6 +64,28 @@ describe('gitlab-workspaces convert', () => {
     const again = await run('--in-place', file);
     expect(again).toEqual({ code: 0, stdout: '', stderr: `${file}: GitLab accepts it as it is; nothing changed\n` });
     expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('--in-place never writes through a link planted at a temporary name, and keeps the file\'s permissions', async () => {
+    const file = copy('registry-nodejs', '.devfile.yaml');
+    chmodSync(file, 0o640);
+    const victimDir = mkdtempSync(join(tmpdir(), 'convert-victim-'));
+    try {
+      const victim = join(victimDir, 'authorized_keys');
+      writeFileSync(victim, 'ssh-ed25519 AAAA owner\n');
+      // The name the old code wrote to (predictable: the process id), and a few more of the same pattern.
+      const planted = [process.pid, process.pid + 1, 0].map((n) => join(dir, `.devfile.yaml.${n}.tmp`));
+      for (const p of planted) symlinkSync(victim, p);
+      expect((await run('--in-place', file)).code).toBe(0);
+      expect(readFileSync(victim, 'utf8')).toBe('ssh-ed25519 AAAA owner\n');
+      expect(readFileSync(file, 'utf8')).toBe(readFileSync(join(CASES, 'registry-nodejs.converted.yaml'), 'utf8'));
+      expect(statSync(file).mode & 0o777).toBe(0o640);
+      for (const p of planted) expect(lstatSync(p).isSymbolicLink()).toBe(true);
+      // Nothing else is left behind.
+      expect(readdirSync(dir).sort()).toEqual(['.devfile.yaml', ...planted.map((p) => basename(p))].sort());
+    } finally {
+      rmSync(victimDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 and writes nothing when something cannot be converted', async () => {

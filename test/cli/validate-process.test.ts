@@ -3,12 +3,13 @@
  * (dist/), which `npm ci` makes through the `prepare` script; skipped with a note when it is absent.
  */
 import { spawnSync } from 'child_process';
-import { existsSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 const REPO = join(__dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'gitlab-workspaces.js');
-const built = existsSync(join(REPO, 'dist', 'lib', 'cli', 'validate.js'));
+const built = existsSync(join(REPO, 'dist', 'lib', 'cli', 'validate.js')) && existsSync(join(REPO, 'dist', 'cli', 'validate.js'));
 const fixture = (mode: string, name: string) => join('test', 'devfile', 'fixtures', mode, `${name}.yaml`);
 
 function cli(...args: string[]) {
@@ -30,6 +31,24 @@ function cli(...args: string[]) {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^${fixture('gitlab', name).replace(/[.]/g, '\\.')}:\\d+:\\d+: error: `));
       expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('checks a devfile with 40k bad list items in linear time, and lists 100 problems and one line with how many more', () => {
+    // ajv gathers the errors of each item with Array.concat (quadratic: ~20 s for this file); the build rewrites it.
+    const dir = mkdtempSync(join(tmpdir(), 'validate-many-'));
+    try {
+      const file = join(dir, 'devfile.yaml');
+      writeFileSync(file, `schemaVersion: 2.2.0\ncomponents:\n${'  - 1\n'.repeat(40_000)}`);
+      const t0 = Date.now();
+      const r = cli(file);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(101);
+      expect(lines[100]).toMatch(/^.+:\d+:\d+: error: components\[\d+\]: and \d+ more problems from here on \(only the first 100 are listed\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -62,6 +81,53 @@ function cli(...args: string[]) {
       .then((code) => { const bad = Object.keys(require.cache).filter((m) => /node_modules\\/(cdktf|constructs|@cdktf)\\//.test(m)); process.stderr.write(code + JSON.stringify(bad)); });`;
     const r = spawnSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
     expect(r.stderr).toBe('0[]');
+  });
+});
+
+(built ? describe : describe.skip)('the bundled commands (dist/cli, scripts/build-cli.js)', () => {
+  jest.setTimeout(60_000);
+  const DIST_MAIN = join(REPO, 'dist', 'lib', 'cli', 'main.js');
+
+  /** `main` as the launcher runs it (bundles), or with the modules of dist/lib (no loader). */
+  function runMain(args: string[], bundled: boolean) {
+    const loader = bundled ? `{ loadCommand: require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).bundledCommandLoader(${JSON.stringify(join(REPO, 'dist', 'cli'))}) }` : '{}';
+    const probe = `require(${JSON.stringify(DIST_MAIN)}).main(${JSON.stringify(args)}, ${loader}).then((c) => { process.exitCode = c; });`;
+    const r = spawnSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('load a handful of files, not the ~107 modules of dist/lib and node_modules', () => {
+    // Every file the process loads through require (the bundle itself is read by the code-cache loader).
+    const probe = join(REPO, 'test', 'cli', 'fixtures', 'list-loaded-modules.js');
+    const r = spawnSync(process.execPath, ['-r', probe, BIN, 'validate', fixture('gitlab', 'valid-full')], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = (JSON.parse(r.stderr) as string[]).map((f) => f.replace(REPO, '.'));
+    expect(loaded).toEqual(['./bin/gitlab-workspaces.js', './dist/lib/cli/main.js', './dist/lib/cli/code-cache.js']);
+  });
+
+  it('use the code cache the build wrote (V8 accepts it)', () => {
+    for (const command of ['validate', 'render', 'convert']) {
+      const file = join(REPO, 'dist', 'cli', `${command}.js`);
+      const probe = `process.stdout.write(String(require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).loadBundle(${JSON.stringify(file)}).usedCodeCache))`;
+      // As the launcher normally runs: a plain node (the build makes the cache without NODE_OPTIONS too).
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env }).stdout).toBe('true');
+    }
+  });
+
+  it('print exactly what the unbundled modules print, for valid, invalid and unreadable files in every format', () => {
+    const fixtures = readdirSync(join(REPO, 'test', 'devfile', 'fixtures', 'gitlab')).filter((f) => f.endsWith('.yaml')).map((f) => join('test', 'devfile', 'fixtures', 'gitlab', f));
+    for (const args of [
+      ['validate', ...fixtures, 'missing.yaml', 'test'],
+      ['validate', '--format', 'json', ...fixtures],
+      ['validate', '--format', 'codequality', ...fixtures.slice(0, 10)],
+      ['render', join('examples', 'smoke-workspace', 'devfile.yaml'), '--format', 'json'],
+      ['convert', join('test', 'devfile', 'convert-fixtures', 'container-overrides.yaml')],
+      ['convert', fixture('gitlab', 'component-kubernetes')],
+    ]) {
+      expect({ args, ...runMain(args, true) }).toEqual({ args, ...runMain(args, false) });
+    }
   });
 });
 

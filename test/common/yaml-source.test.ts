@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { formatPath, jsonPointerToPath, parseYaml } from '../../lib/common/yaml-source';
 
 const parse = (text: string, extra: Partial<Parameters<typeof parseYaml>[1]> = {}) =>
@@ -11,6 +12,41 @@ describe('parseYaml', () => {
         message: 'the key "b" appears twice in the same mapping (first on line 2); each key may appear only once' }),
     ]);
     expect(r.value).toEqual({ a: { b: 1 }, c: 3 });
+  });
+
+  it('finds duplicate keys in linear time: 50k keys cost about what parsing them costs (the package\'s own check: ~30 s)', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `  k${i}: ${i}`);
+    keys.push('  k7: again', '  k49999: again');
+    const text = `m:\n${keys.join('\n')}\n`;
+    const t0 = Date.now();
+    parseDocument(text, { uniqueKeys: false });
+    const plain = Date.now() - t0;
+    const t1 = Date.now();
+    const r = parse(text);
+    // Relative to the parse alone, so a busy machine does not fail it; quadratic checking is ~20x over.
+    expect(Date.now() - t1).toBeLessThan(3 * plain + 500);
+    expect(r.diagnostics.map((d) => [d.line, d.path, d.message])).toEqual([
+      [50_002, 'm.k7', 'the key "k7" appears twice in the same mapping (first on line 9); each key may appear only once'],
+      [50_003, 'm.k49999', 'the key "k49999" appears twice in the same mapping (first on line 50001); each key may appear only once'],
+    ]);
+    expect((r.value as { m: Record<string, unknown> }).m.k7).toBe(7);
+  });
+
+  it('lists at most 100 repeated keys, then one line with how many more', () => {
+    const r = parse(`a: 0\n${'a: 1\n'.repeat(5000)}`);
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics[99]).toMatchObject({ line: 101, message: 'the key "a" appears twice in the same mapping (first on line 1); each key may appear only once' });
+    expect(r.diagnostics[100]).toMatchObject({ rule: 't/duplicate-key', line: 101, path: 'a',
+      message: 'and 4900 more repeated keys after this one (only the first 100 are listed)' });
+    expect(r.value).toEqual({ a: 0 });
+  });
+
+  it('compares keys as the yaml package does: 1 and 1.0 are one key, 1 and "1" two, collections never equal', () => {
+    expect(parse('1: a\n1.0: b\n').diagnostics).toHaveLength(1);
+    expect(parse('1: a\n"1": b\n').diagnostics).toHaveLength(0);
+    expect(parse('? [a]\n: 1\n? [a]\n: 2\n').diagnostics).toHaveLength(0);
+    expect(parse('{a: 1, b: 2, a: 3}').diagnostics).toEqual([expect.objectContaining({ line: 1, column: 14, path: 'a' })]);
+    expect(parse('- x: 1\n  x: 2\n- x: 3\n').diagnostics).toEqual([expect.objectContaining({ line: 2, path: '[0].x' })]);
   });
 
   it('cuts a long quoted token of a syntax error (e.g. a text file given as YAML) to a short line', () => {
@@ -43,6 +79,37 @@ describe('parseYaml', () => {
     const r = parse(text);
     expect(r.value).toBeUndefined();
     expect(r.diagnostics).toEqual([expect.objectContaining({ rule: 't/alias-limit', line: 3, path: 'c[0]', message: expect.stringContaining('*b') })]);
+  });
+
+  it('refuses more than 1000 aliases at the first one over, in linear time (the package resolves each by a scan)', () => {
+    const n = 20_000;
+    const anchors = Array.from({ length: n }, (_, i) => `a${i}: &x${i} v`);
+    const aliases = Array.from({ length: n }, (_, i) => `b${i}: *x${i}`);
+    const t0 = Date.now();
+    const r = parse(`${anchors.join('\n')}\n${aliases.join('\n')}\n`);
+    // Old code: ~14 s on a 2-core machine (20k aliases each scanning up to 40k anchors and aliases).
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ rule: 't/alias-limit', line: n + 1001, path: 'b1000',
+      message: `the file uses ${n} YAML aliases; at most 1000 are allowed (this is the first one over): write the values out instead` })]);
+  });
+
+  it('converts a file with many anchors and up to 1000 aliases, each alias naming the last anchor of its name before it', () => {
+    const anchors = Array.from({ length: 20_000 }, (_, i) => `a${i}: &x${i % 30} v${i}`);
+    const aliases = Array.from({ length: 998 }, (_, i) => `b${i}: *x${i % 30}`);
+    const r = parse(`${anchors.join('\n')}\n${aliases.join('\n')}\nc: [*x0]\nd: &x0 w\ne: *x0\n`);
+    expect(r.diagnostics).toEqual([]);
+    const v = r.value as Record<string, unknown>;
+    expect([v.b0, v.b1, v.b20, v.c, v.e]).toEqual(['v19980', 'v19981', 'v19970', ['v19980'], 'w']);
+  });
+
+  it('refuses flow collections nested deeper than 500 levels before parsing them (300k levels took the parser ~6 s)', () => {
+    const t0 = Date.now();
+    const r = parse(`a: 1\nb: ${'['.repeat(300_000)}${']'.repeat(300_000)}\n`);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ rule: 't/syntax', line: 2, column: 504,
+      message: 'the YAML nests "[" and "{" collections more than 500 levels deep here; write it flatter' })]);
+    expect(parse(`a: ${'['.repeat(100)}${']'.repeat(100)}\n`).diagnostics).toEqual([]);
   });
 
   it('points at a merge key that names no mapping', () => {

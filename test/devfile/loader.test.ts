@@ -112,6 +112,18 @@ describe('loadDevfile', () => {
   });
 });
 
+describe('a devfile with thousands of problems', () => {
+  it('lists the first 100 in file order and one error line with how many more, and stays invalid', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `x${i}: 1`).join('\n');
+    const r = loadDevfile(`${GITLAB_DEVFILE}${keys}\n`, { file: 'many.yaml' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toHaveLength(101);
+    const lines = r.diagnostics.map((d) => d.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(r.diagnostics[100]).toMatchObject({ severity: 'error', rule: 'devfile/more-problems', message: expect.stringMatching(/^and 19\d{3} more problems from here on \(only the first 100 are listed\)$/) });
+  });
+});
+
 describe('devfile mode', () => {
   const base = `schemaVersion: 2.2.2
 components:

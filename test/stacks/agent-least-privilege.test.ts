@@ -53,7 +53,7 @@ describe('the agent by default', () => {
     const admin = platform('  agent:\n    rbac: cluster-admin\n');
     expect(JSON.parse(admin.release('workspaces').values[0]).rbac).toEqual({ create: true });
     expect(admin.all('kubernetes_cluster_role_v1')).toEqual([]);
-    expect(manifests(admin, 'ValidatingAdmissionPolicy').map((p) => p.manifest.metadata.name)).toEqual(['gitlab-workspace-pods']);
+    expect(manifests(admin, 'ValidatingAdmissionPolicy').map((p) => p.manifest.metadata.name).sort()).toEqual(['gitlab-workspace-pods', 'gitlab-workspaces-node-guard']);
   });
 });
 

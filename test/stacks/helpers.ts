@@ -58,8 +58,28 @@ export interface SynthesizedApp {
   readonly stacks: Record<string, SynthesizedStack>;
 }
 
-/** Synthesizes the app for a config (or builds it with `build`) into a temporary folder and reads it back. */
-export function synthApp(config: WorkspacesConfig, build: (outdir: string) => WorkspacesApp = (outdir) => buildApp(config, outdir)): SynthesizedApp {
+/**
+ * Synthesizes the app for a config into a temporary folder and reads it back, or builds it with `build`.
+ *
+ * A config's synthesis is done once per test file and shared by every test that asks for it (a two-stack
+ * synth is most of a stack test's time): the key is the config and the environment (a synth must not read
+ * TF_VAR_ secrets, so a test that sets them gets its own). The shared result is frozen, so a test that
+ * modifies it fails instead of changing what the next test sees. An app built with `build` is never shared.
+ */
+export function synthApp(config: WorkspacesConfig, build?: (outdir: string) => WorkspacesApp): SynthesizedApp {
+  if (build) return synthesize(build);
+  const key = JSON.stringify([config, Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  let app = synthesizedConfigs.get(key);
+  if (!app) {
+    app = deepFreeze(synthesize((outdir) => buildApp(config, outdir)));
+    synthesizedConfigs.set(key, app);
+  }
+  return app;
+}
+
+const synthesizedConfigs = new Map<string, SynthesizedApp>();
+
+function synthesize(build: (outdir: string) => WorkspacesApp): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'app-'));
   try {
     const built = build(outdir);
@@ -74,6 +94,21 @@ export function synthApp(config: WorkspacesConfig, build: (outdir: string) => Wo
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Freezes the synthesized documents (not the constructs in `built`). */
+function deepFreeze(app: SynthesizedApp): SynthesizedApp {
+  const freeze = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+    Object.freeze(value);
+    for (const v of Object.values(value)) freeze(v);
+  };
+  for (const stack of Object.values(app.stacks)) {
+    freeze(stack.s.doc);
+    Object.freeze(stack);
+  }
+  Object.freeze(app.stacks);
+  return Object.freeze(app);
 }
 
 /** The JSON without cdktf's `//` metadata blocks (which carry absolute paths), for snapshots. */

@@ -8,5 +8,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // cdktf's token creation stacks in V8's plain format instead of jest's source-mapped one (see the file).
   setupFiles: ['<rootDir>/test/setup/stack-traces.ts'],
+  // A folder for the run where each config's synth is kept for every test file that asks for it.
+  globalSetup: '<rootDir>/test/setup/synth-share.ts',
+  globalTeardown: '<rootDir>/test/setup/synth-share-teardown.ts',
   testTimeout: 60000,
 };

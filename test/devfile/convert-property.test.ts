@@ -22,6 +22,7 @@ import { YamlTextEditor } from '../../lib/common/yaml-edit';
 import { asArray } from '../../lib/devfile/raw';
 import { parse } from 'yaml';
 import { devfileArb, devfileText } from './generated-devfiles';
+import { propertyRuns } from '../helpers/property-runs';
 
 const CORPUS = resolve(__dirname, '../../../shared/corpus/devfile-registry');
 const corpus = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
@@ -109,6 +110,7 @@ describe('the registry corpus', () => {
 });
 
 it('every generated devfile that loads in devfile mode converts to one GitLab accepts, with the same user containers', () => {
+  const numRuns = Number(process.env.CONVERT_PROPERTY_RUNS ?? propertyRuns(100, 25));
   let checked = 0;
   fc.assert(
     fc.property(devfileArb, (g) => {
@@ -123,7 +125,8 @@ it('every generated devfile that loads in devfile mode converts to one GitLab ac
         throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- the generated devfile ---\n${text}`);
       }
     }),
-    { numRuns: Number(process.env.CONVERT_PROPERTY_RUNS ?? 100) },
+    { numRuns },
   );
-  expect(checked).toBeGreaterThan(60);
+  // Most generated devfiles load in devfile mode (so most cases check the conversion).
+  expect(checked).toBeGreaterThan(numRuns * 0.6);
 }, 60_000);

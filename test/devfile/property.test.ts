@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { Diagnostic } from '../../lib/common/diagnostics';
 import { DevfileMode, loadDevfile } from '../../lib/devfile';
+import { propertyRuns } from '../helpers/property-runs';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const CORPUS = resolve(__dirname, '../../../shared/corpus/devfile-registry');
@@ -72,7 +73,7 @@ it('never throws and always returns a result, whatever the mutation', () => {
         }
       },
     ),
-    { numRuns: 400 },
+    { numRuns: propertyRuns(400, 100) },
   );
 }, 30_000); // generous: the machine running the suite may be shared
 
@@ -82,6 +83,6 @@ it('never throws on arbitrary JSON-like documents', () => {
       const result = loadDevfile(JSON.stringify(value), { file: 'j.yaml', mode });
       for (const d of result.diagnostics) wellFormed(d, 'j.yaml');
     }),
-    { numRuns: 300 },
+    { numRuns: propertyRuns(300, 75) },
   );
 }, 30_000);

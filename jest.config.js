@@ -12,4 +12,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/synth-share.ts',
   globalTeardown: '<rootDir>/test/setup/synth-share-teardown.ts',
   testTimeout: 60000,
+  // Two workers on two cores (jest's default is cores - 1): a test file's time is mostly CPU, and the
+  // process spawns and file reads of the others overlap.
+  maxWorkers: 2,
 };

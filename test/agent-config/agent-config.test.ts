@@ -12,6 +12,7 @@ import {
   serializeAgentConfig,
 } from '../../lib/agent-config';
 import { describeWithGoldens } from '../helpers/shared';
+import { propertyRuns } from '../helpers/property-runs';
 
 function load(text: string): RemoteDevelopmentSettings {
   const r = parseAgentConfig(text, 'config.yaml');
@@ -122,7 +123,7 @@ describe('parseAgentConfig', () => {
         const r = parseAgentConfig(`remote_development:\n  dns_zone: a.example\n${text}`, 'f.yaml');
         expect(Array.isArray(r.diagnostics)).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300, 75) },
     );
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
@@ -130,7 +131,7 @@ describe('parseAgentConfig', () => {
         expect(typeof r.ok).toBe('boolean');
         if (!r.ok) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300, 75) },
     );
   });
 });
@@ -275,7 +276,7 @@ describe('serializeAgentConfig', () => {
         expect(back.value).toEqual(s);
         expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150, 40) },
     );
   });
 
@@ -285,7 +286,7 @@ describe('serializeAgentConfig', () => {
         const text = serializeAgentConfig(s);
         expect(parseYamlText(text, { version: '1.1' })).toEqual(parseYamlText(text, { version: '1.2' }));
       }),
-      { numRuns: 80 },
+      { numRuns: propertyRuns(80, 20) },
     );
   });
 

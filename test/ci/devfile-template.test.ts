@@ -55,6 +55,12 @@ function runJob(shell: 'bash' | 'sh', variables: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** GitLab's Code Quality report format: what the merge request widget reads. */
+const codeQualityFormat = new Ajv().compile({
+  type: 'array',
+  items: { type: 'object', required: ['description', 'check_name', 'fingerprint', 'severity', 'location'], properties: { location: { type: 'object', required: ['path', 'lines'] } } },
+});
+
 function put(path: string, from: string): void {
   mkdirSync(join(project, path, '..'), { recursive: true });
   copyFileSync(from, join(project, path));
@@ -71,7 +77,10 @@ describe('ci/devfile.gitlab-ci.yml', () => {
     expect(template.variables.DEVFILE_GITLAB_VERSION).toBe('');
   });
 
-  (built ? describe : describe.skip).each(['bash', 'sh'] as const)('its script, in %s', (shell) => {
+  const scriptDescribe = built ? describe : describe.skip;
+  // Every line of the script, with each variable empty and set, runs in both shells; the variables'
+  // scenarios one at a time run in bash (the shell of the template's image), together in POSIX sh.
+  scriptDescribe.each(['bash', 'sh'] as const)('its script, in %s', (shell) => {
     it('fails for an invalid devfile, reports every devfile, and renders the valid ones', () => {
       put('.devfile.yaml', join(FIXTURES, 'valid-full.yaml'));
       put('.devfile/registry.yml', join(CONVERTED, 'registry-nodejs.converted.yaml'));
@@ -83,6 +92,7 @@ describe('ci/devfile.gitlab-ci.yml', () => {
 
       const issues = JSON.parse(readFileSync(join(project, job.artifacts.reports.codequality), 'utf8')) as Array<{ location: { path: string }; severity: string }>;
       expect(new Set(issues.map((i) => i.location.path))).toEqual(new Set(['.devfile/broken.yaml']));
+      expect(codeQualityFormat(issues)).toBe(true);
       const junit = readFileSync(join(project, job.artifacts.reports.junit), 'utf8');
       expect(XMLValidator.validate(junit)).toBe(true);
       expect(junit).toContain('tests="3" failures="1"');
@@ -91,41 +101,6 @@ describe('ci/devfile.gitlab-ci.yml', () => {
       expect(rendered).toEqual(['.devfile.yaml', '.devfile_registry.yml']);
       const objects = parseAllDocuments(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
       expect(objects.map((o) => o.kind)).toContain('Deployment');
-    });
-
-    it('passes when every devfile is valid, rendering with the team\'s agent config', () => {
-      put('.devfile.yml', join(FIXTURES, 'valid-minimal.yaml'));
-      mkdirSync(join(project, '.gitlab', 'agents', 'ws'), { recursive: true });
-      writeFileSync(join(project, '.gitlab', 'agents', 'ws', 'config.yaml'), 'remote_development:\n  enabled: true\n  dns_zone: workspaces.team.example\n');
-      const r = runJob(shell, { DEVFILE_AGENT_CONFIG: '.gitlab/agents/ws/config.yaml' });
-      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(JSON.parse(readFileSync(join(project, 'gl-devfile-code-quality.json'), 'utf8'))).toEqual([]);
-      const rendered = readFileSync(join(project, 'devfile-rendered', '.devfile.yml'), 'utf8');
-      expect(rendered).toContain('workspaces.team.example');
-    });
-
-    it('checks and renders for the GitLab version DEVFILE_GITLAB_VERSION names, and for the default without it', () => {
-      put('.devfile.yaml', join(FIXTURES, 'working-dir-before-18-4.yaml'));
-      const newest = runJob(shell);
-      expect({ code: newest.code, stderr: newest.stderr }).toEqual({ code: 0, stderr: '' });
-      // GitLab 18.4+ serves workspaces through agentw, whose variables the rendered Secret carries.
-      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
-      rmSync(join(project, 'devfile-rendered'), { recursive: true });
-
-      const old = runJob(shell, { DEVFILE_GITLAB_VERSION: '18.3' });
-      expect(old.code).toBe(1);
-      expect(old.stderr).toMatch(/^\.devfile\.yaml:\d+:\d+: error: .*GitLab 18\.3 refuses it/m);
-      const issues = JSON.parse(readFileSync(join(project, job.artifacts.reports.codequality), 'utf8')) as Array<{ description: string }>;
-      expect(issues.map((i) => i.description)).toEqual([expect.stringContaining('GitLab 18.3 refuses it')]);
-      expect(readFileSync(join(project, job.artifacts.reports.junit), 'utf8')).toContain('failures="1"');
-      expect(readdirSync(join(project, 'devfile-rendered'))).toEqual([]);
-
-      // A valid devfile is rendered as that version generates it.
-      rmSync(join(project, '.devfile.yaml'));
-      put('.devfile.yaml', join(FIXTURES, 'valid-minimal.yaml'));
-      const older = runJob(shell, { DEVFILE_GITLAB_VERSION: '18.3' });
-      expect({ code: older.code, stderr: older.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).not.toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
     });
 
     it('fails when the agent config is wrong, naming it', () => {
@@ -138,15 +113,60 @@ describe('ci/devfile.gitlab-ci.yml', () => {
     });
   });
 
-  it('the Code Quality report it keeps is GitLab\'s format', () => {
-    if (!built) return;
-    put('.devfile.yaml', join(FIXTURES, 'reserved-component-name.yaml'));
-    runJob('bash');
-    const validate = new Ajv().compile({
-      type: 'array',
-      items: { type: 'object', required: ['description', 'check_name', 'fingerprint', 'severity', 'location'], properties: { location: { type: 'object', required: ['path', 'lines'] } } },
+  scriptDescribe('its script, in bash', () => {
+    it('passes when every devfile is valid, rendering with the team\'s agent config', () => {
+      put('.devfile.yml', join(FIXTURES, 'valid-minimal.yaml'));
+      mkdirSync(join(project, '.gitlab', 'agents', 'ws'), { recursive: true });
+      writeFileSync(join(project, '.gitlab', 'agents', 'ws', 'config.yaml'), 'remote_development:\n  enabled: true\n  dns_zone: workspaces.team.example\n');
+      const r = runJob('bash', { DEVFILE_AGENT_CONFIG: '.gitlab/agents/ws/config.yaml' });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(readFileSync(join(project, 'gl-devfile-code-quality.json'), 'utf8'))).toEqual([]);
+      const rendered = readFileSync(join(project, 'devfile-rendered', '.devfile.yml'), 'utf8');
+      expect(rendered).toContain('workspaces.team.example');
     });
-    expect(validate(JSON.parse(readFileSync(join(project, 'gl-devfile-code-quality.json'), 'utf8')))).toBe(true);
+
+    it('checks and renders for the GitLab version DEVFILE_GITLAB_VERSION names, and for the default without it', () => {
+      put('.devfile.yaml', join(FIXTURES, 'working-dir-before-18-4.yaml'));
+      const newest = runJob('bash');
+      expect({ code: newest.code, stderr: newest.stderr }).toEqual({ code: 0, stderr: '' });
+      // GitLab 18.4+ serves workspaces through agentw, whose variables the rendered Secret carries.
+      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
+      rmSync(join(project, 'devfile-rendered'), { recursive: true });
+
+      const old = runJob('bash', { DEVFILE_GITLAB_VERSION: '18.3' });
+      expect(old.code).toBe(1);
+      expect(old.stderr).toMatch(/^\.devfile\.yaml:\d+:\d+: error: .*GitLab 18\.3 refuses it/m);
+      const issues = JSON.parse(readFileSync(join(project, job.artifacts.reports.codequality), 'utf8')) as Array<{ description: string }>;
+      expect(issues.map((i) => i.description)).toEqual([expect.stringContaining('GitLab 18.3 refuses it')]);
+      expect(readFileSync(join(project, job.artifacts.reports.junit), 'utf8')).toContain('failures="1"');
+      expect(readdirSync(join(project, 'devfile-rendered'))).toEqual([]);
+
+      // A valid devfile is rendered as that version generates it.
+      rmSync(join(project, '.devfile.yaml'));
+      put('.devfile.yaml', join(FIXTURES, 'valid-minimal.yaml'));
+      const older = runJob('bash', { DEVFILE_GITLAB_VERSION: '18.3' });
+      expect({ code: older.code, stderr: older.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(readFileSync(join(project, 'devfile-rendered', '.devfile.yaml'), 'utf8')).not.toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
+    });
+  });
+
+  scriptDescribe('its script, in sh', () => {
+    it('checks for the GitLab version DEVFILE_GITLAB_VERSION names and renders for it with the team\'s agent config', () => {
+      put('.devfile.yaml', join(FIXTURES, 'working-dir-before-18-4.yaml'));
+      put('.devfile.yml', join(FIXTURES, 'valid-minimal.yaml'));
+      mkdirSync(join(project, '.gitlab', 'agents', 'ws'), { recursive: true });
+      writeFileSync(join(project, '.gitlab', 'agents', 'ws', 'config.yaml'), 'remote_development:\n  enabled: true\n  dns_zone: workspaces.team.example\n');
+      const r = runJob('sh', { DEVFILE_GITLAB_VERSION: '18.3', DEVFILE_AGENT_CONFIG: '.gitlab/agents/ws/config.yaml' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^\.devfile\.yaml:\d+:\d+: error: .*GitLab 18\.3 refuses it/m);
+      const issues = JSON.parse(readFileSync(join(project, job.artifacts.reports.codequality), 'utf8')) as Array<{ description: string }>;
+      expect(issues.map((i) => i.description)).toEqual([expect.stringContaining('GitLab 18.3 refuses it')]);
+      expect(readFileSync(join(project, job.artifacts.reports.junit), 'utf8')).toContain('tests="2" failures="1"');
+      expect(readdirSync(join(project, 'devfile-rendered'))).toEqual(['.devfile.yml']);
+      const rendered = readFileSync(join(project, 'devfile-rendered', '.devfile.yml'), 'utf8');
+      expect(rendered).toContain('workspaces.team.example');
+      expect(rendered).not.toContain('GL_GITLAB_AGENT_SERVER_ADDRESS');
+    });
   });
 });
 

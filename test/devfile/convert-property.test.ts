@@ -23,6 +23,7 @@ import { asArray } from '../../lib/devfile/raw';
 import { parse } from 'yaml';
 import { devfileArb, devfileText } from './generated-devfiles';
 import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
+import { propertyRuns } from '../helpers/property-runs';
 
 const CORPUS = CORPUS_DIR;
 const corpus = CORPUS_AVAILABLE ? readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort() : [];
@@ -110,6 +111,7 @@ describe('the registry corpus', () => {
 });
 
 it('every generated devfile that loads in devfile mode converts to one GitLab accepts, with the same user containers', () => {
+  const numRuns = Number(process.env.CONVERT_PROPERTY_RUNS ?? propertyRuns(100, 25));
   let checked = 0;
   fc.assert(
     fc.property(devfileArb, (g) => {
@@ -124,7 +126,8 @@ it('every generated devfile that loads in devfile mode converts to one GitLab ac
         throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- the generated devfile ---\n${text}`);
       }
     }),
-    { numRuns: Number(process.env.CONVERT_PROPERTY_RUNS ?? 100) },
+    { numRuns },
   );
-  expect(checked).toBeGreaterThan(60);
+  // Most generated devfiles load in devfile mode (so most cases check the conversion).
+  expect(checked).toBeGreaterThan(numRuns * 0.6);
 }, 60_000);

@@ -17,6 +17,7 @@ import { convertDevfile } from '../../lib/devfile/convert';
 import { gitlabDevfileSchemaText } from '../../lib/devfile/editor-schema';
 import { devfileArb, devfileText } from './generated-devfiles';
 import { CORPUS_AVAILABLE, CORPUS_DIR, GOLDENS_AVAILABLE, GOLDENS_DIR } from '../helpers/shared';
+import { propertyRuns } from '../helpers/property-runs';
 
 const REPO = join(__dirname, '..', '..');
 const SCHEMA_FILE = join(REPO, 'schemas', 'gitlab-devfile.schema.json');
@@ -119,6 +120,7 @@ describe('ajv (draft-07)', () => {
   });
 
   it('no generated devfile that validate accepts is refused by the schema', () => {
+    const numRuns = propertyRuns(60, 20);
     let checked = 0;
     fc.assert(
       fc.property(devfileArb, (g) => {
@@ -127,9 +129,10 @@ describe('ajv (draft-07)', () => {
         checked++;
         if (!passes(converted.text)) throw new Error(`${ajv.errorsText(validateSchema.errors)}\n${converted.text}`);
       }),
-      { numRuns: 60 },
+      { numRuns },
     );
-    expect(checked).toBeGreaterThan(30);
+    // Most generated devfiles convert to one validate accepts (so most cases check the schema).
+    expect(checked).toBeGreaterThan(numRuns / 2);
   }, 60_000);
 });
 

@@ -8,6 +8,7 @@ import { join } from 'path';
 import { Diagnostic } from '../../lib/common/diagnostics';
 import { DevfileMode, loadDevfile } from '../../lib/devfile';
 import { CORPUS_AVAILABLE, CORPUS_DIR } from '../helpers/shared';
+import { propertyRuns } from '../helpers/property-runs';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const CORPUS = CORPUS_DIR;
@@ -73,7 +74,7 @@ it('never throws and always returns a result, whatever the mutation', () => {
         }
       },
     ),
-    { numRuns: 400 },
+    { numRuns: propertyRuns(400, 100) },
   );
 }, 30_000); // generous: the machine running the suite may be shared
 
@@ -83,6 +84,6 @@ it('never throws on arbitrary JSON-like documents', () => {
       const result = loadDevfile(JSON.stringify(value), { file: 'j.yaml', mode });
       for (const d of result.diagnostics) wellFormed(d, 'j.yaml');
     }),
-    { numRuns: 300 },
+    { numRuns: propertyRuns(300, 75) },
   );
 }, 30_000);

@@ -2,7 +2,7 @@
  * GitLab's own expected outputs and devfile fixtures, read from the shared folder next to the repository
  * (`../shared/reference/gitlab-goldens`; GitLab EE spec files stay out of this repository). Suites that
  * read them use `describeWithGoldens` (./shared.ts): skipped in a clone with nothing beside it, an error
- * under CI=true (test/global-setup.js).
+ * under CI=true (test/setup/shared-folder.js).
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';

@@ -2,7 +2,7 @@
  * The shared folder next to the repository (`../shared`): GitLab's own expected outputs and devfile
  * fixtures (`reference/gitlab-goldens`) and the public devfile registry corpus (`corpus/devfile-registry`).
  * It is not part of the project: a user's clone has no `../shared`, and the tests that read it are skipped
- * there (test/global-setup.js prints one line saying so). CI has it, and with CI=true a missing folder
+ * there (test/setup/shared-folder.js prints one line saying so). CI has it, and with CI=true a missing folder
  * fails the run, so CI still proves GitLab fidelity.
  */
 import { existsSync } from 'fs';

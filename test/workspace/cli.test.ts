@@ -11,6 +11,11 @@ import * as readFile from '../../lib/common/read-file';
 import * as yamlSource from '../../lib/common/yaml-source';
 import { FIXTURES } from './helpers';
 
+// Plain copies of these two modules, whose functions a test below spies on: as compiled for jest, a
+// module's exports are read-only bindings, as in an ES module.
+jest.mock('../../lib/common/read-file', () => ({ __esModule: true, ...jest.requireActual('../../lib/common/read-file') }));
+jest.mock('../../lib/common/yaml-source', () => ({ __esModule: true, ...jest.requireActual('../../lib/common/yaml-source') }));
+
 async function run(...args: string[]) {
   let stdout = '';
   let stderr = '';

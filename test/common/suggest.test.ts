@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { closestMatch, editDistance } from '../../lib/common/suggest';
 
 describe('editDistance', () => {
@@ -24,5 +25,38 @@ describe('closestMatch', () => {
   it('never suggests the name itself and can ignore case', () => {
     expect(closestMatch('enabled', keys, { maxDistance: () => 3 })).toBeUndefined();
     expect(closestMatch('DNS_ZONE', keys, { ignoreCase: true, maxDistance: () => 0 })).toBe('dns_zone');
+  });
+});
+
+describe('editDistance with a limit', () => {
+  it('is exact up to the limit and limit + 1 beyond it', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), fc.nat(6), (a, b, limit) => {
+      const exact = editDistance(a, b);
+      expect(editDistance(a, b, limit)).toBe(exact <= limit ? exact : limit + 1);
+    }), { numRuns: 500 });
+  });
+
+  it('suggests what the unlimited search suggests, whatever the limits per candidate', () => {
+    const unlimited = (name: string, candidates: string[], max: (n: string, c: string) => number) => {
+      let best: string | undefined;
+      let bestDistance = Infinity;
+      for (const c of candidates) {
+        if (c === name) continue;
+        const d = editDistance(name, c);
+        if (d < bestDistance) [best, bestDistance] = [c, d];
+      }
+      return best !== undefined && bestDistance <= max(name, best) ? best : undefined;
+    };
+    const max = (_: string, c: string) => Math.max(1, Math.floor(c.length / 3));
+    fc.assert(fc.property(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 8 }), (name, candidates) => {
+      expect(closestMatch(name, candidates, { maxDistance: max })).toBe(unlimited(name, candidates, max));
+    }), { numRuns: 500 });
+  });
+
+  it('stays cheap for thousands of long unknown keys', () => {
+    const long = 'x'.repeat(20_000);
+    const start = Date.now();
+    for (let i = 0; i < 200; i++) closestMatch(`${long}${i}`, ['dns_zone', 'enabled', 'network_policy'], { maxDistance: () => 3 });
+    expect(Date.now() - start).toBeLessThan(1000);
   });
 });

@@ -69,6 +69,11 @@ describe('cdktf synth (the real CLI)', () => {
       const shown = terminal.split('\n').find((l) => l.includes(w))!;
       expect(shown).toBe(w); // as the app wrote it: no [ERROR] or ERROR prefix
     }
+    // The platform stack's local-state warning (its secrets would be in plaintext): once, as the CLI's own
+    // warning of that stack, not also printed by the app.
+    expect(terminal.split('\n').filter((l) => l.includes('state.backend: local state keeps stack'))).toEqual([
+      expect.stringMatching(/^WARN \[gitlab-workspaces-platform\]: state\.backend: local state keeps stack gitlab-workspaces-platform/),
+    ]);
     expect(run.stacks).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
   }, 180_000);
 });

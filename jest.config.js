@@ -25,6 +25,8 @@ module.exports = {
   // where each config's synth is kept for every test file that asks for it.
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/synth-share-teardown.ts',
+  // The files that spawn processes start first (see the file).
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   testTimeout: 60000,
   // Two workers on two cores (jest's default is cores - 1): a test file's time is mostly CPU, and the
   // process spawns and file reads of the others overlap.

@@ -1,11 +1,11 @@
 /**
  * Packing the library as npm publishes it (`npm pack`), for the tests that check what a consumer gets.
  * The package is built from dist/, which `npm ci` builds (prepare); when a source is newer than the build,
- * it is rebuilt first, so the tests never check a stale package.
+ * jest's global setup rebuilds it first, so the tests never check a stale package.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
-import { mkdirSync, rmSync } from 'fs';
 import { join } from 'path';
+import { ensureBuilt } from '../setup/build';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -19,30 +19,10 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
 }
 
 /**
- * Rebuilds dist/ when a source changed since the last build (as scripts/cdktf-app.js decides). Jest runs
- * test files in parallel and the build starts from an empty dist/, so one process builds at a time (a lock
- * directory beside dist/) and the others wait for it, then check again.
+ * dist/ is up to date for every test file: jest's global setup (test/setup/build.ts) rebuilds it before
+ * any test runs when a source changed. Run outside jest, this does the same.
  */
-export function ensureBuilt(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { upToDate } = require('../../scripts/cdktf-app.js') as { upToDate(root: string): boolean };
-  const lock = join(ROOT, '.build-lock');
-  const deadline = Date.now() + 300_000;
-  while (!upToDate(ROOT)) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${lock} has been held for 5 minutes: remove it if no build is running`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // another test file is building
-      continue;
-    }
-    try {
-      if (!upToDate(ROOT)) run('npm', ['run', 'build', '--silent'], ROOT);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
-}
+export { ensureBuilt };
 
 export interface PackedFile {
   readonly path: string;

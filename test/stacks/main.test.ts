@@ -16,7 +16,8 @@ function synth(configPath: string | undefined) {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   delete env.WORKSPACES_CONFIG;
   if (configPath) env.WORKSPACES_CONFIG = configPath;
-  const run = spawnSync(process.execPath, ['-r', './test/helpers/ts-register.js', 'stacks/main.ts'], { cwd: ROOT, env, encoding: 'utf8' });
+  // The compiled app, as cdktf.json runs it (jest's global setup keeps dist/ up to date).
+  const run = spawnSync(process.execPath, ['dist/stacks/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
   return { ...run, outdir };
 }
 

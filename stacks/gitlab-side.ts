@@ -12,9 +12,8 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { DiagnosticsError } from '../lib/common/diagnostics';
 import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
-import { boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
+import { AdmissionPolicy, boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
 import {
-  AdmissionPolicy,
   agentConfigPath,
   baselineNamespace,
   BUCKET_PREFIX_MAX,

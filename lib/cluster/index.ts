@@ -30,3 +30,4 @@ export * from './vpc-cni-identity';
 export * from './vpc-flow-logs';
 export * from './workspace-volumes';
 export * from './terraform-data';
+export * from './admission-policy';

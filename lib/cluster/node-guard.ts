@@ -11,9 +11,10 @@
  * delete their Node (NodeRestriction, and the Node authorizer's rules), so a node that an escape from a
  * workspace takes over stays a workspace node. Pure objects, and a construct applying them.
  */
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
+import { AdmissionPolicy } from './admission-policy';
 import { GUARDED_NODE_LABEL_KEYS, GUARDED_NODE_LABEL_PREFIX, POOL_LABEL, SYSTEM_POOL, SYSTEM_TAINT } from './scheduling';
 
 /** The policy's name (and its binding's). */
@@ -43,51 +44,42 @@ export function taintsKept(from: string, to: string, selected: (taint: string) =
   return `(!has(${from}.spec.taints) || ${from}.spec.taints.all(t, !(${selected('t')}) || (has(${to}.spec.taints) && ${to}.spec.taints.exists(u, u.key == t.key && u.effect == t.effect && ${value('u')} == ${value('t')}))))`;
 }
 
+/** The node guard policy, as data. */
+export function nodeGuardPolicy(): AdmissionPolicyDefinition {
+  const unchanged = (select: (x: string) => string, kept: typeof labelsKept) => `request.operation != 'UPDATE' || (${kept('object', 'oldObject', select)} && ${kept('oldObject', 'object', select)})`;
+  return {
+    name: NODE_GUARD_POLICY,
+    resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['nodes', 'nodes/status'] }],
+    // Kubelets, and every pod's service account: what an escape from a workspace can hold. Cluster
+    // admins and EKS itself (which updates a managed group's labels) are not matched.
+    matchConditions: [{
+      name: 'from-a-node-or-a-pod',
+      expression: "request.userInfo.groups.exists(g, g == 'system:nodes' || g == 'system:serviceaccounts')",
+    }],
+    validations: [
+      {
+        expression: unchanged(guardedLabel, labelsKept),
+        message: `a node or a pod may not add, change or remove the labels under ${GUARDED_NODE_LABEL_PREFIX} or ${GUARDED_NODE_LABEL_KEYS.join(', ')}: they say which pool and runtime a node was built for`,
+        reason: 'Forbidden',
+      },
+      {
+        expression: unchanged(guardedTaint, taintsKept),
+        message: `a node or a pod may not add, change or remove the taints keyed ${SYSTEM_TAINT.key} or under ${GUARDED_NODE_LABEL_PREFIX}`,
+        reason: 'Forbidden',
+      },
+      {
+        expression: `request.operation != 'CREATE' || !has(object.metadata.labels) || !(${JSON.stringify(POOL_LABEL)} in object.metadata.labels) || object.metadata.labels[${JSON.stringify(POOL_LABEL)}] != ${JSON.stringify(SYSTEM_POOL)} || (has(object.spec.taints) && object.spec.taints.exists(t, t.key == ${JSON.stringify(SYSTEM_TAINT.key)} && t.effect == ${JSON.stringify(SYSTEM_TAINT.effect)}))`,
+        message: `a node registers with ${POOL_LABEL}=${SYSTEM_POOL} only together with the taint ${SYSTEM_TAINT.key}:${SYSTEM_TAINT.effect}`,
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
 /** The policy and its binding (Deny), as Kubernetes objects. */
 export function nodeGuardObjects(): Array<Record<string, unknown>> {
-  const unchanged = (select: (x: string) => string, kept: typeof labelsKept) => `request.operation != 'UPDATE' || (${kept('object', 'oldObject', select)} && ${kept('oldObject', 'object', select)})`;
-  return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: NODE_GUARD_POLICY },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['nodes', 'nodes/status'] }],
-        },
-        // Kubelets, and every pod's service account: what an escape from a workspace can hold. Cluster
-        // admins and EKS itself (which updates a managed group's labels) are not matched.
-        matchConditions: [{
-          name: 'from-a-node-or-a-pod',
-          expression: "request.userInfo.groups.exists(g, g == 'system:nodes' || g == 'system:serviceaccounts')",
-        }],
-        validations: [
-          {
-            expression: unchanged(guardedLabel, labelsKept),
-            message: `a node or a pod may not add, change or remove the labels under ${GUARDED_NODE_LABEL_PREFIX} or ${GUARDED_NODE_LABEL_KEYS.join(', ')}: they say which pool and runtime a node was built for`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: unchanged(guardedTaint, taintsKept),
-            message: `a node or a pod may not add, change or remove the taints keyed ${SYSTEM_TAINT.key} or under ${GUARDED_NODE_LABEL_PREFIX}`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: `request.operation != 'CREATE' || !has(object.metadata.labels) || !(${JSON.stringify(POOL_LABEL)} in object.metadata.labels) || object.metadata.labels[${JSON.stringify(POOL_LABEL)}] != ${JSON.stringify(SYSTEM_POOL)} || (has(object.spec.taints) && object.spec.taints.exists(t, t.key == ${JSON.stringify(SYSTEM_TAINT.key)} && t.effect == ${JSON.stringify(SYSTEM_TAINT.effect)}))`,
-            message: `a node registers with ${POOL_LABEL}=${SYSTEM_POOL} only together with the taint ${SYSTEM_TAINT.key}:${SYSTEM_TAINT.effect}`,
-            reason: 'Forbidden',
-          },
-        ],
-      },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: NODE_GUARD_POLICY },
-      spec: { policyName: NODE_GUARD_POLICY, validationActions: ['Deny'] },
-    },
-  ];
+  const policy = nodeGuardPolicy();
+  return [validatingAdmissionPolicyObject(policy), validatingAdmissionPolicyBindingObject(policy)];
 }
 
 export interface NodeGuardProps {
@@ -96,18 +88,8 @@ export interface NodeGuardProps {
 }
 
 /** The node guard policy and its binding, applied with `kubernetes_manifest`. */
-export class NodeGuard extends Construct {
-  readonly manifests: Manifest[];
-
+export class NodeGuard extends AdmissionPolicy {
   constructor(scope: Construct, id: string, props: NodeGuardProps) {
-    super(scope, id);
-    const [policy, binding] = nodeGuardObjects();
-    const policyManifest = new Manifest(this, 'policy', { provider: props.kubernetesProvider, manifest: policy });
-    this.manifests = [policyManifest, new Manifest(this, 'binding', { provider: props.kubernetesProvider, manifest: binding, dependsOn: [policyManifest] })];
-  }
-
-  /** What system components wait for: the policy in force. */
-  get dependables(): ITerraformDependable[] {
-    return this.manifests;
+    super(scope, id, { kubernetesProvider: props.kubernetesProvider, definition: nodeGuardPolicy() });
   }
 }

@@ -21,46 +21,12 @@
 import type { RemoteDevelopmentSettings } from '../agent-config/types';
 import { LABEL_AGENT_ID, WORKSPACE_NAMESPACE_PREFIX } from '../common/gitlab-contract';
 
-/** One `spec.validations` entry. */
-export interface AdmissionValidation {
-  readonly expression: string;
-  readonly message: string;
-  readonly reason: 'Forbidden' | 'Invalid';
-}
+import { AdmissionPolicyDefinition, AdmissionValidation, AdmissionVariable, celString } from '../common/admission-policy';
 
-/** One `spec.variables` entry (evaluated in order; later ones may read earlier ones as `variables.<name>`). */
-export interface AdmissionVariable {
-  readonly name: string;
-  readonly expression: string;
-}
-
-/** One `spec.matchConditions` entry: the policy applies only to requests for which every condition is true. */
-export interface AdmissionMatchCondition {
-  readonly name: string;
-  readonly expression: string;
-}
-
-export interface AdmissionResourceRule {
-  readonly apiGroups: readonly string[];
-  readonly apiVersions: readonly string[];
-  readonly resources: readonly string[];
-  readonly operations: ReadonlyArray<'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'>;
-}
-
-/** A ValidatingAdmissionPolicy and its binding, as data. */
-export interface AdmissionPolicyDefinition {
-  /** The policy's (and its binding's) name. */
-  readonly name: string;
-  readonly resourceRules: readonly AdmissionResourceRule[];
-  readonly matchConditions: readonly AdmissionMatchCondition[];
-  readonly variables: readonly AdmissionVariable[];
-  readonly validations: readonly AdmissionValidation[];
-}
-
-/** A CEL string literal (JSON's escaping is valid CEL for the names used here). */
-export function celString(value: string): string {
-  return JSON.stringify(value);
-}
+export type {
+  AdmissionMatchCondition, AdmissionPolicyDefinition, AdmissionResourceRule, AdmissionValidation, AdmissionVariable,
+} from '../common/admission-policy';
+export { celString, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
 
 // ---------------------------------------------------------------------------------------------------
 // Fragments over `variables.podSpec` (a pod spec, or null) and `variables.containers` (all its containers)
@@ -281,32 +247,3 @@ export function workspacePodPolicy(options: WorkspacePodPolicyOptions): Admissio
 // ---------------------------------------------------------------------------------------------------
 // The Kubernetes objects
 
-/** The ValidatingAdmissionPolicy object of a definition (failurePolicy Fail: an error refuses). */
-export function validatingAdmissionPolicyObject(def: AdmissionPolicyDefinition): Record<string, unknown> {
-  return {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: { name: def.name },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: def.resourceRules.map((r) => ({
-          apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources], operations: [...r.operations],
-        })),
-      },
-      matchConditions: def.matchConditions.map((c) => ({ ...c })),
-      variables: def.variables.map((v) => ({ ...v })),
-      validations: def.validations.map((v) => ({ ...v })),
-    },
-  };
-}
-
-/** The binding that enforces a policy in every namespace (`validationActions: [Deny]`). */
-export function validatingAdmissionPolicyBindingObject(def: AdmissionPolicyDefinition): Record<string, unknown> {
-  return {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: def.name },
-    spec: { policyName: def.name, validationActions: ['Deny'] },
-  };
-}

@@ -11,7 +11,7 @@ import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { baselineNamespace } from './namespace';
 import { agentAdmissionPolicy } from './admission-policies';
-import { AdmissionPolicy } from './admission-policy';
+import { AdmissionPolicy } from '../cluster/admission-policy';
 import { AGENT_NAMESPACE_RULES, PolicyRule, sharedNamespaceRules, workspaceClusterRules } from './agent-rbac';
 import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
 

@@ -6,7 +6,6 @@
  * private images (RegistryPullSecret), and the namespaces they create (baselineNamespace).
  */
 export * from './admission-policies';
-export * from './admission-policy';
 export * from './agent-rbac';
 export * from './agent-registration';
 export * from './entry-point';

@@ -4,9 +4,10 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
+import { AdmissionPolicy } from '../cluster/admission-policy';
 import { labelsKept, taintsKept } from '../cluster/node-guard';
 import { tolerationOf } from '../cluster/scheduling';
 import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
@@ -78,64 +79,55 @@ export const SYSBOX_INSTALLER_POLICY = 'gitlab-workspaces-sysbox-installer';
  * which is all sysbox-deploy-k8s.sh deletes. What RBAC still grants and no admission policy sees: reading
  * every node and listing every pod (sysbox-deploy-k8s.sh runs `kubectl get pod -A`).
  */
-export function sysboxInstallerPolicyObjects(runtimeClassName: string): Array<Record<string, unknown>> {
+export function sysboxInstallerPolicy(runtimeClassName: string): AdmissionPolicyDefinition {
   const nodeNameKey = 'authentication.kubernetes.io/node-name';
   const notInstallerLabel = (k: string) => `!(${k} in ${JSON.stringify(SYSBOX_INSTALLER_NODE_LABELS)})`;
   const notInstallerTaint = (t: string) => `${t}.key != ${JSON.stringify(SYSBOX_INSTALLING_TAINT.key)}`;
   const onNodes = (expression: string) => `request.resource.resource != 'nodes' || (${expression})`;
   const unschedulable = (o: string) => `(has(${o}.spec.unschedulable) && ${o}.spec.unschedulable)`;
-  return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: SYSBOX_INSTALLER_POLICY },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes'] },
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['pods'] },
-          ],
-        },
-        matchConditions: [{
-          name: 'the-installer',
-          expression: `request.userInfo.username == ${JSON.stringify(`system:serviceaccount:${NAMESPACE}:${SYSBOX_INSTALLER_SERVICE_ACCOUNT}`)}`,
-        }],
-        variables: [{
-          name: 'nodeName',
-          expression: `has(request.userInfo.extra) && ${JSON.stringify(nodeNameKey)} in request.userInfo.extra && size(request.userInfo.extra[${JSON.stringify(nodeNameKey)}]) > 0 ? request.userInfo.extra[${JSON.stringify(nodeNameKey)}][0] : ''`,
-        }],
-        validations: [
-          {
-            expression: `variables.nodeName != '' && (request.resource.resource == 'nodes' ? request.name == variables.nodeName : (has(oldObject.spec.nodeName) && oldObject.spec.nodeName == variables.nodeName))`,
-            message: 'the Sysbox installer may change only the node its pod runs on, and the pods on it',
-            reason: 'Forbidden',
-          },
-          {
-            expression: onNodes(`${labelsKept('object', 'oldObject', notInstallerLabel)} && ${labelsKept('oldObject', 'object', notInstallerLabel)}`),
-            message: `the Sysbox installer may change only the node labels ${SYSBOX_INSTALLER_NODE_LABELS.join(', ')}`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: onNodes(`${taintsKept('object', 'oldObject', notInstallerTaint)} && ${taintsKept('oldObject', 'object', notInstallerTaint)} && ${unschedulable('object')} == ${unschedulable('oldObject')}`),
-            message: `the Sysbox installer may change only its taint ${SYSBOX_INSTALLING_TAINT.key}, and may not cordon a node`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: `request.resource.resource != 'pods' || (has(oldObject.spec.runtimeClassName) && oldObject.spec.runtimeClassName == ${JSON.stringify(runtimeClassName)})`,
-            message: `the Sysbox installer may delete only Sysbox pods (runtimeClassName ${runtimeClassName})`,
-            reason: 'Forbidden',
-          },
-        ],
+  return {
+    name: SYSBOX_INSTALLER_POLICY,
+    resourceRules: [
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes'] },
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['pods'] },
+    ],
+    matchConditions: [{
+      name: 'the-installer',
+      expression: `request.userInfo.username == ${JSON.stringify(`system:serviceaccount:${NAMESPACE}:${SYSBOX_INSTALLER_SERVICE_ACCOUNT}`)}`,
+    }],
+    variables: [{
+      name: 'nodeName',
+      expression: `has(request.userInfo.extra) && ${JSON.stringify(nodeNameKey)} in request.userInfo.extra && size(request.userInfo.extra[${JSON.stringify(nodeNameKey)}]) > 0 ? request.userInfo.extra[${JSON.stringify(nodeNameKey)}][0] : ''`,
+    }],
+    validations: [
+      {
+        expression: `variables.nodeName != '' && (request.resource.resource == 'nodes' ? request.name == variables.nodeName : (has(oldObject.spec.nodeName) && oldObject.spec.nodeName == variables.nodeName))`,
+        message: 'the Sysbox installer may change only the node its pod runs on, and the pods on it',
+        reason: 'Forbidden',
       },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: SYSBOX_INSTALLER_POLICY },
-      spec: { policyName: SYSBOX_INSTALLER_POLICY, validationActions: ['Deny'] },
-    },
-  ];
+      {
+        expression: onNodes(`${labelsKept('object', 'oldObject', notInstallerLabel)} && ${labelsKept('oldObject', 'object', notInstallerLabel)}`),
+        message: `the Sysbox installer may change only the node labels ${SYSBOX_INSTALLER_NODE_LABELS.join(', ')}`,
+        reason: 'Forbidden',
+      },
+      {
+        expression: onNodes(`${taintsKept('object', 'oldObject', notInstallerTaint)} && ${taintsKept('oldObject', 'object', notInstallerTaint)} && ${unschedulable('object')} == ${unschedulable('oldObject')}`),
+        message: `the Sysbox installer may change only its taint ${SYSBOX_INSTALLING_TAINT.key}, and may not cordon a node`,
+        reason: 'Forbidden',
+      },
+      {
+        expression: `request.resource.resource != 'pods' || (has(oldObject.spec.runtimeClassName) && oldObject.spec.runtimeClassName == ${JSON.stringify(runtimeClassName)})`,
+        message: `the Sysbox installer may delete only Sysbox pods (runtimeClassName ${runtimeClassName})`,
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** The policy and its binding (Deny), as Kubernetes objects. */
+export function sysboxInstallerPolicyObjects(runtimeClassName: string): Array<Record<string, unknown>> {
+  const policy = sysboxInstallerPolicy(runtimeClassName);
+  return [validatingAdmissionPolicyObject(policy), validatingAdmissionPolicyBindingObject(policy)];
 }
 
 /**
@@ -154,7 +146,7 @@ export class SysboxInstaller extends Construct {
   readonly configMap: ConfigMapV1;
   readonly daemonSet: DaemonSetV1;
   /** The admission policy and binding scoping the service account to its node (see sysboxInstallerPolicyObjects). */
-  readonly policy: Manifest[];
+  readonly policy: AdmissionPolicy;
 
   constructor(scope: Construct, id: string, props: SysboxInstallerProps) {
     super(scope, id);
@@ -188,9 +180,7 @@ export class SysboxInstaller extends Construct {
     });
 
     // RBAC cannot name the node: the policy does, before the installer first runs.
-    const [policy, binding] = sysboxInstallerPolicyObjects(SYSBOX_RUNTIME_CLASS);
-    const policyManifest = new Manifest(this, 'policy', { provider, manifest: policy });
-    this.policy = [policyManifest, new Manifest(this, 'policy-binding', { provider, manifest: binding, dependsOn: [policyManifest] })];
+    this.policy = new AdmissionPolicy(this, 'node-scope', { kubernetesProvider: provider, definition: sysboxInstallerPolicy(SYSBOX_RUNTIME_CLASS) });
 
     const fromConfigMap = (name: string) => ({ name, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key: name } } });
     const selector = { 'app.kubernetes.io/name': 'sysbox-deploy-k8s' };
@@ -199,7 +189,7 @@ export class SysboxInstaller extends Construct {
       metadata: { name: 'sysbox-deploy-k8s', namespace: NAMESPACE, labels },
       // Installing restarts containerd (or the kubelet, for CRI-O) on each node: no rollout to wait for.
       waitForRollout: false,
-      dependsOn: this.policy,
+      dependsOn: this.policy.dependables,
       spec: {
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '1' } },

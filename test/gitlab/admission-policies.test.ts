@@ -398,6 +398,6 @@ describe('the deployed objects carry the evaluated expressions', () => {
     const object = validatingAdmissionPolicyObject(def) as Json;
     expect(object).toMatchObject({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', spec: { failurePolicy: 'Fail' } });
     expect(object.spec.validations).toEqual(def.validations.map((v) => ({ ...v })));
-    expect(object.spec.matchConditions).toEqual(def.matchConditions.map((c) => ({ ...c })));
+    expect(object.spec.matchConditions).toEqual((def.matchConditions ?? []).map((c) => ({ ...c })));
   });
 });

@@ -62,14 +62,14 @@ export function evaluateAdmission(def: AdmissionPolicyDefinition, req: Admission
     }
     return result;
   };
-  for (const condition of def.matchConditions) {
+  for (const condition of def.matchConditions ?? []) {
     const matched = evaluate(condition.expression);
     if (matched === false) return { applies: false, refusals: [], errors };
     if (matched !== true) return { applies: true, refusals: [`match condition ${condition.name} failed`], errors };
   }
   const variables = new Map<string, unknown>();
   bindings.variables = variables;
-  for (const v of def.variables) {
+  for (const v of def.variables ?? []) {
     const value = evaluate(v.expression);
     variables.set(v.name, value === undefined ? null : value);
   }

@@ -1,7 +1,7 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from './admission-policies';
+import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
 
 export interface AdmissionPolicyProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -36,5 +36,10 @@ export class AdmissionPolicy extends Construct {
       manifest: validatingAdmissionPolicyBindingObject(props.definition),
       dependsOn: [this.policy],
     });
+  }
+
+  /** What must wait for the policy to be in force: the policy and its binding. */
+  get dependables(): ITerraformDependable[] {
+    return [this.policy, this.binding];
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { closestMatch, editDistance } from '../../lib/common/suggest';
+import { propertyRuns } from '../helpers/property-runs';
 
 describe('editDistance', () => {
   it.each([
@@ -33,7 +34,7 @@ describe('editDistance with a limit', () => {
     fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), fc.nat(6), (a, b, limit) => {
       const exact = editDistance(a, b);
       expect(editDistance(a, b, limit)).toBe(exact <= limit ? exact : limit + 1);
-    }), { numRuns: 500 });
+    }), { numRuns: propertyRuns(500, 150) });
   });
 
   it('suggests what the unlimited search suggests, whatever the limits per candidate', () => {
@@ -50,7 +51,7 @@ describe('editDistance with a limit', () => {
     const max = (_: string, c: string) => Math.max(1, Math.floor(c.length / 3));
     fc.assert(fc.property(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 8 }), (name, candidates) => {
       expect(closestMatch(name, candidates, { maxDistance: max })).toBe(unlimited(name, candidates, max));
-    }), { numRuns: 500 });
+    }), { numRuns: propertyRuns(500, 150) });
   });
 
   it('stays cheap for thousands of long unknown keys', () => {

@@ -13,6 +13,7 @@ import { spawn } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
+import { describePackageContents } from './contents';
 import { pack, Packed, ROOT, run } from './pack';
 
 const EXAMPLE = join(ROOT, 'examples', 'import-constructs');
@@ -82,6 +83,9 @@ function transitiveTypes(): string[] {
   return ['@jest', 'expect', 'jest-mock', 'pretty-format', '@sinclair'].filter((n) => existsSync(join(ROOT, 'node_modules', n)));
 }
 
+// What the tarball holds (the same `npm pack` as the consumer installs).
+describePackageContents(() => packed);
+
 describe('the packed library in a consumer repo', () => {
   it('installs one copy of cdktf, constructs and each provider: the consumer\'s', () => {
     const library = join(consumer, 'node_modules', LIBRARY);
@@ -92,6 +96,13 @@ describe('the packed library in a consumer repo', () => {
       const fromConsumer = realpathSync(require.resolve(`${peer}/package.json`, { paths: [consumer] }));
       expect({ peer, same: fromLibrary === fromConsumer }).toEqual({ peer, same: true });
     }
+  });
+
+  it('runs the installed CLI from its bundles', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'gitlab-workspaces');
+    const devfile = join(ROOT, 'examples', 'smoke-workspace', 'devfile.yaml');
+    const result = run(process.execPath, [bin, 'validate', devfile], consumer, consumerEnv());
+    expect(result.stdout + result.stderr).toBe(`${devfile}: ok\n`);
   });
 
   it('declares as peers exactly what the example lists as its own', () => {

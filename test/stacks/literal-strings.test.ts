@@ -11,6 +11,7 @@ import { loadConfigText } from '../../stacks/config/load';
 import schema from '../../schemas/workspaces.config.schema.json';
 import { GITLAB_CONFIG, REQUIRED_CONFIG, synthApp, TEST_DAY, configFromText } from './helpers';
 import { parse } from 'yaml';
+import { propertyRuns } from '../helpers/property-runs';
 
 type Path = Array<string | number>;
 interface SchemaNode {
@@ -87,7 +88,7 @@ describe('Terraform template syntax in the stack config', () => {
       const refused = result.diagnostics.filter((d) => d.rule === 'config/template-syntax');
       const where = (p: Path) => p.map((k) => (typeof k === 'number' ? `[${k}]` : /^[\w-]+$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('').replace(/^\./, '');
       expect(refused.map((d) => d.path)).toContain(where(at));
-    }), { numRuns: 300 });
+    }), { numRuns: propertyRuns(300, 100) });
   });
 
   it.each([

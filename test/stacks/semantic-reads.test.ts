@@ -16,6 +16,7 @@ import { formatPath, YamlPath } from '../../lib/common/yaml-source';
 import { configSchema, loadConfigText, SchemaCheckedConfig, schemaCheckConfigText } from '../../stacks/config/load';
 import { pathsOverlap, reporters, runnableRules, SEMANTIC_RULES, SemanticRule } from '../../stacks/config/semantic';
 import { EXAMPLES, GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
+import { propertyRuns } from '../helpers/property-runs';
 
 const INVALID = join(__dirname, 'fixtures', 'invalid');
 
@@ -202,7 +203,7 @@ describe('a config broken in one place', () => {
       expect(result.diagnostics.some((d) => d.rule === b.rule && d.path === formatPath(b.path))).toBe(true);
       expect(new Set(lines).size).toBe(lines.length);
       expect(sortDiagnostics(result.diagnostics).map(formatDiagnostic)).toEqual(lines);
-    }), { numRuns: 200 });
+    }), { numRuns: propertyRuns(200, 60) });
   });
 
   it('runs only rules that neither throw nor read a broken value', () => {
@@ -216,6 +217,6 @@ describe('a config broken in one place', () => {
         const bad = reads.filter((r) => checked.broken.some((e) => atOrUnder(r.path, e) || (r.keys && atOrUnder(e, r.path))));
         expect({ rule: rule.name, bad: bad.map((r) => formatPath(r.path)) }).toEqual({ rule: rule.name, bad: [] });
       }
-    }), { numRuns: 200 });
+    }), { numRuns: propertyRuns(200, 60) });
   });
 });

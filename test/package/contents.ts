@@ -1,11 +1,12 @@
 /**
- * What `npm publish` would ship (`npm pack --dry-run`): what a consumer and the ready app need, nothing of
- * the repository's own (tests, benchmarks, examples' code), and source maps that point at shipped files.
+ * What `npm publish` would ship: what a consumer and the ready app need, nothing of the repository's own
+ * (tests, benchmarks, examples' code), and source maps that point at shipped files. Checked on the tarball
+ * import-example.test.ts packs (one `npm pack` for both).
  */
 import { readFileSync } from 'fs';
 import { dirname, join, normalize } from 'path';
 import { DEFAULT_CONFIG_RELATIVE_PATH } from '../../stacks/config/load';
-import { pack, Packed, ROOT } from './pack';
+import { Packed, ROOT } from './pack';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   main: string;
@@ -18,12 +19,12 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
   license: string;
 };
 
-let packed: Packed;
-let files: Set<string>;
-beforeAll(() => {
-  packed = pack();
-  files = new Set(packed.files.map((f) => f.path));
-});
+/** The contents checks, on the files of a packed tarball (`packed()` is called once the tarball exists). */
+export function describePackageContents(packed: () => Packed): void {
+  let files: Set<string>;
+  beforeAll(() => {
+    files = new Set(packed().files.map((f) => f.path));
+  });
 
 describe('the package', () => {
   it('ships the license, the readme, the CLI and the entry points', () => {
@@ -46,9 +47,14 @@ describe('the package', () => {
     expect(files.has('schemas/gitlab-devfile.schema.json')).toBe(true);
   });
 
-  it('ships the validators compiled at build time', () => {
+  it('ships the validators compiled at build time and the CLI\'s bundles', () => {
     expect(files.has('dist/lib/devfile/devfile-schema.validator.js')).toBe(true);
     expect(files.has('dist/stacks/config/workspaces-config.validator.js')).toBe(true);
+    // The CLI's bundles and their code caches (the launcher's fast path).
+    for (const command of ['validate', 'render', 'convert']) {
+      expect(files.has(`dist/cli/${command}.js`)).toBe(true);
+      expect(files.has(`dist/cli/${command}.js.v8cache`)).toBe(true);
+    }
   });
 
   it('ships nothing of the repository\'s own: tests, benchmarks, examples\' code, build info', () => {
@@ -97,6 +103,7 @@ describe('the package', () => {
     expect([...missing]).toEqual([]);
   });
 });
+}
 
 function isBuiltin(name: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -37,6 +37,7 @@ import {
 } from '../lib/gitlab';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
+import { configRuntime } from './config/runtime';
 import { GitLabConfig, workspaceDomain, WorkspacesConfig } from './config/types';
 
 /** The Terraform variables the GitLab side may declare (set them as `TF_VAR_<name>`). */
@@ -139,7 +140,11 @@ export class GitLabSide extends Construct {
     // the agent makes the first one.
     this.workspacePodPolicy = new AdmissionPolicy(this, 'workspace-pod-policy', {
       kubernetesProvider: providers.kubernetes,
-      definition: workspacePodPolicy(workspacePodPolicyOptions(this.settings)),
+      definition: workspacePodPolicy({
+        ...workspacePodPolicyOptions(this.settings),
+        // The RuntimeClass adds these tolerations to every workspace pod it schedules.
+        tolerationKeys: [...new Set((configRuntime(config).runtimeClass?.tolerations ?? []).map((t) => t.key).filter((k): k is string => k !== undefined))],
+      }),
     });
     // Without the proxy, GitLab's NetworkPolicy admits all ingress: nothing needs to come in (agentw dials
     // out), so close it, in the shared namespace or cluster-wide (EKS ClusterNetworkPolicy).

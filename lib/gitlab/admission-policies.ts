@@ -51,6 +51,10 @@ const NOT_PRIVILEGED = `variables.containers.all(c, ${securityField('c', 'privil
 const NO_HOST_NAMESPACES = `variables.podSpec == null || (${['hostNetwork', 'hostPID', 'hostIPC'].map((f) => `${podField(f, 'false')} == false`).join(' && ')})`;
 const NO_HOST_PATH = 'variables.podSpec == null || !has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.hostPath))';
 
+/** A pod spec or container whose seccomp profile, if it names one, is the runtime's default. */
+const seccompAllowed = (o: string) =>
+  `(!has(${o}.securityContext) || !has(${o}.securityContext.seccompProfile) || ${o}.securityContext.seccompProfile.type == "RuntimeDefault")`;
+
 // ---------------------------------------------------------------------------------------------------
 // The agent's writes
 
@@ -131,6 +135,13 @@ export function agentAdmissionPolicy(options: AgentAdmissionPolicyOptions): Admi
         message: 'the GitLab agent may write only ClusterIP Services without externalIPs (GitLab renders no Service type): a NodePort or LoadBalancer Service would expose a workspace without the proxy\'s sign-in',
         reason: 'Forbidden',
       },
+      {
+        // agentk keeps leases and config there, never workloads: one there would run beside the agent,
+        // outside the workspace pod policy.
+        expression: `variables.podSpec == null || request.namespace != ${celString(agentNamespace)}`,
+        message: `the GitLab agent may not write pods or pod templates in its own namespace ${agentNamespace}`,
+        reason: 'Forbidden',
+      },
       { expression: NOT_PRIVILEGED, message: 'the GitLab agent may not write privileged containers', reason: 'Forbidden' },
       { expression: NO_HOST_NAMESPACES, message: 'the GitLab agent may not write pods that share the node\'s network, PID or IPC namespace (hostNetwork, hostPID, hostIPC)', reason: 'Forbidden' },
       { expression: NO_HOST_PATH, message: 'the GitLab agent may not write pods that mount a path of the node (hostPath volumes)', reason: 'Forbidden' },
@@ -163,9 +174,18 @@ export interface WorkspacePodPolicyOptions {
   readonly allowPrivilegeEscalation: boolean;
   /** The namespace workspaces share (`shared_namespace`): every pod there is a workspace pod. */
   readonly sharedNamespace?: string;
+  /**
+   * Keys of the node taints a workspace pod may tolerate besides Kubernetes' own not-ready and unreachable
+   * (which every pod gets): those of the runtime's nodes, whose RuntimeClass adds the tolerations.
+   * @default none
+   */
+  readonly tolerationKeys?: readonly string[];
   /** @default 'gitlab-workspace-pods' */
   readonly name?: string;
 }
+
+/** Tolerations Kubernetes itself gives every pod (DefaultTolerationSeconds): NoExecute on a failing node. */
+const DEFAULT_TOLERATION_KEYS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
 /** The workspace pod policy's options for an agent's settings: what GitLab renders with them. */
 export function workspacePodPolicyOptions(settings: RemoteDevelopmentSettings): WorkspacePodPolicyOptions {
@@ -185,6 +205,7 @@ export function workspacePodPolicyOptions(settings: RemoteDevelopmentSettings): 
  */
 export function workspacePodPolicy(options: WorkspacePodPolicyOptions): AdmissionPolicyDefinition {
   const { runtimeClassName, userNamespaces, allowPrivilegeEscalation, sharedNamespace } = options;
+  const tolerable = [...DEFAULT_TOLERATION_KEYS, ...(options.tolerationKeys ?? [])];
   const runtimeClass = runtimeClassName !== undefined
     ? `(has(variables.podSpec.runtimeClassName) && variables.podSpec.runtimeClassName == ${celString(runtimeClassName)})`
     : undefined;
@@ -216,6 +237,35 @@ export function workspacePodPolicy(options: WorkspacePodPolicyOptions): Admissio
       expression: 'has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsNonRoot) && variables.podSpec.securityContext.runAsNonRoot == true'
         + ` && variables.containers.all(c, ${securityField('c', 'runAsNonRoot', 'true')} == true && ${securityField('c', 'runAsUser', '1')} != 0)`,
       message: 'workspace pods run as a non-root user (GitLab renders runAsNonRoot: true and runAsUser 5001)',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${seccompAllowed('variables.podSpec')} && variables.containers.all(c, ${seccompAllowed('c')})`,
+      message: 'workspace pods may not set a seccomp profile other than RuntimeDefault (Unconfined or a node\'s Localhost profile would lift the nodes\' default filter)',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `variables.containers.all(c, ${securityField('c', 'procMount', '"Default"')} == "Default")`
+        + ' && (!has(variables.podSpec.securityContext) || !has(variables.podSpec.securityContext.sysctls) || size(variables.podSpec.securityContext.sysctls) == 0)',
+      message: 'workspace pods may not unmask /proc (procMount) or set sysctls (GitLab renders neither)',
+      reason: 'Forbidden',
+    },
+    {
+      // The scheduler places workspace pods (it binds through pods/binding, which this policy does not see).
+      expression: 'request.operation != "CREATE" || !has(variables.podSpec.nodeName) || variables.podSpec.nodeName == ""',
+      message: 'workspace pods may not name their node (nodeName): the scheduler places them on workspace nodes',
+      reason: 'Forbidden',
+    },
+    {
+      expression: `!has(variables.podSpec.tolerations) || variables.podSpec.tolerations.all(t, has(t.key) && t.key in ${JSON.stringify(tolerable)})`,
+      message: `workspace pods may tolerate only the taints ${tolerable.join(', ')} (GitLab renders no toleration; Kubernetes and the runtime's RuntimeClass add these), not a system node's or every taint`,
+      reason: 'Forbidden',
+    },
+    {
+      expression: '(!has(variables.podSpec.automountServiceAccountToken) || variables.podSpec.automountServiceAccountToken == false)'
+        + ' && (!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.projected) || !has(v.projected.sources)'
+        + ' || v.projected.sources.all(src, !has(src.serviceAccountToken))))',
+      message: 'workspace pods may not mount a service account token (GitLab renders automountServiceAccountToken: false)',
       reason: 'Forbidden',
     },
     runtimeClass !== undefined

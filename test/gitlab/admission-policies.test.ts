@@ -244,6 +244,49 @@ describe('workspace pod policy refuses what GitLab does not render', () => {
     everywhere((pod) => { delete pod.spec.securityContext; }, /^workspace pods run as a non-root user/);
   });
 
+  it('a seccomp profile other than RuntimeDefault, an unmasked /proc, sysctls', () => {
+    const seccomp = /^workspace pods may not set a seccomp profile other than RuntimeDefault/;
+    everywhere((pod) => { pod.spec.securityContext.seccompProfile = { type: 'Unconfined' }; }, seccomp);
+    everywhere((pod) => { pod.spec.containers[0].securityContext.seccompProfile = { type: 'Unconfined' }; }, seccomp);
+    everywhere((pod) => { pod.spec.initContainers[0].securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'any.json' }; }, seccomp);
+    const proc = 'workspace pods may not unmask /proc (procMount) or set sysctls (GitLab renders neither)';
+    everywhere((pod) => { pod.spec.containers[0].securityContext.procMount = 'Unmasked'; }, proc);
+    everywhere((pod) => { pod.spec.securityContext.sysctls = [{ name: 'kernel.shm_rmid_forced', value: '0' }]; }, proc);
+    // RuntimeDefault, as a hardened devfile platform might set, is fine.
+    for (const r of Object.values(rendered)) {
+      const pod = podOf(r.objects);
+      pod.spec.securityContext.seccompProfile = { type: 'RuntimeDefault' };
+      admitted(podPolicyFor(r), requestFor(pod));
+    }
+  });
+
+  it('a node of its choosing, a toleration of every taint or of a system node\'s, a service account token', () => {
+    everywhere((pod) => { pod.spec.nodeName = 'ip-10-0-1-10.eu-west-1.compute.internal'; }, /^workspace pods may not name their node/);
+    const tolerations = /^workspace pods may tolerate only the taints node.kubernetes.io\/not-ready, node.kubernetes.io\/unreachable/;
+    everywhere((pod) => { pod.spec.tolerations = [{ operator: 'Exists' }]; }, tolerations);
+    everywhere((pod) => { pod.spec.tolerations = [{ key: 'CriticalAddonsOnly', operator: 'Exists' }]; }, tolerations);
+    everywhere((pod) => { pod.spec.tolerations = [{ key: 'gitlab-workspaces/retiring', operator: 'Exists', effect: 'NoSchedule' }]; }, tolerations);
+    const token = 'workspace pods may not mount a service account token (GitLab renders automountServiceAccountToken: false)';
+    everywhere((pod) => { pod.spec.automountServiceAccountToken = true; }, token);
+    everywhere((pod) => { pod.spec.volumes.push({ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }); }, token);
+  });
+
+  it('admits a workspace pod as the API server sees it: Kubernetes\' own tolerations, the RuntimeClass\'s, bound to a node', () => {
+    for (const [key, r] of Object.entries(rendered)) {
+      const pod = podOf(r.objects);
+      pod.spec.tolerations = [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        ...(key === 'sysbox' || key === 'kata' ? [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: key, effect: 'NoSchedule' }] : []),
+      ];
+      const policy = workspacePodPolicy({ ...workspacePodPolicyOptions(r.settings), tolerationKeys: ['gitlab-workspaces/runtime'] });
+      admitted(policy, requestFor(pod));
+      // Once scheduled, an update (a label) of the bound pod.
+      pod.spec.nodeName = 'ip-10-0-1-10.eu-west-1.compute.internal';
+      admitted(policy, requestFor(pod, { operation: 'UPDATE' }));
+    }
+  });
+
   it('Sysbox and Kata pods without their RuntimeClass, or with another one', () => {
     for (const key of ['sysbox', 'kata'] as const) {
       const r = rendered[key];
@@ -384,6 +427,12 @@ describe('agent policy refuses writes outside what the agent does for workspaces
         refused(agentPolicyFor(rendered), requestFor(d, { ...agent, operation: 'UPDATE' }), message);
       }
     }
+  });
+
+  it('pods or pod templates in its own namespace, where they would run beside it', () => {
+    const d = deploymentOf(r.objects);
+    d.metadata.namespace = AGENT_NAMESPACE;
+    refused(agentPolicyFor(r), requestFor(d, agent), `the GitLab agent may not write pods or pod templates in its own namespace ${AGENT_NAMESPACE}`);
   });
 
   it('writes what agentk keeps in its own namespace (leases, events)', () => {

@@ -440,10 +440,24 @@ function checkAgentBranch(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
-/** Protecting the agent config file applies only when the stack commits it. */
+/**
+ * Protecting the agent config file applies only when the stack commits it; when it does, an unprotected file
+ * is a warning: whoever can push it can add `ci_access` or `user_access`, and CI jobs or users then act as the
+ * agent's service account (least privilege or not: without shared_namespace that reads every Secret).
+ */
 function checkAgentProtection(config: WorkspacesConfig, r: Reporters): void {
   const { agent } = config.gitlab!;
-  if (agent.project !== undefined) return;
+  if (agent.project !== undefined) {
+    const missing = [
+      ...(agent.codeOwners === undefined || agent.codeOwners.length === 0 ? ['agent.codeOwners'] : []),
+      ...(agent.protectBranch ? [] : ['agent.protectBranch: true']),
+    ];
+    if (missing.length > 0) {
+      r.warning('agent-protection', ['gitlab', 'agent', 'project'],
+        `the stack commits the agent config file to ${agent.project} unprotected: whoever can push it can add ci_access or user_access, and CI jobs or users then act as the agent's service account (reading Secrets cluster-wide unless remote_development.shared_namespace is set); set ${missing.join(' and ')} (docs/deploy.md)`);
+    }
+    return;
+  }
   for (const key of ['codeOwners', 'protectBranch'] as const) {
     if (r.written(['gitlab', 'agent', key])) {
       r.error('agent-protection', ['gitlab', 'agent', key], `\`${key}\` protects the agent config file the stack commits (agent.project); set agent.project, or remove ${key} and protect the file where you commit it (docs/deploy.md)`);

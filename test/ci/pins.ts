@@ -78,6 +78,9 @@ function unpinnedCommand(c: Command, before: readonly Command[]): string | undef
   if (sub === 'ci') return undefined; // the lockfile pins every package with its integrity
   const targets = c.raw.slice(2).filter((w) => !w.startsWith('-'));
   if (targets.length === 0) return 'installs the project\'s dependencies without a lockfile check (use npm ci)';
+  // npm 7+ installs a package's peers too: for this library, cdktf and six providers (~600 MB, versions
+  // resolved from the registry at run time, nothing pinned); the CLI needs none of them.
+  if (!c.words.some((w) => w === '--omit=peer' || w === '--legacy-peer-deps')) return 'installs the package\'s peer dependencies, resolved unpinned (add --omit=peer)';
   const unverified = targets.filter((t) => !verifiedFile(t, before));
   return unverified.length === 0 ? undefined
     : `installs ${unverified.join(' ')}, which no earlier command checked against a pinned sha512 integrity`;

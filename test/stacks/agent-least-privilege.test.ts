@@ -4,8 +4,10 @@
  * proxy. Each test fails on the code before (cluster-admin default, a ClusterRole writing in kube-system,
  * container-scanning RBAC on, no admission policies, proxy-less workspaces open to every pod).
  */
+import { formatDiagnostic } from '../../lib/common/diagnostics';
+import { loadConfigText } from '../../stacks/config/load';
 import { Synthesized } from '../helpers/synthesized';
-import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
+import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
 
 type Rule = { api_groups: string[]; resources: string[]; verbs: string[] };
 const WRITES = ['create', 'update', 'patch', 'delete'];
@@ -136,5 +138,27 @@ describe('the committed agent config file is protected', () => {
     const s = platform('  agent:\n    project: platform/agents\n');
     expect(s.all('gitlab_repository_file').map((f) => f.file_path)).toEqual(['.gitlab/agents/workspaces/config.yaml']);
     expect(s.all('gitlab_branch_protection')).toEqual([]);
+  });
+});
+
+describe('an agent config file the stack commits', () => {
+  const warningsOf = (agent: string) => {
+    const r = loadConfigText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n${agent}`, 'w.yaml', { today: TEST_DAY });
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    return r.diagnostics.filter((d) => d.rule === 'config/agent-protection').map(formatDiagnostic);
+  };
+
+  it('unprotected: a warning at agent.project naming what CI jobs or users get and the keys that protect it', () => {
+    const [w, ...rest] = warningsOf('    project: platform/agents\n');
+    expect(rest).toEqual([]);
+    expect(w).toMatch(/^w\.yaml:\d+:\d+: warning: gitlab\.agent\.project: the stack commits the agent config file to platform\/agents unprotected/);
+    expect(w).toContain('ci_access or user_access');
+    expect(w).toContain('set agent.codeOwners and agent.protectBranch: true');
+    expect(warningsOf('    project: platform/agents\n    protectBranch: true\n')[0]).toContain('set agent.codeOwners (docs/deploy.md)');
+  });
+
+  it('protected by code owners and a protected branch, or not committed by the stack: no warning', () => {
+    expect(warningsOf("    project: platform/agents\n    codeOwners: ['@platform/admins']\n    protectBranch: true\n")).toEqual([]);
+    expect(warningsOf('    name: workspaces\n')).toEqual([]);
   });
 });

@@ -52,6 +52,7 @@ import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
 import { sudoRuntime } from '../lib/runtimes/sudo-runtime';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
+import { assertNoTemplateSyntax } from './config/literal-strings';
 import { configRuntime, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
@@ -115,6 +116,8 @@ export class WorkspacesClusterStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: WorkspacesClusterStackProps) {
     super(scope, id);
     const config = props.config;
+    // A config built in code never met the loader's refusal of `${` and `%{`.
+    assertNoTemplateSyntax(config);
     this.config = config;
     const { aws, network, cluster: clusterConfig, nodes, addons } = config;
     const name = clusterConfig.name;

@@ -87,6 +87,27 @@ describe('a backend factory that does not make a backend in its stack', () => {
   });
 });
 
+describe('a config built in code', () => {
+  it('is refused when a string or key holds Terraform template syntax, listing every path (the loader refuses them in YAML; code skips the loader)', () => {
+    const loaded = config();
+    const edited = {
+      ...loaded,
+      aws: { ...loaded.aws, defaultTags: { ...loaded.aws.defaultTags, owner: '${file("/etc/hostname")}', ['%{if true}x%{endif}']: 'y' } },
+      gitlab: { ...loaded.gitlab!, agent: { ...loaded.gitlab!.agent, branch: 'main-${path.cwd}' } },
+    };
+    let message = '';
+    try {
+      buildApp(edited, { outdir: mkdtempSync(join(tmpdir(), 'x-')) });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^The stack config holds Terraform template syntax/);
+    expect(message).toContain('aws.defaultTags.owner: "${file(\\"/etc/hostname\\")}"');
+    expect(message).toContain('the key "%{if true}x%{endif}"');
+    expect(message).toContain('gitlab.agent.branch: "main-${path.cwd}"');
+  });
+});
+
 describe('synth without a Terraform binary', () => {
   it('writes both stacks with no terraform (or tofu) on PATH', () => {
     const saved = { PATH: process.env.PATH, TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME };

@@ -14,10 +14,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import {
+  AdmissionPolicy,
   ClusterProviders,
   defaultKasAddress,
   DiagnosticsError,
   GitLabAgent,
+  NodeGuard,
   resolveAgentConfig,
   serializeAgentConfig,
   SYSTEM_SCHEDULING,
@@ -25,6 +27,8 @@ import {
   WorkspacesHostedZone,
   WorkspacesProxy,
   withSecureAgentDefaults,
+  workspacePodPolicy,
+  workspacePodPolicyOptions,
 } from 'cdktf-gitlab-workspaces';
 
 const CLUSTER = 'platform-prod';
@@ -50,7 +54,22 @@ export class GitLabOnExistingCluster extends TerraformStack {
       clusterName: CLUSTER, region: REGION, endpoint: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthority.get(0).data,
     });
 
-    // The agent: registered by hand in GitLab; its config file is the output below.
+    // Its config, with the hardening the ready app gives it (instance metadata out of workspace egress,
+    // requests and limits for every container), checked by GitLab's rules before anything is written.
+    const settings = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: DNS_ZONE }) });
+    if (!settings.ok) throw new DiagnosticsError(settings.diagnostics);
+    new TerraformOutput(this, 'agent_config', { value: serializeAgentConfig(settings.value) });
+
+    // Workspace pods held to what GitLab renders with these settings (no privileged containers, host
+    // namespaces or hostPath, the runtime GitLab asks for), and nodes that cannot relabel or untaint
+    // themselves (a node escaped from a workspace cannot pull system pods onto it): the ready stack's policies.
+    const workspacePods = new AdmissionPolicy(this, 'workspace-pods', {
+      kubernetesProvider: providers.kubernetes,
+      definition: workspacePodPolicy(workspacePodPolicyOptions(settings.value)),
+    });
+    const nodeGuard = new NodeGuard(this, 'node-guard', { kubernetesProvider: providers.kubernetes });
+
+    // The agent: registered by hand in GitLab; its config file is the output above.
     new GitLabAgent(this, 'agent', {
       kubernetesProvider: providers.kubernetes,
       helmProvider: providers.helm,
@@ -58,12 +77,9 @@ export class GitLabOnExistingCluster extends TerraformStack {
       token: secret('gitlab_agent_token'),
       kasAddress: defaultKasAddress(GITLAB),
       scheduling: SYSTEM_SCHEDULING,
+      // Not before the policies that hold its workspaces are enforced.
+      dependsOn: [workspacePods.binding, nodeGuard.binding],
     });
-    // Its config, with the hardening the ready app gives it (instance metadata out of workspace egress,
-    // requests and limits for every container), checked by GitLab's rules before anything is written.
-    const settings = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: DNS_ZONE }) });
-    if (!settings.ok) throw new DiagnosticsError(settings.diagnostics);
-    new TerraformOutput(this, 'agent_config', { value: serializeAgentConfig(settings.value) });
 
     // The proxy, exposed on NodePorts, and the load balancer, certificate and records in front of them.
     const nodePorts = { http: 32080, ssh: 32022 };

@@ -366,6 +366,19 @@ describe('example gitlab-on-existing-cluster (the constructs in an app of their 
     expect(written.value.networkPolicy.egress[0].except).toContain(INSTANCE_METADATA_CIDR);
     expect(written.value.defaultResourcesPerWorkspaceContainer).toEqual(SECURE_DEFAULT_RESOURCES);
   });
+
+  it('holds workspace pods and nodes with the ready app\'s admission policies, enforced before the agent starts', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildGitLabOnExistingClusterApp } = require('../../examples/gitlab-on-existing-cluster/main') as typeof import('../../examples/gitlab-on-existing-cluster/main');
+    const { stack } = buildGitLabOnExistingClusterApp(join(__dirname, 'unused-outdir'));
+    const s = new Synthesized(Testing.synth(stack));
+    const manifests = s.all('kubernetes_manifest');
+    const policies = manifests.filter((m) => m.manifest.kind === 'ValidatingAdmissionPolicy').map((m) => m.manifest.metadata.name);
+    expect(policies).toEqual(expect.arrayContaining(['gitlab-workspace-pods', 'gitlab-workspaces-node-guard']));
+    const bindings = manifests.filter((m) => m.manifest.kind === 'ValidatingAdmissionPolicyBinding' && ['gitlab-workspace-pods', 'gitlab-workspaces-node-guard'].includes(m.manifest.spec.policyName));
+    expect(bindings).toHaveLength(2);
+    for (const b of bindings) expect(s.release('workspaces').depends_on).toContain(s.addressOf('kubernetes_manifest', b));
+  });
 });
 
 describe('withSecureAgentDefaults', () => {

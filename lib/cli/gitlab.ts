@@ -239,8 +239,13 @@ interface LookupData {
   project: { id: string; fullPath: string; clusterAgent: { id: string; name: string } | null } | null;
 }
 
+interface MappedConnection {
+  nodes: Array<{ id: string } | null>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 interface MappedData {
-  namespace: { workspacesClusterAgents: { nodes: Array<{ id: string } | null>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null } | null;
+  namespace: { workspacesClusterAgents: MappedConnection | null } | null;
 }
 
 type MutationData = Record<string, { errors: string[] } | null>;
@@ -320,8 +325,8 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
 async function isDirectlyMapped(api: GitLabGraphQL, group: string, agentId: string, agentProject: string): Promise<boolean> {
   let after: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const { data, errors }: { data?: MappedData; errors: GraphQLError[] } = await api.request<MappedData>('allowAgentMapped', MAPPED, { group, after });
-    const connection = data?.namespace?.workspacesClusterAgents;
+    const { data, errors } = await api.request<MappedData>('allowAgentMapped', MAPPED, { group, after });
+    const connection: MappedConnection | null | undefined = data?.namespace?.workspacesClusterAgents;
     if (errors.length > 0 || !connection) {
       throw graphqlFailure(errors, {
         message: `GitLab would not list the agents allowed for workspaces in ${group}`,

@@ -105,7 +105,7 @@ export class GitLabGraphQL {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = (err as Error).name === 'TimeoutError'
         ? `no answer within ${Math.round((this.options.timeoutMs ?? 30_000) / 1000)} s`
-        : cause?.code ?? cause?.message ?? (err as Error).message;
+        : (cause?.code && !cause.code.startsWith('UND_ERR') ? cause.code : cause?.message ?? cause?.code) ?? (err as Error).message;
       throw new GitLabApiError(`cannot reach ${this.endpoint} (${why})`, 'check the GitLab URL (--gitlab-url or gitlab.url) and that this machine can reach it', 'unreachable');
     }
     const text = await response.text();

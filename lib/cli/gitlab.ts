@@ -325,7 +325,8 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
 async function isDirectlyMapped(api: GitLabGraphQL, group: string, agentId: string, agentProject: string): Promise<boolean> {
   let after: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const { data, errors } = await api.request<MappedData>('allowAgentMapped', MAPPED, { group, after });
+    const answer: { data?: MappedData; errors: GraphQLError[] } = await api.request<MappedData>('allowAgentMapped', MAPPED, { group, after });
+    const { data, errors } = answer;
     const connection: MappedConnection | null | undefined = data?.namespace?.workspacesClusterAgents;
     if (errors.length > 0 || !connection) {
       throw graphqlFailure(errors, {

@@ -369,4 +369,25 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
     expect(await cli(args, { PATH: process.env.PATH })).toMatchObject({ code: 2, stderr: expect.stringMatching(/no token/) });
     expect(gitlab.calls.map((c) => c.operationName)).toEqual(['allowAgentLookup', 'allowAgentMapped', 'allowAgentCreate', 'allowAgentLookup', 'allowAgentMapped']);
   });
+
+  it('reads the stack config without loading cdktf, constructs or a provider (unbundled modules too)', async () => {
+    const dir = mkdtempSync(join(REPO, '.allow-agent-'));
+    try {
+      const file = join(dir, 'workspaces.config.yaml');
+      writeFileSync(file, `${REQUIRED_CONFIG}gitlab:\n  url: ${gitlab.url}\n  dnsZone: workspaces.acme.dev\n  oauth: variables\n  agent:\n    project: platform/workspaces-agent\n    branch: main\n`);
+      const probe = `require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'main.js'))}).main(['gitlab', 'allow-agent', '--group', 'acme/developers', '--config', ${JSON.stringify(file)}])
+        .then((code) => { const bad = Object.keys(require.cache).filter((m) => /node_modules\\/(cdktf|constructs|@cdktf)\\//.test(m)); process.stderr.write(code + JSON.stringify(bad)); });`;
+      const r = await new Promise<{ stdout: string; stderr: string }>((done) => {
+        const child = spawn(process.execPath, ['-e', probe], { cwd: REPO, env: { PATH: process.env.PATH, GITLAB_TOKEN: TOKEN } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => { stdout += d; });
+        child.stderr.on('data', (d) => { stderr += d; });
+        child.on('close', () => done({ stdout, stderr }));
+      });
+      expect(r).toEqual({ stdout: 'Allowed the agent platform/workspaces-agent/workspaces for workspaces in acme/developers.\n', stderr: '0[]' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

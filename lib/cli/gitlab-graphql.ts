@@ -115,13 +115,15 @@ export class GitLabGraphQL {
     } catch {
       body = undefined;
     }
+    // GitLab's GraphqlController: 401 "Invalid token" for a token it does not know, 403 "API not accessible
+    // for user" for a user who may not use the API; other refusals come as GraphQL errors with HTTP 200.
     if (response.status === 401) {
       throw new GitLabApiError(`GitLab refused the token (HTTP 401 at ${this.endpoint})`,
         'GITLAB_TOKEN is invalid, expired or revoked: create a personal access token with the api scope (User settings > Access tokens) and set GITLAB_TOKEN to it', 'unauthorized');
     }
     if (response.status === 403) {
       throw new GitLabApiError(`GitLab refused the request (HTTP 403 at ${this.endpoint}${errorSummary(body?.errors)})`,
-        'the token needs the api scope (read_api cannot change settings), and its user must not be blocked: set GITLAB_TOKEN to a token with the api scope', 'forbidden');
+        'the token\'s user may not use the API (blocked, deactivated or awaiting approval) or the token lacks the api scope: set GITLAB_TOKEN to an active user\'s token with the api scope', 'forbidden');
     }
     if (!response.ok || body === undefined || typeof body !== 'object' || body === null) {
       const what = response.ok ? 'an answer that is not GitLab GraphQL JSON' : `HTTP ${response.status}${errorSummary(body?.errors)}`;

@@ -296,7 +296,7 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
     if (result.errors.length > 0) {
       throw graphqlFailure(result.errors, {
         message: `GitLab did not let the token's user ${action === 'allow' ? 'allow' : 'remove'} the agent ${agentText} in ${group}`,
-        fix: `changing the agents allowed for workspaces needs the Owner role in ${group} and the Maintainer role (or higher) in ${target.agentProject}: use such a user's token, or ask an Owner to run this command`,
+        fix: `changing the agents allowed for workspaces needs the Owner role in ${group} and the Maintainer role (or higher) in ${target.agentProject}, and a token with the api scope (read_api cannot change anything): use such a user's token, or ask an Owner to run this command`,
       });
     }
     const payload = result.data?.[field];

@@ -69,7 +69,7 @@ class FakeGitLab {
       const body = JSON.parse(text) as Call;
       this.calls.push({ ...body, authorization: req.headers.authorization });
       if (this.status === 401) return send(401, { errors: [{ message: 'Invalid token' }] });
-      if (this.status !== undefined) return send(this.status, { errors: [{ message: 'insufficient_scope' }] });
+      if (this.status !== undefined) return send(this.status, { errors: [{ message: 'API not accessible for user' }] });
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { errors: [{ message: 'Invalid token' }] });
       send(200, this.answer(body));
     });
@@ -226,18 +226,18 @@ describe('gitlab allow-agent', () => {
       expect(oneLine(r)).toMatch(/^gitlab-workspaces gitlab allow-agent: GitLab refused the token \(HTTP 401 at http:\/\/127\.0\.0\.1:\d+\/api\/graphql\): GITLAB_TOKEN is invalid, expired or revoked: create a personal access token with the api scope/);
     });
 
-    it('403: the token lacks the api scope', async () => {
+    it('403: the token\'s user may not use the API', async () => {
       gitlab.status = 403;
       const r = await allow();
       expect(r.code).toBe(1);
-      expect(oneLine(r)).toMatch(/HTTP 403 .*insufficient_scope.*: the token needs the api scope/);
+      expect(oneLine(r)).toMatch(/HTTP 403 at .*: API not accessible for user\): the token's user may not use the API \(blocked, deactivated or awaiting approval\) or the token lacks the api scope/);
     });
 
     it('not an Owner of the group: GitLab\'s errors array on the mutation', async () => {
       gitlab.owner = false;
       const r = await allow();
       expect(r.code).toBe(1);
-      expect(oneLine(r)).toBe('gitlab-workspaces gitlab allow-agent: GitLab did not let the token\'s user allow the agent platform/workspaces-agent/workspaces in acme/developers: changing the agents allowed for workspaces needs the Owner role in acme/developers and the Maintainer role (or higher) in platform/workspaces-agent: use such a user\'s token, or ask an Owner to run this command\n');
+      expect(oneLine(r)).toBe('gitlab-workspaces gitlab allow-agent: GitLab did not let the token\'s user allow the agent platform/workspaces-agent/workspaces in acme/developers: changing the agents allowed for workspaces needs the Owner role in acme/developers and the Maintainer role (or higher) in platform/workspaces-agent, and a token with the api scope (read_api cannot change anything): use such a user\'s token, or ask an Owner to run this command\n');
       expect(gitlab.mapped.size).toBe(0);
     });
 

@@ -5,7 +5,8 @@
  * `namespaceDeleteRemoteDevelopmentClusterAgentMapping` (input `{namespaceId, clusterAgentId}`, global IDs;
  * ee/app/graphql/mutations/remote_development/namespace_cluster_agent_mapping_operations/) and the query
  * `namespace(fullPath) { workspacesClusterAgents(filter: DIRECTLY_MAPPED) }` (which replaced
- * `remoteDevelopmentClusterAgents`, removed in 18.0), which GitLab's own group settings page uses.
+ * `remoteDevelopmentClusterAgents`, deprecated for removal in 18.0; an instance that lacks the new field is
+ * asked with the old one), which GitLab's own group settings page uses.
  * Changing a mapping needs the Owner role in the group (`admin_namespace`, ee/app/policies/
  * remote_development/group_policy.rb) and the right to administer the agent; reading mappings needs
  * Maintainer.
@@ -214,14 +215,21 @@ const LOOKUP = `query allowAgentLookup($group: ID!, $project: ID!, $agent: Strin
   project(fullPath: $project) { id fullPath clusterAgent(name: $agent) { id name } }
 }`;
 
-const MAPPED = `query allowAgentMapped($group: ID!, $after: String) {
+/** The query of the agents mapped to the group, by the name of the Namespace field it reads. */
+const mappedQuery = (field: MappedField) => `query allowAgentMapped($group: ID!, $after: String) {
   namespace(fullPath: $group) {
-    workspacesClusterAgents(filter: DIRECTLY_MAPPED, first: 100, after: $after) {
+    ${field}(filter: DIRECTLY_MAPPED, first: 100, after: $after) {
       nodes { id }
       pageInfo { hasNextPage endCursor }
     }
   }
 }`;
+
+/**
+ * `workspacesClusterAgents` (GitLab 18), else `remoteDevelopmentClusterAgents`, its name before 18.0, for an
+ * instance whose schema lacks the new one.
+ */
+type MappedField = 'workspacesClusterAgents' | 'remoteDevelopmentClusterAgents';
 
 const CREATE = `mutation allowAgentCreate($input: NamespaceCreateRemoteDevelopmentClusterAgentMappingInput!) {
   namespaceCreateRemoteDevelopmentClusterAgentMapping(input: $input) { errors }
@@ -245,7 +253,7 @@ interface MappedConnection {
 }
 
 interface MappedData {
-  namespace: { workspacesClusterAgents: MappedConnection | null } | null;
+  namespace: Partial<Record<MappedField, MappedConnection | null>> | null;
 }
 
 type MutationData = Record<string, { errors: string[] } | null>;
@@ -279,7 +287,7 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
     const agent = project.clusterAgent;
     if (!agent) {
       throw new GitLabApiError(`the project ${target.agentProject} has no agent named ${target.agentName}${errorsAt(lookup.errors, 'project')}`,
-        'register it first (the platform stack does with gitlab.agent.project), or give its name with --agent', 'failed');
+        'register it first (the platform stack does with gitlab.agent.project) or give its name with --agent; seeing an agent needs the Developer role (or higher) in its project', 'failed');
     }
 
     // 2. Whether the agent is already allowed in the group (directly, not through a parent group).
@@ -324,10 +332,16 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
 /** Whether the group's directly mapped agents include `agentId` (every page). */
 async function isDirectlyMapped(api: GitLabGraphQL, group: string, agentId: string, agentProject: string): Promise<boolean> {
   let after: string | null = null;
+  let field: MappedField = 'workspacesClusterAgents';
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer: { data?: MappedData; errors: GraphQLError[] } = await api.request<MappedData>('allowAgentMapped', MAPPED, { group, after });
+    const answer: { data?: MappedData; errors: GraphQLError[] } = await api.request<MappedData>('allowAgentMapped', mappedQuery(field), { group, after });
     const { data, errors } = answer;
-    const connection: MappedConnection | null | undefined = data?.namespace?.workspacesClusterAgents;
+    if (field === 'workspacesClusterAgents' && page === 0 && errors.some((e) => /Field 'workspacesClusterAgents' doesn't exist/.test(e.message))) {
+      field = 'remoteDevelopmentClusterAgents';
+      page--;
+      continue;
+    }
+    const connection: MappedConnection | null | undefined = data?.namespace?.[field];
     if (errors.length > 0 || !connection) {
       throw graphqlFailure(errors, {
         message: `GitLab would not list the agents allowed for workspaces in ${group}`,

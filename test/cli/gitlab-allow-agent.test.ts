@@ -37,7 +37,8 @@ class FakeGitLab {
   owner = true;
   status?: number;
   licensed = true;
-  oldGitLab = false;
+  /** 17: only the field's old name (remoteDevelopmentClusterAgents); no-mapping-query: neither. */
+  oldGitLab?: '17' | 'no-mapping-query';
   /** The mapping appears between the read and the mutation (someone else's run). */
   race = false;
   groups: Record<string, string> = { 'acme/developers': GROUP_ID };
@@ -89,13 +90,15 @@ class FakeGitLab {
         };
       }
       case 'allowAgentMapped': {
-        if (this.oldGitLab) return { errors: [{ message: "Field 'workspacesClusterAgents' doesn't exist on type 'Namespace'", locations: [{ line: 3, column: 5 }] }] };
+        const field = /workspacesClusterAgents\(/.test(call.query) ? 'workspacesClusterAgents' : 'remoteDevelopmentClusterAgents';
+        if (this.oldGitLab === 'no-mapping-query') return { errors: [{ message: `Field '${field}' doesn't exist on type 'Namespace'`, locations: [{ line: 3, column: 5 }] }] };
+        if (this.oldGitLab === '17' && field === 'workspacesClusterAgents') return { errors: [{ message: "Field 'workspacesClusterAgents' doesn't exist on type 'Namespace'", locations: [{ line: 3, column: 5 }] }] };
         if (!this.licensed) return { data: { namespace: { workspacesClusterAgents: null } }, errors: [{ message: "'remote_development' licensed feature is not available", path: ['namespace', 'workspacesClusterAgents'] }] };
         const all = [...Array.from({ length: this.otherMapped }, (_, i) => ({ id: `gid://gitlab/Clusters::Agent/${100 + i}` })), ...[...this.mapped].map((id) => ({ id }))];
         const start = v.after ? Number(v.after) : 0;
         const nodes = all.slice(start, start + 100);
         const more = start + 100 < all.length;
-        return { data: { namespace: { workspacesClusterAgents: { nodes, pageInfo: { hasNextPage: more, endCursor: more ? String(start + 100) : null } } } } };
+        return { data: { namespace: { [field]: { nodes, pageInfo: { hasNextPage: more, endCursor: more ? String(start + 100) : null } } } } };
       }
       case 'allowAgentCreate':
       case 'allowAgentDelete': {
@@ -180,6 +183,14 @@ describe('gitlab allow-agent', () => {
     expect(gitlab.calls.map((c) => c.operationName)).not.toContain('allowAgentCreate');
   });
 
+  it('asks an instance without workspacesClusterAgents with its old name, remoteDevelopmentClusterAgents', async () => {
+    gitlab.oldGitLab = '17';
+    expect((await allow()).code).toBe(0);
+    const mapped = gitlab.calls.filter((c) => c.operationName === 'allowAgentMapped').map((c) => /(\w+)\(filter: DIRECTLY_MAPPED/.exec(c.query)![1]);
+    expect(mapped).toEqual(['workspacesClusterAgents', 'remoteDevelopmentClusterAgents']);
+    expect([...gitlab.mapped]).toEqual([AGENT_ID]);
+  });
+
   it('takes "already exists" from a concurrent run as done', async () => {
     gitlab.race = true;
     expect(await allow()).toMatchObject({ code: 0, stdout: expect.stringMatching(/already allowed/) });
@@ -257,8 +268,8 @@ describe('gitlab allow-agent', () => {
       gitlab.licensed = false;
       expect(oneLine(await allow())).toMatch(/licensed feature is not available: workspaces need GitLab Premium or Ultimate/);
       gitlab.licensed = true;
-      gitlab.oldGitLab = true;
-      expect(oneLine(await allow())).toMatch(/GitLab does not know this request \(Field 'workspacesClusterAgents' doesn't exist on type 'Namespace'\): the instance is older/);
+      gitlab.oldGitLab = 'no-mapping-query';
+      expect(oneLine(await allow())).toMatch(/GitLab does not know this request \(Field 'remoteDevelopmentClusterAgents' doesn't exist on type 'Namespace'\): the instance is older/);
       // A port nothing listens on (taken, then freed without a connection).
       const probe = createServer();
       await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));

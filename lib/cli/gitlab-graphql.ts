@@ -140,10 +140,15 @@ function graphqlErrors(errors: unknown): GraphQLError[] {
   return errors.map((e) => {
     const entry = (e ?? {}) as { message?: unknown; path?: unknown };
     return {
-      message: typeof entry.message === 'string' ? entry.message : JSON.stringify(e),
+      message: serverText(typeof entry.message === 'string' ? entry.message : JSON.stringify(e) ?? 'unknown error'),
       ...(Array.isArray(entry.path) && { path: entry.path as Array<string | number> }),
     };
   });
+}
+
+/** Text a server sent, made safe to print: one line, no terminal control characters, at most 500 characters. */
+export function serverText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 500);
 }
 
 function errorSummary(errors: unknown): string {

@@ -18,7 +18,7 @@
  */
 import type { WorkspacesConfig } from '../../stacks/config/types';
 import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
-import { GitLabApiError, GitLabGraphQL, gitlabUrlProblem, GraphQLError, graphqlFailure } from './gitlab-graphql';
+import { GitLabApiError, GitLabGraphQL, gitlabUrlProblem, GraphQLError, graphqlFailure, serverText } from './gitlab-graphql';
 
 /** The environment variable the token is read from. */
 export const GITLAB_TOKEN_ENV = 'GITLAB_TOKEN';
@@ -311,7 +311,7 @@ export async function allowAgent(api: GitLabGraphQL, group: string, target: Allo
     if (!payload) {
       throw new GitLabApiError(`GitLab returned no result for ${field}`, 'run the command again; if it persists, use the group\'s Settings > Workspaces', 'failed');
     }
-    const errors = payload.errors ?? [];
+    const errors = (Array.isArray(payload.errors) ? payload.errors : []).map((e) => serverText(String(e)));
     // Someone else made the same change since step 2: the mapping is as asked.
     if (errors.length > 0 && errors.every((e) => (action === 'allow' ? /already exists/i : /not found/i).test(e))) {
       return { ...base, result: 'unchanged', allowed: action === 'allow' };

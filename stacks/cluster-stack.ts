@@ -54,7 +54,7 @@ import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
 import { assertNoTemplateSyntax } from './config/literal-strings';
 import { configRuntime, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
-import { poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
+import { hostedZoneParent, poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 
 /** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
@@ -386,6 +386,7 @@ export class WorkspacesClusterStack extends TerraformStack {
         zoneId: gitlab.hostedZone.id,
         zoneName: gitlab.hostedZone.name,
         preventDestroy,
+        ...(hostedZoneParent(gitlab) && { parentZone: hostedZoneParent(gitlab) }),
       });
     }
 
@@ -409,7 +410,9 @@ export class WorkspacesClusterStack extends TerraformStack {
     if (this.hostedZone) {
       out('hosted_zone_id', this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
       out('hosted_zone_name_servers', this.hostedZone.nameServers,
-        gitlab?.hostedZone.create
+        gitlab && hostedZoneParent(gitlab)
+          ? `The name servers of the created zone, delegated by this stack in the parent zone ${gitlab.hostedZone.parentZoneName ?? gitlab.hostedZone.parentZoneId} (NS record ${workspaceDomain(gitlab)})`
+          : gitlab?.hostedZone.create
           ? `Delegate ${workspaceDomain(gitlab)} to these name servers (NS records in the parent domain): the platform stack's certificate validation waits for it`
           : 'The name servers of the zone that holds the workspace records');
     }

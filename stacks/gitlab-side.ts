@@ -23,6 +23,7 @@ import {
   GitLabAgentRegistration,
   LOAD_BALANCER_NAME_MAX,
   LoadBalancerLogBucket,
+  oauthApplicationName,
   oauthRedirectUri,
   PROXY_OAUTH_SCOPES,
   RegistryPullSecret,
@@ -38,7 +39,7 @@ import {
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
 import { configRuntime } from './config/runtime';
-import { GitLabConfig, workspaceDomain, WorkspacesConfig } from './config/types';
+import { GitLabConfig, hostedZoneParent, workspaceDomain, WorkspacesConfig } from './config/types';
 
 /** The Terraform variables the GitLab side may declare (set them as `TF_VAR_<name>`). */
 export const GITLAB_VARIABLES = {
@@ -165,6 +166,7 @@ export class GitLabSide extends Construct {
         branch: gitlab.agent.branch,
         codeOwners: gitlab.agent.codeOwners,
         protectBranch: gitlab.agent.protectBranch,
+        shareWithGroups: gitlab.agent.shareWithGroups,
       });
     }
     const agentToken = this.registration?.token
@@ -285,7 +287,7 @@ export class GitLabSide extends Construct {
       out('oauth_redirect_uri', oauthRedirectUri(workspaceDomain(gitlab)), 'The redirect URI of the proxy\'s OAuth application');
       out('load_balancer_dns_name', this.entryPoint.loadBalancer.dnsName, 'The load balancer the workspace records point at');
     }
-    out('manual_steps', manualSteps(gitlab), 'What is left to do by hand (GitLab has no API or Terraform resource for it)');
+    out('manual_steps', manualSteps(gitlab), 'What is left to do by hand (no Terraform resource does it)');
   }
 }
 
@@ -293,18 +295,35 @@ export class GitLabSide extends Construct {
 export function manualSteps(gitlab: GitLabConfig): string[] {
   const steps: string[] = [];
   const agent = gitlab.agent.name;
-  if (gitlab.proxy === 'enabled' && gitlab.hostedZone.create) {
-    steps.push(`Delegate ${workspaceDomain(gitlab)} to the name servers in the cluster stack's hosted_zone_name_servers output (NS records in the parent domain); the certificate validation in the platform stack waits for it.`);
+  const project = gitlab.agent.project;
+  // A zone created with a parent zone in Route 53 is delegated by the cluster stack (hostedZone.parentZoneId/Name).
+  if (gitlab.proxy === 'enabled' && gitlab.hostedZone.create && hostedZoneParent(gitlab) === undefined) {
+    steps.push(`Delegate ${workspaceDomain(gitlab)} to the name servers in the cluster stack's hosted_zone_name_servers output (NS records in the parent domain); the certificate validation in the platform stack waits for it. (With the parent domain's zone in Route 53 in the same account, set gitlab.hostedZone.parentZoneName or parentZoneId and the stack does it.)`);
   }
   if (gitlab.proxy === 'enabled' && gitlab.oauth !== 'instance-application') {
     steps.push(`Create the OAuth application in GitLab (on GitLab.com: group or user Settings > Applications): redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))}, confidential, scopes ${PROXY_OAUTH_SCOPES.join(' ')}; pass its id and secret as TF_VAR_gitlab_oauth_client_id and TF_VAR_gitlab_oauth_client_secret.`);
   }
-  if (gitlab.agent.project === undefined) {
-    steps.push(`Register the agent ${agent} in its project (Operate > Kubernetes clusters > Connect a cluster), commit the agent_config output at ${agentConfigPath(agent)} on the default branch, and pass the agent token as TF_VAR_gitlab_agent_token.`);
+  if (gitlab.proxy === 'enabled' && gitlab.oauth === 'instance-application') {
+    // gitlab_application (provider 18.6) has no `trusted` argument; the Admin area has the check box.
+    steps.push(`Mark the stack's OAuth application "${oauthApplicationName(workspaceDomain(gitlab))}" Trusted (Admin area > Applications > Edit > Trusted): the GitLab provider cannot set it, and until it is set every user is asked to authorize the application when first opening a workspace.`);
   }
-  steps.push(`Allow the agent ${agent} for workspaces in the group whose projects use it: the group's Settings > Workspaces, or GitLab's GraphQL mutation namespaceCreateRemoteDevelopmentClusterAgentMapping(input: {clusterAgentId, namespaceId}); no Terraform resource exists for it.`);
+  if (project === undefined) {
+    steps.push(`Register the agent ${agent} in its project (Operate > Kubernetes clusters > Connect a cluster), commit the agent_config output at ${agentConfigPath(agent)} on the default branch, and pass the agent token as TF_VAR_gitlab_agent_token.`);
+    steps.push(`Give the users who create workspaces the Developer role (or higher) in the agent's project: GitLab requires it to create a workspace with the agent ${agent}.`);
+  } else if (gitlab.agent.shareWithGroups !== undefined) {
+    const groups = gitlab.agent.shareWithGroups.map((g) => `${g.group} (${g.accessLevel})`).join(', ');
+    steps.push(`Users who create workspaces need the Developer role (or higher) in the agent's project ${project}: the stack shares it with ${groups}; add anyone else who creates workspaces, or their group to gitlab.agent.shareWithGroups.`);
+  } else {
+    steps.push(`Give the users who create workspaces the Developer role (or higher) in the agent's project ${project} (GitLab requires it to create a workspace with the agent ${agent}): add them, or set gitlab.agent.shareWithGroups to have the stack share the project with their group.`);
+  }
+  steps.push(`Allow the agent ${agent} for workspaces in each group whose projects use it, as an Owner of the group: ${allowAgentCommand(gitlab)} (GITLAB_TOKEN: a token with the api scope; see docs/cli.md), or the group's Settings > Workspaces.`);
   if (gitlab.proxy === 'disabled') {
     steps.push('Make sure the GitLab instance serves workspaces through its agent server (GitLab 18.4 or later with workspaces configured on the instance); the stack installs no workspaces proxy.');
   }
   return steps;
+}
+
+/** The `gitlab-workspaces gitlab allow-agent` command line for this config (the group left to fill in). */
+export function allowAgentCommand(gitlab: GitLabConfig): string {
+  return `gitlab-workspaces gitlab allow-agent --group <group path> --gitlab-url ${gitlab.url} --agent-project ${gitlab.agent.project ?? '<agent project path>'} --agent ${gitlab.agent.name}`;
 }

@@ -18,7 +18,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cluster: ['common'],
   runtimes: ['common', 'agent-config', 'cluster'],
   gitlab: ['common', 'agent-config', 'cluster'],
-  cli: ['common', 'devfile', 'agent-config', 'workspace'],
+  // ../stacks: only the stack config loader (stacks/config, no cdktf), for commands that read the config.
+  cli: ['common', 'devfile', 'agent-config', 'workspace', '../stacks'],
 };
 
 /** Files that make up the CLI's load: no cdktf, constructs or provider may be imported from them. */
@@ -52,6 +53,15 @@ describe('lib/ floors', () => {
         if (into !== folder && !MAY_IMPORT[folder].includes(into)) wrong.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets lib/cli read only the stack config (stacks/config), never the stacks', () => {
+    const wrong = files
+      .filter((f) => relative(LIB, f).split('/')[0] === 'cli')
+      .flatMap((f) => specifiers(f).filter((s) => s.startsWith('.')).map((s) => [f, relative(ROOT, resolve(dirname(f), s))]))
+      .filter(([, target]) => target.startsWith('stacks/') && !target.startsWith('stacks/config/'))
+      .map(([f, target]) => `${relative(ROOT, f)} imports ${target}`);
     expect(wrong).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterAgent } from '@cdktf/provider-gitlab/lib/cluster-agent';
 import { BranchProtection } from '@cdktf/provider-gitlab/lib/branch-protection';
 import { ClusterAgentToken } from '@cdktf/provider-gitlab/lib/cluster-agent-token';
+import { DataGitlabGroup } from '@cdktf/provider-gitlab/lib/data-gitlab-group';
 import { DataGitlabProject } from '@cdktf/provider-gitlab/lib/data-gitlab-project';
+import { ProjectShareGroup } from '@cdktf/provider-gitlab/lib/project-share-group';
 import { RepositoryFile } from '@cdktf/provider-gitlab/lib/repository-file';
 import { agentConfigPath } from '../common/gitlab-urls';
 
@@ -39,6 +41,24 @@ export interface GitLabAgentRegistrationProps {
    * @default false
    */
   readonly protectBranch?: boolean;
+  /**
+   * Groups to share the agent's project with (`gitlab_project_share_group`, the group's id read by its full
+   * path with the `gitlab_group` data source). Creating a workspace with an agent needs the Developer role
+   * in the agent's project: sharing the project with the developers' group gives it to them.
+   * @default none: give workspace users the Developer role in the project yourself
+   */
+  readonly shareWithGroups?: readonly AgentProjectGroupShare[];
+}
+
+/** A group the agent's project is shared with. */
+export interface AgentProjectGroupShare {
+  /** The group's full path, such as `acme/developers`. */
+  readonly group: string;
+  /**
+   * The role its members get in the agent's project.
+   * @default 'developer' (what creating a workspace needs)
+   */
+  readonly accessLevel?: 'developer' | 'maintainer';
 }
 
 /** The CODEOWNERS file the stack commits (GitLab's sections syntax). */
@@ -60,8 +80,10 @@ export function agentCodeOwnersFile(owners: readonly string[]): string {
 /**
  * The GitLab side of an agent: registers it in its project (`gitlab_cluster_agent`), creates its token
  * (`gitlab_cluster_agent_token`, a sensitive attribute: pass it to GitLabAgent) and commits its config
- * file (`gitlab_repository_file`). What it cannot do: allow the agent for workspaces in a group (GitLab
- * offers only a GraphQL mutation for that, see docs/deploy.md).
+ * file (`gitlab_repository_file`); optionally shares the project with groups (`gitlab_project_share_group`)
+ * so their members have the Developer role workspaces need there. What it cannot do: allow the agent for
+ * workspaces in a group (GitLab offers only a GraphQL mutation for that: `gitlab-workspaces gitlab
+ * allow-agent`, see docs/cli.md).
  */
 export class GitLabAgentRegistration extends Construct {
   readonly agent: ClusterAgent;
@@ -71,6 +93,8 @@ export class GitLabAgentRegistration extends Construct {
   readonly codeOwnersFile?: RepositoryFile;
   /** With `protectBranch`: the branch's protection. */
   readonly branchProtection?: BranchProtection;
+  /** With `shareWithGroups`: the project's shares, in the order given. */
+  readonly groupShares: ProjectShareGroup[] = [];
 
   constructor(scope: Construct, id: string, props: GitLabAgentRegistrationProps) {
     super(scope, id);
@@ -120,6 +144,16 @@ export class GitLabAgentRegistration extends Construct {
         // The stack's own commits land first.
         dependsOn: [this.configFile, ...(this.codeOwnersFile ? [this.codeOwnersFile] : [])],
       });
+    }
+    // Named by group (not position), so reordering the list replaces nothing.
+    for (const share of props.shareWithGroups ?? []) {
+      const group = new DataGitlabGroup(this, `group:${share.group}`, { provider, fullPath: share.group });
+      this.groupShares.push(new ProjectShareGroup(this, `share:${share.group}`, {
+        provider,
+        project: props.project,
+        groupId: Token.asNumber(group.groupId),
+        accessLevel: share.accessLevel ?? 'developer',
+      }));
     }
   }
 

@@ -1,7 +1,22 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+
+/** The TTL of the delegation's NS record: two days, as Route 53 gives a zone's own NS record. */
+export const DELEGATION_TTL_SECONDS = 172800;
+
+/**
+ * The parent domain's public Route 53 zone, in the account the stack deploys to, by id or by name: with
+ * it, a created zone is delegated by the stack (an NS record in the parent zone) instead of by hand.
+ */
+export interface ParentZone {
+  /** The parent zone's id; plan fails unless its name is a parent domain of `dnsZone`. */
+  readonly zoneId?: string;
+  /** The parent zone's name: a parent domain of `dnsZone`, such as `example.dev`. */
+  readonly zoneName?: string;
+}
 
 export interface WorkspacesHostedZoneProps {
   /** The workspace domain (the agent config's `dns_zone`): the name of a created zone. */
@@ -29,6 +44,14 @@ export interface WorkspacesHostedZoneProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * With `create`: delegate the created zone from its parent zone (in Route 53, same account): an NS
+   * record named `dnsZone` in the parent zone holding the created zone's name servers. A delegation that
+   * already exists there (made by hand) must be imported or removed first: Route 53 refuses a second NS
+   * record of the same name.
+   * @default none: delegate by hand to `nameServers`
+   */
+  readonly parentZone?: ParentZone;
 }
 
 /**
@@ -45,11 +68,19 @@ export class WorkspacesHostedZone extends Construct {
   readonly nameServers: string[];
   /** The created zone (with `create`). */
   readonly zone?: Route53Zone;
+  /** With `parentZone`: the NS record in the parent zone that delegates the created zone. */
+  readonly delegation?: Route53Record;
 
   constructor(scope: Construct, id: string, props: WorkspacesHostedZoneProps) {
     super(scope, id);
     if (props.create && (props.zoneId !== undefined || props.zoneName !== undefined)) {
       throw new Error('WorkspacesHostedZone: give create, zoneId or zoneName, not several');
+    }
+    if (props.parentZone !== undefined) {
+      if (!props.create) throw new Error('WorkspacesHostedZone: parentZone delegates a created zone: it needs create');
+      if ((props.parentZone.zoneId === undefined) === (props.parentZone.zoneName === undefined)) {
+        throw new Error('WorkspacesHostedZone: give the parent zone\'s zoneId or its zoneName, one of them');
+      }
     }
     if (props.create) {
       this.zone = new Route53Zone(this, 'zone', {
@@ -60,6 +91,7 @@ export class WorkspacesHostedZone extends Construct {
       this.zoneId = this.zone.zoneId;
       this.zoneName = this.zone.name;
       this.nameServers = this.zone.nameServers;
+      if (props.parentZone) this.delegation = this.delegate(props.dnsZone, props.parentZone);
       return;
     }
     const found = new DataAwsRoute53Zone(this, 'zone', props.zoneId !== undefined
@@ -69,6 +101,34 @@ export class WorkspacesHostedZone extends Construct {
     this.zoneName = found.name;
     this.nameServers = found.nameServers;
   }
+
+  /** The NS record in the parent zone that points `dnsZone` at the created zone's name servers. */
+  private delegate(dnsZone: string, parentZone: ParentZone): Route53Record {
+    const parent = new DataAwsRoute53Zone(this, 'parent-zone', parentZone.zoneId !== undefined
+      ? { zoneId: parentZone.zoneId, privateZone: false, lifecycle: { postcondition: parentNameCondition(parentZone.zoneId, dnsZone) } }
+      : { name: parentZone.zoneName!, privateZone: false });
+    return new Route53Record(this, 'delegation', {
+      zoneId: parent.zoneId,
+      name: dnsZone,
+      type: 'NS',
+      ttl: DELEGATION_TTL_SECONDS,
+      records: this.nameServers,
+    });
+  }
+}
+
+/**
+ * A parent zone looked up by id must be the zone of a proper parent domain of `dnsZone` (an NS record for
+ * `dnsZone` in the zone of `dnsZone` itself delegates nothing).
+ */
+function parentNameCondition(zoneId: string, dnsZone: string): Array<{ condition: string; errorMessage: string }> | undefined {
+  if (Token.isUnresolved(dnsZone)) return undefined;
+  const labels = dnsZone.toLowerCase().replace(/\.$/, '').split('.');
+  const parents = labels.slice(1).map((_, i) => labels.slice(i + 1).join('.'));
+  return [{
+    condition: `\${contains(${JSON.stringify(parents)}, lower(trimsuffix(self.name, ".")))}`,
+    errorMessage: `The Route 53 zone ${zoneId} is "\${self.name}", not a parent domain of ${dnsZone}, so it cannot delegate ${dnsZone}: give the id of the zone of ${parents[0] ?? 'its parent domain'} (or another parent domain), in the account the stack deploys to.`,
+  }];
 }
 
 /**

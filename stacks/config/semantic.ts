@@ -29,7 +29,7 @@ import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
-import { EntryPointAccessLogsConfig, NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
+import { EntryPointAccessLogsConfig, HostedZoneConfig, NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
   /** The day the config is checked on (support-window warnings). @default now */
@@ -465,6 +465,27 @@ function checkAgentProtection(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
+/** Sharing the agent's project needs the project the stack registers the agent in; each group once. */
+function checkAgentProjectShares(config: WorkspacesConfig, r: Reporters): void {
+  const { agent } = config.gitlab!;
+  const at: YamlPath = ['gitlab', 'agent', 'shareWithGroups'];
+  if (agent.shareWithGroups === undefined) return;
+  if (agent.project === undefined) {
+    r.error('agent-project-share', at, '`shareWithGroups` shares the agent\'s project the stack registers the agent in (agent.project); set agent.project, or remove shareWithGroups and give workspace users the Developer role in the agent\'s project yourself');
+    return;
+  }
+  const seen = new Map<string, number>();
+  agent.shareWithGroups.forEach((share, i) => {
+    const key = share.group.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      r.error('agent-project-share', [...at, i, 'group'], `${share.group} is already shared at shareWithGroups[${first}]: a group is shared with a project once, with one role`);
+    } else {
+      seen.set(key, i);
+    }
+  });
+}
+
 /** cluster-admin is an opt-in: say what it gives away. */
 function checkAgentRbac(config: WorkspacesConfig, r: Reporters): void {
   if (config.gitlab!.agent.rbac !== 'cluster-admin') return;
@@ -563,11 +584,36 @@ function checkWorkspaceDomain(config: WorkspacesConfig, r: Reporters): void {
       `give one of name (an existing zone by name), id (an existing zone by id) or create: true, not ${chosen.join(' and ')}`);
     return;
   }
+  checkParentZone(hosted, dnsZone, r);
   if (hosted.name !== undefined) {
     const name = hosted.name.toLowerCase().replace(/\.$/, '');
     if (zone !== name && !zone.endsWith(`.${name}`)) {
       r.error('hosted-zone', ['gitlab', 'hostedZone', 'name'],
         `the records of ${dnsZone} cannot go into the zone ${hosted.name}: give the zone of ${dnsZone} itself or of a parent domain (such as ${dnsZone.split('.').slice(1).join('.') || 'example.dev'})`);
+    }
+  }
+}
+
+/** The parent zone the stack delegates a created zone from: with create only, one way, a proper parent domain. */
+function checkParentZone(hosted: HostedZoneConfig, dnsZone: string, r: Reporters): void {
+  const given = (['parentZoneId', 'parentZoneName'] as const).filter((k) => hosted[k] !== undefined);
+  if (given.length === 0) return;
+  const at = (key: string): YamlPath => ['gitlab', 'hostedZone', key];
+  if (!hosted.create) {
+    r.error('hosted-zone-parent', at(given[0]),
+      `${given[0]} delegates a zone the stack creates: set create: true with it, or remove it (an existing zone is already delegated)`);
+    return;
+  }
+  if (given.length > 1) {
+    r.error('hosted-zone-parent', at(given[1]), 'give the parent zone by parentZoneId or by parentZoneName, not both');
+    return;
+  }
+  if (hosted.parentZoneName !== undefined) {
+    const parent = hosted.parentZoneName.toLowerCase().replace(/\.$/, '');
+    const zone = dnsZone.toLowerCase().replace(/\.$/, '');
+    if (!zone.endsWith(`.${parent}`)) {
+      r.error('hosted-zone-parent', at('parentZoneName'),
+        `${hosted.parentZoneName} is not a parent domain of ${dnsZone}, so its zone cannot delegate it: give the zone of a parent domain such as ${dnsZone.split('.').slice(1).join('.') || 'example.dev'}`);
     }
   }
 }
@@ -692,6 +738,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('agent branch', [['gitlab', 'agent', 'branch'], ['gitlab', 'agent', 'project']], checkAgentBranch),
   gitlabRule('agent config protection', [['gitlab', 'agent', 'codeOwners'], ['gitlab', 'agent', 'protectBranch'], ['gitlab', 'agent', 'project']], checkAgentProtection),
   gitlabRule('agent RBAC', [['gitlab', 'agent', 'rbac']], checkAgentRbac),
+  gitlabRule('agent project sharing', [['gitlab', 'agent', 'shareWithGroups'], ['gitlab', 'agent', 'project']], checkAgentProjectShares),
   gitlabRule('ingress without the proxy', [
     ['gitlab', 'proxy'], ['gitlab', 'remote_development', 'shared_namespace'], ['addons', 'vpcCni', 'version'], ['cluster', 'kubernetesVersion'],
   ], checkIngressLockdown),

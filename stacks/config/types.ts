@@ -173,6 +173,10 @@ export interface HostedZoneConfig {
   readonly id?: string;
   /** Create a public zone named `dnsZone`. */
   readonly create: boolean;
+  /** With `create`: the parent domain's zone (same account) by id, where the stack delegates `dnsZone`. */
+  readonly parentZoneId?: string;
+  /** With `create`: the parent domain's zone (same account) by name, where the stack delegates `dnsZone`. */
+  readonly parentZoneName?: string;
 }
 
 export interface AgentConfig {
@@ -189,6 +193,15 @@ export interface AgentConfig {
   readonly codeOwners?: readonly string[];
   /** Protect the branch the config is committed to. */
   readonly protectBranch: boolean;
+  /** With `project`: groups the stack shares the agent's project with (workspace users need Developer there). */
+  readonly shareWithGroups?: readonly AgentProjectShare[];
+}
+
+/** A group the agent's project is shared with (`gitlab_project_share_group`). */
+export interface AgentProjectShare {
+  /** The group's full path. */
+  readonly group: string;
+  readonly accessLevel: 'developer' | 'maintainer';
 }
 
 export interface WorkspacesProxyConfig {
@@ -252,6 +265,16 @@ export interface GitLabConfig {
 export function workspaceDomain(gitlab: GitLabConfig): string {
   if (gitlab.dnsZone === undefined) throw new Error('gitlab.dnsZone is required unless proxy is disabled');
   return gitlab.dnsZone;
+}
+
+/**
+ * The parent zone the stack delegates a created workspace zone from (`hostedZone.parentZoneId` or
+ * `parentZoneName`, with `create`); undefined: no delegation by the stack.
+ */
+export function hostedZoneParent(gitlab: GitLabConfig): { readonly zoneId?: string; readonly zoneName?: string } | undefined {
+  const { create, parentZoneId, parentZoneName } = gitlab.hostedZone;
+  if (!create || (parentZoneId === undefined && parentZoneName === undefined)) return undefined;
+  return parentZoneId !== undefined ? { zoneId: parentZoneId } : { zoneName: parentZoneName };
 }
 
 export interface WorkspacesConfig {

@@ -292,6 +292,28 @@ describe('GitLabAgentRegistration', () => {
     expect(s.only('gitlab_repository_file').branch).toBe('agents');
     expect(s.data('gitlab_project')).toEqual({});
   });
+
+  it('shares the project with each group it is given (group id read by full path), as Developer unless told', () => {
+    const { s, json } = synth((stack, p) => new GitLabAgentRegistration(stack, 'reg', {
+      gitlabProvider: p.gitlab, project: 'platform/agents', agentName: 'ws', agentConfig: 'x', branch: 'main',
+      shareWithGroups: [{ group: 'acme/developers' }, { group: 'acme/platform', accessLevel: 'maintainer' }],
+    }));
+    expect(unresolvedReferences(json)).toEqual([]);
+    expect(unknownAttributes(json)).toEqual([]);
+    const groups = s.data('gitlab_group');
+    expect(Object.values(groups).map((g) => g.full_path).sort()).toEqual(['acme/developers', 'acme/platform']);
+    const groupRef = (path: string) => `\${data.gitlab_group.${Object.keys(groups).find((k) => groups[k].full_path === path)}.group_id}`;
+    expect(s.all('gitlab_project_share_group').map((x) => ({ project: x.project, group_id: x.group_id, access_level: x.access_level, group_access: x.group_access }))).toEqual([
+      { project: 'platform/agents', group_id: groupRef('acme/developers'), access_level: 'developer', group_access: undefined },
+      { project: 'platform/agents', group_id: groupRef('acme/platform'), access_level: 'maintainer', group_access: undefined },
+    ]);
+  });
+
+  it('shares nothing unless told', () => {
+    const { s } = synth((stack, p) => new GitLabAgentRegistration(stack, 'reg', { gitlabProvider: p.gitlab, project: 'a/b', agentName: 'ws', agentConfig: 'x', branch: 'agents' }));
+    expect(s.all('gitlab_project_share_group')).toEqual([]);
+    expect(s.data('gitlab_group')).toEqual({});
+  });
 });
 
 describe('WorkspacesOAuthApplication', () => {
@@ -329,6 +351,36 @@ describe('WorkspacesHostedZone', () => {
     // A zone found by name is compared with the domain at synth instead.
     const byName = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', zoneName: 'acme.dev' })).s;
     expect(Object.values(byName.data('aws_route53_zone'))[0].lifecycle).toBeUndefined();
+  });
+
+  it('with parentZone, delegates the created zone: an NS record in the parent zone holding its name servers', () => {
+    for (const parentZone of [{ zoneName: 'acme.dev' }, { zoneId: 'Z0PARENT' }]) {
+      const { s, json } = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', create: true, parentZone }));
+      expect(unresolvedReferences(json)).toEqual([]);
+      expect(unknownAttributes(json)).toEqual([]);
+      const zone = s.only('aws_route53_zone');
+      const [parentKey, parent] = Object.entries(s.data('aws_route53_zone'))[0];
+      expect(parent).toMatchObject({ private_zone: false, ...(parentZone.zoneName ? { name: 'acme.dev' } : { zone_id: 'Z0PARENT' }) });
+      expect(s.only('aws_route53_record')).toEqual(expect.objectContaining({
+        zone_id: `\${data.aws_route53_zone.${parentKey}.zone_id}`,
+        name: 'ws.acme.dev',
+        type: 'NS',
+        ttl: 172800,
+        records: s.ref('aws_route53_zone', zone, 'name_servers'),
+      }));
+    }
+    // Without a parent zone, nothing is delegated (the name servers are for the user to delegate to).
+    const alone = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', create: true })).s;
+    expect(alone.all('aws_route53_record')).toEqual([]);
+    expect(() => synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', parentZone: { zoneName: 'acme.dev' } }))).toThrow(/needs create/);
+    expect(() => synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', create: true, parentZone: {} }))).toThrow(/one of them/);
+  });
+
+  it('checks that a parent zone looked up by id is a proper parent domain of the workspace domain', () => {
+    const { s } = synth((stack) => new WorkspacesHostedZone(stack, 'z', { dnsZone: 'ws.acme.dev', create: true, parentZone: { zoneId: 'Z0PARENT' } }));
+    const [postcondition] = Object.values(s.data('aws_route53_zone'))[0].lifecycle.postcondition;
+    expect(postcondition.condition).toBe('${contains(["acme.dev","dev"], lower(trimsuffix(self.name, ".")))}');
+    expect(postcondition.error_message).toMatch(/^The Route 53 zone Z0PARENT is "\$\{self.name\}", not a parent domain of ws\.acme\.dev, so it cannot delegate ws\.acme\.dev: give the id of the zone of acme\.dev/);
   });
 });
 

@@ -192,7 +192,10 @@ describe('the default config\'s GitLab side', () => {
     expect(p.output('agent_config_path').value).toBe('.gitlab/agents/workspaces/config.yaml');
     expect(p.output('kas_address').value).toBe('wss://kas.gitlab.com');
     const steps = p.output('manual_steps').value as string[];
-    expect(steps.join('\n')).toMatch(/namespaceCreateRemoteDevelopmentClusterAgentMapping/);
+    // The group mapping is a command, not "no API".
+    expect(steps.join('\n')).toMatch(/gitlab-workspaces gitlab allow-agent --group <group path> --gitlab-url https:\/\/gitlab\.com --agent-project <agent project path> --agent workspaces/);
+    expect(steps.join('\n')).not.toMatch(/no Terraform resource exists|no API/);
+    expect(steps.join('\n')).toMatch(/Developer role \(or higher\) in the agent's project/);
     expect(steps.join('\n')).toMatch(/OAuth application/);
     expect(steps.join('\n')).toMatch(/TF_VAR_gitlab_agent_token/);
     expect(app.cluster.s.output('hosted_zone_name_servers').value).toMatch(/name_servers\}$/);
@@ -315,6 +318,18 @@ describe('gitlab.oauth: instance-application', () => {
     expect((p.output('manual_steps').value as string[]).join('\n')).not.toMatch(/Create the OAuth application/);
     expectNoLiteralSecrets(app);
   });
+
+  it('says to mark the application Trusted, which the provider cannot (and says nothing of it with oauth: variables)', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}gitlab:\n  url: https://gitlab.acme.dev\n  dnsZone: workspaces.acme.dev\n  oauth: instance-application\n`)).platform.s;
+    const steps = p.output('manual_steps').value as string[];
+    expect(steps.filter((x) => /Trusted/.test(x))).toEqual([
+      expect.stringMatching(/^Mark the stack's OAuth application "GitLab workspaces \(workspaces\.acme\.dev\)" Trusted \(Admin area > Applications > Edit > Trusted\): the GitLab provider cannot set it/),
+    ]);
+    expect(p.only('gitlab_application').name).toBe('GitLab workspaces (workspaces.acme.dev)');
+    expect(p.only('gitlab_application')).not.toHaveProperty('trusted');
+    const variables = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s;
+    expect((variables.output('manual_steps').value as string[]).join('\n')).not.toMatch(/Trusted/);
+  });
 });
 
 describe('a sudo runtime', () => {
@@ -335,6 +350,52 @@ describe('gitlab.hostedZone.create', () => {
     expect(zone.name).toBe('workspaces.acme.dev');
     expect(app.cluster.s.output('hosted_zone_name_servers')).toMatchObject({ value: app.cluster.s.ref('aws_route53_zone', zone, 'name_servers'), description: expect.stringMatching(/^Delegate workspaces\.acme\.dev/) });
     expect((app.platform.s.output('manual_steps').value as string[])[0]).toMatch(/^Delegate workspaces\.acme\.dev/);
+  });
+});
+
+describe('gitlab.hostedZone.parentZoneName / parentZoneId', () => {
+  it('delegates the created zone in the parent zone (NS record in the cluster stack), and the manual delegation step goes', () => {
+    for (const [key, value, lookup] of [['parentZoneName', 'acme.dev', { name: 'acme.dev' }], ['parentZoneId', 'Z0PARENT0123', { zone_id: 'Z0PARENT0123' }]] as const) {
+      const app = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  hostedZone: {create: true, ${key}: ${value}}\n`));
+      const c = app.cluster.s;
+      const zone = c.only('aws_route53_zone');
+      const [parentKey, parent] = Object.entries(c.data('aws_route53_zone'))[0];
+      expect(parent).toMatchObject({ ...lookup, private_zone: false });
+      expect(c.only('aws_route53_record')).toMatchObject({
+        zone_id: `\${data.aws_route53_zone.${parentKey}.zone_id}`, name: 'workspaces.acme.dev', type: 'NS', records: c.ref('aws_route53_zone', zone, 'name_servers'),
+      });
+      expect(c.output('hosted_zone_name_servers').description).toBe(`The name servers of the created zone, delegated by this stack in the parent zone ${value} (NS record workspaces.acme.dev)`);
+      const steps = app.platform.s.output('manual_steps').value as string[];
+      expect(steps.filter((x) => /Delegate|delegat/.test(x))).toEqual([]);
+      expect(unknownAttributes(app.cluster.json)).toEqual([]);
+    }
+  });
+
+  it('without a parent zone, the delegation stays a manual step that names the keys which automate it', () => {
+    const app = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  hostedZone: {create: true}\n`));
+    expect(app.cluster.s.all('aws_route53_record')).toEqual([]);
+    expect((app.platform.s.output('manual_steps').value as string[])[0]).toMatch(/parentZoneName or parentZoneId/);
+  });
+});
+
+describe('gitlab.agent.shareWithGroups', () => {
+  it('shares the agent\'s project with the groups (Developer by default) and says who else needs the role', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    project: platform/workspaces-agent\n    branch: main\n    shareWithGroups:\n      - group: acme/developers\n      - {group: acme/platform, accessLevel: maintainer}\n`)).platform.s;
+    const groups = p.data('gitlab_group');
+    expect(Object.values(groups).map((g) => g.full_path).sort()).toEqual(['acme/developers', 'acme/platform']);
+    expect(p.all('gitlab_project_share_group').map((x) => [x.project, groups[/data\.gitlab_group\.([^.]+)\./.exec(x.group_id)![1]].full_path, x.access_level])).toEqual([
+      ['platform/workspaces-agent', 'acme/developers', 'developer'],
+      ['platform/workspaces-agent', 'acme/platform', 'maintainer'],
+    ]);
+    const steps = (p.output('manual_steps').value as string[]).join('\n');
+    expect(steps).toMatch(/need the Developer role \(or higher\) in the agent's project platform\/workspaces-agent: the stack shares it with acme\/developers \(developer\), acme\/platform \(maintainer\)/);
+    expect(steps).toMatch(/--agent-project platform\/workspaces-agent --agent workspaces/);
+  });
+
+  it('without it, a registered agent\'s project is shared with no one and the step offers the key', () => {
+    const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  agent:\n    project: platform/workspaces-agent\n    branch: main\n`)).platform.s;
+    expect(p.all('gitlab_project_share_group')).toEqual([]);
+    expect((p.output('manual_steps').value as string[]).join('\n')).toMatch(/Developer role \(or higher\) in the agent's project platform\/workspaces-agent .*set gitlab\.agent\.shareWithGroups/);
   });
 });
 

@@ -474,13 +474,15 @@ function currentGroupCount(config: WorkspacesConfig, network: ClusterNetwork): n
  *   first), and at the minor its entry records.
  */
 function generationVersionConditions(config: WorkspacesConfig, g: WorkspaceGroupPlan): Array<{ condition: string; message: string }> {
+  // A group EKS reports no version for (a custom AMI, should EKS leave it out) is not judged here.
+  const known = (condition: string) => `self.version == null || self.version == "" || ${condition}`;
   const cluster = config.cluster.kubernetesVersion;
   const clusterMinor = kubernetesMinor(cluster);
   const running = '${self.version}';
   const entry = retiringEntryText(config, g.generation, g.runtime, running);
   if (!g.retiring) {
     return [{
-      condition: `self.version == "${cluster}"`,
+      condition: known(`self.version == "${cluster}"`),
       message: `Workspace node group ${g.name} (generation ${g.generation}, the current one) has nodes at Kubernetes ${running}, and cluster.kubernetesVersion is ${cluster}. `
         + `A workspace group never rolls its nodes (that would kill the workspaces running there), so a new Kubernetes minor reaches workspace nodes through a new generation: `
         + `set nodes.workspaces.generation to ${g.generation + 1}, add ${entry} to nodes.workspaces.retiringGenerations, and deploy again `
@@ -490,13 +492,13 @@ function generationVersionConditions(config: WorkspacesConfig, g: WorkspaceGroup
   const previous = `1.${clusterMinor - 1}`;
   return [
     {
-      condition: `try(tonumber(split(".", self.version)[1]), ${clusterMinor}) >= ${clusterMinor - 1}`,
+      condition: known(`try(tonumber(split(".", self.version)[1]), ${clusterMinor}) >= ${clusterMinor - 1}`),
       message: `Workspace node group ${g.name} (retiring generation ${g.generation}) has nodes at Kubernetes ${running}, and cluster.kubernetesVersion asks for ${cluster}: EKS upgrades the control plane only while every managed node group is at its current minor, so generation ${g.generation} blocks the upgrade. `
         + `Keep cluster.kubernetesVersion at ${previous} until generation ${g.generation} is empty: its workspaces stop within the agent's max_active_hours_before_stop (36 hours unless gitlab.remote_development sets it), or stop them in GitLab, or drain its nodes (kubectl drain -l ${WORKSPACE_GENERATION_LABEL}=${g.generation} --ignore-daemonsets --delete-emptydir-data: their workspaces restart on the current generation); `
         + `then remove ${g.generation} from nodes.workspaces.retiringGenerations, deploy, and upgrade (docs/operations.md#emptying-a-retiring-generation).`,
     },
     {
-      condition: `self.version == "${g.kubernetesVersion}"`,
+      condition: known(`self.version == "${g.kubernetesVersion}"`),
       message: `Workspace node group ${g.name} (retiring generation ${g.generation}) has nodes at Kubernetes ${running}, and nodes.workspaces.retiringGenerations has it built at ${g.kubernetesVersion} (an entry without kubernetesVersion: cluster.kubernetesVersion). `
         + `Write its entry as ${entry}, and deploy again.`,
     },

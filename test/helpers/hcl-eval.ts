@@ -41,7 +41,7 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const op = ['...', '==', '!=', '>=', '<=', '&&', '||'].find((o) => src.startsWith(o, i)) ?? c;
-    if (!'...|==|!=|>=|<=|&&|||>|<|!|(|)|[|]|,|.'.split('|').includes(op)) throw new Error(`unexpected ${op} in ${src}`);
+    if (!['...', '==', '!=', '>=', '<=', '&&', '||', '>', '<', '!', '(', ')', '[', ']', ',', '.'].includes(op)) throw new Error(`unexpected ${op} in ${src}`);
     out.push({ kind: 'op', text: op });
     i += op.length;
   }
@@ -161,6 +161,7 @@ function parse(src: string): Node {
     }
     if (t.kind === 'id') {
       if (t.text === 'true' || t.text === 'false') return () => t.text === 'true';
+      if (t.text === 'null') return () => null;
       if (!peek('(')) return (env) => {
         if (!(t.text in env)) throw new Error(`unknown name ${t.text}`);
         return env[t.text];

@@ -91,6 +91,8 @@ describe('the Kubernetes minor upgrade path, 1.33 -> 1.34 -> 1.35', () => {
     expect(g2).toHaveLength(3);
     expect(g1).toHaveLength(3);
     for (const g of g2) expect(failing(g, { version: '1.34' })).toEqual([]);
+    // A group EKS reports no version for is not judged (a custom AMI's, should EKS leave it out).
+    expect(failing(g2[0], { version: '' })).toEqual([]);
     for (const g of g1) {
       // Running at 1.33, one minor behind: allowed, and nothing of its template changes (no drain).
       expect(failing(g, { version: '1.33', desired: 2 })).toEqual([]);

@@ -28,7 +28,6 @@ import {
   bottlerocketSettings,
   isBottlerocket,
   imageVolumeDevices,
-  isBottlerocket as isBottlerocketAmi,
   kubernetesMinor,
   ManagedNodeGroup,
   ManagedNodeGroupProps,
@@ -359,7 +358,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       message: (running: string, recommended: string) => `The system nodes (node group \${${attributeAddress(this.systemNodes.nodeGroup, 'node_group_name')}}) run AMI release ${running}, more than ${nodes.system.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}: set nodes.system.releaseVersion: "${recommended}" and deploy (the system nodes roll, a third at a time; docs/operations.md#node-images)`,
     }]);
     const workspaceAmi = workspaceImage.kind === 'eks-optimized' ? workspaceImage.amiType : undefined;
-    if (workspaceAmi !== undefined && !isBottlerocketAmi(workspaceAmi)) {
+    if (workspaceAmi !== undefined && !isBottlerocket(workspaceAmi)) {
       const current = this.workspaceNodes.filter((_, i) => i < currentGroupCount(config, this.network));
       addImageAgeCheck(this, 'workspace_node_image_age', ws.maxImageAgeDays, current.map((group) => ({
         nodeGroup: group.nodeGroup,

@@ -8,7 +8,7 @@ import { loadConfigText } from '../../stacks/config/load';
 import { WorkspacesConfig } from '../../stacks/config/types';
 import { Block, Synthesized } from '../helpers/synthesized';
 import { evaluateCondition, renderTemplate } from '../helpers/hcl-eval';
-import { configFromText, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
+import { configFromText, loadExample, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
 
 /** A config at a Kubernetes minor with a workspace generation and retiring entries (YAML flow text). */
 function step(version: string, generation: number, retiring = '[]', extra = ''): string {
@@ -179,6 +179,18 @@ describe('node image age', () => {
       + 'roll them through a new generation (set nodes.workspaces.generation to 3, add 2 to nodes.workspaces.retiringGenerations, and deploy: docs/operations.md#monthly-image-roll)');
     // Stays quiet rather than fail on a release without a date.
     expect(evaluateCondition(a.condition, env('1.35.0-abcdef', '1.35.0-20261201'))).toBe(true);
+  });
+
+  it('watches only images whose releases carry a date: not Canonical\'s Ubuntu (Sysbox) or Bottlerocket workspace nodes; the system nodes always', () => {
+    const configs: Record<string, WorkspacesConfig> = {
+      sysbox: loadExample('sysbox'),
+      bottlerocket: configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`),
+    };
+    for (const [name, config] of Object.entries(configs)) {
+      const s = clusterOf(config);
+      expect([name, check(s, 'workspace_node_image_age')]).toEqual([name, undefined]);
+      expect(check(s, 'system_node_image_age')!.assert).toHaveLength(1);
+    }
   });
 
   it('takes maxImageAgeDays from the config', () => {

@@ -79,7 +79,11 @@ export interface ManagedNodeGroupProps {
   /** EC2 instance types. */
   readonly instanceTypes: readonly string[];
   readonly minSize: number;
-  /** Nodes at creation; afterwards the autoscaler owns it (Terraform ignores drift on it). */
+  /**
+   * Nodes at creation; afterwards the autoscaler owns it (Terraform ignores drift on it). A plan refuses
+   * `minSize`/`maxSize` the running group's desired size falls outside (EKS would refuse them half-way
+   * through the apply), naming the command that sets the desired size first (see sizeConditions).
+   */
   readonly desiredSize: number;
   readonly maxSize: number;
   /**

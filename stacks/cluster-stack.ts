@@ -11,7 +11,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
+  addImageAgeCheck,
   amiReleaseVersionParameter,
+  attributeAddress,
   ClusterAddon,
   ClusterAutoscalerIdentity,
   ClusterNetwork,
@@ -26,6 +28,7 @@ import {
   bottlerocketSettings,
   isBottlerocket,
   imageVolumeDevices,
+  kubernetesMinor,
   ManagedNodeGroup,
   ManagedNodeGroupProps,
   ecrRepositoryArn,
@@ -53,7 +56,7 @@ import { sudoRuntime } from '../lib/runtimes/sudo-runtime';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
 import { addonVersion } from './config/addons';
 import { assertNoTemplateSyntax } from './config/literal-strings';
-import { configRuntime, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
+import { configRuntime, retiringEntryText, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { hostedZoneParent, poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 
@@ -223,17 +226,18 @@ export class WorkspacesClusterStack extends TerraformStack {
     });
     // Nodes also need the NAT routes to pull images and register while they boot.
     const nodesNeed = [vpcCni.addon, kubeProxy.addon, podIdentityAgent.addon, ...this.network.egress];
-    const releaseVersions = new Map<string, string>();
-    const releaseVersion = (amiType: string): string => {
-      let version = releaseVersions.get(amiType);
-      if (version === undefined) {
-        version = new DataAwsSsmParameter(this, `ami-release-${amiType.toLowerCase().replace(/_/g, '-')}`, {
+    const releaseParameters = new Map<string, DataAwsSsmParameter>();
+    const releaseParameter = (amiType: string): DataAwsSsmParameter => {
+      let parameter = releaseParameters.get(amiType);
+      if (parameter === undefined) {
+        parameter = new DataAwsSsmParameter(this, `ami-release-${amiType.toLowerCase().replace(/_/g, '-')}`, {
           name: amiReleaseVersionParameter(amiType, clusterConfig.kubernetesVersion),
-        }).insecureValue;
-        releaseVersions.set(amiType, version);
+        });
+        releaseParameters.set(amiType, parameter);
       }
-      return version;
+      return parameter;
     };
+    const releaseVersion = (amiType: string): string => releaseParameter(amiType).insecureValue;
     const common = { clusterName, volumeKmsKeyArn: this.volumeKey.arn };
     const systemPool = { ...common, nodeRoleArn: this.nodeRole.arn, dependsOn: [...nodesNeed, ...this.nodeRole.policies] };
     const workspacePool = { ...common, nodeRoleArn: this.workspaceNodeRole.arn, dependsOn: [...nodesNeed, ...this.workspaceNodeRole.policies] };
@@ -246,7 +250,11 @@ export class WorkspacesClusterStack extends TerraformStack {
       launchTemplateNamePrefix: launchTemplatePrefix('system'),
       kubernetesVersion,
       amiType: systemAmi,
-      releaseVersion: releaseVersion(systemAmi),
+      // A pinned release rolls the nodes when it is changed; without one, the nodes keep the release they
+      // were created (or last upgraded to a new minor) with: an apply never rolls them because AWS
+      // published an image. A check warns when it falls behind (below).
+      releaseVersion: nodes.system.releaseVersion ?? releaseVersion(systemAmi),
+      keepImageRelease: nodes.system.releaseVersion === undefined,
       subnetIds: this.network.privateSubnetIds,
       instanceTypes: nodes.system.instanceTypes,
       capacityType: nodes.system.capacityType,
@@ -331,6 +339,10 @@ export class WorkspacesClusterStack extends TerraformStack {
           labels: { [RUNTIME_NODE_LABEL]: built.templateLabels[RUNTIME_NODE_LABEL] ?? '' },
           message: g.retiring ? retiringRuntimeMessage(g) : runtimeChangeMessage(config, g.name, g.generation),
         },
+        // The Kubernetes minor of the running nodes: the current generation's is the cluster's (a new minor
+        // is a new generation), a retiring one's what its entry says, and never so old that EKS would refuse
+        // the control-plane upgrade (see generationVersionConditions).
+        postconditions: generationVersionConditions(config, g),
         taints: taints.length > 0 ? taints : undefined,
         autoscalerTemplateLabels: built.autoscalerLabels,
         // The autoscaler never removes a node a workspace runs on, and removes an empty one after
@@ -338,6 +350,26 @@ export class WorkspacesClusterStack extends TerraformStack {
         autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
       });
     });
+
+    // Image age: plan-time warnings (never errors) when a group's AMI release falls more than
+    // maxImageAgeDays behind the one AWS recommends. Amazon Linux 2023 releases carry their build date;
+    // Bottlerocket's and Canonical's images are not watched.
+    const minor = clusterConfig.kubernetesVersion;
+    addImageAgeCheck(this, 'system_node_image_age', nodes.system.maxImageAgeDays, [{
+      nodeGroup: this.systemNodes.nodeGroup,
+      recommended: releaseParameter(systemAmi),
+      message: (running: string, recommended: string) => `The system nodes (node group \${${attributeAddress(this.systemNodes.nodeGroup, 'node_group_name')}}) run AMI release ${running}, more than ${nodes.system.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}: set nodes.system.releaseVersion: "${recommended}" and deploy (the system nodes roll, a third at a time; docs/operations.md#node-images)`,
+    }]);
+    const workspaceAmi = workspaceImage.kind === 'eks-optimized' ? workspaceImage.amiType : undefined;
+    if (workspaceAmi !== undefined && !isBottlerocket(workspaceAmi)) {
+      const current = this.workspaceNodes.filter((_, i) => i < currentGroupCount(config, this.network));
+      addImageAgeCheck(this, 'workspace_node_image_age', ws.maxImageAgeDays, current.map((group) => ({
+        nodeGroup: group.nodeGroup,
+        recommended: releaseParameter(workspaceAmi),
+        message: (running: string, recommended: string) => `Workspace node group \${${attributeAddress(group.nodeGroup, 'node_group_name')}} (generation ${ws.generation}, the current one) runs AMI release ${running}, more than ${ws.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}, and workspace groups never roll their nodes: `
+          + `roll them through a new generation (set nodes.workspaces.generation to ${ws.generation + 1}, add ${ws.generation} to nodes.workspaces.retiringGenerations, and deploy: docs/operations.md#monthly-image-roll)`,
+      })));
+    }
 
     // Add-ons that run pods: after the system nodes exist.
     const systemNodesReady = [this.systemNodes.nodeGroup];
@@ -428,6 +460,54 @@ function runtimeChangeMessage(config: WorkspacesConfig, groupName: string, gener
   return `Workspace node group ${groupName} has nodes built for runtime \${try(self.labels["${RUNTIME_NODE_LABEL}"], "none")}, and the config asks for runtime: ${config.runtime}. `
     + `A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: `
     + `set nodes.workspaces.generation to ${next}, add ${generation} to nodes.workspaces.retiringGenerations, and deploy again.`;
+}
+
+/** How many of the workspace groups (current generation first) are the current generation's. */
+function currentGroupCount(config: WorkspacesConfig, network: ClusterNetwork): number {
+  return workspaceGroupPlans(config, network).filter((g) => !g.retiring).length;
+}
+
+/**
+ * The plan errors about the Kubernetes minor of a workspace group's running nodes (`self.version`; unknown,
+ * so not checked, until a new group exists). EKS refuses UpdateClusterVersion while a managed node group is
+ * not at the control plane's current minor (EKS user guide, update-cluster: "the Kubernetes minor version of
+ * the managed nodes ... must be the same as your control plane's version"), and workspace groups never
+ * roll their nodes (keepNodesOnTemplateChange), so:
+ * - the current generation's nodes must be at cluster.kubernetesVersion: a new minor is a new generation,
+ *   and the message names the generation to add and the retiring entry to write;
+ * - a retiring generation's nodes at most one minor behind it (an older one blocks the upgrade: empty it
+ *   first), and at the minor its entry records.
+ */
+function generationVersionConditions(config: WorkspacesConfig, g: WorkspaceGroupPlan): Array<{ condition: string; message: string }> {
+  // A group EKS reports no version for (a custom AMI, should EKS leave it out) is not judged here.
+  const known = (condition: string) => `self.version == null || self.version == "" || ${condition}`;
+  const cluster = config.cluster.kubernetesVersion;
+  const clusterMinor = kubernetesMinor(cluster);
+  const running = '${self.version}';
+  const entry = retiringEntryText(config, g.generation, g.runtime, running);
+  if (!g.retiring) {
+    return [{
+      condition: known(`self.version == "${cluster}"`),
+      message: `Workspace node group ${g.name} (generation ${g.generation}, the current one) has nodes at Kubernetes ${running}, and cluster.kubernetesVersion is ${cluster}. `
+        + `A workspace group never rolls its nodes (that would kill the workspaces running there), so a new Kubernetes minor reaches workspace nodes through a new generation: `
+        + `set nodes.workspaces.generation to ${g.generation + 1}, add ${entry} to nodes.workspaces.retiringGenerations, and deploy again `
+        + `(the control plane upgrades, generation ${g.generation + 1} comes up at ${cluster}, generation ${g.generation} keeps its nodes and workspaces: docs/operations.md#kubernetes-minor-upgrades).`,
+    }];
+  }
+  const previous = `1.${clusterMinor - 1}`;
+  return [
+    {
+      condition: known(`try(tonumber(split(".", self.version)[1]), ${clusterMinor}) >= ${clusterMinor - 1}`),
+      message: `Workspace node group ${g.name} (retiring generation ${g.generation}) has nodes at Kubernetes ${running}, and cluster.kubernetesVersion asks for ${cluster}: EKS upgrades the control plane only while every managed node group is at its current minor, so generation ${g.generation} blocks the upgrade. `
+        + `Keep cluster.kubernetesVersion at ${previous} until generation ${g.generation} is empty: its workspaces stop within the agent's max_active_hours_before_stop (36 hours unless gitlab.remote_development sets it), or stop them in GitLab, or drain its nodes (kubectl drain -l ${WORKSPACE_GENERATION_LABEL}=${g.generation} --ignore-daemonsets --delete-emptydir-data: their workspaces restart on the current generation); `
+        + `then remove ${g.generation} from nodes.workspaces.retiringGenerations, deploy, and upgrade (docs/operations.md#emptying-a-retiring-generation).`,
+    },
+    {
+      condition: known(`self.version == "${g.kubernetesVersion}"`),
+      message: `Workspace node group ${g.name} (retiring generation ${g.generation}) has nodes at Kubernetes ${running}, and nodes.workspaces.retiringGenerations has it built at ${g.kubernetesVersion} (an entry without kubernetesVersion: cluster.kubernetesVersion). `
+        + `Write its entry as ${entry}, and deploy again.`,
+    },
+  ];
 }
 
 /**

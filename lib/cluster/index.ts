@@ -12,6 +12,7 @@ export * from './default-storage-class';
 export * from './ebs-csi-driver';
 export * from './eks-cluster';
 export * from './helm-release';
+export * from './image-age';
 export * from './instance-types';
 export * from './encryption-key';
 export * from './log-encryption-key';

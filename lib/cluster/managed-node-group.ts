@@ -50,6 +50,21 @@ export interface ManagedNodeGroupProps {
    */
   readonly keepNodesOnTemplateChange?: boolean;
   /**
+   * Keep the AMI release the nodes were created with (Terraform ignores later changes to `releaseVersion`),
+   * so an apply never rolls the nodes because AWS published a newer image; a `kubernetesVersion` change
+   * still rolls them, to the newest release of the new version (the AWS provider sends no release with
+   * it then). For a group whose release is read from SSM and bumped explicitly by giving a literal release
+   * instead. Implied by `keepNodesOnTemplateChange`.
+   * @default false (a new `releaseVersion` rolls the nodes)
+   */
+  readonly keepImageRelease?: boolean;
+  /**
+   * More plan-time checks of the running group: postconditions, each an HCL expression over `self` (without
+   * `${}`) and the error message when it is false (which may interpolate `${self...}`).
+   * @default none
+   */
+  readonly postconditions?: ReadonlyArray<{ readonly condition: string; readonly message: string }>;
+  /**
    * Per-group Cluster Autoscaler options, as Auto Scaling group tags
    * `k8s.io/cluster-autoscaler/node-template/autoscaling-options/<option>` (for example
    * `scaledownutilizationthreshold`, `ignoredaemonsetsutilization`, `scaledownunneededtime`). Needs
@@ -64,7 +79,11 @@ export interface ManagedNodeGroupProps {
   /** EC2 instance types. */
   readonly instanceTypes: readonly string[];
   readonly minSize: number;
-  /** Nodes at creation; afterwards the autoscaler owns it (Terraform ignores drift on it). */
+  /**
+   * Nodes at creation; afterwards the autoscaler owns it (Terraform ignores drift on it). A plan refuses
+   * `minSize`/`maxSize` the running group's desired size falls outside (EKS would refuse them half-way
+   * through the apply), naming the command that sets the desired size first (see sizeConditions).
+   */
   readonly desiredSize: number;
   readonly maxSize: number;
   /**
@@ -238,12 +257,16 @@ export class ManagedNodeGroup extends Construct {
         // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
         ignoreChanges: [
           'scaling_config[0].desired_size',
-          ...(props.keepNodesOnTemplateChange ? [...NODE_TEMPLATE_ARGUMENTS, 'labels'] : []),
+          ...(props.keepNodesOnTemplateChange ? [...NODE_TEMPLATE_ARGUMENTS, 'labels'] : props.keepImageRelease ? ['release_version'] : []),
         ],
-        postcondition: labelCondition ? [{
-          condition: `\${${Object.entries(labelCondition.labels).map(([k, v]) => `try(self.labels[${JSON.stringify(k)}], "") == ${JSON.stringify(v)}`).join(' && ')}}`,
-          errorMessage: labelCondition.message,
-        }] : undefined,
+        postcondition: [
+          ...(labelCondition ? [{
+            condition: `\${${Object.entries(labelCondition.labels).map(([k, v]) => `try(self.labels[${JSON.stringify(k)}], "") == ${JSON.stringify(v)}`).join(' && ')}}`,
+            errorMessage: labelCondition.message,
+          }] : []),
+          ...sizeConditions(props.minSize, props.maxSize),
+          ...(props.postconditions ?? []).map((c) => ({ condition: `\${${c.condition}}`, errorMessage: c.message })),
+        ],
       },
       dependsOn: props.dependsOn,
     });
@@ -270,6 +293,26 @@ export class ManagedNodeGroup extends Construct {
   get name(): string {
     return this.nodeGroup.nodeGroupName;
   }
+}
+
+/**
+ * The plan errors of a running group whose desired size (the autoscaler's, which Terraform leaves alone)
+ * is outside new `minSize`/`maxSize`: EKS refuses such a scaling config (UpdateNodegroupConfig), and the
+ * apply would fail half-way. Each message gives the one command that sets the desired size first.
+ */
+export function sizeConditions(minSize: number, maxSize: number): Array<{ condition: string; errorMessage: string }> {
+  const running = 'Node group ${self.node_group_name} runs ${self.scaling_config[0].desired_size} nodes (its desired size, which the Cluster Autoscaler owns and Terraform leaves as it is)';
+  const command = (desired: number) => `aws eks update-nodegroup-config --region \${split(":", self.arn)[3]} --cluster-name \${self.cluster_name} --nodegroup-name \${self.node_group_name} --scaling-config minSize=${minSize},maxSize=${maxSize},desiredSize=${desired}`;
+  return [
+    {
+      condition: '${self.scaling_config[0].desired_size >= self.scaling_config[0].min_size}',
+      errorMessage: `${running}, fewer than the new minSize ${minSize}, and EKS refuses a minimum above the desired size. Raise the desired size first, then deploy again: ${command(minSize)}`,
+    },
+    {
+      condition: '${self.scaling_config[0].desired_size <= self.scaling_config[0].max_size}',
+      errorMessage: `${running}, more than the new maxSize ${maxSize}, and EKS refuses a maximum below the desired size. Lower the desired size first (the Auto Scaling group then removes nodes, with whatever runs on them), then deploy again: ${command(maxSize)}; or keep maxSize`,
+    },
+  ];
 }
 
 /**

@@ -14,6 +14,7 @@ import { Diagnostic } from '../../lib/common/diagnostics';
 import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
 import { formatPath, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import {
+  amiReleaseVersionParameter,
   clusterAutoscalerRelease,
   eksSupportStatus,
   kubernetesMinor,
@@ -23,7 +24,8 @@ import {
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
 import { isGitLabDotCom, kasAddressProblem } from '../../lib/common/gitlab-urls';
 import { MIN_PROXY_CHART_VERSION, MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY, versionAtLeast } from '../../lib/gitlab/versions';
-import { addonVersion } from './addons';
+import { addonVersion, pinsNeeded } from './addons';
+import { WORKSPACE_GENERATION_LABEL } from '../../lib/cluster/scheduling';
 import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
@@ -136,12 +138,21 @@ function checkClusterVersion(config: WorkspacesConfig, r: Reporters): void {
   if (kubernetesMinor(version) < kubernetesMinor(MIN_KUBERNETES_VERSION)) {
     r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
       `Kubernetes ${version} is too old: ${MIN_KUBERNETES_VERSION} or newer is required (user namespaces, which sudo-capable workspaces use, are on by default from 1.33); supported versions: ${supported.join(', ')}`);
-  } else if (!supported.includes(version)) {
-    r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
-      `Kubernetes ${version} is not supported yet: the autoscaler, add-on versions and node images are tested for ${supported.join(', ')}`);
-  } else {
-    checkSupportWindow(config, r);
+    return;
   }
+  if (!supported.includes(version)) {
+    // A newer minor than the tables know: the config supplies what they would (never a lookup at plan).
+    const missing = pinsNeeded(config);
+    if (missing.length > 0) {
+      r.error('kubernetes-version', ['cluster', 'kubernetesVersion'],
+        `Kubernetes ${version} is newer than the versions tested here (${supported.join(', ')}), which have the add-on versions and autoscaler release this stack would otherwise use; pin them in the config: ${missing.map((p) => formatPath(p)).join(', ')} `
+        + `(add-ons: a version from aws eks describe-addon-versions --kubernetes-version ${version} --addon-name <name>, or latest; the autoscaler: an image tag v${version}.x and the chart of https://kubernetes.github.io/autoscaler whose appVersion is that minor)`);
+      return;
+    }
+    r.warning('untested-kubernetes-version', ['cluster', 'kubernetesVersion'],
+      `Kubernetes ${version} is not tested here (tested: ${supported.join(', ')}): its add-on versions and Cluster Autoscaler chart and image are the config's pins, and the node images AWS's recommended ones for ${version}; check the pins against the account (gitlab-workspaces preflight, or aws eks describe-addon-versions) and try the upgrade on a cluster that runs no one's workspaces first`);
+  }
+  checkSupportWindow(config, r);
 }
 
 function checkAuditLog(config: WorkspacesConfig, r: Reporters): void {
@@ -300,9 +311,23 @@ function checkGenerations(config: WorkspacesConfig, r: Reporters): void {
   const { workspaces } = config.nodes;
   const { generation } = workspaces;
   const listed = new Map<number, number>();
-  workspaceGenerations(config).filter((g) => g.retiring).forEach(({ generation: g }, i) => {
+  const cluster = config.cluster.kubernetesVersion;
+  const clusterMinor = kubernetesMinor(cluster);
+  workspaceGenerations(config).filter((g) => g.retiring).forEach(({ generation: g, kubernetesVersion: built }, i) => {
     const entry: YamlPath = ['nodes', 'workspaces', 'retiringGenerations', i];
     const at: YamlPath = typeof workspaces.retiringGenerations[i] === 'number' ? entry : [...entry, 'generation'];
+    const builtMinor = kubernetesMinor(built);
+    const builtAt: YamlPath = [...entry, 'kubernetesVersion'];
+    if (builtMinor > clusterMinor) {
+      r.error('workspace-generation-version', builtAt,
+        `generation ${g} cannot have been built at Kubernetes ${built}: cluster.kubernetesVersion is ${cluster}, and nodes are never newer than the control plane; write the minor its nodes run (kubectl get nodes -l ${WORKSPACE_GENERATION_LABEL}=${g})`);
+    } else if (builtMinor < clusterMinor - 1) {
+      const between = `1.${clusterMinor - 1}`;
+      r.error('workspace-generation-version', builtAt,
+        `retiring generation ${g} was built at Kubernetes ${built}, and cluster.kubernetesVersion asks for ${cluster}: EKS upgrades the control plane only while every managed node group is at its current minor, so generation ${g} blocks the upgrade from ${between}. `
+        + `Keep cluster.kubernetesVersion at ${between} until generation ${g} is empty (its running workspaces stop within the agent's max_active_hours_before_stop, 36 hours unless gitlab.remote_development sets it; or stop them, or drain its nodes: docs/operations.md#emptying-a-retiring-generation), `
+        + `remove it from nodes.workspaces.retiringGenerations and deploy; then upgrade`);
+    }
     if (g >= generation) {
       r.error('workspace-generation', at,
         `generation ${g} cannot retire: it is not older than the current generation ${generation}; list only generations below ${generation}`);
@@ -355,13 +380,24 @@ function checkArchitecture(config: WorkspacesConfig, pool: 'system' | 'workspace
 function checkAutoscaler(config: WorkspacesConfig, r: Reporters): void {
   const ca = config.autoscaling.clusterAutoscaler;
   const version = config.cluster.kubernetesVersion;
-  // Only for a supported version: otherwise the version itself was reported.
-  if (!clusterAutoscalerRelease(version) || ca.imageTag === undefined) return;
+  // Not for a version that is too old: the version itself was reported.
+  if (ca.imageTag === undefined || kubernetesMinor(version) < kubernetesMinor(MIN_KUBERNETES_VERSION)) return;
   const clusterMinor = kubernetesMinor(version);
+  const tested = clusterAutoscalerRelease(version);
   if (kubernetesMinor(ca.imageTag) !== clusterMinor) {
     r.error('autoscaler-version', ['autoscaling', 'clusterAutoscaler', 'imageTag'],
-      `the Cluster Autoscaler ${ca.imageTag} does not match Kubernetes ${version}: its minor version must be the cluster's (v1.${clusterMinor}.x); leave imageTag out for the tested ${clusterAutoscalerRelease(version)?.imageTag}`);
+      `the Cluster Autoscaler ${ca.imageTag} does not match Kubernetes ${version}: its minor version must be the cluster's (v1.${clusterMinor}.x); ${tested ? `leave imageTag out for the tested ${tested.imageTag}` : `use a v1.${clusterMinor}.x tag`}`);
   }
+}
+
+/** A pinned system node image must be a release of the cluster's Kubernetes minor. */
+function checkSystemImage(config: WorkspacesConfig, r: Reporters): void {
+  const release = config.nodes.system.releaseVersion;
+  const version = config.cluster.kubernetesVersion;
+  if (release === undefined || kubernetesMinor(release) === kubernetesMinor(version)) return;
+  const amiType = poolAmiType(config.nodes, 'system');
+  r.error('system-release-version', ['nodes', 'system', 'releaseVersion'],
+    `${release} is an AMI release for Kubernetes 1.${kubernetesMinor(release)}, and cluster.kubernetesVersion is ${version}: give a ${version} release with the version change (the recommended one: aws ssm get-parameter --name ${amiReleaseVersionParameter(amiType, version)}), or leave releaseVersion out for the recommended one`);
 }
 
 function checkStorage(config: WorkspacesConfig, r: Reporters): void {
@@ -700,7 +736,14 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
     ],
     check: checkNetwork,
   },
-  { name: 'Kubernetes version', reads: [['cluster', 'kubernetesVersion'], ['cluster', 'upgradePolicy']], check: checkClusterVersion },
+  {
+    name: 'Kubernetes version',
+    reads: [
+      ['cluster', 'kubernetesVersion'], ['cluster', 'upgradePolicy'], ['addons'],
+      ['autoscaling', 'clusterAutoscaler', 'chartVersion'], ['autoscaling', 'clusterAutoscaler', 'imageTag'],
+    ],
+    check: checkClusterVersion,
+  },
   { name: 'audit log', reads: [['cluster', 'logs', 'types']], check: checkAuditLog },
   { name: 'cluster access', reads: [['cluster', 'access']], check: checkClusterAccess },
   { name: 'API endpoint', reads: [['cluster', 'endpoint']], check: checkEndpoint },
@@ -722,9 +765,10 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   },
   {
     name: 'workspace generations',
-    reads: [['runtime'], ['nodes', 'workspaces', 'generation'], ['nodes', 'workspaces', 'retiringGenerations']],
+    reads: [['runtime'], ['nodes', 'workspaces', 'generation'], ['nodes', 'workspaces', 'retiringGenerations'], ['cluster', 'kubernetesVersion']],
     check: checkGenerations,
   },
+  { name: 'system node image', reads: [['nodes', 'system', 'releaseVersion'], ['nodes', 'amiType'], ['nodes', 'system', 'amiType'], ['cluster', 'kubernetesVersion']], check: checkSystemImage },
   { name: 'autoscaler version', reads: [['autoscaling', 'clusterAutoscaler', 'imageTag'], ['cluster', 'kubernetesVersion']], check: checkAutoscaler },
   { name: 'storage', reads: [['storage', 'defaultStorageClass'], ['storage', 'workspaceVolumesOnDestroy']], check: checkStorage },
   ...RUNTIME_RULES,

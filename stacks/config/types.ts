@@ -82,8 +82,15 @@ export interface NodeGroupConfig {
 
 export interface NodesConfig {
   readonly amiType: AmiType;
-  readonly system: NodeGroupConfig;
+  readonly system: SystemNodesConfig;
   readonly workspaces: WorkspaceNodesConfig;
+}
+
+export interface SystemNodesConfig extends NodeGroupConfig {
+  /** The pinned EKS-optimized AMI release; absent: the recommended one at creation (or a minor upgrade), kept. */
+  readonly releaseVersion?: string;
+  /** A plan warns when the running release is more than this many days older than the recommended one. */
+  readonly maxImageAgeDays: number;
 }
 
 export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
@@ -91,6 +98,8 @@ export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
   readonly amiType?: WorkspaceAmiType;
   readonly perZone: boolean;
   readonly generation: number;
+  /** A plan warns when the current generation's AMI release is more than this many days older than the recommended one. */
+  readonly maxImageAgeDays: number;
   /** Older generations still running workspaces (see `workspaceGenerations` for the runtime of each). */
   readonly retiringGenerations: readonly RetiringGenerationConfig[];
   /**
@@ -101,10 +110,16 @@ export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
 }
 
 /**
- * A retiring generation as written: its number (its nodes were built for the current `runtime`), or its
- * number and the sudo runtime its nodes were built for, when the runtime changed with the generation.
+ * A retiring generation as written: its number (its nodes were built for the current `runtime` at
+ * `cluster.kubernetesVersion`), or its number with the sudo runtime and/or the Kubernetes minor its nodes
+ * were built for, when those changed with the generation.
  */
-export type RetiringGenerationConfig = number | { readonly generation: number; readonly runtime: RuntimeName };
+export type RetiringGenerationConfig = number | {
+  readonly generation: number;
+  readonly runtime?: RuntimeName;
+  /** The Kubernetes minor the generation's nodes were built at (`"1.34"`). */
+  readonly kubernetesVersion?: string;
+};
 
 /** The image of a pool: its own `amiType`, else `nodes.amiType`. */
 export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): WorkspaceAmiType {

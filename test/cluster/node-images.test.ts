@@ -125,10 +125,10 @@ describe('ManagedNodeGroup images and template labels', () => {
     expect(group.lifecycle.ignore_changes).toEqual([
       'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels',
     ]);
-    expect(group.lifecycle.postcondition).toEqual([{
+    expect(group.lifecycle.postcondition[0]).toEqual({
       condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == "kata" && try(self.labels["pool"], "") == "w"}',
       error_message: 'built for ${try(self.labels["gitlab-workspaces/runtime"], "none")}: use a new group',
-    }]);
+    });
     // The autoscaler is told about every label a new node will carry, including the installer's.
     const labelTags = s.all('aws_autoscaling_group_tag').map((t) => t.tag).filter((t) => t.key.includes('/node-template/label/'));
     expect(labelTags.map((t) => `${t.key.replace('k8s.io/cluster-autoscaler/node-template/label/', '')}=${t.value}`).sort())
@@ -143,13 +143,17 @@ describe('ManagedNodeGroup images and template labels', () => {
     const group = s.only('aws_eks_node_group');
     expect(group.labels).toEqual({ pool: 'w' });
     expect(group.lifecycle.ignore_changes).toContain('labels');
-    expect(group.lifecycle.postcondition).toEqual([{ condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == ""}', error_message: 'built for a runtime' }]);
+    expect(group.lifecycle.postcondition[0]).toEqual({ condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == ""}', error_message: 'built for a runtime' });
   });
 
   it('keeps labels updatable on a group that rolls its nodes anyway, and checks nothing unless asked', () => {
     const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, labels: { a: 'b' } })));
     expect(s.only('aws_eks_node_group').lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
-    expect(s.only('aws_eks_node_group').lifecycle.postcondition).toBeUndefined();
+    // Only the size checks every group has (desired size within the new minSize..maxSize).
+    expect(s.only('aws_eks_node_group').lifecycle.postcondition.map((c: { condition: string }) => c.condition)).toEqual([
+      '${self.scaling_config[0].desired_size >= self.scaling_config[0].min_size}',
+      '${self.scaling_config[0].desired_size <= self.scaling_config[0].max_size}',
+    ]);
     expect(s.only('aws_eks_node_group').labels).toEqual({ a: 'b' });
   });
 });

@@ -182,8 +182,8 @@ describe('the default cluster stack', () => {
       }
     });
 
-    it('rolls the system nodes on a new version or AMI, but never drains workspace nodes for a template change', () => {
-      expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+    it('rolls the system nodes on a new version (not on a new AMI: their release is pinned), but never drains workspace nodes for a template change', () => {
+      expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'release_version']);
       for (const g of workspaceGroups()) {
         expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels']);
       }

@@ -141,10 +141,10 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
       },
       nodes: {
         amiType: 'AL2023_x86_64_STANDARD',
-        system: { instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50 },
+        system: { instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50, maxImageAgeDays: 30 },
         workspaces: {
           instanceTypes: ['m6i.2xlarge'], capacityType: 'ON_DEMAND', minSize: 0, desiredSize: 0, maxSize: 5, diskSizeGiB: 100, perZone: true,
-          generation: 1, retiringGenerations: [],
+          generation: 1, retiringGenerations: [], maxImageAgeDays: 30,
         },
       },
       autoscaling: { clusterAutoscaler: { expander: 'least-waste', scaleDownUnneededTime: '10m' } },

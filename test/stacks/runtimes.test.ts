@@ -301,7 +301,7 @@ describe('changing runtime under running nodes', () => {
     for (const [name, label] of Object.entries(expected)) {
       const group = groupsOf(runtimeConfig(name))['workspaces-g1-'];
       expect(group.lifecycle.ignore_changes).toContain('labels');
-      expect(group.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: `\${try(self.labels["gitlab-workspaces/runtime"], "") == "${label}"}` })]);
+      expect(group.lifecycle.postcondition[0]).toEqual(expect.objectContaining({ condition: `\${try(self.labels["gitlab-workspaces/runtime"], "") == "${label}"}` }));
       expect(group.labels['gitlab-workspaces/runtime'] ?? '').toBe(label);
     }
   });
@@ -320,12 +320,12 @@ describe('changing runtime under running nodes', () => {
 
   it('says which generation to create when the current one was built for another runtime', () => {
     const current = groupsOf(runtimeConfig('none', 2, '[1]'))['workspaces-g2-'];
-    expect(current.lifecycle.postcondition).toEqual([{
+    expect(current.lifecycle.postcondition[0]).toEqual({
       condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == ""}',
       error_message: 'Workspace node group workspaces-g2 has nodes built for runtime ${try(self.labels["gitlab-workspaces/runtime"], "none")}, and the config asks for runtime: none. '
         + 'A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: '
         + 'set nodes.workspaces.generation to 3, add 2 to nodes.workspaces.retiringGenerations, and deploy again.',
-    }]);
+    });
   });
 
   it('keeps a retiring generation\'s runtime taint when its entry names the runtime it was built for (sysbox -> none)', () => {

@@ -24,7 +24,9 @@ export interface TopologySpreadConstraint {
  * never share a node while another system node can take one; with a single node there is one domain and
  * nothing is held back), over zones when possible (`ScheduleAnyway`: a zone short of room does not block a
  * roll). Both as `topologySpreadConstraints` and as a preferred pod anti-affinity on the node (`affinity`),
- * so a chart that reads only one of the two keys still spreads its pods.
+ * so a chart that reads only one of the two keys still spreads its pods. (Both charts read `affinity` and
+ * select their pods by Helm's standard `app.kubernetes.io/name` and `app.kubernetes.io/instance` labels, as
+ * public modules for the gitlab-agent chart rely on; `topologySpreadConstraints` is not verified for either.)
  */
 export function spreadValues(labels: Readonly<Record<string, string>>): {
   topologySpreadConstraints: TopologySpreadConstraint[];

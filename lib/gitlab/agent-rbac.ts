@@ -11,11 +11,19 @@
  * what an inventory no longer holds, and deletes the namespace when the workspace terminates. Besides,
  * agentk elects a leader with leases in its own namespace and records events there.
  *
- * Narrowed in review (issue 17): namespaces get/create/delete only (no update, patch, list or watch);
- * no pod reads (GitLab's actual state comes from the Deployment status); leases get/create/update (what
- * client-go's Lease lock calls); no Secret reads in the agent's own namespace (the token is a mounted
- * file). agentk's own source was not available to check each call: docs/operations.md says what to look
- * for in the agent's logs (`forbidden`) if a newer agent needs more.
+ * Narrowed in review (issue 17), checked against agentk's source (gitlab-agent v16, as mirrored at
+ * github.com/pluralsh/kubernetes-agent: remote_development/agent/k8s/client.go, cmd/agentk/agentkapp/app.go):
+ * - Namespaces: `NamespaceExists` (get), `CreateNamespace` (create), `DeleteNamespace` (delete); nothing
+ *   lists, watches, updates or patches them.
+ * - Workspace objects: cli-utils' applier with server-side apply (patch, create), an inventory ConfigMap,
+ *   pruning (delete), and its status watcher scoped to the namespace (list, watch of the applied kinds).
+ *   No pod reads: GitLab computes a workspace's state from the Deployment the informer reports; the
+ *   applier's status events (computed from ReplicaSets and pods, which neither this role nor the one
+ *   before granted) are only logged at debug level, with `ReconcileTimeout: 0` (nothing waits on them).
+ * - Its own namespace: leader election with a Lease (`agent-<id>-lock`; client-go's Lease lock calls get,
+ *   create, update) and events from its event recorder. No Secret reads: agentk reads its token from the
+ *   file the chart mounts (`os.ReadFile` at start; the kubelet reads the Secret).
+ * A newer agent that needs more logs `forbidden` (docs/operations.md).
  *
  * - With `shared_namespace`: writes through a Role in that namespace only; cluster-wide, only the read
  *   of Deployments its informer needs. The agent cannot touch any other namespace.

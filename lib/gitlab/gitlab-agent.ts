@@ -197,7 +197,8 @@ export class GitLabAgent extends Construct {
       rbac: { create: rbac === 'cluster-admin' },
       serviceAccount: { create: true, name: AGENT_SERVICE_ACCOUNT },
       // With config.secretName the chart adds no checksum of the token, and agentk reads its token file once,
-      // at start: a rotated token (a new Secret version) restarts the pods, or they keep a revoked token.
+      // at start (os.ReadFile in agentkapp's constructKasConnection): a rotated token (a new Secret version)
+      // restarts the pods, or they keep a revoked token.
       podAnnotations: { 'checksum/token': this.tokenSecret.metadata.resourceVersion },
       // Requests so the scheduler reserves room on the system nodes; a memory limit so a leak cannot starve them.
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },

@@ -21,10 +21,12 @@ export function isGitLabDotCom(url: string): boolean {
 }
 
 /**
- * The domains of GitLab Dedicated instances (`<tenant>.gitlab-dedicated.com`; GitLab Dedicated for
- * Government: `<tenant>.gitlab-dedicated.us`). Their agent server is `wss://kas.<host>`, not the
- * `/-/kubernetes-agent/` path of a self-managed instance. A Dedicated instance under a custom domain
- * cannot be told from its URL: set `kasAddress` for it.
+ * The domains of GitLab Dedicated instances (`<tenant>.gitlab-dedicated.com`; `.gitlab-dedicated.us`
+ * assumed for GitLab Dedicated for Government, not checked). Their agent server is `wss://kas.<host>`, not
+ * the `/-/kubernetes-agent/` path of a self-managed instance (docs.gitlab.com, "Installing the agent for
+ * Kubernetes": "On GitLab Dedicated, the agent server is available at wss://kas.<instance-domain>, for
+ * example wss://kas.example.gitlab-dedicated.com"). A Dedicated instance under a custom hostname may give
+ * KAS a custom hostname too and cannot be told from its URL: set `kasAddress` for it.
  */
 export const GITLAB_DEDICATED_DOMAINS = ['gitlab-dedicated.com', 'gitlab-dedicated.us'] as const;
 

@@ -159,6 +159,16 @@ describe('GitLabAgent', () => {
     const { s } = agent({ rbac: 'least-privilege', sharedNamespace: 'workspaces' });
     expect(JSON.stringify(s.only('kubernetes_cluster_role_v1').rule)).not.toContain('"namespaces"');
   });
+
+  it('with a shared namespace, may read no Secret and no pod outside it: not its own token, not in its own namespace', () => {
+    const { s } = agent({ rbac: 'least-privilege', sharedNamespace: 'workspaces' });
+    const outside = [s.only('kubernetes_cluster_role_v1'), s.onlyWhere('kubernetes_role_v1', (r) => r.metadata.namespace === 'gitlab-agent')];
+    for (const role of outside) {
+      const resources = role.rule.flatMap((r: { resources: string[] }) => r.resources);
+      expect(resources).not.toContain('secrets');
+      expect(resources).not.toContain('pods');
+    }
+  });
 });
 
 describe('WorkspacesProxy', () => {

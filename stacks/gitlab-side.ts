@@ -11,6 +11,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { DiagnosticsError } from '../lib/common/diagnostics';
+import { agentImageTagFor, DEFAULT_GITLAB_VERSION } from '../lib/common/gitlab-version';
 import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
 import { AdmissionPolicy, boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
 import {
@@ -21,6 +22,7 @@ import {
   gitlabApiUrl,
   GitLabAgent,
   GitLabAgentRegistration,
+  isGitLabDotCom,
   LOAD_BALANCER_NAME_MAX,
   LoadBalancerLogBucket,
   oauthApplicationName,
@@ -180,6 +182,8 @@ export class GitLabSide extends Construct {
       kasAddress,
       namespace: gitlab.agent.namespace,
       chartVersion: gitlab.agent.chartVersion,
+      // The agent follows the instance (same minor or one behind), not the chart; GitLab.com runs the newest.
+      imageTag: agentImageTag(gitlab),
       replicas: gitlab.agent.replicas,
       rbac: gitlab.agent.rbac,
       ...(this.settings.sharedNamespace !== '' && { sharedNamespace: this.settings.sharedNamespace }),
@@ -289,6 +293,16 @@ export class GitLabSide extends Construct {
     }
     out('manual_steps', manualSteps(gitlab), 'What is left to do by hand (no Terraform resource does it)');
   }
+}
+
+/**
+ * The agentk image tag the stack runs: `gitlab.agent.imageTag`, else `gitlab.version`'s (see
+ * agentImageTagFor); undefined on GitLab.com (the chart's own agent, the newest, as GitLab.com runs).
+ */
+export function agentImageTag(gitlab: GitLabConfig): string | undefined {
+  if (gitlab.agent.imageTag !== undefined) return gitlab.agent.imageTag;
+  if (isGitLabDotCom(gitlab.url)) return undefined;
+  return agentImageTagFor(gitlab.version ?? DEFAULT_GITLAB_VERSION);
 }
 
 /** The steps Terraform cannot do, for this config. */

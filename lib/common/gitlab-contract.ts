@@ -37,10 +37,11 @@ export const TOKEN_FILE_NAME = 'gl_token';
 /** The workspace token the agent for workspaces (agentw) authenticates to KAS with. */
 export const AGENTW_TOKEN_FILE_NAME = 'gl_agentw_token';
 /**
- * Where agentw serves its observability endpoints (`GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS`). Not read
- * from GitLab's source (not in the stored sources): agentk's default, until confirmed.
+ * Where agentw serves its observability endpoints (`GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS`): GitLab's
+ * constant, `:60031` in GitLab 18.9's output (reviewed field by field; `:8080`, written here before, was
+ * agentk's own default, never GitLab's). agentw came with 18.4 with this variable; no other value is known.
  */
-export const AGENTW_OBSERVABILITY_LISTEN_ADDRESS = ':8080';
+export const AGENTW_OBSERVABILITY_LISTEN_ADDRESS = ':60031';
 export const GIT_CREDENTIAL_STORE_SCRIPT_FILE_NAME = 'gl_git_credential_store.sh';
 export const RECONCILED_ACTUAL_STATE_FILE_NAME = 'gl_workspace_reconciled_actual_state.txt';
 
@@ -93,11 +94,15 @@ export const OVERRIDE_COMMAND_ATTRIBUTE = 'overrideCommand';
 export const CONTAINER_KEEPALIVE_COMMAND = ['/bin/sh', '-c'] as const;
 export const CONTAINER_KEEPALIVE_ARGS = ['tail -f /dev/null\n'] as const;
 
-/** The extension marketplace GitLab configures when the instance sets none (Open VSX). */
+/**
+ * The extension marketplace GitLab configures when the instance sets none (Open VSX). The resource URL
+ * template differs by GitLab version: `gitlabBehaviour(version).extensionMarketplaceResourceUrlTemplate`
+ * (`{versionRaw}` in 18.9); the one here is the newest.
+ */
 export const DEFAULT_EXTENSION_MARKETPLACE = Object.freeze({
   serviceUrl: 'https://open-vsx.org/vscode/gallery',
   itemUrl: 'https://open-vsx.org/vscode/item',
-  resourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+  resourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path}',
 });
 
 /** The workspaces proxy's pods, the only ingress a workspace accepts. */

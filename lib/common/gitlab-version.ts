@@ -54,6 +54,11 @@ export interface GitLabBehaviour {
    * HTTP and the instance serves workspaces itself.
    */
   readonly agentw: boolean;
+  /**
+   * The default extension marketplace's resource URL template (`GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE`
+   * when the instance sets none): Open VSX's `unpkg` endpoint with `{versionRaw}` (18.9) or `{version}` (before).
+   */
+  readonly extensionMarketplaceResourceUrlTemplate: string;
 }
 
 /** One change: the version that introduced it, what it is (for the docs), and the behaviour it sets. */
@@ -74,6 +79,7 @@ const BASELINE: Omit<GitLabBehaviour, 'version'> = {
   hostUsersFixed: false,
   mountSourcesRefused: false,
   agentw: false,
+  extensionMarketplaceResourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
 };
 
 /** Every difference between the supported versions, keyed by the version that introduced it. */
@@ -87,6 +93,7 @@ export const GITLAB_CHANGES: readonly GitLabChange[] = [
   { since: '18.5', what: 'postStart per container component (scripts, runners, logs and hooks per component; ConfigMap projected with `items`)', set: { perComponentPostStart: true } },
   { since: '18.6', what: '`hostUsers: false` with `use_kubernetes_user_namespaces` (before: `true`)', set: { hostUsersFixed: true } },
   { since: '18.8', what: 'devfile `mountSources` and `sourceMapping` refused', set: { mountSourcesRefused: true } },
+  { since: '18.9', what: 'default extension marketplace resource URL template `.../unpkg/{publisher}/{name}/{versionRaw}/{path}` (before: `{version}`)', set: { extensionMarketplaceResourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path}' } },
 ];
 
 /** `a` before `b` (-1), same (0), after (1). */
@@ -143,4 +150,50 @@ export function gitlabVersionFromValue(value: unknown): { ok: true; value: GitLa
     return { ok: false, message: `the GitLab version must be a string: write "${String(value)}" in quotes (unquoted, 18.10 would be read as 18.1)` };
   }
   return { ok: false, message: `the GitLab version must be a string such as "${DEFAULT_GITLAB_VERSION}"` };
+}
+
+/**
+ * The agent (agentk) image GitLab's gitlab-agent chart runs. The chart's own default tag follows the
+ * chart (2.26.0 ships an 18.11 agent), not the GitLab instance, so the stack sets `image.tag` itself.
+ */
+export const AGENTK_IMAGE_REPOSITORY = 'registry.gitlab.com/gitlab-org/cluster-integration/gitlab-agent/agentk';
+
+/**
+ * The agentk image tag for a GitLab version as the config writes it: `v<major>.<minor>.<patch>`, the
+ * patch level when the version gives one (`18.9.2` -> `v18.9.2`), else `.0` (the one tag every minor has;
+ * write the instance's full version to get its patch fixes). GitLab's own install command pins the
+ * agent to the instance's KAS version the same way (gitlab-org/gitlab!88188). Undefined when the text is
+ * not a supported version (reported elsewhere).
+ */
+export function agentImageTagFor(versionText: unknown): string | undefined {
+  if (typeof versionText !== 'string') return undefined;
+  const parsed = parseGitLabVersion(versionText);
+  if (!parsed.ok) return undefined;
+  const patch = /^v?\d+\.\d+\.(\d+)/.exec(versionText.trim())?.[1];
+  return `v${parsed.value}.${patch === undefined ? 0 : Number(patch)}`;
+}
+
+/** An agentk image tag (`v18.9.1`, `v18.9.0-rc1`): its major and minor, or undefined when it is not one. */
+export function parseAgentImageTag(tag: string): { major: number; minor: number } | undefined {
+  const m = /^v(\d+)\.(\d+)\.\d+(?:-[0-9A-Za-z.-]+)?$/.exec(tag);
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+/**
+ * Why an agent at `tag` is outside what GitLab `gitlab` supports, or undefined. GitLab supports an agent
+ * of its own minor version or one minor behind (docs.gitlab.com, "Installing the agent for Kubernetes",
+ * agent version compatibility; agentk and KAS share their version numbers).
+ */
+export function agentVersionWindowProblem(tag: string, gitlab: GitLabVersion): string | undefined {
+  const agent = parseAgentImageTag(tag);
+  if (!agent) return `${tag} is not an agentk version tag such as v${gitlab}.0`;
+  const [major, minor] = gitlab.split('.').map(Number);
+  const previous = minor > 0 ? `${major}.${minor - 1}` : `the last ${major - 1}.x`;
+  const window = `GitLab ${gitlab} supports agents ${gitlab} and ${previous}`;
+  const newer = agent.major > major || (agent.major === major && agent.minor > minor);
+  if (newer) return `agent ${tag} is newer than GitLab ${gitlab}: ${window} (a newer agent may call APIs the instance does not have yet)`;
+  // One behind across a major (19.0 and 18.x) is accepted: the table does not know a major's last minor.
+  const oneBehind = agent.major === major ? minor - agent.minor <= 1 : agent.major === major - 1 && minor === 0;
+  if (!oneBehind) return `agent ${tag} is more than one minor version behind GitLab ${gitlab}: ${window}`;
+  return undefined;
 }

@@ -6,6 +6,7 @@ import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
@@ -14,6 +15,7 @@ import { agentAdmissionPolicy } from './admission-policies';
 import { AdmissionPolicy } from '../cluster/admission-policy';
 import { AGENT_NAMESPACE_RULES, PolicyRule, sharedNamespaceRules, workspaceClusterRules } from './agent-rbac';
 import { AGENT_CHART, AGENT_CHART_REPOSITORY, DEFAULT_AGENT_CHART_VERSION } from './versions';
+import { disruptionBudget, spreadValues } from './availability';
 
 /**
  * The agent's Kubernetes permissions: only what workspaces need (`least-privilege`), or the chart's
@@ -26,6 +28,14 @@ export type AgentRbac = 'cluster-admin' | 'least-privilege';
 export const AGENT_TOKEN_SECRET_KEY = 'token';
 /** The agent's service account (named, so least-privilege bindings can name it). */
 export const AGENT_SERVICE_ACCOUNT = 'gitlab-agent';
+
+/**
+ * The labels of the agent's pods: the chart's selector labels (`app.kubernetes.io/name` the chart's name,
+ * `app.kubernetes.io/instance` the release, which is the agent's name).
+ */
+export function agentPodLabels(agentName: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': AGENT_CHART, 'app.kubernetes.io/instance': agentName };
+}
 
 export interface GitLabAgentProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -52,10 +62,23 @@ export interface GitLabAgentProps {
    */
   readonly chartVersion?: string;
   /**
+   * The agentk image tag (chart value `image.tag`), such as `v18.9.0`: GitLab supports an agent of its own
+   * minor version or one behind, while the chart's default image follows the chart (2.26.0 runs an 18.11
+   * agent). See `agentImageTagFor` for the tag of a GitLab version.
+   * @default the chart's own (its appVersion): right for GitLab.com, which runs the newest
+   */
+  readonly imageTag?: string;
+  /**
    * Agent pods.
    * @default 2
    */
   readonly replicas?: number;
+  /**
+   * Spread the replicas over nodes and zones, and a PodDisruptionBudget (`maxUnavailable: 1`) so that a
+   * node roll never takes both.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
   /**
    * `least-privilege` (roles limited to what the remote_development module does, an admission policy on
    * the agent's writes, no container-scanning RBAC; see agent-rbac.ts for what stops working) or
@@ -96,6 +119,8 @@ export class GitLabAgent extends Construct {
   readonly sharedNamespaceRole?: RoleV1;
   /** What the agent's service account may write (with `rbac: least-privilege`). */
   readonly admissionPolicy?: AdmissionPolicy;
+  /** One agent pod evicted at a time (with `highAvailability`, the default). */
+  readonly disruptionBudget?: PodDisruptionBudgetV1;
 
   constructor(scope: Construct, id: string, props: GitLabAgentProps) {
     super(scope, id);
@@ -159,18 +184,32 @@ export class GitLabAgent extends Construct {
       }
     }
 
+    const highAvailability = props.highAvailability ?? true;
+    const podLabels = agentPodLabels(props.agentName);
     const values = {
       replicas: props.replicas ?? 2,
+      // The chart's default image follows the chart, not the GitLab instance (see imageTag).
+      ...(props.imageTag !== undefined && { image: { tag: props.imageTag } }),
       // The chart's operational container scanning RBAC (a ClusterRole reading every Secret, bound to the
       // scanner's service account) follows this value, not rbac.create: off unless the agent is cluster-admin.
       config: { kasAddress: props.kasAddress, secretName, operational_container_scanning: { enabled: rbac === 'cluster-admin' } },
       // cluster-admin is the chart's own binding; least-privilege binds the roles above instead.
       rbac: { create: rbac === 'cluster-admin' },
       serviceAccount: { create: true, name: AGENT_SERVICE_ACCOUNT },
+      // With config.secretName the chart adds no checksum of the token, and agentk reads its token file once,
+      // at start (os.ReadFile in agentkapp's constructKasConnection): a rotated token (a new Secret version)
+      // restarts the pods, or they keep a revoked token.
+      podAnnotations: { 'checksum/token': this.tokenSecret.metadata.resourceVersion },
       // Requests so the scheduler reserves room on the system nodes; a memory limit so a leak cannot starve them.
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       ...schedulingValues(props.scheduling),
+      ...(highAvailability && spreadValues(podLabels)),
     };
+    if (highAvailability) {
+      this.disruptionBudget = disruptionBudget(this, 'disruption-budget', {
+        provider, name: props.agentName, namespace: ns, labels: podLabels, dependsOn: [this.namespace],
+      });
+    }
     this.release = new Release(this, 'release', {
       provider: props.helmProvider,
       name: props.agentName,

@@ -8,6 +8,7 @@
 export * from './admission-policies';
 export * from './agent-rbac';
 export * from './agent-registration';
+export * from './availability';
 export * from './entry-point';
 export * from './gitlab-agent';
 export * from './hosted-zone';

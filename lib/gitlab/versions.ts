@@ -5,7 +5,12 @@
 /** GitLab's chart repository (the agent). */
 export const AGENT_CHART_REPOSITORY = 'https://charts.gitlab.io';
 export const AGENT_CHART = 'gitlab-agent';
-/** The gitlab-agent chart pinned by default (agent 18.x; newest published when this was written). */
+/**
+ * The gitlab-agent chart pinned by default (newest published when this was written). Its default image
+ * follows the chart, not the GitLab instance: chart minors track agent minors (1.24.0 shipped v16.9.3, per
+ * gitlab-org/charts/gitlab-agent#55; 2.20.1 an 18.5 agent), so 2.26.0 ships roughly agentk 18.11. The
+ * stack sets `image.tag` from `gitlab.version` instead (GitLabAgent `imageTag`).
+ */
 export const DEFAULT_AGENT_CHART_VERSION = '2.26.0';
 
 /** The proxy's chart repository: the project's Helm package registry (the project moved under gitlab-org/workspaces). */

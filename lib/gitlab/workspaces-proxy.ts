@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Scheduling, schedulingValues } from '../cluster/scheduling';
 import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { baselineNamespace } from './namespace';
+import { disruptionBudget, spreadValues } from './availability';
 import { oauthRedirectUri } from '../common/gitlab-urls';
 import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROXY_CHART_REPOSITORY, versionAtLeast } from './versions';
 
@@ -55,6 +57,12 @@ export interface WorkspacesProxyProps {
    */
   readonly replicas?: number;
   /**
+   * Spread the replicas over nodes and zones, and a PodDisruptionBudget (`maxUnavailable: 1`) so that a
+   * node roll never takes both.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
+  /**
    * The generated SSH host key: RSA (4096 bits) or ECDSA (P-256).
    * @default 'RSA'
    */
@@ -87,6 +95,8 @@ export class WorkspacesProxy extends Construct {
   readonly release: Release;
   /** The NodePort Service (with `nodePorts`). */
   readonly nodePortService?: ServiceV1;
+  /** One proxy pod evicted at a time (with `highAvailability`, the default). */
+  readonly disruptionBudget?: PodDisruptionBudgetV1;
 
   constructor(scope: Construct, id: string, props: WorkspacesProxyProps) {
     super(scope, id);
@@ -117,18 +127,25 @@ export class WorkspacesProxy extends Construct {
       dependsOn: [this.namespace],
     });
 
+    const highAvailability = props.highAvailability ?? true;
     const values = {
       replicaCount: props.replicas ?? 2,
       ingress: { enabled: false },
       // The chart's SSH Service is a LoadBalancer by default: on EKS the in-tree controller would create a
-      // Classic Load Balancer outside Terraform. Both spellings the chart has used are set to ClusterIP.
+      // Classic Load Balancer outside Terraform. Since chart 0.1.16 `sshService.*` is the SSH Service and
+      // `service.*` the HTTP one (`service.ssh.*`, 0.1.12's spelling, is ignored and not written).
       sshService: { type: 'ClusterIP' },
-      service: { ssh: { type: 'ClusterIP' } },
       // A changed config Secret (a new OAuth secret) restarts the pods.
       podAnnotations: { 'checksum/config': this.configSecret.metadata.resourceVersion },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       ...schedulingValues(props.scheduling),
+      ...(highAvailability && spreadValues(PROXY_POD_LABELS)),
     };
+    if (highAvailability) {
+      this.disruptionBudget = disruptionBudget(this, 'disruption-budget', {
+        provider, name: PROXY_RELEASE_NAME, namespace: ns, labels: PROXY_POD_LABELS, dependsOn: [this.namespace],
+      });
+    }
     this.release = new Release(this, 'release', {
       provider: props.helmProvider,
       name: PROXY_RELEASE_NAME,

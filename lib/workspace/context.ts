@@ -46,7 +46,7 @@ export interface ExtensionMarketplace {
   readonly serviceUrl?: string;
   /** @default https://open-vsx.org/vscode/item */
   readonly itemUrl?: string;
-  /** @default https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path} */
+  /** @default Open VSX: https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path} (GitLab 18.9; `{version}` before) */
   readonly resourceUrlTemplate?: string;
 }
 
@@ -282,7 +282,7 @@ function instanceSettings(options: RenderOptions, gitlab: GitLabBehaviour, diagn
       enabled: m.enabled ?? options.extensionsMarketplaceEnabled ?? false,
       serviceUrl: m.serviceUrl ?? DEFAULT_EXTENSION_MARKETPLACE.serviceUrl,
       itemUrl: m.itemUrl ?? DEFAULT_EXTENSION_MARKETPLACE.itemUrl,
-      resourceUrlTemplate: m.resourceUrlTemplate ?? DEFAULT_EXTENSION_MARKETPLACE.resourceUrlTemplate,
+      resourceUrlTemplate: m.resourceUrlTemplate ?? gitlab.extensionMarketplaceResourceUrlTemplate,
     },
     toolsInjectorImage: options.toolsInjectorImage ?? gitlab.toolsInjectorImage,
     token: options.token ?? '',

@@ -19,6 +19,8 @@
  *   the autoscaler keeps a workspace node only while something on it has requests). When the user's
  *   `max_resources_per_workspace` is below them, synth stops and says what to set (see
  *   stackDefaultResourcesProblem): lowering them silently would hand out less than the user thinks.
+ * - `network_policy.egress` gets an `allow` rule for each of `gitlab.privateCidrs` (a GitLab instance on
+ *   private addresses, which GitLab's default egress rule excepts; after the default or the user's rules).
  * - `image_pull_secrets` gets the stack's registry Secret (`gitlab.imagePullSecret`).
  * - The runtime's settings (lib/runtimes, with the config's `runtimes` options) are added to the user's
  *   with mergeRuntimeAgentSettings; a user setting that contradicts them is an error.
@@ -93,6 +95,7 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
 
   // The stack's hardening defaults: the same function constructs used à la carte call.
   Object.assign(settings, withSecureAgentDefaults(settings));
+  addPrivateGitLabEgress(gitlab, settings, origins);
   if (gitlab.imagePullSecret) {
     const list = Array.isArray(user.image_pull_secrets) ? user.image_pull_secrets : user.image_pull_secrets === undefined || user.image_pull_secrets === null ? [] : undefined;
     if (list) {
@@ -127,8 +130,42 @@ export function stackAgentSettings(config: WorkspacesConfig, source?: YamlSource
       return { ok: false, diagnostics };
     }
   }
-  warnAboutOpenings(resolved.value, config, report);
+  warnAboutOpenings(resolved.value, config, report, egressRulePath(origins));
   return { ok: true, value: resolved.value, diagnostics };
+}
+
+/**
+ * Workspaces clone from and push to GitLab (and agentw dials its agent server): with an instance on
+ * private addresses (`gitlab.privateCidrs`), an `allow` rule for each block after the egress rules, since
+ * GitLab's default rule excepts the private ranges (GitLab epic 11629: "Connect a workspace to GitLab
+ * where the external_url resolves to a private IP address"; its docs: allow the instance's private IP in
+ * `network_policy.egress`). A block an existing rule already allows whole is not repeated.
+ */
+function addPrivateGitLabEgress(gitlab: GitLabConfig, settings: Record<string, unknown>, origins: Origin[]): void {
+  const cidrs = gitlab.privateCidrs ?? [];
+  const policy = settings.network_policy;
+  if (cidrs.length === 0 || !isMapping(policy) || !Array.isArray(policy.egress)) return; // a malformed egress is reported by the checker
+  const egress = [...policy.egress];
+  cidrs.forEach((cidr, i) => {
+    const covered = egress.some((rule) => isMapping(rule) && typeof rule.allow === 'string' && cidrCovers(rule.allow, cidr)
+      && !(Array.isArray(rule.except) && rule.except.some((e) => typeof e === 'string' && cidrOverlapsText(e, cidr))));
+    if (covered) return;
+    origins.push({ at: ['network_policy', 'egress', egress.length], from: ['gitlab', 'privateCidrs', i] });
+    egress.push({ allow: cidr });
+  });
+  settings.network_policy = { ...policy, egress };
+}
+
+function cidrCovers(outer: string, inner: string): boolean {
+  const a = parseCidr(outer);
+  const b = parseCidr(inner);
+  return a.ok && b.ok && cidrContains(a.cidr, b.cidr);
+}
+
+function cidrOverlapsText(x: string, y: string): boolean {
+  const a = parseCidr(x);
+  const b = parseCidr(y);
+  return a.ok && b.ok && cidrOverlaps(a.cidr, b.cidr);
 }
 
 /** `gitlab_workspaces_proxy`: the stack's proxy namespace, and whether a proxy serves workspaces at all. */
@@ -227,10 +264,15 @@ function documentPath(path: YamlPath, origins: readonly Origin[]): YamlPath {
 }
 
 /** Warnings about user settings that undo the stack's defaults, and about what workspaces can reach. */
-function warnAboutOpenings(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
+/** Where egress rule `i` of the settings came from: `gitlab.privateCidrs[j]`, or the user's rule. */
+function egressRulePath(origins: readonly Origin[]): (i: number) => YamlPath {
+  return (i) => origins.find((o) => o.at.length === 3 && o.at[0] === 'network_policy' && o.at[1] === 'egress' && o.at[2] === i)?.from
+    ?? [...SETTINGS_PATH, 'network_policy', 'egress', i, 'allow'];
+}
+
+function warnAboutOpenings(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void, rulePath: (i: number) => YamlPath): void {
   const user = config.gitlab!.remote_development;
   const policy = isMapping(user.network_policy) ? user.network_policy : undefined;
-  const egressPath = [...SETTINGS_PATH, 'network_policy', 'egress'];
   if (!settings.networkPolicy.enabled) {
     report('warning', 'network-policy-disabled', [...SETTINGS_PATH, 'network_policy', ...(policy?.enabled !== undefined ? ['enabled'] : [])],
       'network policies are off: GitLab then creates no NetworkPolicy for a workspace, so its code (its project members\', run with sudo where a runtime allows it) reaches everything its node reaches: '
@@ -238,16 +280,17 @@ function warnAboutOpenings(settings: RemoteDevelopmentSettings, config: Workspac
       + `${NODE_CREDENTIAL_ENDPOINTS.map((e) => `${e.what} at ${e.cidr}`).join(' and ')} (IMDSv2 with hop limit 1 still keeps the node role's credentials from pods), and the internet; and any pod can connect to the workspace's ports. `
       + 'Remove `enabled: false` (the stack\'s default egress is the internet minus the private ranges and those two addresses)');
   } else {
-    if (policy?.egress !== undefined) {
+    if (policy?.egress !== undefined || (config.gitlab!.privateCidrs ?? []).length > 0) {
       settings.networkPolicy.egress.forEach((rule, i) => {
         const reached = NODE_CREDENTIAL_ENDPOINTS.filter((e) => egressReaches(rule, e.cidr));
-        if (reached.length > 0) {
-          report('warning', 'metadata-egress', [...egressPath, i, 'allow'],
+        // A gitlab.privateCidrs block reaching them is an error of the config's own (semantic.ts).
+        if (reached.length > 0 && rulePath(i)[1] !== 'privateCidrs') {
+          report('warning', 'metadata-egress', rulePath(i),
             `\`allow\` "${rule.allow}" lets workspaces reach ${reached.map((e) => `${e.what} at ${e.cidr}`).join(' and ')}; add ${reached.map((e) => e.cidr).join(' and ')} to \`except\` (the stack's default does; IMDSv2 with hop limit 1 on the nodes is the other lock on the node role's credentials)`);
         }
       });
     }
-    warnAboutVpcEgress(settings, config, policy?.egress !== undefined, report);
+    warnAboutVpcEgress(settings, config, policy?.egress !== undefined, report, rulePath);
   }
   const resources = settings.defaultResourcesPerWorkspaceContainer;
   if (user.default_resources_per_workspace_container !== undefined && !resources.requests) {
@@ -267,7 +310,7 @@ const IN_THE_VPC = 'the nodes (their kubelet and the proxy\'s NodePorts), every 
  * only the RFC 1918 ranges, so a VPC outside them (such as 100.64.0.0/16) is reachable unless its block
  * is excepted. An existing VPC's blocks are not known at synth (docs/stacks.md says what to do).
  */
-function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, userEgress: boolean, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void): void {
+function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: WorkspacesConfig, userEgress: boolean, report: (s: 'warning', rule: string, p: YamlPath, m: string) => void, rulePath: (i: number) => YamlPath): void {
   if (config.network.existingVpc) return;
   const vpc = parseCidr(config.network.vpcCidr);
   if (!vpc.ok) return; // reported by the network rule
@@ -275,13 +318,19 @@ function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: Workspa
   const outsideRfc1918 = !RFC1918_BLOCKS.some((b) => cidrContains((parseCidr(b) as { cidr: Cidr }).cidr, vpc.cidr));
   settings.networkPolicy.egress.forEach((rule, i) => {
     if (!egressReaches(rule, block)) return;
+    const path = rulePath(i);
+    if (path[1] === 'privateCidrs') {
+      report('warning', 'vpc-egress', path,
+        `${rule.allow} (GitLab's private addresses) overlaps the cluster's VPC ${block} (network.vpcCidr): workspaces reach every address the two share: ${IN_THE_VPC}; name only the GitLab instance's own addresses (such as its load balancer's /32s)`);
+      return;
+    }
     if (!userEgress) {
       report('warning', 'vpc-egress', ['network', 'vpcCidr'],
         `${config.network.vpcCidr} is outside the private ranges (RFC 1918: ${RFC1918_BLOCKS.join(', ')}) that workspace egress excepts, so workspaces can reach every address of the VPC: ${IN_THE_VPC}. `
         + `Use a VPC block inside those ranges, or add ${block} to \`except\` in your own gitlab.remote_development.network_policy.egress`);
       return;
     }
-    report('warning', 'vpc-egress', [...SETTINGS_PATH, 'network_policy', 'egress', i, 'allow'],
+    report('warning', 'vpc-egress', path,
       `\`allow\` "${rule.allow}" lets workspaces reach the cluster's VPC ${block} (network.vpcCidr${outsideRfc1918 ? ', outside the RFC 1918 ranges' : ''}): ${IN_THE_VPC}; add ${block} to \`except\`, unless workspaces must reach something there (then except the rest)`);
   });
 }

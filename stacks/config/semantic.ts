@@ -22,11 +22,12 @@ import {
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../../lib/cluster/versions';
 import { hostNameProblem } from '../../lib/agent-config/kubernetes-rules';
-import { isGitLabDotCom, kasAddressProblem } from '../../lib/common/gitlab-urls';
+import { defaultKasAddress, isGitLabDedicated, isGitLabDotCom, kasAddressProblem, privateHostHint } from '../../lib/common/gitlab-urls';
 import { MIN_PROXY_CHART_VERSION, MIN_VPC_CNI_FOR_CLUSTER_NETWORK_POLICY, versionAtLeast } from '../../lib/gitlab/versions';
 import { addonVersion, pinsNeeded } from './addons';
 import { WORKSPACE_GENERATION_LABEL } from '../../lib/cluster/scheduling';
-import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { agentImageTagFor, agentVersionWindowProblem, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
+import { NODE_CREDENTIAL_ENDPOINTS } from '../../lib/agent-config';
 import { stackAgentSettings } from './agent-settings';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
@@ -469,6 +470,68 @@ function checkKasAddress(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
+/**
+ * GitLab Dedicated serves its agent server at `wss://kas.<host>`, which the stack derives from a
+ * `*.gitlab-dedicated.com` URL; say so, since a Dedicated instance may differ (and one under a custom
+ * domain cannot be recognised at all).
+ */
+function checkDedicatedKas(config: WorkspacesConfig, r: Reporters): void {
+  const { url, kasAddress } = config.gitlab!;
+  if (kasAddress !== undefined || !isGitLabDedicated(url)) return;
+  r.warning('kas-address', ['gitlab', 'url'],
+    `${url} is a GitLab Dedicated instance, whose agent server is not at /-/kubernetes-agent/ but at ${defaultKasAddress(url)} (the address the stack uses); check it against the address GitLab shows when you register an agent, and set gitlab.kasAddress if it differs`);
+}
+
+/**
+ * A GitLab instance on private addresses: GitLab's default egress rule excepts the private ranges, so
+ * workspaces cannot clone or push unless the instance's blocks are allowed (`privateCidrs`). Whether the
+ * URL resolves to a private address is judged from its host name (no DNS lookup at synth).
+ */
+function checkPrivateGitLab(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const cidrs = gitlab.privateCidrs ?? [];
+  cidrs.forEach((text, i) => {
+    const block = parseCidr(text);
+    if (!block.ok) return; // reported by the schema
+    const reached = NODE_CREDENTIAL_ENDPOINTS.filter((e) => {
+      const endpoint = parseCidr(e.cidr);
+      return endpoint.ok && cidrOverlaps(block.cidr, endpoint.cidr);
+    });
+    if (reached.length > 0) {
+      r.error('private-gitlab', ['gitlab', 'privateCidrs', i],
+        `${text} covers ${reached.map((e) => `${e.what} at ${e.cidr}`).join(' and ')}, which workspaces must never reach: name only the GitLab instance's own addresses`);
+    }
+  });
+  if (cidrs.length > 0 || isGitLabDotCom(gitlab.url)) return;
+  const hint = privateHostHint(gitlab.url);
+  if (hint) {
+    r.warning('private-gitlab', ['gitlab', 'url'],
+      `${hint} (judged from the name: nothing is looked up at synth), and GitLab's default workspace egress excepts the private ranges, so workspaces could not clone or push: set gitlab.privateCidrs to the instance's private address blocks (its load balancer's addresses, and its agent server's if that is elsewhere), or ignore this if the name resolves to a public address`);
+  }
+}
+
+/**
+ * The agent's version: GitLab supports an agent of its own minor version or one behind. The stack pins
+ * the agent to gitlab.version; an explicit imageTag outside the window is warned about. GitLab.com runs
+ * the newest GitLab: a pinned agent there falls behind.
+ */
+function checkAgentImageTag(config: WorkspacesConfig, r: Reporters): void {
+  const gitlab = config.gitlab!;
+  const tag = gitlab.agent.imageTag;
+  if (tag === undefined) return;
+  const path: YamlPath = ['gitlab', 'agent', 'imageTag'];
+  if (isGitLabDotCom(gitlab.url)) {
+    r.warning('agent-version', path, `GitLab.com runs the newest GitLab, and supports agents of its own minor version or one behind: a pinned agent (${tag}) falls out of that window within two monthly releases; leave imageTag out (the chart's own agent) and keep chartVersion current`);
+    return;
+  }
+  const version = gitlabVersionFromValue(gitlab.version);
+  if (!version.ok) return; // reported by the version rule
+  const problem = agentVersionWindowProblem(tag, version.value);
+  if (problem) {
+    r.warning('agent-version', path, `${problem}; use ${agentImageTagFor(gitlab.version)} (leave imageTag out for it), or set gitlab.version to the instance's version`);
+  }
+}
+
 function checkAgentBranch(config: WorkspacesConfig, r: Reporters): void {
   const { agent } = config.gitlab!;
   if (agent.branch !== undefined && agent.project === undefined) {
@@ -775,6 +838,9 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('GitLab version', [['gitlab', 'version']], checkGitLabVersion),
   gitlabRule('GitLab URL', [['gitlab', 'url']], checkGitLabUrl),
   gitlabRule('KAS address', [['gitlab', 'kasAddress']], checkKasAddress),
+  gitlabRule('GitLab Dedicated KAS address', [['gitlab', 'url'], ['gitlab', 'kasAddress']], checkDedicatedKas),
+  gitlabRule('private GitLab', [['gitlab', 'url'], ['gitlab', 'privateCidrs']], checkPrivateGitLab),
+  gitlabRule('agent version', [['gitlab', 'agent', 'imageTag'], ['gitlab', 'version'], ['gitlab', 'url']], checkAgentImageTag),
   gitlabRule('namespaces', [
     ['gitlab', 'proxy'], ['gitlab', 'agent', 'namespace'], ['gitlab', 'workspacesProxy', 'namespace'],
     ['gitlab', 'imagePullSecret', 'namespace'], ['gitlab', 'remote_development', 'shared_namespace'],
@@ -794,6 +860,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('agent settings', [
     ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
     ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],
+    ['gitlab', 'privateCidrs'],
     // What workspace egress reaches in the VPC.
     ['network', 'vpcCidr'], ['network', 'existingVpc'],
   ], (config, r) => r.add(stackAgentSettings(config, r.source).diagnostics)),

@@ -198,6 +198,8 @@ export interface AgentConfig {
   readonly name: string;
   readonly namespace: string;
   readonly chartVersion: string;
+  /** The agentk image tag; absent: `gitlab.version`'s (self-managed, Dedicated) or the chart's (GitLab.com). */
+  readonly imageTag?: string;
   readonly replicas: number;
   readonly rbac: AgentRbac;
   /** The GitLab project (full path) the stack registers the agent in; absent: the token is a variable. */
@@ -259,6 +261,8 @@ export interface GitLabConfig {
   readonly version: unknown;
   /** Absent: derived from `url` (see `defaultKasAddress`). */
   readonly kasAddress?: string;
+  /** The instance's private address blocks, allowed in workspace egress; absent: none (a public instance). */
+  readonly privateCidrs?: readonly string[];
   /** Required unless `proxy: disabled`. */
   readonly dnsZone?: string;
   readonly hostedZone: HostedZoneConfig;

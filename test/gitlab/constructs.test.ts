@@ -98,7 +98,7 @@ describe('GitLabAgent', () => {
     new ClusterRole({ metadata: { name: role.metadata.name }, rules }).validate();
     const granted = rules.flatMap((r: { apiGroups: string[]; resources: string[] }) => r.resources.map((res) => `${r.apiGroups[0] || 'core'}/${res}`)).sort();
     expect(granted).toEqual([
-      'apps/deployments', 'core/configmaps', 'core/namespaces', 'core/persistentvolumeclaims', 'core/pods', 'core/resourcequotas',
+      'apps/deployments', 'core/configmaps', 'core/namespaces', 'core/persistentvolumeclaims', 'core/resourcequotas',
       'core/secrets', 'core/serviceaccounts', 'core/services', 'networking.k8s.io/networkpolicies',
     ]);
     // Nothing cluster-admin-like: no wildcards, no RBAC, no impersonation, no escalation.
@@ -109,13 +109,65 @@ describe('GitLabAgent', () => {
     expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: 'gitlab-agent', namespace: 'gitlab-agent' }]);
     const own = s.only('kubernetes_role_v1');
     new Role({ metadata: { name: 'gitlab-agent', namespace: 'gitlab-agent' }, rules: own.rule.map((r: { api_groups: string[]; resources: string[]; verbs: string[] }) => ({ apiGroups: r.api_groups, resources: r.resources, verbs: r.verbs })) }).validate();
-    expect(own.rule.map((r: { resources: string[] }) => r.resources[0]).sort()).toEqual(['events', 'leases', 'secrets']);
+    expect(own.rule.map((r: { resources: string[] }) => r.resources[0]).sort()).toEqual(['events', 'leases']);
     expect(s.only('helm_release').depends_on).toEqual(expect.arrayContaining([s.addressOf('kubernetes_cluster_role_binding_v1', binding), s.addressOf('kubernetes_role_binding_v1', s.only('kubernetes_role_binding_v1'))]));
+  });
+
+  it('least privilege as agentk needs it: namespaces only get, create and delete; no pod reads; in its own namespace leases and events, no Secrets', () => {
+    const { s } = agent({ rbac: 'least-privilege' });
+    type R = { api_groups: string[]; resources: string[]; verbs: string[] };
+    const cluster: R[] = s.only('kubernetes_cluster_role_v1').rule;
+    const verbsOf = (rules: R[], resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs).sort();
+    expect(verbsOf(cluster, 'namespaces')).toEqual(['create', 'delete', 'get']);
+    expect(verbsOf(cluster, 'pods')).toEqual([]);
+    const own: R[] = s.only('kubernetes_role_v1').rule;
+    expect(verbsOf(own, 'secrets')).toEqual([]);
+    expect(verbsOf(own, 'pods')).toEqual([]);
+    expect(verbsOf(own, 'leases')).toEqual(['create', 'get', 'update']);
+    expect(verbsOf(own, 'events')).toEqual(['create', 'patch']);
+  });
+
+  it('restarts its pods when the token Secret changes (a pod annotation from the Secret\'s version: the chart adds none with config.secretName)', () => {
+    const { s } = agent();
+    const release = s.only('helm_release');
+    const tokenSecret = s.only('kubernetes_secret_v1');
+    const values = JSON.parse(release.values[0]);
+    expect(values.podAnnotations).toEqual({ 'checksum/token': `\${${s.addressOf('kubernetes_secret_v1', tokenSecret)}.metadata[0].resource_version}` });
+    expect(release.values[0]).not.toContain('var.agent_token');
+  });
+
+  it('runs the agent image it is given (image.tag), else the chart\'s', () => {
+    expect(JSON.parse(agent({ imageTag: 'v18.9.2' }).s.only('helm_release').values[0]).image).toEqual({ tag: 'v18.9.2' });
+    expect(JSON.parse(agent().s.only('helm_release').values[0]).image).toBeUndefined();
+  });
+
+  it('spreads its replicas over nodes and zones, with a PodDisruptionBudget so a node roll never takes both', () => {
+    const { s } = agent();
+    const values = JSON.parse(s.only('helm_release').values[0]);
+    const selector = { matchLabels: { 'app.kubernetes.io/name': 'gitlab-agent', 'app.kubernetes.io/instance': 'workspaces' } };
+    expect(values.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+    ]);
+    expect(values.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm).toEqual({ topologyKey: 'kubernetes.io/hostname', labelSelector: selector });
+    const pdb = s.only('kubernetes_pod_disruption_budget_v1');
+    expect(pdb).toMatchObject({ metadata: { name: 'workspaces', namespace: 'gitlab-agent' }, spec: { max_unavailable: '1', selector: { match_labels: selector.matchLabels } } });
+    expect(agent({ highAvailability: false }).s.all('kubernetes_pod_disruption_budget_v1')).toEqual([]);
   });
 
   it('with least-privilege and a shared namespace, may not create or delete namespaces', () => {
     const { s } = agent({ rbac: 'least-privilege', sharedNamespace: 'workspaces' });
     expect(JSON.stringify(s.only('kubernetes_cluster_role_v1').rule)).not.toContain('"namespaces"');
+  });
+
+  it('with a shared namespace, may read no Secret and no pod outside it: not its own token, not in its own namespace', () => {
+    const { s } = agent({ rbac: 'least-privilege', sharedNamespace: 'workspaces' });
+    const outside = [s.only('kubernetes_cluster_role_v1'), s.onlyWhere('kubernetes_role_v1', (r) => r.metadata.namespace === 'gitlab-agent')];
+    for (const role of outside) {
+      const resources = role.rule.flatMap((r: { resources: string[] }) => r.resources);
+      expect(resources).not.toContain('secrets');
+      expect(resources).not.toContain('pods');
+    }
   });
 });
 
@@ -163,11 +215,29 @@ describe('WorkspacesProxy', () => {
       replicaCount: 2,
       ingress: { enabled: false },
       sshService: { type: 'ClusterIP' },
-      service: { ssh: { type: 'ClusterIP' } },
       nodeSelector: { 'gitlab-workspaces/pool': 'system' },
     });
     expect(release.values[0]).not.toMatch(/var\.|random_password|tls_private_key/);
     expect(release.depends_on).toContain(s.addressOf('kubernetes_secret_v1', s.only('kubernetes_secret_v1')));
+  });
+
+  it('writes the SSH Service as sshService.* only: service.* is the HTTP Service since chart 0.1.16, and service.ssh.* is ignored', () => {
+    const values = JSON.parse(proxy().s.only('helm_release').values[0]);
+    expect(values.sshService).toEqual({ type: 'ClusterIP' });
+    expect(values.service).toBeUndefined();
+  });
+
+  it('spreads its replicas over nodes and zones, with a PodDisruptionBudget so a node roll never takes both', () => {
+    const { s } = proxy();
+    const values = JSON.parse(s.only('helm_release').values[0]);
+    const selector = { matchLabels: { 'app.kubernetes.io/name': 'gitlab-workspaces-proxy', 'app.kubernetes.io/instance': 'gitlab-workspaces-proxy' } };
+    expect(values.topologySpreadConstraints.map((c: { topologyKey: string; labelSelector: unknown }) => [c.topologyKey, c.labelSelector])).toEqual([
+      ['kubernetes.io/hostname', selector], ['topology.kubernetes.io/zone', selector],
+    ]);
+    expect(s.only('kubernetes_pod_disruption_budget_v1')).toMatchObject({
+      metadata: { name: 'gitlab-workspaces-proxy', namespace: 'gitlab-workspaces' },
+      spec: { max_unavailable: '1', selector: { match_labels: selector.matchLabels } },
+    });
   });
 
   it('exposes the proxy\'s HTTP and SSH ports on fixed NodePorts, selecting the proxy\'s pods', () => {

@@ -758,12 +758,12 @@ describe('Secrets', () => {
       GL_WORKSPACE_DOMAIN_TEMPLATE: `\${PORT}-${WS}.workspaces.example.dev`,
       GL_VSCODE_EXTENSION_MARKETPLACE_SERVICE_URL: 'https://open-vsx.org/vscode/gallery',
       GL_VSCODE_EXTENSION_MARKETPLACE_ITEM_URL: 'https://open-vsx.org/vscode/item',
-      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path}',
       GITLAB_WORKFLOW_INSTANCE_URL: 'https://gitlab.com/',
       GITLAB_WORKFLOW_TOKEN_FILE: '/.workspace-data/variables/file/gl_token',
       GL_AGENTW_TOKEN_FILE_PATH: '/.workspace-data/variables/file/gl_agentw_token',
       GL_GITLAB_AGENT_SERVER_ADDRESS: 'wss://kas.gitlab.com',
-      GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS: ':8080',
+      GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS: ':60031',
       FEATURE_FLAG: 'on',
     });
     expect(Object.keys(env).slice(-1)).toEqual(['FEATURE_FLAG']);
@@ -785,6 +785,19 @@ describe('Secrets', () => {
     const objects2 = renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace, options: { token: 'glpat-example' } });
     expect(decodeSecret(find(objects2, 'Secret', `${WS}-env-var`).data).GL_WORKSPACE_LOGS_DIR).toBe('/tmp/logs');
     expect(decodeSecret(find(objects2, 'Secret', `${WS}-file`).data).gl_token).toBe('glpat-example');
+  });
+
+  it('writes GitLab 18.9\'s values field by field: {versionRaw} in the default resource URL template, agentw observability on :60031; older versions keep {version}', () => {
+    const c = loadFixtureCase('project-poststart');
+    const envAt = (gitlabVersion: '18.8' | '18.9') => decodeSecret(find(renderWorkspace({ devfile: c.devfile, agentConfig: c.agentConfig, workspace: c.workspace, options: { gitlabVersion } }), 'Secret', `${WS}-env-var`).data);
+    expect(envAt('18.9')).toMatchObject({
+      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path}',
+      GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS: ':60031',
+    });
+    expect(envAt('18.8')).toMatchObject({
+      GL_VSCODE_EXTENSION_MARKETPLACE_RESOURCE_URL_TEMPLATE: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{version}/{path}',
+      GL_AGENTW_OBSERVABILITY_LISTEN_ADDRESS: ':60031',
+    });
   });
 
   it('takes the instance\'s URLs and marketplace from the options', () => {

@@ -15,6 +15,7 @@ import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import ajvOptions from './ajv-options.json';
+import { fillDependentDefaults } from './dependent-defaults';
 import { templateSyntaxDiagnostics } from './literal-strings';
 import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
@@ -152,6 +153,8 @@ export function schemaCheckConfigText(text: string, file: string): SchemaChecked
   // part); work on a copy so callers' values stay untouched.
   const config = structuredClone(value) as Record<string, unknown>;
   const errors = validate(config) ? [] : [...(validate.errors ?? [])];
+  // Defaults that depend on another key (the schema describes them; stacks/config/dependent-defaults.ts).
+  fillDependentDefaults(config, (path) => source.node(path) !== undefined);
   diagnostics.push(...schemaDiagnostics(errors, source, value));
   return { diagnostics, source, config: config as unknown as WorkspacesConfig, broken: errors.flatMap((e) => schemaErrorPaths(e, value)) };
 }

@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
+import { configFromText, loadExample, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, synthApp, ZONES } from './helpers';
 
 Testing.setupJest();
 
@@ -448,7 +448,7 @@ describe('node pools', () => {
 
 describe('network options', () => {
   it('can leave out the S3 gateway endpoint', () => {
-    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}network:\n  s3GatewayEndpoint: false\n`)).cluster;
+    const { s } = synthApp(configFromText(`network:\n${ZONES}  s3GatewayEndpoint: false\n${REQUIRED_CLUSTER_CONFIG}`)).cluster;
     expect(s.all('aws_vpc_endpoint')).toEqual([]);
   });
 

@@ -366,7 +366,9 @@ function checkFlowLogs(config: WorkspacesConfig, r: Reporters): void {
   const at = (key: string): YamlPath => ['network', 'flowLogs', key];
   if (!logs.enabled) {
     for (const key of ['destination', 'bucket', 'prefix', 'retentionDays']) {
-      if (r.written(at(key))) r.error('flow-logs', at(key), `\`${key}\` applies only with flow logs on: set enabled: true, or remove it`);
+      if (!r.written(at(key))) continue;
+      const why = r.written(at('enabled')) ? '' : ' (they are off by default with network.existingVpc: the stack does not change a VPC it only reads)';
+      r.error('flow-logs', at(key), `\`${key}\` applies only with flow logs on${why}: set enabled: true, or remove it`);
     }
     return;
   }

@@ -5,7 +5,8 @@
 import { Fn, TerraformStack, Testing } from 'cdktf';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
-import { ClusterNetwork } from '../../lib/cluster/cluster-network';
+import { ClusterNetwork, ExistingNetwork } from '../../lib/cluster/cluster-network';
+import { instanceTypeMemoryGiB } from '../../lib/cluster/instance-types';
 import { fillDependentDefaults } from '../../stacks/config/dependent-defaults';
 import { workspaceGroupName, workspaceGroupPlans } from '../../stacks/cluster-stack';
 import { Block, Synthesized } from '../helpers/synthesized';
@@ -220,3 +221,20 @@ describe('the gp2 StorageClass', () => {
 
 // The zones line of REQUIRED_CONFIG is what every created-VPC config here has.
 it('REQUIRED_CONFIG lists the zones', () => expect(REQUIRED_CONFIG).toContain(ZONES));
+
+describe('library pieces', () => {
+  it('ExistingNetwork takes literal zones for every subnet, or none', () => {
+    const stack = () => new TerraformStack(Testing.app(), 'any');
+    const net = new ExistingNetwork(stack(), 'n', { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'], privateSubnetZones: { 'subnet-a': 'eu-west-1a', 'subnet-b': 'eu-west-1b' } });
+    expect(net.privateSubnetZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(() => new ExistingNetwork(stack(), 'n', { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'], privateSubnetZones: { 'subnet-a': 'eu-west-1a' } }))
+      .toThrow('ExistingNetwork: privateSubnetZones gives no zone for subnet-b; give the zone of every private subnet, or leave privateSubnetZones out');
+  });
+
+  it.each([
+    ['m6i.2xlarge', 32], ['m7i-flex.xlarge', 16], ['c7i.2xlarge', 16], ['r6i.large', 16], ['x2iedn.xlarge', 128], ['x2gd.xlarge', 64],
+    ['t3.xlarge', 16], ['t3.medium', undefined], ['m7i.metal-24xl', undefined], ['g5.xlarge', undefined], ['im4gn.xlarge', 16], ['is4gen.xlarge', 24],
+  ])('reads the memory of %s from its name: %s GiB', (type, gib) => {
+    expect(instanceTypeMemoryGiB(type as string)).toBe(gib);
+  });
+});

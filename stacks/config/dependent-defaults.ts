@@ -14,6 +14,7 @@ const isObject = (v: unknown): v is Mutable => typeof v === 'object' && v !== nu
 
 /**
  * Fills in, where the user left them out:
+ * - `network.availabilityZoneCount`: the number of `network.availabilityZones` listed (3 without them);
  * - `network.flowLogs.enabled`: true for a VPC the stack creates, false with `network.existingVpc` (the stack
  *   must not change a VPC it only reads);
  * - `storage.demoteGp2`: true before Kubernetes 1.30, false from 1.30 (EKS marks `gp2` default only on
@@ -24,6 +25,10 @@ const isObject = (v: unknown): v is Mutable => typeof v === 'object' && v !== nu
 export function fillDependentDefaults(config: unknown, written: (path: YamlPath) => boolean): void {
   if (!isObject(config)) return;
   const network = config.network;
+  if (isObject(network) && !written(['network', 'availabilityZoneCount'])) {
+    const listed = Array.isArray(network.availabilityZones) ? network.availabilityZones.length : 0;
+    network.availabilityZoneCount = listed === 2 || listed === 3 ? listed : 3;
+  }
   if (isObject(network) && isObject(network.flowLogs) && !written(['network', 'flowLogs', 'enabled'])) {
     network.flowLogs.enabled = network.existingVpc === undefined;
   }

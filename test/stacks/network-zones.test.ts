@@ -166,6 +166,12 @@ describe('zones in the config', () => {
     expect(message).toContain('list the zones of its subnets gitlab-workspaces-private-0, -1, -2 in that order');
   });
 
+  it('give the zone count when it is left out', () => {
+    const config = configFromText(`network:\n  availabilityZones: [eu-west-1a, eu-west-1b]\n${REQUIRED_CLUSTER_CONFIG}`);
+    expect(config.network.availabilityZoneCount).toBe(2);
+    expect(errors(`network:\n  availabilityZoneCount: 3\n  availabilityZones: [eu-west-1a, eu-west-1b]\n${REQUIRED_CLUSTER_CONFIG}`)).toContain('lists 2 zones but availabilityZoneCount is 3');
+  });
+
   it('are required per subnet for an existing VPC with groups per zone, and not without', () => {
     const text = `network:\n  existingVpc:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [${SUBNETS[0]}, ${SUBNETS[1]}]\n${REQUIRED_CLUSTER_CONFIG}`;
     expect(errors(text)).toContain('`privateSubnetZones` is required in `network.existingVpc` with nodes.workspaces.perZone');

@@ -172,3 +172,23 @@ describe('example single-stack (the constructs in one stack, for those who want 
     expect(s.doc.provider.kubernetes[0].host).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.endpoint}`);
   });
 });
+
+describe('example self-managed-gitlab (network and state)', () => {
+  let app: SynthesizedApp;
+  beforeAll(() => {
+    app = synthApp(loadExample('self-managed-gitlab'));
+  });
+
+  it('goes into the existing VPC that routes to GitLab, creating and changing nothing in it', () => {
+    const s = app.cluster.s;
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_route_table', 'aws_vpc_endpoint', 'aws_flow_log']) expect(s.all(type)).toEqual([]);
+    expect(Object.values(s.data('aws_subnet')).map((x) => [x.id, x.vpc_id])).toEqual([
+      ['subnet-0a1a1a1a1a1a1a1a1', 'vpc-0c0ffee0c0ffee012'], ['subnet-0b2b2b2b2b2b2b2b2', 'vpc-0c0ffee0c0ffee012'], ['subnet-0c3c3c3c3c3c3c3c3', 'vpc-0c0ffee0c0ffee012'],
+    ]);
+  });
+
+  it('keeps both stacks\' state in S3 under a customer-managed key (the GitLab secrets are in the platform stack\'s state)', () => {
+    expect(app.cluster.s.doc.terraform.backend.s3).toMatchObject({ bucket: 'acme-terraform-state', key: 'gitlab-workspaces/acme/workspaces-acme.tfstate', kms_key_id: 'alias/terraform-state' });
+    expect(app.platform.s.doc.terraform.backend.s3).toMatchObject({ key: 'gitlab-workspaces/acme/workspaces-acme-platform.tfstate', kms_key_id: 'alias/terraform-state' });
+  });
+});

@@ -205,7 +205,8 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
     if (e.keyword !== 'type' && typeErrorAt.has(e.instancePath)) continue;
     // A key name that breaks `propertyNames` fails an inner rule too (minLength...); the
     // propertyNames error itself says it better, at the key.
-    if (e.schemaPath.includes('/propertyNames/')) continue;
+    // (ajv marks such an error with propertyName; its schemaPath is the definition's when the names are a $ref.)
+    if (e.schemaPath.includes('/propertyNames/') || (e.propertyName !== undefined && e.keyword !== 'propertyNames')) continue;
     // `if`/`then` fails as a whole too; the `required` error inside `then` names the missing key.
     if (e.keyword === 'if') continue;
     const path = jsonPointerToPath(e.instancePath, original);
@@ -279,7 +280,10 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     }
     case 'propertyNames': {
       const name = String((e.params as { propertyName: string }).propertyName);
-      return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: tag names have 1 to 128 characters`, true);
+      // Names that are a defined value type (subnet ids) say what they expect; tag names their length.
+      const names = (e.parentSchema as { propertyNames?: { $ref?: string } } | undefined)?.propertyNames;
+      const defined = names?.$ref ? (configSchema.definitions as Record<string, { description?: string }>)[names.$ref.replace('#/definitions/', '')]?.description : undefined;
+      return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: ${defined ? `expected ${defined}` : 'tag names have 1 to 128 characters'}`, true);
     }
     default:
       return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);

@@ -4,7 +4,7 @@
  * workspaces depend on, IAM identities and KMS keys. It can be planned and applied from anywhere with AWS
  * credentials, even for a cluster whose API is private. The platform stack builds on its outputs.
  */
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -31,6 +31,8 @@ import {
   kubernetesMinor,
   ManagedNodeGroup,
   ManagedNodeGroupProps,
+  moveFromFormerId,
+  NODE_GROUP_NAME_PREFIX_MAX,
   ecrRepositoryArn,
   NodeRole,
   NodeTaint,
@@ -61,11 +63,16 @@ import { hostedZoneParent, poolAmiType, workspaceDomain, WorkspacesConfig } from
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 
 /** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
-interface WorkspaceGroupPlan extends WorkspaceGeneration {
+export interface WorkspaceGroupPlan extends WorkspaceGeneration {
   readonly id: string;
   readonly name: string;
   readonly subnetIds: string[];
   readonly zone?: string;
+  /**
+   * The construct id a zonal group had when groups were keyed by the index of their subnet (before they
+   * were keyed by zone): its resources get `moved` blocks from there (see moveFromFormerId).
+   */
+  readonly formerId?: string;
 }
 
 export interface WorkspacesClusterStackProps {
@@ -160,9 +167,14 @@ export class WorkspacesClusterStack extends TerraformStack {
       deletionWindowInDays: clusterConfig.kmsKeyDeletionWindowDays,
       preventDestroy,
     });
-    if (network.flowLogs.enabled) {
+    // Flow logs are off by default for an existing VPC: the stack must not change a VPC it only reads.
+    const flowLogs = network.flowLogs;
+    if (flowLogs.enabled) {
       new VpcFlowLogs(this, 'flow-logs', {
-        vpcId: this.network.vpcId, name, retentionDays: network.flowLogs.retentionDays, kmsKeyArn: logKey.arn, accountId,
+        vpcId: this.network.vpcId, name, retentionDays: flowLogs.retentionDays, kmsKeyArn: logKey.arn, accountId,
+        s3: flowLogs.destination === 's3' && flowLogs.bucket !== undefined
+          ? { bucketArn: `arn:${partition}:s3:::${flowLogs.bucket}`, prefix: flowLogs.prefix }
+          : undefined,
       });
     }
 
@@ -315,7 +327,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       const built = g.runtime === config.runtime ? runtimeNodes : sudoRuntime(g.runtime, config.runtimes).nodes(workspaceImage);
       const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...built.templateLabels };
       const taints = [...built.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
-      return new ManagedNodeGroup(this, g.id, {
+      const group = new ManagedNodeGroup(this, g.id, {
         ...workspacePool,
         ...workspaceImageProps(labels, taints),
         name: g.name,
@@ -349,6 +361,9 @@ export class WorkspacesClusterStack extends TerraformStack {
         // scaleDownUnneededTime (see WORKSPACE_NODE_AUTOSCALING_OPTIONS).
         autoscalingOptions: { ...WORKSPACE_NODE_AUTOSCALING_OPTIONS, scaledownunneededtime: config.autoscaling.clusterAutoscaler.scaleDownUnneededTime },
       });
+      // A group keyed by its subnet's index before groups were keyed by zone keeps its nodes (docs/operations.md).
+      if (g.formerId !== undefined) moveFromFormerId(group, g.formerId);
+      return group;
     });
 
     // Image age: plan-time warnings (never errors) when a group's AMI release falls more than
@@ -524,19 +539,52 @@ function retiringRuntimeMessage(g: WorkspaceGroupPlan): string {
  * The workspace node groups: for the current generation and each retiring one, a group per zone (or one
  * across zones). Retiring groups are tainted so no new workspace lands there, keep their nodes while
  * workspaces run on them, and shrink to zero as the autoscaler removes their empty nodes.
+ *
+ * Zonal groups are keyed (construct id and name) by their zone, never by the position of a subnet in a
+ * list: reordering subnets or adding one in a new zone leaves the running groups alone. So the zones
+ * must be known at synth (`network.availabilityZones`, `network.existingVpc.privateSubnetZones`).
  */
 export function workspaceGroupPlans(config: WorkspacesConfig, network: ClusterNetwork): WorkspaceGroupPlan[] {
   const ws = config.nodes.workspaces;
+  const zones = ws.perZone ? subnetsByZone(network) : [];
   return workspaceGenerations(config).flatMap((g) => {
     if (!ws.perZone) {
       return [{ ...g, id: `workspace-nodes-g${g.generation}`, name: `workspaces-g${g.generation}`, subnetIds: network.privateSubnetIds }];
     }
-    return network.privateSubnetIds.map((subnetId, i) => ({
+    return zones.map(({ zone, subnetIds, firstIndex }) => ({
       ...g,
-      id: `workspace-nodes-g${g.generation}-${i}`,
-      name: `workspaces-g${g.generation}-${i}`,
-      subnetIds: [subnetId],
-      zone: network.privateSubnetZones[i],
+      id: `workspace-nodes-g${g.generation}-${zone}`,
+      name: workspaceGroupName(g.generation, zone, config.aws.region),
+      subnetIds,
+      zone,
+      formerId: `workspace-nodes-g${g.generation}-${firstIndex}`,
     }));
   });
+}
+
+/** The private subnets by zone, zones in the order of their first subnet; refused when a zone is unknown at synth. */
+function subnetsByZone(network: ClusterNetwork): Array<{ zone: string; subnetIds: string[]; firstIndex: number }> {
+  const byZone = new Map<string, { zone: string; subnetIds: string[]; firstIndex: number }>();
+  network.privateSubnetIds.forEach((subnetId, i) => {
+    const zone = network.privateSubnetZones[i];
+    if (zone === undefined || Token.isUnresolved(zone)) {
+      throw new Error(`workspace node groups per zone need the zone of each private subnet at synth (they are named and keyed by zone, so reordering subnets never replaces them), and the zone of ${Token.isUnresolved(subnetId) ? `private subnet ${i + 1}` : subnetId} is only known at plan time: `
+        + 'list network.availabilityZones for a VPC the stack creates, network.existingVpc.privateSubnetZones for an existing one (ExistingNetwork: privateSubnetZones), or set nodes.workspaces.perZone: false');
+    }
+    const entry = byZone.get(zone) ?? { zone, subnetIds: [], firstIndex: i };
+    entry.subnetIds.push(subnetId);
+    byZone.set(zone, entry);
+  });
+  return [...byZone.values()];
+}
+
+/**
+ * The name (prefix) of a zonal workspace group: `workspaces-g<generation>-<zone>`, or with the zone's
+ * suffix after the region (`-a`) when the whole zone name would pass EKS's limit.
+ */
+export function workspaceGroupName(generation: number, zone: string, region: string): string {
+  const whole = `workspaces-g${generation}-${zone}`;
+  if (whole.length < NODE_GROUP_NAME_PREFIX_MAX) return whole;
+  const suffix = zone.startsWith(region) ? zone.slice(region.length).replace(/^-+/, '') : zone;
+  return `workspaces-g${generation}-${suffix}`;
 }

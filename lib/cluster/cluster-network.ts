@@ -10,7 +10,10 @@ export interface ClusterNetwork {
   readonly vpcId: string;
   /** Node subnets (also the control plane's network interfaces). */
   readonly privateSubnetIds: string[];
-  /** The availability zone of each private subnet, in the same order. */
+  /**
+   * The availability zone of each private subnet, in the same order: literal names when known at synth
+   * (the ready stack needs them: workspace node groups are keyed by zone), else Terraform references.
+   */
   readonly privateSubnetZones: string[];
   /** Subnets for internet-facing load balancers (may be empty for an existing, internal-only network). */
   readonly publicSubnetIds: string[];
@@ -25,6 +28,12 @@ export interface ExistingNetworkProps {
   readonly privateSubnetIds: readonly string[];
   /** Public subnets for internet-facing load balancers. @default none */
   readonly publicSubnetIds?: readonly string[];
+  /**
+   * The availability zone name of each private subnet, by subnet id, so the zones are known at synth (and
+   * node groups per zone can be named and keyed by zone). The plan fails when a subnet is in another zone.
+   * @default looked up at plan time (then `privateSubnetZones` are Terraform references)
+   */
+  readonly privateSubnetZones?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -47,11 +56,26 @@ export class ExistingNetwork extends Construct implements ClusterNetwork {
     if (props.privateSubnetIds.length < 2) {
       throw new Error(`ExistingNetwork: give at least two private subnets (EKS needs subnets in two availability zones), not ${props.privateSubnetIds.length}`);
     }
+    const zones = props.privateSubnetZones;
+    const unzoned = zones === undefined ? [] : props.privateSubnetIds.filter((s) => zones[s] === undefined);
+    if (unzoned.length > 0) {
+      throw new Error(`ExistingNetwork: privateSubnetZones gives no zone for ${unzoned.join(', ')}; give the zone of every private subnet, or leave privateSubnetZones out`);
+    }
     this.vpcId = props.vpcId;
-    // Each lookup also checks that the subnet is in the VPC: a subnet of another VPC fails the plan.
-    this.privateSubnets = props.privateSubnetIds.map((subnetId, i) => new DataAwsSubnet(this, `private-${i}`, { id: subnetId, vpcId: props.vpcId }));
+    // Each lookup also checks that the subnet is in the VPC: a subnet of another VPC fails the plan; and,
+    // with zones given, that it is in the zone given (a wrong zone would name and tag a group wrongly).
+    this.privateSubnets = props.privateSubnetIds.map((subnetId, i) => new DataAwsSubnet(this, `private-${i}`, {
+      id: subnetId,
+      vpcId: props.vpcId,
+      lifecycle: zones === undefined ? undefined : {
+        postcondition: [{
+          condition: `\${self.availability_zone == ${JSON.stringify(zones[subnetId])}}`,
+          errorMessage: `Subnet ${subnetId} is in \${self.availability_zone}, and network.existingVpc.privateSubnetZones has it in ${zones[subnetId]}: write its zone as \${self.availability_zone}.`,
+        }],
+      },
+    }));
     this.privateSubnetIds = [...props.privateSubnetIds];
-    this.privateSubnetZones = this.privateSubnets.map((s) => s.availabilityZone);
+    this.privateSubnetZones = zones === undefined ? this.privateSubnets.map((s) => s.availabilityZone) : props.privateSubnetIds.map((s) => zones[s]);
     this.publicSubnetIds = [...(props.publicSubnetIds ?? [])];
   }
 }

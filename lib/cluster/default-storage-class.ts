@@ -36,11 +36,11 @@ export interface DefaultStorageClassProps {
   readonly reclaimPolicy?: 'Delete' | 'Retain';
   /**
    * Take the default flag off the `gp2` StorageClass EKS creates (annotation set to "false",
-   * forcing ownership of that one annotation). EKS still creates `gp2` on new clusters, and marked
-   * it default up to Kubernetes 1.29 (clusters upgraded from then keep the mark); two defaults would
-   * make GitLab's class-less claims land on either one. Needs the `gp2` class to exist: turn this off
-   * for a cluster where it was deleted.
-   * @default true
+   * forcing ownership of that one annotation). EKS marked `gp2` default on clusters created up to
+   * Kubernetes 1.29 (clusters upgraded from then keep the mark); two defaults would make GitLab's
+   * class-less claims land on either one. Turn it on for such a cluster. Needs the `gp2` class to
+   * exist: the annotation fails where it was deleted.
+   * @default false (EKS does not mark `gp2` default on clusters created at 1.30 or later)
    */
   readonly demoteGp2?: boolean;
   /** Resources to wait for (the EBS CSI driver, cluster access). @default none */
@@ -80,7 +80,7 @@ export class DefaultStorageClass extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    if (props.demoteGp2 ?? true) {
+    if (props.demoteGp2 ?? false) {
       this.gp2Annotation = new Annotations(this, 'gp2-not-default', {
         provider: props.kubernetesProvider,
         apiVersion: 'storage.k8s.io/v1',

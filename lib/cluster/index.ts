@@ -32,3 +32,4 @@ export * from './vpc-flow-logs';
 export * from './workspace-volumes';
 export * from './terraform-data';
 export * from './admission-policy';
+export * from './moved';

@@ -40,3 +40,34 @@ export function instanceTypeVcpus(type: string): number | undefined {
   const m = /^(\d+)xlarge$/.exec(size);
   return m ? Number(m[1]) * 4 : undefined;
 }
+
+/**
+ * GiB of memory per vCPU by family, from the name (the EC2 instance type tables): general purpose 4,
+ * compute 2, memory (r, z, i) 8, the X families 16 (x2iedn/x2iezn 32, x1e 30.5); im 4, is 6. Undefined for families whose ratio
+ * varies by size or that this table does not know (burstable t below large, accelerated, high memory).
+ */
+function memoryPerVcpu(family: string): number | undefined {
+  if (/^x2ie/.test(family)) return 32;
+  if (/^x1e/.test(family)) return 30.5;
+  if (/^x/.test(family)) return 16;
+  if (/^im\d/.test(family)) return 4;
+  if (/^is\d/.test(family)) return 6;
+  if (/^(r|z|i)\d/.test(family)) return 8;
+  if (/^m\d/.test(family)) return 4;
+  if (/^c\d/.test(family) || family === 'a1') return 2;
+  return undefined;
+}
+
+/**
+ * The memory (GiB) of an instance type, from its name: vCPUs times the family's GiB per vCPU (see
+ * memoryPerVcpu). Also the t families from large up (4 GiB per vCPU). Undefined when the name does not
+ * say (metal sizes, unknown families).
+ */
+export function instanceTypeMemoryGiB(type: string): number | undefined {
+  const family = type.slice(0, type.indexOf('.')).replace(/-flex$/, '');
+  const vcpus = instanceTypeVcpus(type);
+  if (vcpus === undefined) return undefined;
+  if (/^t\d/.test(family)) return vcpus >= 2 && !/\.(nano|micro|small|medium)$/.test(type) ? vcpus * 4 : undefined;
+  const perVcpu = memoryPerVcpu(family);
+  return perVcpu === undefined ? undefined : vcpus * perVcpu;
+}

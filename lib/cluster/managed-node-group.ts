@@ -45,7 +45,9 @@ export interface ManagedNodeGroupProps {
    * a template change reaches nodes through a new group (see the stack's workspace node generations),
    * at a time the operator chooses. The group's `labels` are part of the template too: set at creation and
    * never changed on its running nodes, since they say what the nodes were built for (an installer selects
-   * nodes by them). Sizes and taints still update in place, without replacing nodes.
+   * nodes by them). Sizes and taints still update in place, without replacing nodes. The names (node group
+   * and launch template name prefixes) are kept too: a renamed group (the stack's zone-keyed names) keeps
+   * its nodes rather than being replaced under a new name.
    * @default false (template changes roll the nodes)
    */
   readonly keepNodesOnTemplateChange?: boolean;
@@ -233,6 +235,8 @@ export class ManagedNodeGroup extends Construct {
         { resourceType: 'volume', tags },
       ],
       tags,
+      // A new name prefix would replace the template (and the group references it): keep the first one.
+      lifecycle: props.keepNodesOnTemplateChange ? { ignoreChanges: ['name_prefix'] } : undefined,
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
@@ -257,7 +261,7 @@ export class ManagedNodeGroup extends Construct {
         // The Cluster Autoscaler changes the desired size; Terraform must not undo it.
         ignoreChanges: [
           'scaling_config[0].desired_size',
-          ...(props.keepNodesOnTemplateChange ? [...NODE_TEMPLATE_ARGUMENTS, 'labels'] : props.keepImageRelease ? ['release_version'] : []),
+          ...(props.keepNodesOnTemplateChange ? [...NODE_TEMPLATE_ARGUMENTS, 'labels', 'node_group_name_prefix'] : props.keepImageRelease ? ['release_version'] : []),
         ],
         postcondition: [
           ...(labelCondition ? [{

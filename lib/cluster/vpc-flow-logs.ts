@@ -21,6 +21,14 @@ export interface VpcFlowLogsProps {
    * @default no condition
    */
   readonly accountId?: string;
+  /**
+   * Send the flow logs to an S3 bucket instead of a CloudWatch log group: the bucket's ARN (an existing
+   * bucket whose policy lets `delivery.logs.amazonaws.com` write under `<prefix>/AWSLogs/<account>/`; it
+   * keeps them by its own lifecycle rules) and an optional key prefix. No log group or IAM role is made
+   * then: delivery to S3 goes through the bucket policy.
+   * @default a CloudWatch log group
+   */
+  readonly s3?: { readonly bucketArn: string; readonly prefix?: string };
 }
 
 /** The log group name VpcFlowLogs writes to. */
@@ -30,19 +38,33 @@ export function flowLogGroupName(name: string): string {
 
 /**
  * VPC flow logs (accepted and rejected traffic, one-minute aggregation) to a CloudWatch log group
- * with retention: the record of where workspace pods connected to.
+ * with retention, or to an S3 bucket: the record of where workspace pods connected to.
  */
 export class VpcFlowLogs extends Construct {
-  readonly logGroup: CloudwatchLogGroup;
+  /** The log group (not with `s3`). */
+  readonly logGroup?: CloudwatchLogGroup;
   readonly flowLog: FlowLog;
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+    if (props.s3) {
+      const prefix = props.s3.prefix?.replace(/^\/+|\/+$/g, '');
+      this.flowLog = new FlowLog(this, 'flow-log', {
+        vpcId: props.vpcId,
+        trafficType: 'ALL',
+        logDestinationType: 's3',
+        logDestination: prefix ? `${props.s3.bucketArn}/${prefix}` : props.s3.bucketArn,
+        maxAggregationInterval: 60,
+        tags: { Name: props.name },
+      });
+      return;
+    }
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: flowLogGroupName(props.name),
       retentionInDays: props.retentionDays ?? 30,
       kmsKeyId: props.kmsKeyArn,
     });
+    this.logGroup = logGroup;
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [{
         actions: ['sts:AssumeRole'],
@@ -58,7 +80,7 @@ export class VpcFlowLogs extends Construct {
     const write = new DataAwsIamPolicyDocument(this, 'write', {
       statement: [{
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
-        resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
+        resources: [logGroup.arn, `${logGroup.arn}:*`],
       }],
     });
     new IamRolePolicy(this, 'write-policy', { name: 'write-flow-logs', role: role.id, policy: write.json });
@@ -66,7 +88,7 @@ export class VpcFlowLogs extends Construct {
       vpcId: props.vpcId,
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',
-      logDestination: this.logGroup.arn,
+      logDestination: logGroup.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
       tags: { Name: props.name },

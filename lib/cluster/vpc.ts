@@ -29,7 +29,9 @@ export interface WorkspacesVpcProps {
    */
   readonly zoneCount?: 2 | 3;
   /**
-   * Availability zone names, one per zone.
+   * Availability zone names, one per zone, in the order of the subnets. Give them: the default is read at
+   * each plan, so a change in what the region offers would move (replace) subnets and what runs in them,
+   * and zone-keyed node groups (the ready stack's) need the zones at synth.
    * @default the region's first `zoneCount` available zones that need no opt-in (`aws_availability_zones`)
    */
   readonly availabilityZones?: readonly string[];

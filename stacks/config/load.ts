@@ -15,6 +15,7 @@ import { readTextFile } from '../../lib/common/read-file';
 import { describeType, formatPath, jsonPointerToPath, parseYaml, YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import schema from '../../schemas/workspaces.config.schema.json';
 import ajvOptions from './ajv-options.json';
+import { fillDependentDefaults } from './dependent-defaults';
 import { templateSyntaxDiagnostics } from './literal-strings';
 import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
@@ -152,6 +153,8 @@ export function schemaCheckConfigText(text: string, file: string): SchemaChecked
   // part); work on a copy so callers' values stay untouched.
   const config = structuredClone(value) as Record<string, unknown>;
   const errors = validate(config) ? [] : [...(validate.errors ?? [])];
+  // Defaults that depend on another key (the schema describes them; stacks/config/dependent-defaults.ts).
+  fillDependentDefaults(config, (path) => source.node(path) !== undefined);
   diagnostics.push(...schemaDiagnostics(errors, source, value));
   return { diagnostics, source, config: config as unknown as WorkspacesConfig, broken: errors.flatMap((e) => schemaErrorPaths(e, value)) };
 }
@@ -202,7 +205,8 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource, o
     if (e.keyword !== 'type' && typeErrorAt.has(e.instancePath)) continue;
     // A key name that breaks `propertyNames` fails an inner rule too (minLength...); the
     // propertyNames error itself says it better, at the key.
-    if (e.schemaPath.includes('/propertyNames/')) continue;
+    // (ajv marks such an error with propertyName; its schemaPath is the definition's when the names are a $ref.)
+    if (e.schemaPath.includes('/propertyNames/') || (e.propertyName !== undefined && e.keyword !== 'propertyNames')) continue;
     // `if`/`then` fails as a whole too; the `required` error inside `then` names the missing key.
     if (e.keyword === 'if') continue;
     const path = jsonPointerToPath(e.instancePath, original);
@@ -276,7 +280,10 @@ function describeError(e: ErrorObject, path: YamlPath, source: YamlSource): Diag
     }
     case 'propertyNames': {
       const name = String((e.params as { propertyName: string }).propertyName);
-      return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: tag names have 1 to 128 characters`, true);
+      // Names that are a defined value type (subnet ids) say what they expect; tag names their length.
+      const names = (e.parentSchema as { propertyNames?: { $ref?: string } } | undefined)?.propertyNames;
+      const defined = names?.$ref ? (configSchema.definitions as Record<string, { description?: string }>)[names.$ref.replace('#/definitions/', '')]?.description : undefined;
+      return source.diagnostic('error', rule, [...path, name], `the key ${JSON.stringify(name)} is not allowed here: ${defined ? `expected ${defined}` : 'tag names have 1 to 128 characters'}`, true);
     }
     default:
       return source.diagnostic('error', rule, path, `${e.message ?? 'is not valid'}${what}`);

@@ -29,7 +29,7 @@ import { WORKSPACE_GENERATION_LABEL } from '../../lib/cluster/scheduling';
 import { agentImageTagFor, agentVersionWindowProblem, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { NODE_CREDENTIAL_ENDPOINTS } from '../../lib/agent-config';
 import { stackAgentSettings } from './agent-settings';
-import { isArmInstanceType } from '../../lib/cluster/instance-types';
+import { instanceTypeMemoryGiB, instanceTypeVcpus, isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
 import { EntryPointAccessLogsConfig, HostedZoneConfig, NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
@@ -297,6 +297,101 @@ function checkNetwork(config: WorkspacesConfig, r: Reporters): void {
       }
       all.push({ cidr: c, block, path });
     });
+  }
+}
+
+/**
+ * Zones are resolved at synth: listed for a VPC the stack creates (a data source's first zones could change
+ * under a running stack and replace its subnets), given per subnet for an existing VPC whose workspace
+ * groups are per zone (they are named and keyed by zone).
+ */
+function checkZones(config: WorkspacesConfig, r: Reporters): void {
+  const { network, aws } = config;
+  const region = aws.region;
+  if (!network.existingVpc) {
+    if (network.availabilityZones === undefined) {
+      const count = network.availabilityZoneCount;
+      r.error('zones', ['network'],
+        `\`availabilityZones\` is required in \`network\`: list the ${count} zones the VPC spans (availabilityZoneCount), such as [${['a', 'b', 'c'].slice(0, count).map((l) => `${region}${l}`).join(', ')}]. Zones are fixed at synth so that a change in what the region offers never replaces subnets or node groups. `
+        + `For a new VPC, choose among aws ec2 describe-availability-zones --region ${region} --filters Name=opt-in-status,Values=opt-in-not-required --query 'AvailabilityZones[].ZoneName'; `
+        + `for a VPC this stack already created, list the zones of its subnets ${config.cluster.name}-private-0, -1${count === 3 ? ', -2' : ''} in that order (aws ec2 describe-subnets --filters Name=tag:Name,Values=${config.cluster.name}-private-* --query 'Subnets[].[Tags[?Key==\`Name\`]|[0].Value,AvailabilityZone]')`);
+    }
+    return;
+  }
+  const vpc = network.existingVpc;
+  const zones = vpc.privateSubnetZones;
+  const at: YamlPath = ['network', 'existingVpc', 'privateSubnetZones'];
+  if (zones === undefined) {
+    if (config.nodes.workspaces.perZone) {
+      r.error('zones', ['network', 'existingVpc'],
+        `\`privateSubnetZones\` is required in \`network.existingVpc\` with nodes.workspaces.perZone: workspace node groups are one per zone, named and keyed by zone at synth (so reordering privateSubnetIds never replaces them). `
+        + `Give the zone of each private subnet, such as {${vpc.privateSubnetIds[0]}: ${region}a}; list them with aws ec2 describe-subnets --subnet-ids ${vpc.privateSubnetIds.join(' ')} --query 'Subnets[].[SubnetId,AvailabilityZone]' --output text`);
+    }
+    return;
+  }
+  const missing = vpc.privateSubnetIds.filter((s) => zones[s] === undefined);
+  if (missing.length > 0) {
+    r.error('zones', at, `gives no zone for ${missing.join(', ')}: give the zone of every subnet in privateSubnetIds`);
+  }
+  for (const [subnet, zone] of Object.entries(zones)) {
+    if (!vpc.privateSubnetIds.includes(subnet)) {
+      r.error('zones', [...at, subnet], `${subnet} is not in privateSubnetIds: remove it, or add it to privateSubnetIds`);
+    } else if (!zone.startsWith(region)) {
+      r.error('zone-region', [...at, subnet], `${zone} is not a zone of the region ${region}; zones of ${region} look like ${region}a`);
+    }
+  }
+  const distinct = new Set(vpc.privateSubnetIds.map((s) => zones[s]).filter((z) => z !== undefined));
+  if (missing.length === 0 && distinct.size < 2) {
+    r.error('zones', at, `puts every private subnet in ${[...distinct].join('')}: EKS needs private subnets in at least two availability zones`);
+  }
+}
+
+/**
+ * Workspace capacity warnings: Spot reclaims end the sessions on the node (a workspace pod does not move;
+ * it restarts elsewhere with its volume, losing what ran); instance types of different sizes in one group
+ * make the Cluster Autoscaler plan with the first type's size (it assumes every node of a group is alike).
+ */
+function checkWorkspaceCapacity(config: WorkspacesConfig, r: Reporters): void {
+  const ws = config.nodes.workspaces;
+  if (ws.capacityType === 'SPOT') {
+    r.warning('workspaces-spot', ['nodes', 'workspaces', 'capacityType'],
+      'workspace nodes on Spot: when AWS reclaims a node (two minutes\' notice), every workspace on it stops mid-session and restarts on another node, losing running processes and unsaved editor state (only the volume survives); use ON_DEMAND unless your users accept that');
+  }
+  const [first, ...others] = ws.instanceTypes;
+  if (first === undefined) return;
+  const size = (type: string) => ({ vcpus: instanceTypeVcpus(type), memory: instanceTypeMemoryGiB(type) });
+  const firstSize = size(first);
+  others.forEach((type, j) => {
+    const other = size(type);
+    const vcpusDiffer = firstSize.vcpus !== undefined && other.vcpus !== undefined && firstSize.vcpus !== other.vcpus;
+    const memoryDiffers = firstSize.memory !== undefined && other.memory !== undefined && firstSize.memory !== other.memory;
+    if (!vcpusDiffer && !memoryDiffers) return;
+    const describe = (t: string, s: { vcpus?: number; memory?: number }) => `${t} (${s.vcpus ?? '?'} vCPU, ${s.memory ?? '?'} GiB)`;
+    r.warning('workspaces-mixed-sizes', ['nodes', 'workspaces', 'instanceTypes', j + 1],
+      `${describe(type, other)} differs in size from ${describe(first, firstSize)}: the Cluster Autoscaler sizes a new node of the group as its first type, so it adds nodes that cannot fit the workspace it scaled up for, or too many; list types of one size (such as m6i.2xlarge, m7i.2xlarge, m6a.2xlarge)`);
+  });
+}
+
+/** Flow logs: the bucket of destination s3, and the keys each destination takes. */
+function checkFlowLogs(config: WorkspacesConfig, r: Reporters): void {
+  const logs = config.network.flowLogs;
+  const at = (key: string): YamlPath => ['network', 'flowLogs', key];
+  if (!logs.enabled) {
+    for (const key of ['destination', 'bucket', 'prefix', 'retentionDays']) {
+      if (!r.written(at(key))) continue;
+      const why = r.written(at('enabled')) ? '' : ' (they are off by default with network.existingVpc: the stack does not change a VPC it only reads)';
+      r.error('flow-logs', at(key), `\`${key}\` applies only with flow logs on${why}: set enabled: true, or remove it`);
+    }
+    return;
+  }
+  if (logs.destination === 's3') {
+    if (logs.bucket === undefined) r.error('flow-logs', ['network', 'flowLogs'], '`bucket` is required with destination: s3: give an existing bucket whose policy lets delivery.logs.amazonaws.com write (docs/stacks.md)');
+    if (r.written(at('retentionDays'))) r.error('flow-logs', at('retentionDays'), '`retentionDays` applies only to the log group of destination cloud-watch-logs; the bucket keeps flow logs by its own lifecycle rules: remove it');
+    if (logs.prefix?.includes('AWSLogs')) r.error('flow-logs', at('prefix'), `${JSON.stringify(logs.prefix)} contains AWSLogs, which the delivery adds after the prefix itself (<prefix>/AWSLogs/<account>/...); choose another prefix`);
+  } else {
+    for (const key of ['bucket', 'prefix']) {
+      if (r.written(at(key))) r.error('flow-logs', at(key), `\`${key}\` applies only to destination: s3; set destination: s3, or remove it`);
+    }
   }
 }
 
@@ -834,6 +929,13 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   { name: 'system node image', reads: [['nodes', 'system', 'releaseVersion'], ['nodes', 'amiType'], ['nodes', 'system', 'amiType'], ['cluster', 'kubernetesVersion']], check: checkSystemImage },
   { name: 'autoscaler version', reads: [['autoscaling', 'clusterAutoscaler', 'imageTag'], ['cluster', 'kubernetesVersion']], check: checkAutoscaler },
   { name: 'storage', reads: [['storage', 'defaultStorageClass'], ['storage', 'workspaceVolumesOnDestroy']], check: checkStorage },
+  {
+    name: 'zones',
+    reads: [['network', 'existingVpc'], ['network', 'availabilityZones'], ['network', 'availabilityZoneCount'], ['aws', 'region'], ['cluster', 'name'], ['nodes', 'workspaces', 'perZone']],
+    check: checkZones,
+  },
+  { name: 'flow logs', reads: [['network', 'flowLogs']], check: checkFlowLogs },
+  { name: 'workspace capacity', reads: [['nodes', 'workspaces', 'capacityType'], ['nodes', 'workspaces', 'instanceTypes']], check: checkWorkspaceCapacity },
   ...RUNTIME_RULES,
   gitlabRule('GitLab version', [['gitlab', 'version']], checkGitLabVersion),
   gitlabRule('GitLab URL', [['gitlab', 'url']], checkGitLabUrl),

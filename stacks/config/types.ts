@@ -31,6 +31,8 @@ export interface ExistingVpcConfig {
   readonly vpcId: string;
   readonly privateSubnetIds: readonly string[];
   readonly publicSubnetIds: readonly string[];
+  /** The availability zone of each private subnet, by subnet id (required with `nodes.workspaces.perZone`). */
+  readonly privateSubnetZones?: Readonly<Record<string, string>>;
 }
 
 export interface AwsConfig {
@@ -47,7 +49,17 @@ export interface NetworkConfig {
   readonly publicSubnetCidrs?: readonly string[];
   readonly natGateways: NatGatewayMode;
   readonly s3GatewayEndpoint: boolean;
-  readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
+  readonly flowLogs: FlowLogsConfig;
+}
+
+export interface FlowLogsConfig {
+  /** As written; left out: true for a VPC the stack creates, false with `existingVpc` (see dependent-defaults.ts). */
+  readonly enabled: boolean;
+  readonly destination: 'cloud-watch-logs' | 's3';
+  /** The existing bucket of destination `s3`. */
+  readonly bucket?: string;
+  readonly prefix?: string;
+  readonly retentionDays: number;
 }
 
 export interface ClusterConfig {
@@ -143,6 +155,7 @@ export interface StorageConfig {
     readonly throughputMiBps?: number;
     readonly reclaimPolicy: 'Delete' | 'Retain';
   };
+  /** As written; left out: true before Kubernetes 1.30, false from 1.30 (see dependent-defaults.ts). */
   readonly demoteGp2: boolean;
   readonly workspaceVolumesOnDestroy: 'refuse' | 'delete';
 }

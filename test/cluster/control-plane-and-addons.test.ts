@@ -194,6 +194,13 @@ describe('DefaultStorageClass', () => {
       new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, iopsPerGiB: 120 });
     }));
     expect(s.only('kubernetes_storage_class_v1').parameters).toMatchObject({ iopsPerGB: '120', allowAutoIOPSPerGBIncrease: 'true' });
+    // gp2 is left alone unless asked (EKS marks it default only on clusters created before 1.30).
+    expect(s.all('kubernetes_annotations')).toEqual([]);
+    const asked = new Synthesized(Testing.synthScope((scope) => {
+      const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
+      new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, demoteGp2: true });
+    }));
+    expect(asked.only('kubernetes_annotations')).toMatchObject({ kind: 'StorageClass', metadata: { name: 'gp2' }, annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' }, force: true });
     expect(() => Testing.synthScope((scope) => {
       const p = new ClusterProviders(scope, 'k', { clusterName: 'c', region: 'r', endpoint: 'e', certificateAuthorityData: 'x' });
       new DefaultStorageClass(scope, 'sc', { kubernetesProvider: p.kubernetes, iopsPerGiB: 120, iops: 4000 });

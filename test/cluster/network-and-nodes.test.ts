@@ -123,7 +123,7 @@ describe('ManagedNodeGroup versions, generations and autoscaler options', () => 
   it('keeps its nodes through a template change when asked: only a new group gets the new template (and labels)', () => {
     const s = new Synthesized(Testing.synthScope((scope) => new ManagedNodeGroup(scope, 'ng', { ...base, keepNodesOnTemplateChange: true })));
     expect(s.only('aws_eks_node_group').lifecycle.ignore_changes).toEqual([
-      'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels',
+      'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels', 'node_group_name_prefix',
     ]);
   });
 

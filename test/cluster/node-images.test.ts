@@ -123,7 +123,7 @@ describe('ManagedNodeGroup images and template labels', () => {
     const group = s.only('aws_eks_node_group');
     expect(group.labels).toEqual({ pool: 'w', 'gitlab-workspaces/runtime': 'kata' });
     expect(group.lifecycle.ignore_changes).toEqual([
-      'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels',
+      'scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels', 'node_group_name_prefix',
     ]);
     expect(group.lifecycle.postcondition[0]).toEqual({
       condition: '${try(self.labels["gitlab-workspaces/runtime"], "") == "kata" && try(self.labels["pool"], "") == "w"}',

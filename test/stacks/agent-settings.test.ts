@@ -103,7 +103,7 @@ describe('what the stack decides', () => {
   it('reports a bad value the stack put in at the key it came from', () => {
     const r = loadConfigText(`${REQUIRED_CONFIG}gitlab:\n  dnsZone: -bad-.acme.dev\n  oauth: variables\n`, 'w.yaml', { today: TEST_DAY });
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      expect.stringMatching(/^w\.yaml:7:12: error: gitlab\.dnsZone: `dns_zone` "-bad-\.acme\.dev" must be a host name/),
+      expect.stringMatching(/^w\.yaml:9:12: error: gitlab\.dnsZone: `dns_zone` "-bad-\.acme\.dev" must be a host name/),
     ]);
   });
 });

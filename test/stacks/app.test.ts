@@ -5,7 +5,7 @@
  */
 import { Synthesized } from '../helpers/synthesized';
 import { unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, EXAMPLES, loadExample, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
+import { configFromText, EXAMPLES, loadExample, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, SynthesizedApp, synthApp } from './helpers';
 import { readdirSync, existsSync } from 'fs';
 import { join } from 'path';
 
@@ -95,7 +95,7 @@ describe('state', () => {
   });
 
   it('takes the bucket region from aws.region and can do without the lock file', () => {
-    const app = synthApp(configFromText(`${REQUIRED_CONFIG}aws: {region: ap-southeast-2}\nstate: {backend: s3, bucket: b-state, useLockfile: false}\n`));
+    const app = synthApp(configFromText(`network: {availabilityZones: [ap-southeast-2a, ap-southeast-2b, ap-southeast-2c]}\n${REQUIRED_CLUSTER_CONFIG}aws: {region: ap-southeast-2}\nstate: {backend: s3, bucket: b-state, useLockfile: false}\n`));
     expect(app.cluster.s.doc.terraform.backend.s3).toEqual({ bucket: 'b-state', key: 'gitlab-workspaces/gitlab-workspaces.tfstate', region: 'ap-southeast-2', encrypt: true });
   });
 });

@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Synthesized } from '../helpers/synthesized';
 import { unknownAttributes } from '../helpers/provider-attributes';
 import { unresolvedReferences } from '../helpers/terraform-references';
-import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
+import { configFromText, loadExample, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, synthApp, ZONES } from './helpers';
 
 Testing.setupJest();
 
@@ -39,10 +39,10 @@ describe('the default cluster stack', () => {
       for (const subnet of pub) expect(subnet.map_public_ip_on_launch).toBe(false);
       expect(priv.map((x) => x.cidr_block)).toEqual(['10.0.0.0/19', '10.0.32.0/19', '10.0.64.0/19']);
       expect(pub.map((x) => x.cidr_block)).toEqual(['10.0.96.0/22', '10.0.100.0/22', '10.0.104.0/22']);
-      // Zones from the region's available, non-opt-in zones.
-      const zones = Object.keys(s.data('aws_availability_zones'))[0];
-      expect(priv.map((x) => x.availability_zone)).toEqual([0, 1, 2].map((i) => `\${element(data.aws_availability_zones.${zones}.names, ${i})}`));
-      expect(Object.values(s.data('aws_availability_zones'))[0]).toMatchObject({ state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
+      // The zones the config lists, as literals: a change in what the region offers never moves a subnet.
+      expect(priv.map((x) => x.availability_zone)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      expect(pub.map((x) => x.availability_zone)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      expect(s.data('aws_availability_zones')).toEqual({});
     });
 
     it('routes public subnets to the internet gateway and each private subnet to its own zone\'s NAT gateway', () => {
@@ -185,7 +185,7 @@ describe('the default cluster stack', () => {
     it('rolls the system nodes on a new version (not on a new AMI: their release is pinned), but never drains workspace nodes for a template change', () => {
       expect(groupsByName()['system-'].lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'release_version']);
       for (const g of workspaceGroups()) {
-        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels']);
+        expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size', 'launch_template', 'instance_types', 'ami_type', 'release_version', 'version', 'capacity_type', 'node_role_arn', 'labels', 'node_group_name_prefix']);
       }
     });
 
@@ -202,7 +202,7 @@ describe('the default cluster stack', () => {
       const groups = workspaceGroups();
       expect(groups).toHaveLength(3);
       expect(new Set(groups.map((g) => g.subnet_ids[0])).size).toBe(3);
-      expect(groups.map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-0-', 'workspaces-g1-1-', 'workspaces-g1-2-']);
+      expect(groups.map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-eu-west-1a-', 'workspaces-g1-eu-west-1b-', 'workspaces-g1-eu-west-1c-']);
       for (const g of groups) {
         expect(g.subnet_ids).toHaveLength(1);
         expect(g.labels).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1' });
@@ -448,7 +448,7 @@ describe('node pools', () => {
 
 describe('network options', () => {
   it('can leave out the S3 gateway endpoint', () => {
-    const { s } = synthApp(configFromText(`${REQUIRED_CONFIG}network:\n  s3GatewayEndpoint: false\n`)).cluster;
+    const { s } = synthApp(configFromText(`network:\n${ZONES}  s3GatewayEndpoint: false\n${REQUIRED_CLUSTER_CONFIG}`)).cluster;
     expect(s.all('aws_vpc_endpoint')).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { formatDiagnostic, sortDiagnostics } from '../../lib/common/diagnostics';
 import { CLUSTER_AUTOSCALER_RELEASES, DEFAULT_KUBERNETES_VERSION, EKS_VERSION_LIFECYCLE, SUPPORTED_KUBERNETES_VERSIONS, TESTED_ADDON_VERSIONS } from '../../lib/cluster/versions';
-import { REQUIRED_CONFIG, TEST_DAY } from './helpers';
+import { REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, TEST_DAY, ZONES } from './helpers';
 import { isArmInstanceType } from '../../stacks/config/semantic';
 import { DEFAULT_AGENT_CHART_VERSION, DEFAULT_PROXY_CHART_VERSION } from '../../lib/gitlab/versions';
 import { configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from '../../stacks/config/load';
@@ -50,7 +50,7 @@ describe('messages', () => {
   });
 
   it('report every problem, not just the first', () => {
-    expect(messages('aws: {region: Mars}\nnetwork: {natGateways: 2}\nnodes: {amiType: UBUNTU}\n' + REQUIRED_CONFIG)).toHaveLength(3);
+    expect(messages(`aws: {region: Mars}\nnetwork: {natGateways: 2, availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]}\nnodes: {amiType: UBUNTU}\n${REQUIRED_CLUSTER_CONFIG}`)).toHaveLength(3);
   });
 
   it('list the allowed values of an enumeration', () => {
@@ -107,15 +107,16 @@ describe('the default config', () => {
     const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), DEFAULT_CONFIG_RELATIVE_PATH, { today: TEST_DAY });
     expect(example.ok).toBe(true);
     expect(sortDiagnostics(example.diagnostics).map(formatDiagnostic)).toEqual([
-      'examples/default/workspaces.config.yaml:34:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
-      'examples/default/workspaces.config.yaml:38:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
-      'examples/default/workspaces.config.yaml:89:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
+      'examples/default/workspaces.config.yaml:36:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
+      'examples/default/workspaces.config.yaml:40:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
+      'examples/default/workspaces.config.yaml:91:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
     ]);
   });
 
   it('shows every default: the same as a config that gives only what has no default', () => {
     const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), undefined, { today: TEST_DAY });
-    const minimal = loadConfigText(`cluster:
+    const minimal = loadConfigText(`network: {availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]}
+cluster:
   endpoint: {publicAccessCidrs: [203.0.113.0/24]}
   access: {adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins']}
 gitlab: {dnsZone: workspaces.example.com, oauth: variables}
@@ -127,7 +128,10 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
       runtime: 'none',
       state: { backend: 'local', keyPrefix: 'gitlab-workspaces', useLockfile: true },
       aws: { region: 'eu-west-1', defaultTags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } },
-      network: { vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, natGateways: 'one-per-zone', s3GatewayEndpoint: true, flowLogs: { enabled: true, retentionDays: 30 } },
+      network: {
+        vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], natGateways: 'one-per-zone', s3GatewayEndpoint: true,
+        flowLogs: { enabled: true, destination: 'cloud-watch-logs', retentionDays: 30 },
+      },
       cluster: {
         name: 'gitlab-workspaces',
         kubernetesVersion: '1.35',
@@ -148,7 +152,7 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
         },
       },
       autoscaling: { clusterAutoscaler: { expander: 'least-waste', scaleDownUnneededTime: '10m' } },
-      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: true, workspaceVolumesOnDestroy: 'refuse' },
+      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: false, workspaceVolumesOnDestroy: 'refuse' },
       addons: { vpcCni: {}, kubeProxy: {}, coredns: {}, podIdentityAgent: {}, ebsCsiDriver: {} },
       gitlab: {
         url: 'https://gitlab.com',
@@ -165,10 +169,10 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
     });
   });
 
-  it('has no safe default for who may reach and administer the API: `{}` is refused with both reasons', () => {
+  it('has no safe default for who may reach and administer the API, nor for the zones: `{}` is refused with the three reasons', () => {
     const empty = loadConfigText('{}\n', 'empty.yaml', { today: TEST_DAY });
     expect(empty.ok).toBe(false);
-    expect(empty.diagnostics.map((d) => d.rule).sort()).toEqual(['config/no-admin', 'config/public-endpoint']);
+    expect(empty.diagnostics.map((d) => d.rule).sort()).toEqual(['config/no-admin', 'config/public-endpoint', 'config/zones']);
   });
 
   it('is found without WORKSPACES_CONFIG, and WORKSPACES_CONFIG is read relative to the working directory', () => {
@@ -251,7 +255,7 @@ describe('warnings that do not stop the synth', () => {
 
   it('say when the version is about to leave standard support, and what STANDARD will then do', () => {
     expect(lines('  kubernetesVersion: "1.34"\n', new Date('2026-11-01T00:00:00Z'))).toEqual([
-      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.34 leaves EKS standard support on 2026-12-02 (in 31 days); EKS will then upgrade the control plane by itself: plan the upgrade to 1.35',
+      'w.yaml:8:22: warning: cluster.kubernetesVersion: Kubernetes 1.34 leaves EKS standard support on 2026-12-02 (in 31 days); EKS will then upgrade the control plane by itself: plan the upgrade to 1.35',
     ]);
     expect(lines('  kubernetesVersion: "1.34"\n', new Date('2026-09-01T00:00:00Z'))).toEqual([]);
   });
@@ -260,10 +264,10 @@ describe('warnings that do not stop the synth', () => {
     const standard = load('  kubernetesVersion: "1.33"\n', TEST_DAY);
     expect(standard.ok).toBe(true);
     expect(standard.diagnostics.map(formatDiagnostic)).toEqual([
-      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 left EKS standard support on 2026-07-29: with upgradePolicy STANDARD, EKS upgrades the control plane to 1.34 by itself (and the node groups then lag behind it); upgrade to 1.34 now, or set cluster.upgradePolicy: EXTENDED to keep 1.33 until 2027-07-29 at $0.60 instead of $0.10 per cluster-hour',
+      'w.yaml:8:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 left EKS standard support on 2026-07-29: with upgradePolicy STANDARD, EKS upgrades the control plane to 1.34 by itself (and the node groups then lag behind it); upgrade to 1.34 now, or set cluster.upgradePolicy: EXTENDED to keep 1.33 until 2027-07-29 at $0.60 instead of $0.10 per cluster-hour',
     ]);
     expect(lines('  kubernetesVersion: "1.33"\n  upgradePolicy: EXTENDED\n', TEST_DAY)).toEqual([
-      'w.yaml:6:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 has been in EKS extended support since 2026-07-29, billed at $0.60 instead of $0.10 per cluster-hour, until 2027-07-29; upgrade to 1.34',
+      'w.yaml:8:22: warning: cluster.kubernetesVersion: Kubernetes 1.33 has been in EKS extended support since 2026-07-29, billed at $0.60 instead of $0.10 per cluster-hour, until 2027-07-29; upgrade to 1.34',
     ]);
     expect(lines('  kubernetesVersion: "1.33"\n', new Date('2027-08-01T00:00:00Z'))[0]).toMatch(/left EKS extended support on 2027-07-29/);
   });
@@ -274,7 +278,7 @@ describe('warnings that do not stop the synth', () => {
 
   it('point at placeholders left in', () => {
     expect(lines('', TEST_DAY)).toEqual([]);
-    const r = loadConfigText('cluster:\n  endpoint: {publicAccessCidrs: [198.51.100.0/24]}\n  access: {adminPrincipalArns: [arn:aws:iam::123456789012:role/x]}\n', 'w.yaml', { today: TEST_DAY });
+    const r = loadConfigText(`network:\n${ZONES}cluster:\n  endpoint: {publicAccessCidrs: [198.51.100.0/24]}\n  access: {adminPrincipalArns: [arn:aws:iam::123456789012:role/x]}\n`, 'w.yaml', { today: TEST_DAY });
     expect(sortDiagnostics(r.diagnostics).map((d) => [d.severity, d.rule, d.path])).toEqual([
       ['warning', 'config/placeholder', 'cluster.endpoint.publicAccessCidrs[0]'],
       ['warning', 'config/placeholder', 'cluster.access.adminPrincipalArns[0]'],
@@ -283,7 +287,7 @@ describe('warnings that do not stop the synth', () => {
 
   it('accept 0.0.0.0/0 when said so, with no warning', () => {
     expect(lines('    publicAccessCidrs: [0.0.0.0/0]\n', TEST_DAY).length).toBeGreaterThan(0);
-    const r = loadConfigText('cluster:\n  endpoint: {publicAccessCidrs: [0.0.0.0/0], allowPublicEndpointFromAnywhere: true}\n  access: {adminPrincipalArns: [arn:aws:iam::111122223333:role/x]}\n', 'w.yaml', { today: TEST_DAY });
+    const r = loadConfigText(`network:\n${ZONES}cluster:\n  endpoint: {publicAccessCidrs: [0.0.0.0/0], allowPublicEndpointFromAnywhere: true}\n  access: {adminPrincipalArns: [arn:aws:iam::111122223333:role/x]}\n`, 'w.yaml', { today: TEST_DAY });
     expect(r.ok).toBe(true);
     expect(r.diagnostics).toEqual([]);
   });

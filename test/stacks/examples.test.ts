@@ -52,10 +52,18 @@ describe('example private-endpoint', () => {
     }
   });
 
-  it('lets the deploy network reach the private endpoint on 443 through the cluster security group', () => {
-    const rule = s.only('aws_vpc_security_group_ingress_rule');
-    expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '172.16.0.0/16' });
-    expect(rule.security_group_id).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.vpc_config[0].cluster_security_group_id}`);
+  it('lets the VPN and the CI runner subnet reach the private endpoint on 443 through the cluster security group', () => {
+    const rules = s.all('aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => r.cidr_ipv4).sort()).toEqual(['10.20.200.0/24', '172.16.0.0/16']);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443 });
+      expect(rule.security_group_id).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.vpc_config[0].cluster_security_group_id}`);
+    }
+  });
+
+  it('keeps both stacks\' state in S3, since the platform stack is applied from another machine than the cluster stack', () => {
+    expect(s.doc.terraform.backend.s3).toMatchObject({ bucket: 'acme-internal-terraform-state', key: 'gitlab-workspaces/internal/workspaces-internal.tfstate', region: 'us-east-2', kms_key_id: 'alias/terraform-state' });
+    expect(app.platform.s.doc.terraform.backend.s3).toMatchObject({ key: 'gitlab-workspaces/internal/workspaces-internal-platform.tfstate' });
   });
 
   it('can deploy the cluster stack from outside the VPC: it has nothing that needs the Kubernetes API', () => {
@@ -63,24 +71,19 @@ describe('example private-endpoint', () => {
     expect(app.platform.s.all('helm_release')).toHaveLength(1);
   });
 
-  it('spans the two listed zones with one NAT gateway', () => {
-    expect(s.data('aws_availability_zones')).toEqual({});
-    const subnets = s.all('aws_subnet').map((x) => [x.availability_zone, x.cidr_block, x.tags['kubernetes.io/role/elb'] ? 'public' : 'private']);
-    expect(subnets.sort()).toEqual([
-      ['us-east-2a', '10.20.0.0/18', 'private'], ['us-east-2a', '10.20.128.0/24', 'public'],
-      ['us-east-2b', '10.20.129.0/24', 'public'], ['us-east-2b', '10.20.64.0/18', 'private'],
-    ]);
-    expect(s.all('aws_nat_gateway')).toHaveLength(1);
-    const nat = s.ref('aws_nat_gateway', s.only('aws_nat_gateway'), 'id');
-    expect(s.all('aws_route_table').filter((t) => t.route[0].nat_gateway_id === nat)).toHaveLength(2);
+  it('goes into the existing VPC that has the way in, changing nothing in it, with a workspace group per listed zone', () => {
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_route_table', 'aws_vpc_endpoint', 'aws_flow_log']) expect(s.all(type)).toEqual([]);
+    expect(s.only('aws_eks_cluster').vpc_config.subnet_ids).toEqual(['subnet-0aa1111111111111a', 'subnet-0bb2222222222222b']);
+    const ws = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
+    expect(ws.map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-us-east-2a-', 'workspaces-g1-us-east-2b-']);
   });
 
-  it('runs 1.35 with the matching autoscaler, spot workspace capacity, and per-GiB IOPS that small volumes survive', () => {
+  it('runs 1.35 with the matching autoscaler, on-demand workspace capacity of one size, and per-GiB IOPS that small volumes survive', () => {
     expect(s.only('aws_eks_cluster').version).toBe('1.35');
     expect(JSON.parse(app.platform.s.only('helm_release').values[0]).image.tag).toBe('v1.35.2');
     const ws = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
     expect(ws).toHaveLength(2);
-    for (const g of ws) expect(g).toMatchObject({ capacity_type: 'SPOT', instance_types: ['m7i.2xlarge', 'm6i.2xlarge'], scaling_config: { min_size: 1, desired_size: 1, max_size: 8 } });
+    for (const g of ws) expect(g).toMatchObject({ capacity_type: 'ON_DEMAND', instance_types: ['m7i.2xlarge', 'm6i.2xlarge'], scaling_config: { min_size: 1, desired_size: 1, max_size: 8 } });
     const sc = app.platform.s.only('kubernetes_storage_class_v1');
     expect(sc.metadata.name).toBe('workspaces-gp3');
     expect(sc.reclaim_policy).toBe('Retain');
@@ -98,7 +101,7 @@ describe('example existing-vpc', () => {
     s = app.cluster.s;
   });
 
-  it('creates no network, only reads the given subnets (their zones) and records flow logs on the VPC', () => {
+  it('creates no network and changes nothing in the VPC (no flow logs either), only reads the given subnets', () => {
     for (const type of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_internet_gateway', 'aws_route_table', 'aws_vpc_endpoint', 'aws_default_security_group']) {
       expect(s.all(type)).toEqual([]);
     }
@@ -106,32 +109,23 @@ describe('example existing-vpc', () => {
     expect(subnets.map((x) => x.id)).toEqual(['subnet-0aa1111111111111a', 'subnet-0bb2222222222222b', 'subnet-0cc3333333333333c']);
     for (const x of subnets) expect(x.vpc_id).toBe('vpc-0a1b2c3d4e5f60718');
     expect(s.only('aws_eks_cluster').vpc_config.subnet_ids).toEqual(['subnet-0aa1111111111111a', 'subnet-0bb2222222222222b', 'subnet-0cc3333333333333c']);
-    expect(s.only('aws_flow_log').vpc_id).toBe('vpc-0a1b2c3d4e5f60718');
+    expect(s.all('aws_flow_log')).toEqual([]);
     expect(s.output('public_subnet_ids').value).toEqual(['subnet-0dd4444444444444d', 'subnet-0ee5555555555555e', 'subnet-0ff6666666666666f']);
   });
 
-  it('keeps per-zone workspace groups, each told its subnet\'s zone for EBS', () => {
-    const current = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/generation'] === '2');
-    expect(current).toHaveLength(3);
+  it('keeps per-zone workspace groups named by zone, each told its zone for EBS', () => {
+    const current = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/generation'] === '1');
+    expect(current.map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-eu-central-1a-', 'workspaces-g1-eu-central-1b-', 'workspaces-g1-eu-central-1c-']);
     const zoneTags = s.all('aws_autoscaling_group_tag').filter((t) => t.tag.key.endsWith('/topology.ebs.csi.aws.com/zone')).map((t) => t.tag.value);
-    expect(zoneTags).toEqual(expect.arrayContaining(Object.keys(s.data('aws_subnet')).map((k) => `\${data.aws_subnet.${k}.availability_zone}`)));
+    expect(zoneTags.sort()).toEqual(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
   });
 
-  it('keeps the retiring generation\'s groups, tainted so no new workspace lands there, shrinking to zero', () => {
+  it('starts a new cluster at generation 1 with nothing retiring (the retiring path is in network-zones.test.ts)', () => {
     const groups = s.all('aws_eks_node_group').filter((g) => g.labels['gitlab-workspaces/pool'] === 'workspaces');
-    const byGeneration = (gen: string) => groups.filter((g) => g.labels['gitlab-workspaces/generation'] === gen);
-    expect(byGeneration('2').map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g2-0-', 'workspaces-g2-1-', 'workspaces-g2-2-']);
-    expect(byGeneration('1').map((g) => g.node_group_name_prefix).sort()).toEqual(['workspaces-g1-0-', 'workspaces-g1-1-', 'workspaces-g1-2-']);
-    for (const g of byGeneration('2')) expect(g.taint).toBeUndefined();
-    for (const g of byGeneration('1')) {
-      expect(g.taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
-      expect(g.scaling_config).toMatchObject({ min_size: 0, desired_size: 0 });
-      // Its node template (from the current config) is never applied to its running nodes.
-      expect(g.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['launch_template', 'instance_types', 'version', 'release_version']));
-      const asg = `\${${s.addressOf('aws_eks_node_group', g)}.resources[0].autoscaling_groups[0].name}`;
-      // The autoscaler knows the taint, so it never scales the group up for a workspace.
-      expect(s.all('aws_autoscaling_group_tag').filter((t) => t.autoscaling_group_name === asg).map((t) => t.tag))
-        .toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/taint/gitlab-workspaces/retiring', value: 'true:NoSchedule', propagate_at_launch: false });
+    expect(groups).toHaveLength(3);
+    for (const g of groups) {
+      expect(g.labels['gitlab-workspaces/generation']).toBe('1');
+      expect(g.taint).toBeUndefined();
     }
   });
 
@@ -176,5 +170,25 @@ describe('example single-stack (the constructs in one stack, for those who want 
     ]));
     expect(s.only('kubernetes_storage_class_v1').depends_on).toContain(s.addressOf('aws_eks_access_entry', s.only('aws_eks_access_entry')));
     expect(s.doc.provider.kubernetes[0].host).toBe(`\${${s.addressOf('aws_eks_cluster', s.only('aws_eks_cluster'))}.endpoint}`);
+  });
+});
+
+describe('example self-managed-gitlab (network and state)', () => {
+  let app: SynthesizedApp;
+  beforeAll(() => {
+    app = synthApp(loadExample('self-managed-gitlab'));
+  });
+
+  it('goes into the existing VPC that routes to GitLab, creating and changing nothing in it', () => {
+    const s = app.cluster.s;
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_nat_gateway', 'aws_route_table', 'aws_vpc_endpoint', 'aws_flow_log']) expect(s.all(type)).toEqual([]);
+    expect(Object.values(s.data('aws_subnet')).map((x) => [x.id, x.vpc_id])).toEqual([
+      ['subnet-0a1a1a1a1a1a1a1a1', 'vpc-0c0ffee0c0ffee012'], ['subnet-0b2b2b2b2b2b2b2b2', 'vpc-0c0ffee0c0ffee012'], ['subnet-0c3c3c3c3c3c3c3c3', 'vpc-0c0ffee0c0ffee012'],
+    ]);
+  });
+
+  it('keeps both stacks\' state in S3 under a customer-managed key (the GitLab secrets are in the platform stack\'s state)', () => {
+    expect(app.cluster.s.doc.terraform.backend.s3).toMatchObject({ bucket: 'acme-terraform-state', key: 'gitlab-workspaces/acme/workspaces-acme.tfstate', kms_key_id: 'alias/terraform-state' });
+    expect(app.platform.s.doc.terraform.backend.s3).toMatchObject({ key: 'gitlab-workspaces/acme/workspaces-acme-platform.tfstate', kms_key_id: 'alias/terraform-state' });
   });
 });

@@ -31,13 +31,19 @@ export function configFromText(text: string): WorkspacesConfig {
   return result.value;
 }
 
-/** The minimum a config needs besides the defaults: who may reach and who administers the API. */
-export const REQUIRED_CONFIG = `cluster:
+/** The zones of the VPC the stack creates (a line of the `network` section), required at synth. */
+export const ZONES = '  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]\n';
+
+/** REQUIRED_CONFIG without its `network` section, for a test that writes its own (with ZONES in it). */
+export const REQUIRED_CLUSTER_CONFIG = `cluster:
   endpoint:
     publicAccessCidrs: [198.18.0.0/24]
   access:
     adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]
 `;
+
+/** The minimum a config needs besides the defaults: the zones of the VPC, who may reach and who administers the API. */
+export const REQUIRED_CONFIG = `network:\n${ZONES}${REQUIRED_CLUSTER_CONFIG}`;
 
 /** A minimal `gitlab` section (append to REQUIRED_CONFIG): a workspace domain and OAuth credentials from variables. */
 export const GITLAB_CONFIG = `gitlab:

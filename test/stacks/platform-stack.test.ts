@@ -92,8 +92,10 @@ describe('the default platform stack', () => {
       expect(keyArn).toBe(app.cluster.s.output('volumes_kms_key_arn').value);
     });
 
-    it('takes the default flag off gp2', () => {
-      expect(json).toHaveResourceWithProperties(Annotations, {
+    it('leaves gp2 alone on 1.35 (EKS marks it default only on clusters created before 1.30), and takes the flag off when asked', () => {
+      expect(json).not.toHaveResource(Annotations);
+      const asked = synthApp(configFromText(`${REQUIRED_CONFIG}storage:\n  demoteGp2: true\n`)).platform.json;
+      expect(asked).toHaveResourceWithProperties(Annotations, {
         api_version: 'storage.k8s.io/v1',
         kind: 'StorageClass',
         metadata: { name: 'gp2' },

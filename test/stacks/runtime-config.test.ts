@@ -50,14 +50,15 @@ describe('runtime combinations the config accepts', () => {
 describe('runtime warnings', () => {
   it('warns when Sysbox nodes have fewer than 4 vCPUs, and the synth goes on', () => {
     expect(messages('runtime: sysbox\nnodes:\n  workspaces: {instanceTypes: [m6i.large, m6i.xlarge]}\n')).toEqual([
-      'c.yaml:9:32: warning: nodes.workspaces.instanceTypes[0]: m6i.large has 2 vCPUs; Sysbox recommends at least 4 per node (its sysbox-mgr and sysbox-fs run beside the workspaces); use an xlarge or larger type',
+      'c.yaml:11:32: warning: nodes.workspaces.instanceTypes[0]: m6i.large has 2 vCPUs; Sysbox recommends at least 4 per node (its sysbox-mgr and sysbox-fs run beside the workspaces); use an xlarge or larger type',
+      expect.stringMatching(/^c\.yaml:11:43: warning: nodes\.workspaces\.instanceTypes\[1\]: m6i\.xlarge \(4 vCPU, 16 GiB\) differs in size from m6i\.large/),
     ]);
     expect(load('runtime: sysbox\nnodes:\n  workspaces: {instanceTypes: [m6i.large]}\n').ok).toBe(true);
   });
 
   it('reports the runtime\'s own Kubernetes limit beside the stack\'s', () => {
     expect(messages('runtime: sysbox\n', '1.36').filter((m) => m.includes('runtime sysbox'))).toEqual([
-      'c.yaml:2:22: error: cluster.kubernetesVersion: runtime sysbox cannot run on Kubernetes 1.36: sysbox-deploy-k8s v0.7.0 supports Kubernetes 1.32 to 1.35, and workspaces would wait for nodes that never run it; use Kubernetes 1.35, or another runtime',
+      'c.yaml:4:22: error: cluster.kubernetesVersion: runtime sysbox cannot run on Kubernetes 1.36: sysbox-deploy-k8s v0.7.0 supports Kubernetes 1.32 to 1.35, and workspaces would wait for nodes that never run it; use Kubernetes 1.35, or another runtime',
     ]);
   });
 });

@@ -60,7 +60,7 @@ describe('runtime sysbox', () => {
 
   it('bootstraps the custom AMI itself: bootstrap.sh with the cluster\'s endpoint, CA and DNS, the node\'s labels and taint', () => {
     const cluster = `aws_eks_cluster.${Object.keys(c.resources('aws_eks_cluster'))[0]}`;
-    const script = base64encodeArgument(launchTemplateOf(c, workspaceGroups(c)['workspaces-g1-0-']).user_data);
+    const script = base64encodeArgument(launchTemplateOf(c, workspaceGroups(c)['workspaces-g1-eu-west-1a-']).user_data);
     expect(script).toBe([
       '#!/bin/bash',
       'set -o errexit -o nounset -o pipefail',
@@ -379,9 +379,9 @@ describe('changing runtime under running nodes', () => {
     const groups = workspaceGroups(synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {generation: 3, retiringGenerations: [{generation: 1, runtime: kata}, 2]}\nruntime: sysbox\n`)).cluster.s);
     const runtimeTaint = (g: Block) => (g.taint as Block[]).find((t) => t.key === 'gitlab-workspaces/runtime')?.value;
     expect(Object.fromEntries(Object.entries(groups).map(([name, g]) => [name, runtimeTaint(g)]))).toEqual({
-      'workspaces-g3-0-': 'sysbox', 'workspaces-g3-1-': 'sysbox', 'workspaces-g3-2-': 'sysbox',
-      'workspaces-g1-0-': 'kata', 'workspaces-g1-1-': 'kata', 'workspaces-g1-2-': 'kata',
-      'workspaces-g2-0-': 'sysbox', 'workspaces-g2-1-': 'sysbox', 'workspaces-g2-2-': 'sysbox',
+      'workspaces-g3-eu-west-1a-': 'sysbox', 'workspaces-g3-eu-west-1b-': 'sysbox', 'workspaces-g3-eu-west-1c-': 'sysbox',
+      'workspaces-g1-eu-west-1a-': 'kata', 'workspaces-g1-eu-west-1b-': 'kata', 'workspaces-g1-eu-west-1c-': 'kata',
+      'workspaces-g2-eu-west-1a-': 'sysbox', 'workspaces-g2-eu-west-1b-': 'sysbox', 'workspaces-g2-eu-west-1c-': 'sysbox',
     });
   });
 });

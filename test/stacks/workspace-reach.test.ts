@@ -11,9 +11,9 @@ import { INSTANCE_METADATA_CIDR, parseAgentConfig, POD_IDENTITY_AGENT_CIDR, SECU
 import { Diagnostic, formatDiagnostic } from '../../lib/common/diagnostics';
 import { loadConfigText } from '../../stacks/config/load';
 import { stackAgentSettings } from '../../stacks/config/agent-settings';
-import { configFromText, GITLAB_CONFIG, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
+import { configFromText, GITLAB_CONFIG, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, synthApp, TEST_DAY, ZONES } from './helpers';
 
-const withSettings = (settings: string, before = '') => `${before}${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n${settings.replace(/^/gm, '    ')}`;
+const withSettings = (settings: string, before = '') => `${before || `network:\n${ZONES}`}${REQUIRED_CLUSTER_CONFIG}${GITLAB_CONFIG}  remote_development:\n${settings.replace(/^/gm, '    ')}`;
 const warnings = (text: string): Diagnostic[] => {
   const r = loadConfigText(text, 'w.yaml', { today: TEST_DAY });
   expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
@@ -70,10 +70,10 @@ describe('egress of your own', () => {
 });
 
 describe('a VPC outside the RFC 1918 ranges', () => {
-  const vpc = (cidr: string) => `network:\n  vpcCidr: ${cidr}\n`;
+  const vpc = (cidr: string) => `network:\n  vpcCidr: ${cidr}\n${ZONES}`;
 
   it('warns at network.vpcCidr that workspaces can reach the whole VPC, and what is in it', () => {
-    const [w, ...others] = byRule(vpc('100.64.0.0/16') + `${REQUIRED_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress');
+    const [w, ...others] = byRule(vpc('100.64.0.0/16') + `${REQUIRED_CLUSTER_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress');
     expect(others).toEqual([]);
     expect(formatDiagnostic(w)).toMatch(/^w\.yaml:2:12: warning: network\.vpcCidr: 100\.64\.0\.0\/16 is outside the private ranges \(RFC 1918/);
     for (const reached of ['the nodes (their kubelet and the proxy\'s NodePorts)', 'the GitLab agent', 'CoreDNS', 'the cluster\'s private API endpoint']) {
@@ -83,12 +83,12 @@ describe('a VPC outside the RFC 1918 ranges', () => {
   });
 
   it('synthesizes all the same (a warning, not an error)', () => {
-    const app = synthApp(configFromText(vpc('100.64.0.0/16') + `${REQUIRED_CONFIG}${GITLAB_CONFIG}`));
+    const app = synthApp(configFromText(vpc('100.64.0.0/16') + `${REQUIRED_CLUSTER_CONFIG}${GITLAB_CONFIG}`));
     expect(app.cluster.s.only('aws_vpc').cidr_block).toBe('100.64.0.0/16');
   });
 
   it('is quiet for a VPC inside the RFC 1918 ranges, and once your egress excepts the block', () => {
-    expect(byRule(vpc('172.31.0.0/16') + `${REQUIRED_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress')).toEqual([]);
+    expect(byRule(vpc('172.31.0.0/16') + `${REQUIRED_CLUSTER_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress')).toEqual([]);
     const excepted = withSettings('network_policy:\n  egress:\n    - allow: 0.0.0.0/0\n      except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/16, 169.254.169.254/32, 169.254.170.23/32]\n', vpc('100.64.0.0/16'));
     expect(warnings(excepted)).toEqual([]);
   });
@@ -100,8 +100,8 @@ describe('a VPC outside the RFC 1918 ranges', () => {
   });
 
   it('cannot be known for an existing VPC at synth: no warning (docs/stacks.md says what to check)', () => {
-    const existing = 'network:\n  existingVpc:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0aa1111111111111a, subnet-0bb2222222222222b]\n    publicSubnetIds: [subnet-0cc3333333333333c, subnet-0dd4444444444444d]\n';
-    expect(byRule(existing + `${REQUIRED_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress')).toEqual([]);
+    const existing = 'network:\n  existingVpc:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [subnet-0aa1111111111111a, subnet-0bb2222222222222b]\n    publicSubnetIds: [subnet-0cc3333333333333c, subnet-0dd4444444444444d]\n    privateSubnetZones: {subnet-0aa1111111111111a: eu-west-1a, subnet-0bb2222222222222b: eu-west-1b}\n';
+    expect(byRule(existing + `${REQUIRED_CLUSTER_CONFIG}${GITLAB_CONFIG}`, 'vpc-egress')).toEqual([]);
   });
 });
 
@@ -116,7 +116,7 @@ describe('network policies turned off', () => {
   });
 
   it('does not repeat the egress warnings, which no longer apply', () => {
-    const text = withSettings('network_policy:\n  enabled: false\n  egress:\n    - allow: 0.0.0.0/0\n', 'network:\n  vpcCidr: 100.64.0.0/16\n');
+    const text = withSettings('network_policy:\n  enabled: false\n  egress:\n    - allow: 0.0.0.0/0\n', `network:\n  vpcCidr: 100.64.0.0/16\n${ZONES}`);
     expect(warnings(text).map((d) => d.rule)).toEqual(['config/network-policy-disabled']);
   });
 });

@@ -31,7 +31,7 @@ describe('the agent version follows gitlab.version', () => {
     expect(agentValues('  url: https://gitlab.acme.dev\n  agent:\n    imageTag: v18.8.4\n').image).toEqual({ tag: 'v18.8.4' });
     expect(warnings('  url: https://gitlab.acme.dev\n  agent:\n    imageTag: v18.8.4\n')).toEqual([]);
     expect(warnings('  url: https://gitlab.acme.dev\n  version: "18.9"\n  agent:\n    imageTag: v18.7.1\n')).toEqual([
-      'w.yaml:12:15: warning: gitlab.agent.imageTag: agent v18.7.1 is more than one minor version behind GitLab 18.9: GitLab 18.9 supports agents 18.9 and 18.8; use v18.9.0 (leave imageTag out for it), or set gitlab.version to the instance\'s version',
+      'w.yaml:14:15: warning: gitlab.agent.imageTag: agent v18.7.1 is more than one minor version behind GitLab 18.9: GitLab 18.9 supports agents 18.9 and 18.8; use v18.9.0 (leave imageTag out for it), or set gitlab.version to the instance\'s version',
     ]);
     expect(warnings('  url: https://gitlab.acme.dev\n  version: "18.8"\n  agent:\n    imageTag: v18.11.0\n')[0]).toMatch(/agent v18\.11\.0 is newer than GitLab 18\.8/);
     expect(warnings('  agent:\n    imageTag: v18.9.0\n')[0]).toMatch(/gitlab\.agent\.imageTag: GitLab\.com runs the newest GitLab/);
@@ -89,7 +89,7 @@ describe('a GitLab on private addresses', () => {
 
   it('warns when a block overlaps the cluster\'s VPC, at the block', () => {
     expect(warnings('  url: https://gitlab.acme.internal\n  privateCidrs: [10.0.0.0/8]\n')).toEqual([
-      expect.stringMatching(/^w\.yaml:10:18: warning: gitlab\.privateCidrs\[0\]: 10\.0\.0\.0\/8 \(GitLab's private addresses\) overlaps the cluster's VPC 10\.0\.0\.0\/16/),
+      expect.stringMatching(/^w\.yaml:12:18: warning: gitlab\.privateCidrs\[0\]: 10\.0\.0\.0\/8 \(GitLab's private addresses\) overlaps the cluster's VPC 10\.0\.0\.0\/16/),
     ]);
   });
 
@@ -108,7 +108,7 @@ describe('GitLab Dedicated', () => {
     expect(s.output('kas_address').value).toBe('wss://kas.acme.gitlab-dedicated.com');
     expect(JSON.parse(s.release('workspaces').values[0]).config.kasAddress).toBe('wss://kas.acme.gitlab-dedicated.com');
     expect(warnings('  url: https://acme.gitlab-dedicated.com\n')).toEqual([
-      'w.yaml:9:8: warning: gitlab.url: https://acme.gitlab-dedicated.com is a GitLab Dedicated instance, whose agent server is not at /-/kubernetes-agent/ but at wss://kas.acme.gitlab-dedicated.com (the address the stack uses); check it against the address GitLab shows when you register an agent, and set gitlab.kasAddress if it differs',
+      'w.yaml:11:8: warning: gitlab.url: https://acme.gitlab-dedicated.com is a GitLab Dedicated instance, whose agent server is not at /-/kubernetes-agent/ but at wss://kas.acme.gitlab-dedicated.com (the address the stack uses); check it against the address GitLab shows when you register an agent, and set gitlab.kasAddress if it differs',
     ]);
     expect(warnings('  url: https://acme.gitlab-dedicated.com\n  kasAddress: wss://kas.acme.gitlab-dedicated.com\n')).toEqual([]);
   });

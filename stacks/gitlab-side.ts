@@ -35,6 +35,7 @@ import {
   workspacePodPolicyOptions,
   WorkspacesProxy,
 } from '../lib/gitlab';
+import type { ClusterStackOutputs } from './cluster-outputs';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
 import { configRuntime } from './config/runtime';
@@ -52,8 +53,13 @@ export const GITLAB_VARIABLES = {
 export interface GitLabSideProps {
   /** The checked stack config, with its `gitlab` section. */
   readonly config: WorkspacesConfig;
-  /** The cluster stack: network, system node group, cluster security group and hosted zone (cross-stack references). */
+  /** The cluster stack (its config; its values are read through `clusterOutputs`). */
   readonly clusterStack: WorkspacesClusterStack;
+  /**
+   * The cluster stack's outputs read from its state: network, cluster security group, hosted zone and the
+   * load balancer's target groups (attached to the system node group in the cluster stack).
+   */
+  readonly clusterOutputs: ClusterStackOutputs;
   /** The platform stack's Kubernetes and Helm providers. */
   readonly providers: ClusterProviders;
   /**
@@ -96,7 +102,7 @@ export class GitLabSide extends Construct {
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
-    const { config, clusterStack, providers } = props;
+    const { config, clusterOutputs: cluster, providers } = props;
     const gitlab = config.gitlab as GitLabConfig;
     const proxyEnabled = gitlab.proxy === 'enabled';
 
@@ -227,7 +233,6 @@ export class GitLabSide extends Construct {
 
       // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records; the
       // load balancer's access logs in the user's bucket or one created here (entryPoint.accessLogs).
-      const network = clusterStack.network;
       const logs = entry.accessLogs;
       if (logs.enabled && logs.bucket === undefined) {
         this.accessLogBucket = new LoadBalancerLogBucket(this, 'access-logs', {
@@ -241,14 +246,16 @@ export class GitLabSide extends Construct {
       this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
         name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
         dnsZone: workspaceDomain(gitlab),
-        hostedZoneId: clusterStack.hostedZone!.zoneId,
+        hostedZoneId: cluster.hostedZoneId,
         sshHostName: entry.sshHostName,
         sshPort: entry.sshPort,
-        vpcId: network.vpcId,
-        subnetIds: entry.scheme === 'internal' ? network.privateSubnetIds : network.publicSubnetIds,
+        vpcId: cluster.vpcId,
+        subnetIds: entry.scheme === 'internal' ? cluster.privateSubnetIds : cluster.publicSubnetIds,
         scheme: entry.scheme,
-        targetAutoScalingGroupNames: [clusterStack.systemNodes.nodeGroup.resources.get(0).autoscalingGroups.get(0).name],
-        nodeSecurityGroupId: clusterStack.cluster.clusterSecurityGroupId,
+        // Made and attached to the system node group in the cluster stack (WorkspacesTargetGroups), so
+        // the attachment follows the group when it is replaced, in the same apply.
+        targetGroupArns: { http: cluster.httpTargetGroupArn, ssh: cluster.sshTargetGroupArn },
+        nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         httpNodePort: entry.httpNodePort,
         sshNodePort: entry.sshNodePort,
         allowedCidrs: entry.allowedCidrs,

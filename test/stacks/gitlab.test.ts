@@ -124,25 +124,28 @@ describe('the default config\'s GitLab side', () => {
     // The zone: looked up by the workspace domain's name in the cluster stack, read through its state.
     const zone = Object.values(app.cluster.s.data('aws_route53_zone'));
     expect(zone).toEqual([expect.objectContaining({ name: 'workspaces.example.com', private_zone: false })]);
-    expect(validation.zone_id).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.cross-stack-output-dataaws_route53_zone/);
+    expect(validation.zone_id).toBe('${data.terraform_remote_state.cluster_stack.outputs.hosted_zone_id}');
+    expect(app.cluster.s.output('hosted_zone_id').value).toMatch(/^\$\{data\.aws_route53_zone\./);
   });
 
   it('listens for HTTPS (TLS, the validated certificate) and SSH on one NLB, in front of the system nodes\' NodePorts', () => {
     const lb = p.only('aws_lb');
     expect(lb).toMatchObject({ load_balancer_type: 'network', internal: false, name: 'gitlab-workspaces-workspaces' });
-    const listeners = p.all('aws_lb_listener').map((l) => ({ port: l.port, protocol: l.protocol, tg: p.deref(l.default_action[0].target_group_arn).port, cert: l.certificate_arn }));
+    // The target groups are the cluster stack's (attached there to the system node group), read by name.
+    const c = app.cluster.s;
+    const targetGroupOf = (ref: string) => c.deref(c.output(/outputs\.([\w-]+)\}$/.exec(ref)![1]).value);
+    const listeners = p.all('aws_lb_listener').map((l) => ({ port: l.port, protocol: l.protocol, tg: targetGroupOf(l.default_action[0].target_group_arn).port, cert: l.certificate_arn }));
     expect(listeners.sort((a, b) => a.port - b.port)).toEqual([
       { port: 22, protocol: 'TCP', tg: 32022, cert: undefined },
       { port: 443, protocol: 'TLS', tg: 32080, cert: p.ref('aws_acm_certificate_validation', p.only('aws_acm_certificate_validation'), 'certificate_arn') },
     ]);
-    // The target groups follow the system node group's Auto Scaling group, read from the cluster stack.
-    const system = app.cluster.s.onlyWhere('aws_eks_node_group', (g) => g.node_group_name_prefix === 'system-');
-    const expected = `\${${app.cluster.s.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
-    for (const a of p.all('aws_autoscaling_attachment')) {
-      const output = /outputs\.([\w-]+)\}$/.exec(a.autoscaling_group_name)![1];
-      expect(app.cluster.s.output(output).value).toBe(expected);
-    }
-    expect(p.all('aws_autoscaling_attachment')).toHaveLength(2);
+    // The target groups follow the system node group's Auto Scaling group, in the cluster stack.
+    const system = c.onlyWhere('aws_eks_node_group', (g) => g.node_group_name_prefix === 'system-');
+    const expected = `\${${c.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
+    for (const a of c.all('aws_autoscaling_attachment')) expect(a.autoscaling_group_name).toBe(expected);
+    expect(c.all('aws_autoscaling_attachment')).toHaveLength(2);
+    expect(p.all('aws_autoscaling_attachment')).toHaveLength(0);
+    expect(p.all('aws_lb_target_group')).toHaveLength(0);
     // The NodePorts are the proxy's.
     const svc = p.only('kubernetes_service_v1');
     expect(svc.spec.port.map((x: { node_port: number }) => x.node_port)).toEqual([32080, 32022]);
@@ -398,7 +401,8 @@ describe('example self-managed-gitlab', () => {
     const lb = p.only('aws_lb');
     expect(lb.internal).toBe(true);
     const privateSubnets = app.cluster.s.all('aws_subnet').filter((x) => !x.tags['kubernetes.io/role/elb']).map((x) => app.cluster.s.ref('aws_subnet', x, 'id')).sort();
-    expect(lb.subnets.map((ref: string) => app.cluster.s.output(/outputs\.([\w-]+)\}$/.exec(ref)![1]).value).sort()).toEqual(privateSubnets);
+    expect(lb.subnets).toBe('${data.terraform_remote_state.cluster_stack.outputs.private_subnet_ids}');
+    expect([...app.cluster.s.output('private_subnet_ids').value].sort()).toEqual(privateSubnets);
     const sg = p.ref('aws_security_group', p.only('aws_security_group'), 'id');
     expect(p.all('aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === sg).map((r) => r.cidr_ipv4)).toEqual(['172.16.0.0/16', '172.16.0.0/16']);
     expect(p.all('aws_route53_record').filter((r) => r.alias).map((r) => r.name).sort()).toEqual(['*.workspaces.internal.acme.dev', 'ssh-workspaces.internal.acme.dev', 'workspaces.internal.acme.dev']);

@@ -1,0 +1,59 @@
+/**
+ * The `terraform` block settings every stack of the ready app carries, so Terraform and OpenTofu resolve
+ * the same thing:
+ * - `required_version >= 1.10`: the S3 backend's native lock file (`use_lockfile`) needs Terraform 1.10
+ *   (OpenTofu 1.10 too), and the stacks use `terraform_data` (1.4) and conditions (1.2); an older binary
+ *   stops at init with a clear message instead of mis-planning.
+ * - fully qualified provider sources (`hashicorp/aws`, not `aws`): cdktf's prebuilt providers write the
+ *   bare type name for some providers, which Terraform expands to `registry.terraform.io/hashicorp/<name>`
+ *   and OpenTofu to `registry.opentofu.org/hashicorp/<name>`; naming the namespace makes the provider the
+ *   same one on both, in the lock file and in a provider mirror.
+ */
+import { TerraformProvider, TerraformStack } from 'cdktf';
+
+/** The Terraform (or OpenTofu) versions the stacks accept. */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10';
+
+/**
+ * The registry namespace of each provider the stacks (or the library's constructs) use, by local name.
+ * A provider missing here with a bare source is a programming error (thrown at synth).
+ */
+export const PROVIDER_SOURCES: Readonly<Record<string, string>> = {
+  aws: 'hashicorp/aws',
+  kubernetes: 'hashicorp/kubernetes',
+  helm: 'hashicorp/helm',
+  random: 'hashicorp/random',
+  tls: 'hashicorp/tls',
+  gitlab: 'gitlabhq/gitlab',
+  null: 'hashicorp/null',
+  time: 'hashicorp/time',
+  external: 'hashicorp/external',
+  local: 'hashicorp/local',
+  http: 'hashicorp/http',
+  cloudinit: 'hashicorp/cloudinit',
+};
+
+/** The fully qualified source of a provider (`namespace/type`, or with a registry host), from cdktf's. */
+export function qualifiedProviderSource(localName: string, source: string | undefined): string {
+  if (source && source.includes('/')) return source;
+  const qualified = PROVIDER_SOURCES[source ?? localName] ?? PROVIDER_SOURCES[localName];
+  if (!qualified) {
+    throw new Error(`provider ${localName} has the unqualified source ${JSON.stringify(source ?? localName)}: add its namespace to PROVIDER_SOURCES (stacks/terraform-settings.ts)`);
+  }
+  return qualified;
+}
+
+/**
+ * Sets `required_version` and qualifies every provider source of a stack. Called from the stacks'
+ * `prepareStack` (at synth, once every construct, including a caller's own, is in the stack).
+ */
+export function applyTerraformSettings(stack: TerraformStack): void {
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
+  const providers = stack.node.findAll().filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c));
+  for (const provider of providers) {
+    // The key cdktf gives the provider in required_providers.
+    const localName = provider.terraformResourceType;
+    if (provider.terraformProviderSource?.includes('/')) continue;
+    stack.addOverride(`terraform.required_providers.${localName}.source`, qualifiedProviderSource(localName, provider.terraformProviderSource));
+  }
+}

@@ -4,7 +4,7 @@
  * reached (certificate, load balancer, DNS). Every secret is a sensitive Terraform variable or generated
  * (random, tls) or created by the GitLab provider; none is a literal, none is in a non-sensitive output.
  */
-import { ITerraformDependable, TerraformOutput, TerraformVariable } from 'cdktf';
+import { Fn, ITerraformDependable, Op, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -13,6 +13,7 @@ import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { DiagnosticsError } from '../lib/common/diagnostics';
 import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
 import { AdmissionPolicy, boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
+import { TerraformData } from '../lib/cluster/terraform-data';
 import {
   agentConfigPath,
   baselineNamespace,
@@ -99,6 +100,12 @@ export class GitLabSide extends Construct {
   readonly workspacePodPolicy: AdmissionPolicy;
   /** With `proxy: disabled`: no ingress to workspace pods (GitLab's own policy is then Egress only). */
   readonly ingressLockdown?: WorkspaceIngressLockdown;
+  /**
+   * The plan-time check that the variables only creating needs are set (see variableToCreate); absent
+   * when the config needs none of them.
+   */
+  inputCheck?: TerraformData;
+  private readonly inputConditions: { condition: unknown; errorMessage: string }[] = [];
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
@@ -137,8 +144,8 @@ export class GitLabSide extends Construct {
         name: gitlab.imagePullSecret.name,
         namespace,
         createNamespace: !inShared && namespace !== gitlab.agent.namespace && !(proxyEnabled && namespace === gitlab.workspacesProxy.namespace),
-        dockerConfigJson: this.variable('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from').stringValue,
-        dependsOn: inShared ? [this.sharedNamespace!] : undefined,
+        dockerConfigJson: this.variableToCreate('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from'),
+        dependsOn: [...(inShared ? [this.sharedNamespace!] : []), ...this.inputsChecked()],
       });
     }
 
@@ -174,7 +181,7 @@ export class GitLabSide extends Construct {
       });
     }
     const agentToken = this.registration?.token
-      ?? this.variable('agentToken', `The token of the GitLab agent ${gitlab.agent.name} (registered by hand in its project)`).stringValue;
+      ?? this.variableToCreate('agentToken', `The token of the GitLab agent ${gitlab.agent.name} (registered by hand in its project)`);
     const kasAddress = gitlab.kasAddress ?? defaultKasAddress(gitlab.url);
     this.agent = new GitLabAgent(this, 'agent', {
       kubernetesProvider: providers.kubernetes,
@@ -196,6 +203,7 @@ export class GitLabSide extends Construct {
         ...(this.pullSecret ? [this.pullSecret.secret] : []),
         ...(props.agentDependsOn ?? []),
         ...(props.systemDependsOn ?? []),
+        ...this.inputsChecked(),
       ],
     });
 
@@ -208,8 +216,8 @@ export class GitLabSide extends Construct {
         clientId = this.oauthApplication.clientId;
         clientSecret = this.oauthApplication.clientSecret;
       } else {
-        clientId = this.variable('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`).stringValue;
-        clientSecret = this.variable('oauthClientSecret', 'The secret of the GitLab OAuth application').stringValue;
+        clientId = this.variableToCreate('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`);
+        clientSecret = this.variableToCreate('oauthClientSecret', 'The secret of the GitLab OAuth application');
       }
       const entry = gitlab.entryPoint;
       // The proxy's signing key and SSH host key are generated (random, tls): no literal, no hand-made file.
@@ -228,7 +236,7 @@ export class GitLabSide extends Construct {
         sshHostKeyAlgorithm: gitlab.workspacesProxy.sshHostKeyAlgorithm,
         nodePorts: { http: entry.httpNodePort, ssh: entry.sshNodePort },
         scheduling: SYSTEM_SCHEDULING,
-        dependsOn: props.systemDependsOn,
+        dependsOn: [...(props.systemDependsOn ?? []), ...this.inputsChecked()],
       });
 
       // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records; the
@@ -265,6 +273,42 @@ export class GitLabSide extends Construct {
     }
 
     this.addOutputs(gitlab, kasAddress);
+  }
+
+  /**
+   * A sensitive string variable that only creating and updating need (the agent token, the OAuth client,
+   * the registry credentials: values this stack hands to Kubernetes, never to an API it must call to
+   * delete), so `destroy` works without it. Terraform asks for every root variable without a default on
+   * any plan, destroy included; so the variable defaults to null, and a precondition of one
+   * `terraform_data` (which the resources using the value depend on) requires it. Preconditions are
+   * checked on every normal plan, no-op or not, and stop it with their message; a destroy plan does not
+   * check them (resources planned for deletion are not), and the normal plan `terraform destroy` runs
+   * first to refresh reports them as warnings only (hashicorp/terraform#32208). What the resources get in
+   * that refresh is the empty string, never null (a null in a Secret's data or a Helm value is an
+   * error of its own): a plan that would use it has already stopped at the precondition.
+   * The GitLab API token (`gitlab_token`) stays required: the GitLab provider needs it to delete what the
+   * stack registered.
+   */
+  private variableToCreate(key: 'agentToken' | 'oauthClientId' | 'oauthClientSecret' | 'registryDockerConfigJson', description: string): string {
+    const name = GITLAB_VARIABLES[key];
+    const v = new TerraformVariable(this, name, {
+      type: 'string', sensitive: true, nullable: true,
+      description: `${description}; needed to create or update the stack, not to destroy it`,
+    });
+    v.overrideLogicalId(name);
+    // `default = null` (cdktf drops a null default in the config, so it is set as an override).
+    v.addOverride('default', null);
+    this.inputConditions.push({
+      condition: Op.neq(v.value, Token.nullValue()),
+      errorMessage: `Set TF_VAR_${name}: ${description}. It may be left unset only to destroy the stack.`,
+    });
+    this.inputCheck ??= new TerraformData(this, 'required-variables', { lifecycle: { precondition: this.inputConditions } });
+    return Fn.conditional(Op.eq(v.value, Token.nullValue()), '', v.stringValue) as string;
+  }
+
+  /** The check of the variables only creating needs, for the resources that use them to depend on. */
+  private inputsChecked(): ITerraformDependable[] {
+    return this.inputCheck ? [this.inputCheck] : [];
   }
 
   /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */

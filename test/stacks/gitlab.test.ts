@@ -46,12 +46,12 @@ function expectNoSecretInPlainOutputs(s: Synthesized): void {
   }
 }
 
-/** No secret value anywhere in the JSON; every variable is sensitive, with no default. */
+/** No secret value anywhere in the JSON; every variable is sensitive, with no default but null (unset: only a destroy may leave it so). */
 function expectNoLiteralSecrets(app: SynthesizedApp): void {
   for (const stack of Object.values(app.stacks)) {
     for (const value of Object.values(SECRET_VALUES)) expect(stack.json).not.toContain(value);
     for (const [name, v] of Object.entries(stack.s.doc.variable ?? {}) as Array<[string, Record<string, unknown>]>) {
-      expect({ name, sensitive: v.sensitive, default: v.default }).toEqual({ name, sensitive: true, default: undefined });
+      expect({ name, sensitive: v.sensitive, default: v.default ?? null }).toEqual({ name, sensitive: true, default: null });
     }
     expectNoSecretInPlainOutputs(stack.s);
   }
@@ -59,7 +59,7 @@ function expectNoLiteralSecrets(app: SynthesizedApp): void {
 
 /** The kinds of values each key of the proxy's config Secret holds. */
 function secretSources(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, /^\$\{([a-z_]+)\./.exec(v)?.[1] ?? `literal ${v}`]));
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, /^\$\{\(?([a-z_]+)\./.exec(v)?.[1] ?? `literal ${v}`]));
 }
 
 describe('the default config\'s GitLab side', () => {
@@ -87,7 +87,7 @@ describe('the default config\'s GitLab side', () => {
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
     });
     const token = p.onlyWhere('kubernetes_secret_v1', (x) => x.metadata.name === 'workspaces-agent-token');
-    expect(token).toMatchObject({ metadata: { namespace: 'gitlab-agent' }, data: { token: '${var.gitlab_agent_token}' } });
+    expect(token).toMatchObject({ metadata: { namespace: 'gitlab-agent' }, data: { token: '${(var.gitlab_agent_token == null) ? "" : var.gitlab_agent_token}' } });
     expect(p.doc.variable.gitlab_agent_token).toMatchObject({ sensitive: true, type: 'string' });
   });
 
@@ -357,7 +357,7 @@ describe('gitlab.imagePullSecret', () => {
   it('creates a dockerconfigjson Secret from a sensitive variable and lists it in image_pull_secrets', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {name: acme-registry}\n`)).platform.s;
     const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
-    expect(secret).toMatchObject({ metadata: { name: 'acme-registry', namespace: 'gitlab-workspace-registry' }, data: { '.dockerconfigjson': '${var.registry_dockerconfigjson}' } });
+    expect(secret).toMatchObject({ metadata: { name: 'acme-registry', namespace: 'gitlab-workspace-registry' }, data: { '.dockerconfigjson': '${(var.registry_dockerconfigjson == null) ? "" : var.registry_dockerconfigjson}' } });
     expect(p.doc.variable.registry_dockerconfigjson).toMatchObject({ sensitive: true });
     expect(parse(p.output('agent_config').value).remote_development.image_pull_secrets).toEqual([{ name: 'acme-registry', namespace: 'gitlab-workspace-registry' }]);
     expect(p.release('workspaces').depends_on).toContain(p.addressOf('kubernetes_secret_v1', secret));
@@ -369,7 +369,7 @@ describe('gitlab.imagePullSecret', () => {
     // One namespace, the shared one, which the Secret waits for.
     const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
     const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
-    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared)]);
+    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared), p.addressOf('terraform_data', p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition))]);
   });
 
   it('creates its own namespace otherwise, with the baseline Pod Security label like the agent\'s and the proxy\'s', () => {

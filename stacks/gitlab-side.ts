@@ -268,6 +268,7 @@ export class GitLabSide extends Construct {
         sshNodePort: entry.sshNodePort,
         allowedCidrs: entry.allowedCidrs,
         sshIdleTimeoutSeconds: entry.sshIdleTimeoutSeconds,
+        certificateValidationTimeout: entry.certificateValidationTimeout,
         accessLogs: logs.enabled && logBucket !== undefined ? { bucket: logBucket, prefix: logs.prefix } : undefined,
       });
     }

@@ -10,7 +10,7 @@ const CREATE_ONLY = ['gitlab_agent_token', 'gitlab_oauth_client_id', 'gitlab_oau
 
 /** The one terraform_data that checks the variables. */
 function inputCheck(p: Synthesized): { address: string; preconditions: { condition: string; error_message: string }[] } {
-  const check = p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition !== undefined);
+  const check = p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition !== undefined && d.provisioner === undefined);
   return { address: p.addressOf('terraform_data', check), preconditions: check.lifecycle.precondition };
 }
 
@@ -74,7 +74,7 @@ describe('the GitLab API token', () => {
 
   it('with nothing create-only, no check at all', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}gitlab:\n  url: https://gitlab.acme.dev\n  dnsZone: workspaces.acme.dev\n  oauth: instance-application\n  agent:\n    project: acme/platform/workspaces-agent\n`)).platform.s;
-    expect(p.all('terraform_data').filter((d) => d.lifecycle?.precondition)).toEqual([]);
+    expect(p.all('terraform_data').filter((d) => d.lifecycle?.precondition && !d.provisioner)).toEqual([]);
     expect(Object.keys(p.doc.variable)).toEqual(['gitlab_token']);
   });
 });

@@ -369,7 +369,7 @@ describe('gitlab.imagePullSecret', () => {
     // One namespace, the shared one, which the Secret waits for.
     const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
     const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
-    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared), p.addressOf('terraform_data', p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition))]);
+    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared), p.addressOf('terraform_data', p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition && !d.provisioner))]);
   });
 
   it('creates its own namespace otherwise, with the baseline Pod Security label like the agent\'s and the proxy\'s', () => {

@@ -12,7 +12,7 @@ export { GitLabSide, GITLAB_VARIABLES, manualSteps } from './gitlab-side';
 export type { GitLabSideProps } from './gitlab-side';
 export { CLUSTER_OUTPUTS, CLUSTER_STATE_DATA_SOURCE, ClusterStackOutputs } from './cluster-outputs';
 export type { ClusterOutputName } from './cluster-outputs';
-export { PROVIDER_SOURCES, TERRAFORM_REQUIRED_VERSION } from './terraform-settings';
+export { PROVIDER_SOURCES, TERRAFORM_REQUIRED_VERSION, TerraformSettings } from './terraform-settings';
 export { configStateBackend, localStatePath, stateKey } from './state-backend';
 export type { StackBackendFactory } from './state-backend';
 export { CONFIG_ENV_VAR, configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from './config/load';

@@ -9,7 +9,8 @@
  *   and OpenTofu to `registry.opentofu.org/hashicorp/<name>`; naming the namespace makes the provider the
  *   same one on both, in the lock file and in a provider mirror.
  */
-import { TerraformProvider, TerraformStack } from 'cdktf';
+import { IAspect, TerraformProvider, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 
 /** The Terraform (or OpenTofu) versions the stacks accept. */
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.10';
@@ -55,5 +56,15 @@ export function applyTerraformSettings(stack: TerraformStack): void {
     const localName = provider.terraformResourceType;
     if (provider.terraformProviderSource?.includes('/')) continue;
     stack.addOverride(`terraform.required_providers.${localName}.source`, qualifiedProviderSource(localName, provider.terraformProviderSource));
+  }
+}
+
+/**
+ * The same settings for a stack of your own (the ready stacks apply them themselves):
+ * `Aspects.of(stack).add(new TerraformSettings())`. Applied at synth, once every provider is in the stack.
+ */
+export class TerraformSettings implements IAspect {
+  visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) applyTerraformSettings(node);
   }
 }

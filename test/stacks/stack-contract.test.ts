@@ -5,7 +5,7 @@
  * balancer's targets in the same apply), and every stack pins the Terraform version and fully qualified
  * provider sources (OpenTofu resolves the same providers).
  */
-import { App, S3Backend } from 'cdktf';
+import { App, S3Backend, Testing } from 'cdktf';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -164,5 +164,19 @@ describe('provider sources', () => {
     const app = synthApp(configFromText(`${WITH_PROXY}  agent:\n    project: acme/platform/workspaces-agent\n`));
     expect(app.platform.s.doc.terraform.required_providers.gitlab.source).toBe('gitlabhq/gitlab');
     expect(app.platform.s.doc.terraform.required_providers.aws.source).toBe('hashicorp/aws');
+  });
+});
+
+describe('stacks of your own (the library examples)', () => {
+  it('get the same settings from the TerraformSettings aspect', () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { buildSingleStackApp } = require('../../examples/single-stack/main') as typeof import('../../examples/single-stack/main');
+    const { buildGitLabOnExistingClusterApp } = require('../../examples/gitlab-on-existing-cluster/main') as typeof import('../../examples/gitlab-on-existing-cluster/main');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    for (const { stack } of [buildSingleStackApp(join(__dirname, 'unused-outdir')), buildGitLabOnExistingClusterApp(join(__dirname, 'unused-outdir'))]) {
+      const terraform = new Synthesized(Testing.synth(stack)).doc.terraform;
+      expect(terraform.required_version).toBe('>= 1.10');
+      for (const { source } of Object.values(terraform.required_providers) as Array<{ source: string }>) expect(source).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
+    }
   });
 });

@@ -16,8 +16,8 @@ import { IConstruct } from 'constructs';
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.10';
 
 /**
- * The registry namespace of each provider the stacks (or the library's constructs) use, by local name.
- * A provider missing here with a bare source is a programming error (thrown at synth).
+ * The full source of each provider the stacks (or the library's constructs) use, by local name. A bare
+ * source not listed here is qualified as Terraform itself reads it: `hashicorp/<name>`.
  */
 export const PROVIDER_SOURCES: Readonly<Record<string, string>> = {
   aws: 'hashicorp/aws',
@@ -26,22 +26,17 @@ export const PROVIDER_SOURCES: Readonly<Record<string, string>> = {
   random: 'hashicorp/random',
   tls: 'hashicorp/tls',
   gitlab: 'gitlabhq/gitlab',
-  null: 'hashicorp/null',
-  time: 'hashicorp/time',
-  external: 'hashicorp/external',
-  local: 'hashicorp/local',
-  http: 'hashicorp/http',
-  cloudinit: 'hashicorp/cloudinit',
 };
 
-/** The fully qualified source of a provider (`namespace/type`, or with a registry host), from cdktf's. */
+/**
+ * The fully qualified source of a provider (`namespace/type`, or with a registry host) from cdktf's: kept
+ * when it has a namespace; else from PROVIDER_SOURCES, or `hashicorp/<type>`, which is what Terraform and
+ * OpenTofu assume for a bare type (each in its own registry), so the provider resolved does not change.
+ */
 export function qualifiedProviderSource(localName: string, source: string | undefined): string {
   if (source && source.includes('/')) return source;
-  const qualified = PROVIDER_SOURCES[source ?? localName] ?? PROVIDER_SOURCES[localName];
-  if (!qualified) {
-    throw new Error(`provider ${localName} has the unqualified source ${JSON.stringify(source ?? localName)}: add its namespace to PROVIDER_SOURCES (stacks/terraform-settings.ts)`);
-  }
-  return qualified;
+  const type = source ?? localName;
+  return PROVIDER_SOURCES[type] ?? `hashicorp/${type}`;
 }
 
 /**

@@ -151,12 +151,13 @@ describe('the load balancer\'s targets when the system node group is replaced', 
 });
 
 describe('provider sources', () => {
-  it('qualifies the providers the stacks use, keeps qualified ones, and refuses one it does not know', () => {
+  it('qualifies the providers the stacks use, keeps qualified ones, and qualifies any other bare one as Terraform reads it', () => {
     expect(qualifiedProviderSource('aws', 'aws')).toBe('hashicorp/aws');
     expect(qualifiedProviderSource('kubernetes', 'kubernetes')).toBe('hashicorp/kubernetes');
     expect(qualifiedProviderSource('helm', undefined)).toBe('hashicorp/helm');
     expect(qualifiedProviderSource('gitlab', 'gitlabhq/gitlab')).toBe('gitlabhq/gitlab');
-    expect(() => qualifiedProviderSource('acme', 'acme')).toThrow(/PROVIDER_SOURCES/);
+    expect(qualifiedProviderSource('null', 'null')).toBe('hashicorp/null');
+    expect(qualifiedProviderSource('acme', 'registry.example.com/acme/acme')).toBe('registry.example.com/acme/acme');
     expect(TERRAFORM_REQUIRED_VERSION).toBe('>= 1.10');
   });
 

@@ -100,12 +100,16 @@ export class GitLabSide extends Construct {
   readonly workspacePodPolicy: AdmissionPolicy;
   /** With `proxy: disabled`: no ingress to workspace pods (GitLab's own policy is then Egress only). */
   readonly ingressLockdown?: WorkspaceIngressLockdown;
+  private requiredVariables?: TerraformData;
+  private readonly inputConditions: { condition: unknown; errorMessage: string }[] = [];
+
   /**
    * The plan-time check that the variables only creating needs are set (see variableToCreate); absent
    * when the config needs none of them.
    */
-  inputCheck?: TerraformData;
-  private readonly inputConditions: { condition: unknown; errorMessage: string }[] = [];
+  get inputCheck(): TerraformData | undefined {
+    return this.requiredVariables;
+  }
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
@@ -303,13 +307,13 @@ export class GitLabSide extends Construct {
       condition: Op.neq(v.value, Token.nullValue()),
       errorMessage: `Set TF_VAR_${name}: ${description}. It may be left unset only to destroy the stack.`,
     });
-    this.inputCheck ??= new TerraformData(this, 'required-variables', { lifecycle: { precondition: this.inputConditions } });
+    this.requiredVariables ??= new TerraformData(this, 'required-variables', { lifecycle: { precondition: this.inputConditions } });
     return Fn.conditional(Op.eq(v.value, Token.nullValue()), '', v.stringValue) as string;
   }
 
   /** The check of the variables only creating needs, for the resources that use them to depend on. */
   private inputsChecked(): ITerraformDependable[] {
-    return this.inputCheck ? [this.inputCheck] : [];
+    return this.requiredVariables ? [this.requiredVariables] : [];
   }
 
   /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */

@@ -4,7 +4,7 @@
  * workspaces depend on, IAM identities and KMS keys. It can be planned and applied from anywhere with AWS
  * credentials, even for a cluster whose API is private. The platform stack builds on its outputs.
  */
-import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformBackend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -53,6 +53,7 @@ import {
   UbuntuEksImage,
   WorkspacesVpc,
 } from '../lib/cluster';
+import { WorkspacesTargetGroups } from '../lib/gitlab/entry-point';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
 import { sudoRuntime } from '../lib/runtimes/sudo-runtime';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
@@ -60,7 +61,9 @@ import { addonVersion } from './config/addons';
 import { assertNoTemplateSyntax } from './config/literal-strings';
 import { configRuntime, retiringEntryText, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { hostedZoneParent, poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
+import { CLUSTER_OUTPUTS, publishClusterOutput } from './cluster-outputs';
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
+import { applyTerraformSettings } from './terraform-settings';
 
 /** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
 export interface WorkspaceGroupPlan extends WorkspaceGeneration {
@@ -122,6 +125,14 @@ export class WorkspacesClusterStack extends TerraformStack {
    * platform stack waits for the certificate that needs them delegated.
    */
   readonly hostedZone?: WorkspacesHostedZone;
+  /**
+   * The workspaces load balancer's target groups (with the workspaces proxy), attached to the system node
+   * group's Auto Scaling group here, in the group's own stack: a replaced system group gets its attachment
+   * in the same apply, before the old group goes. The platform stack's load balancer forwards to them.
+   */
+  readonly workspacesTargetGroups?: WorkspacesTargetGroups;
+  /** The stack's Terraform backend: the platform stack reads this stack's outputs through it. */
+  readonly backend: TerraformBackend;
 
   constructor(scope: Construct, id: string, props: WorkspacesClusterStackProps) {
     super(scope, id);
@@ -135,7 +146,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     this.region = aws.region;
     this.kubernetesVersion = clusterConfig.kubernetesVersion;
 
-    configureStateBackend(this, id, props.backend ?? configStateBackend(config.state, aws.region));
+    this.backend = configureStateBackend(this, id, props.backend ?? configStateBackend(config.state, aws.region));
     new AwsProvider(this, 'aws', { region: aws.region, defaultTags: [{ tags: { ...aws.defaultTags } }] });
     const partition = new DataAwsPartition(this, 'partition').partition;
     const caller = new DataAwsCallerIdentity(this, 'caller');
@@ -435,27 +446,39 @@ export class WorkspacesClusterStack extends TerraformStack {
         preventDestroy,
         ...(hostedZoneParent(gitlab) && { parentZone: hostedZoneParent(gitlab) }),
       });
+      // The load balancer's targets follow the system group: target groups and attachments here, where a
+      // change that replaces the group (instance types, AMI type, capacity type, subnets) replaces the
+      // attachment in the same apply, new before old (create_before_destroy on both). In the platform stack
+      // the attachment would name the old group until that stack is applied again, with no targets meanwhile.
+      this.workspacesTargetGroups = new WorkspacesTargetGroups(this, 'workspaces-targets', {
+        vpcId: this.network.vpcId,
+        httpNodePort: gitlab.entryPoint.httpNodePort,
+        sshNodePort: gitlab.entryPoint.sshNodePort,
+        autoScalingGroupNames: [this.systemNodes.nodeGroup.resources.get(0).autoscalingGroups.get(0).name],
+      });
     }
 
-    // Outputs, named for what the user does next.
-    const out = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    // Outputs, named for what the user does next. Those the platform stack reads are its contract with
+    // this stack (CLUSTER_OUTPUTS, docs/stacks.md): stable names, never renamed by a refactor.
+    const out = (id: string, value: unknown, description: string): TerraformOutput => publishClusterOutput(this, id, value, description);
     out('cluster_name', clusterName, 'The EKS cluster name');
     out('region', aws.region, 'The AWS region');
     out('kubeconfig_command', `aws eks update-kubeconfig --region ${aws.region} --name ${clusterName}`, 'Run this to point kubectl at the cluster');
-    out('cluster_endpoint', this.cluster.endpoint, 'The Kubernetes API server URL');
+    out(CLUSTER_OUTPUTS.clusterEndpoint, this.cluster.endpoint, 'The Kubernetes API server URL');
+    out(CLUSTER_OUTPUTS.clusterCertificateAuthorityData, this.cluster.certificateAuthorityData, 'The base64 PEM of the cluster\'s certificate authority (not a secret)');
     out('kubernetes_version', kubernetesVersion, 'The Kubernetes version of the control plane');
     out('upgrade_policy', clusterConfig.upgradePolicy, 'The EKS support tier once the version leaves standard support');
-    out('vpc_id', this.network.vpcId, 'The VPC id');
-    out('private_subnet_ids', this.network.privateSubnetIds, 'Node subnets');
-    out('public_subnet_ids', this.network.publicSubnetIds, 'Load balancer subnets');
-    out('cluster_security_group_id', this.cluster.clusterSecurityGroupId, 'The security group EKS manages for the control plane and nodes');
+    out(CLUSTER_OUTPUTS.vpcId, this.network.vpcId, 'The VPC id');
+    out(CLUSTER_OUTPUTS.privateSubnetIds, this.network.privateSubnetIds, 'Node subnets');
+    out(CLUSTER_OUTPUTS.publicSubnetIds, this.network.publicSubnetIds, 'Load balancer subnets');
+    out(CLUSTER_OUTPUTS.clusterSecurityGroupId, this.cluster.clusterSecurityGroupId, 'The security group EKS manages for the control plane and nodes');
     out('node_role_arn', this.nodeRole.arn, 'The IAM role of the system nodes');
     out('workspace_node_role_arn', this.workspaceNodeRole.arn, 'The IAM role of the workspace nodes (generations created before it keep node_role_arn until they retire)');
     out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
     out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
-    out('volumes_kms_key_arn', this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
+    out(CLUSTER_OUTPUTS.volumesKmsKeyArn, this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
     if (this.hostedZone) {
-      out('hosted_zone_id', this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
+      out(CLUSTER_OUTPUTS.hostedZoneId, this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
       out('hosted_zone_name_servers', this.hostedZone.nameServers,
         gitlab && hostedZoneParent(gitlab)
           ? `The name servers of the created zone, delegated by this stack in the parent zone ${gitlab.hostedZone.parentZoneName ?? gitlab.hostedZone.parentZoneId} (NS record ${workspaceDomain(gitlab)})`
@@ -463,6 +486,16 @@ export class WorkspacesClusterStack extends TerraformStack {
           ? `Delegate ${workspaceDomain(gitlab)} to these name servers (NS records in the parent domain): the platform stack's certificate validation waits for it`
           : 'The name servers of the zone that holds the workspace records');
     }
+    if (this.workspacesTargetGroups) {
+      out(CLUSTER_OUTPUTS.httpTargetGroupArn, this.workspacesTargetGroups.httpTargetGroup.arn, 'The target group of the workspaces load balancer\'s HTTPS listener (the proxy\'s HTTP NodePort on the system nodes)');
+      out(CLUSTER_OUTPUTS.sshTargetGroupArn, this.workspacesTargetGroups.sshTargetGroup.arn, 'The target group of the workspaces load balancer\'s SSH listener (the proxy\'s SSH NodePort on the system nodes)');
+    }
+  }
+
+  /** At synth: required_version and qualified provider sources (see terraform-settings.ts). */
+  prepareStack(): void {
+    super.prepareStack();
+    applyTerraformSettings(this);
   }
 }
 

@@ -4,7 +4,7 @@
  * reached (certificate, load balancer, DNS). Every secret is a sensitive Terraform variable or generated
  * (random, tls) or created by the GitLab provider; none is a literal, none is in a non-sensitive output.
  */
-import { ITerraformDependable, TerraformOutput, TerraformVariable } from 'cdktf';
+import { Fn, ITerraformDependable, Op, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -14,6 +14,7 @@ import { DiagnosticsError } from '../lib/common/diagnostics';
 import { agentImageTagFor, DEFAULT_GITLAB_VERSION } from '../lib/common/gitlab-version';
 import { RemoteDevelopmentSettings, serializeAgentConfig } from '../lib/agent-config';
 import { AdmissionPolicy, boundedName, ClusterProviders, SYSTEM_SCHEDULING } from '../lib/cluster';
+import { TerraformData } from '../lib/cluster/terraform-data';
 import {
   agentConfigPath,
   baselineNamespace,
@@ -38,6 +39,7 @@ import {
   workspacePodPolicyOptions,
   WorkspacesProxy,
 } from '../lib/gitlab';
+import type { ClusterStackOutputs } from './cluster-outputs';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { pullSecretNamespace, stackAgentSettings, stackGitLabVersion } from './config/agent-settings';
 import { configRuntime } from './config/runtime';
@@ -55,8 +57,13 @@ export const GITLAB_VARIABLES = {
 export interface GitLabSideProps {
   /** The checked stack config, with its `gitlab` section. */
   readonly config: WorkspacesConfig;
-  /** The cluster stack: network, system node group, cluster security group and hosted zone (cross-stack references). */
+  /** The cluster stack (its config; its values are read through `clusterOutputs`). */
   readonly clusterStack: WorkspacesClusterStack;
+  /**
+   * The cluster stack's outputs read from its state: network, cluster security group, hosted zone and the
+   * load balancer's target groups (attached to the system node group in the cluster stack).
+   */
+  readonly clusterOutputs: ClusterStackOutputs;
   /** The platform stack's Kubernetes and Helm providers. */
   readonly providers: ClusterProviders;
   /**
@@ -96,10 +103,20 @@ export class GitLabSide extends Construct {
   readonly workspacePodPolicy: AdmissionPolicy;
   /** With `proxy: disabled`: no ingress to workspace pods (GitLab's own policy is then Egress only). */
   readonly ingressLockdown?: WorkspaceIngressLockdown;
+  private requiredVariables?: TerraformData;
+  private readonly inputConditions: { condition: unknown; errorMessage: string }[] = [];
+
+  /**
+   * The plan-time check that the variables only creating needs are set (see variableToCreate); absent
+   * when the config needs none of them.
+   */
+  get inputCheck(): TerraformData | undefined {
+    return this.requiredVariables;
+  }
 
   constructor(scope: Construct, id: string, props: GitLabSideProps) {
     super(scope, id);
-    const { config, clusterStack, providers } = props;
+    const { config, clusterOutputs: cluster, providers } = props;
     const gitlab = config.gitlab as GitLabConfig;
     const proxyEnabled = gitlab.proxy === 'enabled';
 
@@ -134,8 +151,8 @@ export class GitLabSide extends Construct {
         name: gitlab.imagePullSecret.name,
         namespace,
         createNamespace: !inShared && namespace !== gitlab.agent.namespace && !(proxyEnabled && namespace === gitlab.workspacesProxy.namespace),
-        dockerConfigJson: this.variable('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from').stringValue,
-        dependsOn: inShared ? [this.sharedNamespace!] : undefined,
+        dockerConfigJson: this.variableToCreate('registryDockerConfigJson', 'The .dockerconfigjson of the private registry workspace images come from'),
+        dependsOn: [...(inShared ? [this.sharedNamespace!] : []), ...this.inputsChecked()],
       });
     }
 
@@ -172,7 +189,7 @@ export class GitLabSide extends Construct {
       });
     }
     const agentToken = this.registration?.token
-      ?? this.variable('agentToken', `The token of the GitLab agent ${gitlab.agent.name} (registered by hand in its project)`).stringValue;
+      ?? this.variableToCreate('agentToken', `The token of the GitLab agent ${gitlab.agent.name} (registered by hand in its project)`);
     const kasAddress = gitlab.kasAddress ?? defaultKasAddress(gitlab.url);
     this.agent = new GitLabAgent(this, 'agent', {
       kubernetesProvider: providers.kubernetes,
@@ -196,6 +213,7 @@ export class GitLabSide extends Construct {
         ...(this.pullSecret ? [this.pullSecret.secret] : []),
         ...(props.agentDependsOn ?? []),
         ...(props.systemDependsOn ?? []),
+        ...this.inputsChecked(),
       ],
     });
 
@@ -208,8 +226,8 @@ export class GitLabSide extends Construct {
         clientId = this.oauthApplication.clientId;
         clientSecret = this.oauthApplication.clientSecret;
       } else {
-        clientId = this.variable('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`).stringValue;
-        clientSecret = this.variable('oauthClientSecret', 'The secret of the GitLab OAuth application').stringValue;
+        clientId = this.variableToCreate('oauthClientId', `The application id of the GitLab OAuth application (redirect URI ${oauthRedirectUri(workspaceDomain(gitlab))})`);
+        clientSecret = this.variableToCreate('oauthClientSecret', 'The secret of the GitLab OAuth application');
       }
       const entry = gitlab.entryPoint;
       // The proxy's signing key and SSH host key are generated (random, tls): no literal, no hand-made file.
@@ -228,12 +246,11 @@ export class GitLabSide extends Construct {
         sshHostKeyAlgorithm: gitlab.workspacesProxy.sshHostKeyAlgorithm,
         nodePorts: { http: entry.httpNodePort, ssh: entry.sshNodePort },
         scheduling: SYSTEM_SCHEDULING,
-        dependsOn: props.systemDependsOn,
+        dependsOn: [...(props.systemDependsOn ?? []), ...this.inputsChecked()],
       });
 
       // The way in: certificate, load balancer in front of the system nodes' NodePorts, DNS records; the
       // load balancer's access logs in the user's bucket or one created here (entryPoint.accessLogs).
-      const network = clusterStack.network;
       const logs = entry.accessLogs;
       if (logs.enabled && logs.bucket === undefined) {
         this.accessLogBucket = new LoadBalancerLogBucket(this, 'access-logs', {
@@ -247,23 +264,62 @@ export class GitLabSide extends Construct {
       this.entryPoint = new WorkspacesEntryPoint(this, 'entry-point', {
         name: boundedName(config.cluster.name, '-workspaces', LOAD_BALANCER_NAME_MAX),
         dnsZone: workspaceDomain(gitlab),
-        hostedZoneId: clusterStack.hostedZone!.zoneId,
+        hostedZoneId: cluster.hostedZoneId,
         sshHostName: entry.sshHostName,
         sshPort: entry.sshPort,
-        vpcId: network.vpcId,
-        subnetIds: entry.scheme === 'internal' ? network.privateSubnetIds : network.publicSubnetIds,
+        vpcId: cluster.vpcId,
+        subnetIds: entry.scheme === 'internal' ? cluster.privateSubnetIds : cluster.publicSubnetIds,
         scheme: entry.scheme,
-        targetAutoScalingGroupNames: [clusterStack.systemNodes.nodeGroup.resources.get(0).autoscalingGroups.get(0).name],
-        nodeSecurityGroupId: clusterStack.cluster.clusterSecurityGroupId,
+        // Made and attached to the system node group in the cluster stack (WorkspacesTargetGroups), so
+        // the attachment follows the group when it is replaced, in the same apply.
+        targetGroupArns: { http: cluster.httpTargetGroupArn, ssh: cluster.sshTargetGroupArn },
+        nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         httpNodePort: entry.httpNodePort,
         sshNodePort: entry.sshNodePort,
         allowedCidrs: entry.allowedCidrs,
         sshIdleTimeoutSeconds: entry.sshIdleTimeoutSeconds,
+        certificateValidationTimeout: entry.certificateValidationTimeout,
         accessLogs: logs.enabled && logBucket !== undefined ? { bucket: logBucket, prefix: logs.prefix } : undefined,
       });
     }
 
     this.addOutputs(gitlab, kasAddress);
+  }
+
+  /**
+   * A sensitive string variable that only creating and updating need (the agent token, the OAuth client,
+   * the registry credentials: values this stack hands to Kubernetes, never to an API it must call to
+   * delete), so `destroy` works without it. Terraform asks for every root variable without a default on
+   * any plan, destroy included; so the variable defaults to null, and a precondition of one
+   * `terraform_data` (which the resources using the value depend on) requires it. Preconditions are
+   * checked on every normal plan, no-op or not, and stop it with their message; a destroy plan does not
+   * check them (resources planned for deletion are not), and the normal plan `terraform destroy` runs
+   * first to refresh reports them as warnings only (hashicorp/terraform#32208). What the resources get in
+   * that refresh is the empty string, never null (a null in a Secret's data or a Helm value is an
+   * error of its own): a plan that would use it has already stopped at the precondition.
+   * The GitLab API token (`gitlab_token`) stays required: the GitLab provider needs it to delete what the
+   * stack registered.
+   */
+  private variableToCreate(key: 'agentToken' | 'oauthClientId' | 'oauthClientSecret' | 'registryDockerConfigJson', description: string): string {
+    const name = GITLAB_VARIABLES[key];
+    const v = new TerraformVariable(this, name, {
+      type: 'string', sensitive: true, nullable: true,
+      description: `${description}; needed to create or update the stack, not to destroy it`,
+    });
+    v.overrideLogicalId(name);
+    // `default = null` (cdktf drops a null default in the config, so it is set as an override).
+    v.addOverride('default', null);
+    this.inputConditions.push({
+      condition: Op.neq(v.value, Token.nullValue()),
+      errorMessage: `Set TF_VAR_${name}: ${description}. It may be left unset only to destroy the stack.`,
+    });
+    this.requiredVariables ??= new TerraformData(this, 'required-variables', { lifecycle: { precondition: this.inputConditions } });
+    return Fn.conditional(Op.eq(v.value, Token.nullValue()), '', v.stringValue) as string;
+  }
+
+  /** The check of the variables only creating needs, for the resources that use them to depend on. */
+  private inputsChecked(): ITerraformDependable[] {
+    return this.requiredVariables ? [this.requiredVariables] : [];
   }
 
   /** A sensitive string variable, named as in GITLAB_VARIABLES (no prefix or hash: users set `TF_VAR_<name>`). */

@@ -1,7 +1,7 @@
 /**
  * The platform stack: everything that talks to the Kubernetes API or Helm, on a cluster the cluster
- * stack made. Its Kubernetes and Helm providers are configured from the cluster stack's outputs (cdktf
- * cross-stack references, read from that stack's state), never from a cluster created in the same
+ * stack made. Its Kubernetes and Helm providers are configured from the cluster stack's outputs (read by
+ * their stable names from that stack's state: see cluster-outputs.ts), never from a cluster created in the same
  * Terraform run: so a plan works before, during and after a cluster replacement, and this stack can be
  * applied on its own from wherever the API is reachable (inside the VPC for a private endpoint).
  * The sudo runtime's installer and RuntimeClass live here. With a `gitlab` section, the GitLab side joins
@@ -27,8 +27,10 @@ import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
+import { ClusterStackOutputs } from './cluster-outputs';
 import { GitLabSide } from './gitlab-side';
 import { configStateBackend, configureStateBackend, localStateWarning, StackBackendFactory } from './state-backend';
+import { applyTerraformSettings } from './terraform-settings';
 
 /** Every resource in a construct's tree (data sources are read, never destroyed: no order to keep). */
 function resourcesOf(scope: Construct): TerraformResource[] {
@@ -58,6 +60,11 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly config: WorkspacesConfig;
   /** The cluster stack this one reads. */
   readonly clusterStack: WorkspacesClusterStack;
+  /**
+   * The cluster stack's outputs, read by their contract names from its state (never a cdktf cross-stack
+   * reference, whose generated names a refactor would change).
+   */
+  readonly clusterOutputs: ClusterStackOutputs;
   readonly providers: ClusterProviders;
   readonly storageClass: DefaultStorageClass;
   readonly autoscaler: ClusterAutoscaler;
@@ -101,6 +108,10 @@ export class WorkspacesPlatformStack extends TerraformStack {
     // Applied after the cluster stack; cdktf would infer this from the references below, but the order
     // is the point of the split, so it is stated.
     this.addDependency(clusterStack);
+    // Every value of the cluster stack this stack uses comes through here, by name. (The config's literals,
+    // such as the cluster name and region, are used as they are.)
+    const cluster = new ClusterStackOutputs(this, clusterStack.backend, clusterStack.node.id);
+    this.clusterOutputs = cluster;
 
     // The token data source (kubernetesProviderAuth: token) and the workspaces' entry point (certificate,
     // load balancer, DNS records) need the AWS provider; exec runs the AWS CLI.
@@ -111,16 +122,16 @@ export class WorkspacesPlatformStack extends TerraformStack {
       clusterName: clusterStack.clusterName,
       region: aws.region,
       auth: clusterConfig.kubernetesProviderAuth,
-      // Cross-stack references: outputs of the cluster stack, read from its state.
-      endpoint: clusterStack.cluster.endpoint,
-      certificateAuthorityData: clusterStack.cluster.certificateAuthorityData,
+      // Outputs of the cluster stack, read from its state.
+      endpoint: cluster.clusterEndpoint,
+      certificateAuthorityData: cluster.clusterCertificateAuthorityData,
     });
 
     // The default StorageClass GitLab's workspace claims use (they name no class).
     this.storageClass = new DefaultStorageClass(this, 'storage', {
       kubernetesProvider: this.providers.kubernetes,
       name: storage.defaultStorageClass.name,
-      kmsKeyArn: clusterStack.volumeKey.arn,
+      kmsKeyArn: cluster.volumesKmsKeyArn,
       iops: storage.defaultStorageClass.iops,
       iopsPerGiB: storage.defaultStorageClass.iopsPerGiB,
       throughputMiBps: storage.defaultStorageClass.throughputMiBps,
@@ -166,7 +177,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
       this.workspaceVolumeCleanup = new WorkspaceVolumeCleanup(this, 'workspace-volume-cleanup', {
         clusterName: clusterStack.clusterName,
         region: aws.region,
-        volumeKeyArn: clusterStack.volumeKey.arn,
+        volumeKeyArn: cluster.volumesKmsKeyArn,
         preventDestroy,
       });
     }
@@ -177,6 +188,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
       this.gitlab = new GitLabSide(this, 'gitlab', {
         config,
         clusterStack,
+        clusterOutputs: cluster,
         providers: this.providers,
         systemDependsOn: this.nodeGuard.dependables,
         // A workspace made before its RuntimeClass exists would not start; on destroy, the agent goes before
@@ -195,7 +207,7 @@ export class WorkspacesPlatformStack extends TerraformStack {
       cleanup.needs(...resourcesOf(this).filter((r) => r !== cleanup.resource && r !== this.gitlab?.agent.release));
     } else {
       this.volumeKeyGuard = new VolumeKeyGuard(this, 'volume-key-guard', {
-        volumeKeyArn: clusterStack.volumeKey.arn,
+        volumeKeyArn: cluster.volumesKmsKeyArn,
         region: aws.region,
         protects: resourcesOf(this),
         preventDestroy,
@@ -215,5 +227,11 @@ export class WorkspacesPlatformStack extends TerraformStack {
         description: `The remote_development settings ${runtime.name} workspaces need, over the agent config's own`,
       });
     }
+  }
+
+  /** At synth: required_version and qualified provider sources (see terraform-settings.ts). */
+  prepareStack(): void {
+    super.prepareStack();
+    applyTerraformSettings(this);
   }
 }

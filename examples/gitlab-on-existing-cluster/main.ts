@@ -6,7 +6,7 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/examples/gitlab-on-existing-cluster/main.js
  */
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, Aspects, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsEksNodeGroup } from '@cdktf/provider-aws/lib/data-aws-eks-node-group';
@@ -23,6 +23,7 @@ import {
   resolveAgentConfig,
   serializeAgentConfig,
   SYSTEM_SCHEDULING,
+  TerraformSettings,
   WorkspacesEntryPoint,
   WorkspacesHostedZone,
   WorkspacesProxy,
@@ -44,6 +45,8 @@ export class GitLabOnExistingCluster extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: REGION });
+    // required_version >= 1.10 and fully qualified provider sources, as in the ready stacks.
+    Aspects.of(this).add(new TerraformSettings());
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
     const secret = (name: string) => new TerraformVariable(this, name, { type: 'string', sensitive: true, nullable: false }).stringValue;

@@ -8,7 +8,7 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/examples/single-stack/main.js
  */
-import { App, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -32,6 +32,7 @@ import {
   WORKSPACE_NODE_AUTOSCALING_OPTIONS,
   WORKSPACES_POOL,
   WorkspacesVpc,
+  TerraformSettings,
 } from 'cdktf-gitlab-workspaces';
 
 const NAME = 'dev-workspaces';
@@ -42,6 +43,8 @@ export class SingleStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: REGION });
+    // required_version >= 1.10 and fully qualified provider sources, as in the ready stacks.
+    Aspects.of(this).add(new TerraformSettings());
 
     const network = new WorkspacesVpc(this, 'network', { clusterName: NAME, region: REGION, zoneCount: 2, natGateways: 'single' });
     const cluster = new EksCluster(this, 'eks', {

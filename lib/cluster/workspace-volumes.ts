@@ -7,8 +7,12 @@
  *   encrypted with it still exist, and lists them.
  * - WorkspaceVolumeCleanup (opt-in): on destroy, delete the workspaces' Deployments and claims first, so
  *   the driver deletes their volumes, and wait until it has.
- * Both run as destroy-time `local-exec` provisioners of a `terraform_data` resource, with the AWS CLI
- * (and kubectl for the cleanup) where Terraform runs.
+ * Both run as destroy-time `local-exec` provisioners of a `terraform_data` resource, with `/bin/sh`, the
+ * AWS CLI (and kubectl for the cleanup) where Terraform runs. They check for those first: every plan
+ * stops with a precondition when `/bin/sh` is missing (the provisioner could not even start, and it is
+ * too late to find out at destroy), and the script stops, before it deletes or lists anything, naming the
+ * command that is not on PATH. (A destroy plan does not check preconditions, hence the check on every
+ * normal plan: the machine that applies is the one that will destroy, as a rule.)
  */
 import { dependable, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -29,6 +33,37 @@ const LIST_VOLUMES = [
   `  --filters Name=tag:${EBS_CSI_VOLUME_TAG},Values=true Name=encrypted,Values=true \\`,
   `  --query "Volumes[?KmsKeyId=='$KEY_ARN'].[VolumeId,State,Tags[?Key=='kubernetes.io/created-for/pvc/namespace']|[0].Value,Tags[?Key=='kubernetes.io/created-for/pvc/name']|[0].Value]")`,
 ].join('\n');
+
+/** Where Terraform runs the destroy-time scripts (their `local-exec` interpreter). */
+export const DESTROY_SCRIPT_SHELL = '/bin/sh';
+
+/** The plan-time check that the destroy script's shell exists on the machine that runs Terraform. */
+function shellPrecondition(what: string) {
+  return {
+    condition: `\${fileexists("${DESTROY_SCRIPT_SHELL}")}`,
+    errorMessage: `${what} runs ${DESTROY_SCRIPT_SHELL} where Terraform runs, at destroy, and this machine has no ${DESTROY_SCRIPT_SHELL}: `
+      + 'run Terraform from Linux, macOS or WSL (with the AWS CLI on PATH), or destroy will fail at this step.',
+  };
+}
+
+/**
+ * Shell that stops the script, before it does anything, when a command it needs is not on PATH, naming
+ * each missing one and what it is for. (No `${`: Terraform would read it as interpolation.)
+ */
+export function requireCommands(what: string, commands: ReadonlyArray<{ readonly name: string; readonly purpose: string }>, consequence: string): string {
+  return [
+    'missing=""',
+    ...commands.map((c) => `command -v ${c.name} >/dev/null 2>&1 || missing="$missing ${c.name} (${c.purpose});"`),
+    'if [ -n "$missing" ]; then',
+    `  echo "${what} needs these commands on PATH where Terraform runs, and they are missing:$missing" >&2`,
+    `  echo "${consequence}" >&2`,
+    '  exit 1',
+    'fi',
+  ].join('\n');
+}
+
+const AWS_CLI = { name: 'aws', purpose: 'the AWS CLI v2, with credentials for the cluster account' };
+const KUBECTL = { name: 'kubectl', purpose: 'to delete the workspaces and their claims' };
 
 export interface VolumeKeyGuardProps {
   /** The KMS key that encrypts workspace volumes (its ARN). */
@@ -51,7 +86,8 @@ export interface VolumeKeyGuardProps {
 /**
  * Stops `destroy` while EBS volumes created by the CSI driver and encrypted with the volume key still
  * exist (a workspace that was not deleted, a claim with reclaim policy Retain), naming each volume and
- * its claim, before the key or the cluster is touched. Needs the AWS CLI where Terraform runs.
+ * its claim, before the key or the cluster is touched. Needs `/bin/sh` and the AWS CLI where Terraform runs
+ * (checked first: a plan-time precondition for the shell, the script for the CLI).
  */
 export class VolumeKeyGuard extends Construct {
   readonly resource: TerraformData;
@@ -61,14 +97,16 @@ export class VolumeKeyGuard extends Construct {
     this.resource = new TerraformData(this, 'guard', {
       input: { volume_key_arn: props.volumeKeyArn, region: props.region },
       dependsOn: props.protects,
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: { ...(props.preventDestroy && { preventDestroy: true }), precondition: [shellPrecondition('The workspace volume guard (VolumeKeyGuard)')] },
       provisioners: [{
         type: 'local-exec',
         when: 'destroy',
-        interpreter: ['/bin/sh', '-c'],
+        interpreter: [DESTROY_SCRIPT_SHELL, '-c'],
         environment: { KEY_ARN: '${self.input.volume_key_arn}', REGION: '${self.input.region}' },
         command: [
           'set -eu',
+          requireCommands('Refusing to destroy: the workspace volume guard (it lists the volumes encrypted with $KEY_ARN before the key is deleted)', [AWS_CLI],
+            'Nothing has been destroyed by this step: install what is missing, and destroy again.'),
           LIST_VOLUMES,
           'if [ -n "$volumes" ]; then',
           '  echo "Refusing to destroy: these workspace volumes (EBS volume, state, namespace, claim) are encrypted with $KEY_ARN, and deleting that key would make them unreadable:" >&2',
@@ -113,8 +151,8 @@ export interface WorkspaceVolumeCleanupProps {
  * On destroy, deletes every workspace's Deployment and PersistentVolumeClaims (objects labelled
  * `agent.gitlab.com/id`), so the EBS CSI driver deletes their volumes (reclaim policy Delete), and waits
  * until no volume encrypted with the volume key is left. Their data is gone: this is for clusters whose
- * workspaces are disposable. Needs the AWS CLI and kubectl where Terraform runs, and the GitLab agent
- * already removed (it would recreate the workspaces).
+ * workspaces are disposable. Needs `/bin/sh`, the AWS CLI and kubectl where Terraform runs (checked first,
+ * before anything is deleted), and the GitLab agent already removed (it would recreate the workspaces).
  */
 export class WorkspaceVolumeCleanup extends Construct {
   readonly resource: TerraformData;
@@ -125,11 +163,11 @@ export class WorkspaceVolumeCleanup extends Construct {
     this.resource = new TerraformData(this, 'cleanup', {
       input: { cluster_name: props.clusterName, region: props.region, volume_key_arn: props.volumeKeyArn, timeout_seconds: timeout },
       dependsOn: props.dependsOn,
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: { ...(props.preventDestroy && { preventDestroy: true }), precondition: [shellPrecondition('The workspace volume cleanup (WorkspaceVolumeCleanup)')] },
       provisioners: [{
         type: 'local-exec',
         when: 'destroy',
-        interpreter: ['/bin/sh', '-c'],
+        interpreter: [DESTROY_SCRIPT_SHELL, '-c'],
         environment: {
           CLUSTER: '${self.input.cluster_name}',
           REGION: '${self.input.region}',
@@ -138,6 +176,8 @@ export class WorkspaceVolumeCleanup extends Construct {
         },
         command: [
           'set -eu',
+          requireCommands('Refusing to destroy: the workspace volume cleanup (it deletes the workspaces of $CLUSTER and waits for their volumes)', [AWS_CLI, KUBECTL],
+            'No workspace or claim has been deleted: install what is missing, and destroy again.'),
           'kubeconfig=$(mktemp)',
           'trap \'rm -f "$kubeconfig"\' EXIT',
           'aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --kubeconfig "$kubeconfig" >/dev/null',

@@ -46,8 +46,24 @@ export interface WorkspacesEntryPointProps {
    * @default 'internet-facing'
    */
   readonly scheme?: 'internet-facing' | 'internal';
-  /** The Auto Scaling groups of the nodes that take the traffic (the system node group's). */
-  readonly targetAutoScalingGroupNames: string[];
+  /**
+   * The Auto Scaling groups of the nodes that take the traffic (the system node group's): the entry point
+   * creates its target groups and attaches them. Only for node groups in the same stack: an attachment
+   * must be replaced in the same apply as the group it names (see WorkspacesTargetGroups). Give either
+   * this or `targetGroupArns`.
+   */
+  readonly targetAutoScalingGroupNames?: string[];
+  /**
+   * Target groups made elsewhere (WorkspacesTargetGroups, in the stack of the nodes' group): the listeners
+   * forward to them. Give either this or `targetAutoScalingGroupNames`.
+   */
+  readonly targetGroupArns?: { readonly http: string; readonly ssh: string };
+  /**
+   * How long the apply waits for ACM to issue the certificate (Terraform duration: `30m`, `2h`). The
+   * validation needs the zone's name servers to answer for the domain (NS delegation from the parent).
+   * @default '75m' (the AWS provider's)
+   */
+  readonly certificateValidationTimeout?: string;
   /** The security group of those nodes: it admits the load balancer on the two NodePorts. */
   readonly nodeSecurityGroupId: string;
   /** The NodePort of the proxy's HTTP port on every node (see WorkspacesProxy `nodePorts`). */
@@ -84,7 +100,8 @@ export interface WorkspacesEntryPointProps {
  * - a Network Load Balancer: TLS on 443 with that certificate (TLS 1.3 and 1.2, post-quantum key exchange
  *   offered: ENTRY_POINT_TLS_POLICY) in front of the proxy's plain-HTTP NodePort (WebSockets pass through a
  *   TLS listener), and TCP on the SSH port in front of its SSH NodePort; access logs when asked;
- *   instance target groups attached to the nodes' Auto Scaling groups, so new nodes register themselves;
+ *   instance target groups attached to the nodes' Auto Scaling groups, so new nodes register themselves
+ *   (made here, or with the node group by WorkspacesTargetGroups);
  * - security groups that admit only the listener ports (from `allowedCidrs`) and, on the nodes, only the
  *   load balancer on the NodePorts (instance targets see the client's address, so the node rule names
  *   the load balancer's security group);
@@ -97,8 +114,14 @@ export class WorkspacesEntryPoint extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly httpsListener: LbListener;
   readonly sshListener: LbListener;
-  readonly httpTargetGroup: LbTargetGroup;
-  readonly sshTargetGroup: LbTargetGroup;
+  /** The HTTP target group, when the entry point made it (`targetAutoScalingGroupNames`). */
+  readonly httpTargetGroup?: LbTargetGroup;
+  /** The SSH target group, when the entry point made it. */
+  readonly sshTargetGroup?: LbTargetGroup;
+  /** The target group the HTTPS listener forwards to. */
+  readonly httpTargetGroupArn: string;
+  /** The target group the SSH listener forwards to. */
+  readonly sshTargetGroupArn: string;
   readonly records: Route53Record[];
   /** The SSH host name. */
   readonly sshHostName: string;
@@ -135,6 +158,7 @@ export class WorkspacesEntryPoint extends Construct {
     this.certificateValidation = new AcmCertificateValidation(this, 'certificate-validation', {
       certificateArn: this.certificate.arn,
       validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty('fqdn')),
+      ...(props.certificateValidationTimeout !== undefined && { timeouts: { create: props.certificateValidationTimeout } }),
     });
 
     // Security groups: the listener ports from the allowed networks; the NodePorts from the load balancer only.
@@ -179,24 +203,21 @@ export class WorkspacesEntryPoint extends Construct {
       tags: { Name: props.name },
     });
 
-    const targetGroup = (tgId: string, prefix: string, port: number) => new LbTargetGroup(this, tgId, {
-      namePrefix: prefix,
-      port,
-      protocol: 'TCP',
-      targetType: 'instance',
-      vpcId: props.vpcId,
-      // A node leaving (scale-in, replacement) drains for 30 s rather than the default 300.
-      deregistrationDelay: '30',
-      healthCheck: { protocol: 'TCP', port: 'traffic-port', interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
-      lifecycle: { createBeforeDestroy: true },
-    });
-    this.httpTargetGroup = targetGroup('http-target-group', 'wsweb-', props.httpNodePort);
-    this.sshTargetGroup = targetGroup('ssh-target-group', 'wsssh-', props.sshNodePort);
-    props.targetAutoScalingGroupNames.forEach((asg, i) => {
-      for (const [tgId, tg] of [['http', this.httpTargetGroup], ['ssh', this.sshTargetGroup]] as const) {
-        new AutoscalingAttachment(this, `${tgId}-targets-${i}`, { autoscalingGroupName: asg, lbTargetGroupArn: tg.arn });
-      }
-    });
+    if ((props.targetAutoScalingGroupNames === undefined) === (props.targetGroupArns === undefined)) {
+      throw new Error('WorkspacesEntryPoint: give either targetAutoScalingGroupNames (the entry point makes its target groups) or targetGroupArns (WorkspacesTargetGroups made with the node group)');
+    }
+    if (props.targetAutoScalingGroupNames) {
+      const made = addTargetGroups(this, {
+        vpcId: props.vpcId, httpNodePort: props.httpNodePort, sshNodePort: props.sshNodePort, autoScalingGroupNames: props.targetAutoScalingGroupNames,
+      });
+      this.httpTargetGroup = made.http;
+      this.sshTargetGroup = made.ssh;
+      this.httpTargetGroupArn = made.http.arn;
+      this.sshTargetGroupArn = made.ssh.arn;
+    } else {
+      this.httpTargetGroupArn = props.targetGroupArns!.http;
+      this.sshTargetGroupArn = props.targetGroupArns!.ssh;
+    }
 
     this.httpsListener = new LbListener(this, 'https-listener', {
       loadBalancerArn: this.loadBalancer.arn,
@@ -205,14 +226,14 @@ export class WorkspacesEntryPoint extends Construct {
       // The validated certificate: the listener waits until ACM has issued it.
       certificateArn: this.certificateValidation.certificateArn,
       sslPolicy: props.tlsPolicy ?? ENTRY_POINT_TLS_POLICY,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.httpTargetGroup.arn }],
+      defaultAction: [{ type: 'forward', targetGroupArn: this.httpTargetGroupArn }],
     });
     this.sshListener = new LbListener(this, 'ssh-listener', {
       loadBalancerArn: this.loadBalancer.arn,
       port: sshPort,
       protocol: 'TCP',
       tcpIdleTimeoutSeconds: props.sshIdleTimeoutSeconds ?? 3600,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.sshTargetGroup.arn }],
+      defaultAction: [{ type: 'forward', targetGroupArn: this.sshTargetGroupArn }],
     });
 
     const names = [...new Set([props.dnsZone, wildcard, this.sshHostName])];
@@ -222,5 +243,85 @@ export class WorkspacesEntryPoint extends Construct {
       type: 'A',
       alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
     }));
+  }
+}
+
+export interface WorkspacesTargetGroupsProps {
+  /** The VPC of the nodes. */
+  readonly vpcId: string;
+  /** The NodePort of the proxy's HTTP port on every node (see WorkspacesProxy `nodePorts`). */
+  readonly httpNodePort: number;
+  /** The NodePort of the proxy's SSH port on every node. */
+  readonly sshNodePort: number;
+  /** The Auto Scaling groups of the nodes that take the traffic (the system node group's), in this stack. */
+  readonly autoScalingGroupNames: string[];
+}
+
+/** The target groups and their attachments (see WorkspacesTargetGroups). */
+interface TargetGroups {
+  readonly http: LbTargetGroup;
+  readonly ssh: LbTargetGroup;
+  readonly attachments: AutoscalingAttachment[];
+}
+
+/**
+ * The entry point's instance target groups (the proxy's two NodePorts), attached to Auto Scaling groups.
+ * Each attachment is `create_before_destroy`: when the group it names is replaced (a new EKS managed node
+ * group: instance type, AMI type, capacity type or subnets changed), Terraform creates the new group, then
+ * the new group's attachment, and only then removes the old attachment and the old group, so the load
+ * balancer always has registered nodes. (Terraform extends create_before_destroy to the attachment's
+ * dependencies, the node group and the target groups, which have it already.)
+ */
+function addTargetGroups(scope: Construct, props: WorkspacesTargetGroupsProps): TargetGroups {
+  const targetGroup = (tgId: string, prefix: string, port: number) => new LbTargetGroup(scope, tgId, {
+    namePrefix: prefix,
+    port,
+    protocol: 'TCP',
+    targetType: 'instance',
+    vpcId: props.vpcId,
+    // A node leaving (scale-in, replacement) drains for 30 s rather than the default 300.
+    deregistrationDelay: '30',
+    healthCheck: { protocol: 'TCP', port: 'traffic-port', interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+    lifecycle: { createBeforeDestroy: true },
+  });
+  const http = targetGroup('http-target-group', 'wsweb-', props.httpNodePort);
+  const ssh = targetGroup('ssh-target-group', 'wsssh-', props.sshNodePort);
+  const attachments: AutoscalingAttachment[] = [];
+  props.autoScalingGroupNames.forEach((asg, i) => {
+    for (const [tgId, tg] of [['http', http], ['ssh', ssh]] as const) {
+      attachments.push(new AutoscalingAttachment(scope, `${tgId}-targets-${i}`, {
+        autoscalingGroupName: asg,
+        lbTargetGroupArn: tg.arn,
+        lifecycle: { createBeforeDestroy: true },
+      }));
+    }
+  });
+  return { http, ssh, attachments };
+}
+
+/**
+ * The workspaces entry point's target groups, made in the stack of the node group that takes the traffic
+ * and attached to its Auto Scaling group there: the attachment follows the group's lifecycle in the same
+ * apply (a replaced group gets its attachment before the old group goes), where an attachment in another
+ * stack, reading the group's name from remote state, would leave the load balancer without targets until
+ * that stack is applied again. Pass the ARNs to WorkspacesEntryPoint `targetGroupArns`.
+ *
+ * Why instance targets on the group and not IP targets (the proxy pods): IP targets need something in the
+ * cluster that registers pods as they move (the AWS Load Balancer Controller's TargetGroupBinding), one
+ * more controller with IAM rights on the load balancer; the node group's own Auto Scaling group registers
+ * every node it starts, with nothing running in the cluster.
+ */
+export class WorkspacesTargetGroups extends Construct {
+  readonly httpTargetGroup: LbTargetGroup;
+  readonly sshTargetGroup: LbTargetGroup;
+  /** One per Auto Scaling group and target group, each `create_before_destroy`. */
+  readonly attachments: AutoscalingAttachment[];
+
+  constructor(scope: Construct, id: string, props: WorkspacesTargetGroupsProps) {
+    super(scope, id);
+    const made = addTargetGroups(this, props);
+    this.httpTargetGroup = made.http;
+    this.sshTargetGroup = made.ssh;
+    this.attachments = made.attachments;
   }
 }

@@ -250,6 +250,8 @@ export interface EntryPointConfig {
   readonly httpNodePort: number;
   readonly sshNodePort: number;
   readonly sshIdleTimeoutSeconds: number;
+  /** A Terraform duration (`75m`, `2h`): the certificate validation's create timeout. */
+  readonly certificateValidationTimeout: string;
   readonly accessLogs: EntryPointAccessLogsConfig;
 }
 

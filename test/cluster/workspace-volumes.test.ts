@@ -16,6 +16,11 @@ const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-aaaa-bbbb-cccc-0123
 interface Stubs {
   /** Lines `describe-volumes` prints, one entry per call (the last repeats). */
   readonly volumes: string[];
+  /**
+   * Commands left out: PATH is then the stubs' folder alone (so a real `aws` or `kubectl` on the
+   * machine is not found either).
+   */
+  readonly without?: string[];
 }
 
 /** Runs a provisioner's command as Terraform would, with the environment it declares resolved by hand. */
@@ -28,13 +33,15 @@ function run(provisioner: { command: string; interpreter: string[] }, env: Recor
       writeFileSync(join(dir, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\n${body}\n`);
       chmodSync(join(dir, name), 0o755);
     };
-    stub('aws', `case "$*" in
+    const stubbed = (name: string) => !stubs.without?.includes(name);
+    if (stubbed('aws')) stub('aws', `case "$*" in
   *describe-volumes*) n=$(grep -c describe-volumes "${log}"); node -e 'const v=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.stdout.write(v[Math.min(Number(process.argv[2])-1, v.length-1)])' "${join(dir, 'volumes.json')}" "$n" ;;
 esac`);
-    stub('kubectl', '');
+    if (stubbed('kubectl')) stub('kubectl', '');
     stub('sleep', '');
     const [shell, flag] = provisioner.interpreter;
-    const result = spawnSync(shell, [flag, provisioner.command], { env: { PATH: `${dir}:${process.env.PATH}`, ...env }, encoding: 'utf8' });
+    const path = stubs.without ? dir : `${dir}:${process.env.PATH}`;
+    const result = spawnSync(shell, [flag, provisioner.command], { env: { PATH: path, ...env }, encoding: 'utf8' });
     return { ...result, calls: existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : [] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,6 +81,23 @@ describe('VolumeKeyGuard', () => {
     expect(r.stderr).toContain('vol-0def');
     expect(r.stderr).toContain('storage.workspaceVolumesOnDestroy: delete');
   });
+
+  it('checks for the AWS CLI first, and says what is missing and that nothing was destroyed', () => {
+    const r = run(exec, env, { volumes: [''], without: ['aws'] });
+    expect(r.status).toBe(1);
+    expect(r.calls).toEqual([]);
+    expect(r.stderr).toContain('Refusing to destroy: the workspace volume guard');
+    expect(r.stderr).toMatch(/needs these commands on PATH where Terraform runs, and they are missing: aws \(the AWS CLI v2/);
+    expect(r.stderr).toContain('Nothing has been destroyed by this step');
+  });
+
+  it('stops every plan, on a machine without /bin/sh, with a precondition that says why', () => {
+    expect(exec.interpreter).toEqual(['/bin/sh', '-c']);
+    expect(data.lifecycle.precondition).toEqual([{
+      condition: '${fileexists("/bin/sh")}',
+      error_message: expect.stringMatching(/^The workspace volume guard \(VolumeKeyGuard\) runs \/bin\/sh where Terraform runs, at destroy, and this machine has no \/bin\/sh: run Terraform from Linux, macOS or WSL/),
+    }]);
+  });
 });
 
 describe('WorkspaceVolumeCleanup', () => {
@@ -96,6 +120,22 @@ describe('WorkspaceVolumeCleanup', () => {
     expect(r.stderr).toContain('were not deleted in time');
     expect(r.stderr).toContain('vol-0keep');
     expect(r.calls.filter((c) => c.startsWith('sleep'))).toHaveLength(3);
+  });
+
+  it('checks for kubectl and the AWS CLI before it deletes anything, naming each one missing', () => {
+    const noKubectl = run(exec, env, { volumes: [''], without: ['kubectl'] });
+    expect(noKubectl.status).toBe(1);
+    expect(noKubectl.calls).toEqual([]);
+    expect(noKubectl.stderr).toMatch(/missing: kubectl \(to delete the workspaces and their claims\);\n/);
+    expect(noKubectl.stderr).toContain('No workspace or claim has been deleted');
+    const neither = run(exec, env, { volumes: [''], without: ['aws', 'kubectl'] });
+    expect(neither.status).toBe(1);
+    expect(neither.calls).toEqual([]);
+    expect(neither.stderr).toMatch(/missing: aws \(the AWS CLI v2[^)]*\); kubectl \(/);
+  });
+
+  it('stops every plan, on a machine without /bin/sh, with a precondition', () => {
+    expect(data.lifecycle.precondition).toEqual([{ condition: '${fileexists("/bin/sh")}', error_message: expect.stringContaining('The workspace volume cleanup (WorkspaceVolumeCleanup) runs /bin/sh') }]);
   });
 
   it('stops at the first failing step (set -e): no claim is deleted without a working kubeconfig', () => {

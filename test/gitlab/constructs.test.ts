@@ -23,6 +23,7 @@ import {
   RegistryPullSecret,
   WorkspacesEntryPoint,
   WorkspacesEntryPointProps,
+  WorkspacesTargetGroups,
   WorkspacesHostedZone,
   WorkspacesOAuthApplication,
   WorkspacesProxy,
@@ -338,6 +339,35 @@ describe('WorkspacesEntryPoint', () => {
 
   it('refuses a load balancer name AWS would refuse', () => {
     expect(() => synth((stack) => new WorkspacesEntryPoint(stack, 'entry', { ...props(stack), name: 'x'.repeat(33) }))).toThrow(/not a load balancer name/);
+  });
+
+  it('attaches its target groups create_before_destroy, so a replaced node group keeps the load balancer\'s targets', () => {
+    for (const a of s.all('aws_autoscaling_attachment')) expect(a.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  it('forwards to target groups made with the node group (WorkspacesTargetGroups), making none of its own', () => {
+    const { s: t } = synth((stack) => {
+      const { targetAutoScalingGroupNames: asgs, ...rest } = props(stack);
+      const groups = new WorkspacesTargetGroups(stack, 'targets', { vpcId: 'vpc-0123456789abcdef0', httpNodePort: 32080, sshNodePort: 32022, autoScalingGroupNames: asgs! });
+      new WorkspacesEntryPoint(stack, 'entry', { ...rest, targetGroupArns: { http: groups.httpTargetGroup.arn, ssh: groups.sshTargetGroup.arn } });
+    });
+    expect(t.all('aws_lb_target_group')).toHaveLength(2);
+    expect(t.all('aws_autoscaling_attachment').map((a) => [a.autoscaling_group_name, t.deref(a.lb_target_group_arn).port, a.lifecycle]).sort()).toEqual([
+      ['${var.asg}', 32022, { create_before_destroy: true }], ['${var.asg}', 32080, { create_before_destroy: true }],
+    ]);
+    const ports = t.all('aws_lb_listener').map((l) => [l.port, t.deref(l.default_action[0].target_group_arn).port]).sort();
+    expect(ports).toEqual([[22, 32022], [443, 32080]]);
+  });
+
+  it('takes either Auto Scaling groups or target groups, not both or neither', () => {
+    expect(() => synth((stack) => new WorkspacesEntryPoint(stack, 'entry', { ...props(stack), targetGroupArns: { http: 'a', ssh: 'b' } }))).toThrow(/either targetAutoScalingGroupNames .* or targetGroupArns/);
+    expect(() => synth((stack) => new WorkspacesEntryPoint(stack, 'entry', { ...props(stack), targetAutoScalingGroupNames: undefined }))).toThrow(/either/);
+  });
+
+  it('waits for the certificate as long as asked', () => {
+    expect(s.only('aws_acm_certificate_validation').timeouts).toBeUndefined();
+    const { s: t } = synth((stack) => new WorkspacesEntryPoint(stack, 'entry', { ...props(stack), certificateValidationTimeout: '20m' }));
+    expect(t.only('aws_acm_certificate_validation').timeouts).toEqual({ create: '20m' });
   });
 });
 

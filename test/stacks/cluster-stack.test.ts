@@ -394,10 +394,11 @@ describe('the default cluster stack', () => {
       expect(s.output('cluster_name').value).toBe(`\${${cluster}.name}`);
       expect(s.output('region').value).toBe('eu-west-1');
       expect(s.output('vpc_id').value).toBe(s.ref('aws_vpc', s.only('aws_vpc'), 'id'));
-      expect(Object.keys(s.doc.output).filter((o) => !o.startsWith('cross-stack-output-')).sort()).toEqual([
-        'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'hosted_zone_id', 'hosted_zone_name_servers', 'kubeconfig_command',
+      expect(Object.keys(s.doc.output).sort()).toEqual([
+        'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'hosted_zone_id', 'hosted_zone_name_servers', 'kubeconfig_command',
         'kubernetes_version', 'node_role_arn', 'private_subnet_ids', 'public_subnet_ids', 'region',
         'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups', 'workspace_node_role_arn',
+        'workspaces_http_target_group_arn', 'workspaces_ssh_target_group_arn',
       ]);
     });
 

@@ -163,7 +163,7 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
         oauth: 'variables',
         agent: { name: 'workspaces', namespace: 'gitlab-agent', chartVersion: '2.26.0', replicas: 2, rbac: 'least-privilege', protectBranch: false },
         workspacesProxy: { namespace: 'gitlab-workspaces', chartVersion: '0.1.25', replicas: 2, sshHostKeyAlgorithm: 'RSA' },
-        entryPoint: { sshPort: 22, allowedCidrs: ['0.0.0.0/0'], scheme: 'internet-facing', httpNodePort: 32080, sshNodePort: 32022, sshIdleTimeoutSeconds: 3600, accessLogs: { enabled: false, retentionDays: 90 } },
+        entryPoint: { sshPort: 22, allowedCidrs: ['0.0.0.0/0'], scheme: 'internet-facing', httpNodePort: 32080, sshNodePort: 32022, sshIdleTimeoutSeconds: 3600, certificateValidationTimeout: '75m', accessLogs: { enabled: false, retentionDays: 90 } },
         remote_development: {},
       },
     });

@@ -127,11 +127,11 @@ describe('destroy protection', () => {
     expect(app.cluster.s.all('aws_kms_key')).toHaveLength(3);
     // `destroy '*'` starts with the platform stack: it stops there at plan too, before the agent, the proxy or the way in goes.
     expect(protectedTypes(app.platform.s)).toEqual(['terraform_data']);
-    expect(destroyStep(app.platform.s).lifecycle).toEqual({ prevent_destroy: true });
+    expect(destroyStep(app.platform.s).lifecycle).toMatchObject({ prevent_destroy: true });
     // So does the volume cleanup that replaces the guard with workspaceVolumesOnDestroy: delete.
     const cleanup = synthApp(configFromText(`storage:\n  workspaceVolumesOnDestroy: delete\n${created}`));
     expect(destroyStep(cleanup.platform.s).provisioner[0]['local-exec'].command).toContain('delete persistentvolumeclaims');
-    expect(destroyStep(cleanup.platform.s).lifecycle).toEqual({ prevent_destroy: true });
+    expect(destroyStep(cleanup.platform.s).lifecycle).toMatchObject({ prevent_destroy: true });
   });
 
   it('protects nothing with cluster.allowDestroy: true, and keeps the destroy guards', () => {

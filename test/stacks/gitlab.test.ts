@@ -46,12 +46,12 @@ function expectNoSecretInPlainOutputs(s: Synthesized): void {
   }
 }
 
-/** No secret value anywhere in the JSON; every variable is sensitive, with no default. */
+/** No secret value anywhere in the JSON; every variable is sensitive, with no default but null (unset: only a destroy may leave it so). */
 function expectNoLiteralSecrets(app: SynthesizedApp): void {
   for (const stack of Object.values(app.stacks)) {
     for (const value of Object.values(SECRET_VALUES)) expect(stack.json).not.toContain(value);
     for (const [name, v] of Object.entries(stack.s.doc.variable ?? {}) as Array<[string, Record<string, unknown>]>) {
-      expect({ name, sensitive: v.sensitive, default: v.default }).toEqual({ name, sensitive: true, default: undefined });
+      expect({ name, sensitive: v.sensitive, default: v.default ?? null }).toEqual({ name, sensitive: true, default: null });
     }
     expectNoSecretInPlainOutputs(stack.s);
   }
@@ -59,7 +59,7 @@ function expectNoLiteralSecrets(app: SynthesizedApp): void {
 
 /** The kinds of values each key of the proxy's config Secret holds. */
 function secretSources(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, /^\$\{([a-z_]+)\./.exec(v)?.[1] ?? `literal ${v}`]));
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, /^\$\{\(?([a-z_]+)\./.exec(v)?.[1] ?? `literal ${v}`]));
 }
 
 describe('the default config\'s GitLab side', () => {
@@ -87,7 +87,7 @@ describe('the default config\'s GitLab side', () => {
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }],
     });
     const token = p.onlyWhere('kubernetes_secret_v1', (x) => x.metadata.name === 'workspaces-agent-token');
-    expect(token).toMatchObject({ metadata: { namespace: 'gitlab-agent' }, data: { token: '${var.gitlab_agent_token}' } });
+    expect(token).toMatchObject({ metadata: { namespace: 'gitlab-agent' }, data: { token: '${(var.gitlab_agent_token == null) ? "" : var.gitlab_agent_token}' } });
     expect(p.doc.variable.gitlab_agent_token).toMatchObject({ sensitive: true, type: 'string' });
   });
 
@@ -124,25 +124,28 @@ describe('the default config\'s GitLab side', () => {
     // The zone: looked up by the workspace domain's name in the cluster stack, read through its state.
     const zone = Object.values(app.cluster.s.data('aws_route53_zone'));
     expect(zone).toEqual([expect.objectContaining({ name: 'workspaces.example.com', private_zone: false })]);
-    expect(validation.zone_id).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.cross-stack-output-dataaws_route53_zone/);
+    expect(validation.zone_id).toBe('${data.terraform_remote_state.cluster_stack.outputs.hosted_zone_id}');
+    expect(app.cluster.s.output('hosted_zone_id').value).toMatch(/^\$\{data\.aws_route53_zone\./);
   });
 
   it('listens for HTTPS (TLS, the validated certificate) and SSH on one NLB, in front of the system nodes\' NodePorts', () => {
     const lb = p.only('aws_lb');
     expect(lb).toMatchObject({ load_balancer_type: 'network', internal: false, name: 'gitlab-workspaces-workspaces' });
-    const listeners = p.all('aws_lb_listener').map((l) => ({ port: l.port, protocol: l.protocol, tg: p.deref(l.default_action[0].target_group_arn).port, cert: l.certificate_arn }));
+    // The target groups are the cluster stack's (attached there to the system node group), read by name.
+    const c = app.cluster.s;
+    const targetGroupOf = (ref: string) => c.deref(c.output(/outputs\.([\w-]+)\}$/.exec(ref)![1]).value);
+    const listeners = p.all('aws_lb_listener').map((l) => ({ port: l.port, protocol: l.protocol, tg: targetGroupOf(l.default_action[0].target_group_arn).port, cert: l.certificate_arn }));
     expect(listeners.sort((a, b) => a.port - b.port)).toEqual([
       { port: 22, protocol: 'TCP', tg: 32022, cert: undefined },
       { port: 443, protocol: 'TLS', tg: 32080, cert: p.ref('aws_acm_certificate_validation', p.only('aws_acm_certificate_validation'), 'certificate_arn') },
     ]);
-    // The target groups follow the system node group's Auto Scaling group, read from the cluster stack.
-    const system = app.cluster.s.onlyWhere('aws_eks_node_group', (g) => g.node_group_name_prefix === 'system-');
-    const expected = `\${${app.cluster.s.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
-    for (const a of p.all('aws_autoscaling_attachment')) {
-      const output = /outputs\.([\w-]+)\}$/.exec(a.autoscaling_group_name)![1];
-      expect(app.cluster.s.output(output).value).toBe(expected);
-    }
-    expect(p.all('aws_autoscaling_attachment')).toHaveLength(2);
+    // The target groups follow the system node group's Auto Scaling group, in the cluster stack.
+    const system = c.onlyWhere('aws_eks_node_group', (g) => g.node_group_name_prefix === 'system-');
+    const expected = `\${${c.addressOf('aws_eks_node_group', system)}.resources[0].autoscaling_groups[0].name}`;
+    for (const a of c.all('aws_autoscaling_attachment')) expect(a.autoscaling_group_name).toBe(expected);
+    expect(c.all('aws_autoscaling_attachment')).toHaveLength(2);
+    expect(p.all('aws_autoscaling_attachment')).toHaveLength(0);
+    expect(p.all('aws_lb_target_group')).toHaveLength(0);
     // The NodePorts are the proxy's.
     const svc = p.only('kubernetes_service_v1');
     expect(svc.spec.port.map((x: { node_port: number }) => x.node_port)).toEqual([32080, 32022]);
@@ -415,7 +418,7 @@ describe('gitlab.imagePullSecret', () => {
   it('creates a dockerconfigjson Secret from a sensitive variable and lists it in image_pull_secrets', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {name: acme-registry}\n`)).platform.s;
     const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
-    expect(secret).toMatchObject({ metadata: { name: 'acme-registry', namespace: 'gitlab-workspace-registry' }, data: { '.dockerconfigjson': '${var.registry_dockerconfigjson}' } });
+    expect(secret).toMatchObject({ metadata: { name: 'acme-registry', namespace: 'gitlab-workspace-registry' }, data: { '.dockerconfigjson': '${(var.registry_dockerconfigjson == null) ? "" : var.registry_dockerconfigjson}' } });
     expect(p.doc.variable.registry_dockerconfigjson).toMatchObject({ sensitive: true });
     expect(parse(p.output('agent_config').value).remote_development.image_pull_secrets).toEqual([{ name: 'acme-registry', namespace: 'gitlab-workspace-registry' }]);
     expect(p.release('workspaces').depends_on).toContain(p.addressOf('kubernetes_secret_v1', secret));
@@ -427,7 +430,7 @@ describe('gitlab.imagePullSecret', () => {
     // One namespace, the shared one, which the Secret waits for.
     const shared = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'workspaces');
     const secret = p.onlyWhere('kubernetes_secret_v1', (x) => x.type === 'kubernetes.io/dockerconfigjson');
-    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared)]);
+    expect(secret.depends_on).toEqual([p.addressOf('kubernetes_namespace_v1', shared), p.addressOf('terraform_data', p.onlyWhere('terraform_data', (d) => d.lifecycle?.precondition && !d.provisioner))]);
   });
 
   it('creates its own namespace otherwise, with the baseline Pod Security label like the agent\'s and the proxy\'s', () => {
@@ -458,9 +461,9 @@ describe('example self-managed-gitlab', () => {
   it('reaches workspaces through an internal load balancer in the private subnets, from the VPN only', () => {
     const lb = p.only('aws_lb');
     expect(lb.internal).toBe(true);
-    // The existing VPC's private subnets, through the cluster stack's outputs.
-    const fromOutputs = lb.subnets.map((ref: string) => { const m = /outputs\.([\w-]+)\}$/.exec(ref); return m ? app.cluster.s.output(m[1]).value : ref; });
-    expect(fromOutputs.flat().sort()).toEqual(['subnet-0a1a1a1a1a1a1a1a1', 'subnet-0b2b2b2b2b2b2b2b2', 'subnet-0c3c3c3c3c3c3c3c3']);
+    // The existing VPC's private subnets, through the cluster stack's named outputs.
+    expect(lb.subnets).toBe('${data.terraform_remote_state.cluster_stack.outputs.private_subnet_ids}');
+    expect([...app.cluster.s.output('private_subnet_ids').value].sort()).toEqual(['subnet-0a1a1a1a1a1a1a1a1', 'subnet-0b2b2b2b2b2b2b2b2', 'subnet-0c3c3c3c3c3c3c3c3']);
     const sg = p.ref('aws_security_group', p.only('aws_security_group'), 'id');
     expect(p.all('aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === sg).map((r) => r.cidr_ipv4)).toEqual(['172.16.0.0/16', '172.16.0.0/16']);
     expect(p.all('aws_route53_record').filter((r) => r.alias).map((r) => r.name).sort()).toEqual(['*.workspaces.internal.acme.dev', 'ssh-workspaces.internal.acme.dev', 'workspaces.internal.acme.dev']);

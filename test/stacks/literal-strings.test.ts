@@ -109,8 +109,8 @@ describe('Terraform template syntax in the stack config', () => {
     const app = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}aws:\n  defaultTags:\n    owner: platform-team\n`));
     for (const stack of [app.cluster, app.platform]) {
       const interpolations = [...stack.json.matchAll(/\$\{([^}]*)/g)].map((m) => m[1]);
-      // References to resources, data sources, variables, self; Terraform functions and for expressions the constructs write.
-      const unexpected = interpolations.filter((i) => !/^(data\.|var\.|self\.|[a-z0-9_]+\.[A-Za-z0-9_-]+|[a-z0-9_]+\(|each\.|count\.|\$|[[{] for key, val in )/.test(i.trim()));
+      // References to resources, data sources, variables, self; Terraform functions, conditions on variables and for expressions the constructs write.
+      const unexpected = interpolations.filter((i) => !/^(data\.|\(?var\.|self\.|[a-z0-9_]+\.[A-Za-z0-9_-]+|[a-z0-9_]+\(|each\.|count\.|\$|[[{] for key, val in )/.test(i.trim()));
       expect(unexpected).toEqual([]);
       expect(stack.json).not.toContain('file(');
     }

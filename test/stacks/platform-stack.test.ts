@@ -146,7 +146,7 @@ describe('the default platform stack', () => {
     const resourcesBut = (stack: Synthesized, ...except: string[]) => new Set(resourceAddresses(stack).filter((a) => !except.includes(a)));
 
     it('by default stops while workspace volumes remain, before any other resource of the stack goes', () => {
-      const guard = s.only('terraform_data');
+      const guard = s.onlyWhere('terraform_data', (d) => d.provisioner !== undefined);
       const address = s.addressOf('terraform_data', guard);
       expect(remoteOutput(app, guard.input.volume_key_arn).value).toBe(app.cluster.s.output('volumes_kms_key_arn').value);
       expect(guard.provisioner[0]['local-exec']).toMatchObject({ when: 'destroy' });
@@ -156,7 +156,7 @@ describe('the default platform stack', () => {
 
     it.each(['default', 'sysbox', 'kata', 'proxy-disabled'])('the guard depends on every resource of the stack (example %s)', (example) => {
       const other = example === 'default' ? s : synthApp(loadExample(example)).platform.s;
-      const guard = other.only('terraform_data');
+      const guard = other.onlyWhere('terraform_data', (d) => d.provisioner !== undefined);
       const address = other.addressOf('terraform_data', guard);
       expect(new Set(guard.depends_on)).toEqual(resourcesBut(other, address));
       expect(dependencyCycle(other)).toBeUndefined();
@@ -172,7 +172,7 @@ describe('the default platform stack', () => {
 
     it('with workspaceVolumesOnDestroy: delete, deletes the workspaces\' Deployments and claims first and waits for their volumes', () => {
       const other = synthApp(configFromText(`${REQUIRED_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n`)).platform.s;
-      const cleanup = other.only('terraform_data');
+      const cleanup = other.onlyWhere('terraform_data', (d) => d.provisioner !== undefined);
       expect(cleanup.input).toMatchObject({ cluster_name: 'gitlab-workspaces', region: 'eu-west-1', timeout_seconds: 900 });
       const exec = cleanup.provisioner[0]['local-exec'];
       expect(exec.when).toBe('destroy');
@@ -189,7 +189,7 @@ describe('the default platform stack', () => {
       ['sysbox and a registered agent', `${REQUIRED_CONFIG}runtime: sysbox\nnodes:\n  workspaces: {instanceTypes: [m6i.2xlarge]}\nstorage:\n  workspaceVolumesOnDestroy: delete\n${GITLAB_CONFIG}  agent: {project: platform/agents}\n`],
     ])('with workspaceVolumesOnDestroy: delete and %s, removes the agent first, then runs the cleanup before everything else goes', (_, text) => {
       const other = synthApp(configFromText(text)).platform.s;
-      const cleanup = other.only('terraform_data');
+      const cleanup = other.onlyWhere('terraform_data', (d) => d.provisioner !== undefined);
       const cleanupAddress = other.addressOf('terraform_data', cleanup);
       const agent = other.addressOf('helm_release', other.release('workspaces'));
       expect(other.release('workspaces').depends_on).toContain(cleanupAddress);

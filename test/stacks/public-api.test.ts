@@ -117,11 +117,11 @@ describe('synth without a Terraform binary', () => {
     try {
       process.env.PATH = join(empty, 'bin');
       delete process.env.TERRAFORM_BINARY_NAME;
-      // The default destroy guard and the opt-in volume cleanup are both terraform_data resources.
+      // The default destroy guard, the opt-in volume cleanup and the check of the create-only variables are terraform_data resources.
       const built = buildApp(config(`${REQUIRED_CONFIG}${GITLAB_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n`), { outdir });
       const stacks = synthesize(built.app, outdir);
       expect(stacks['gitlab-workspaces'].all('terraform_data')).toHaveLength(1);
-      expect(stacks['gitlab-workspaces-platform'].all('terraform_data')).toHaveLength(1);
+      expect(stacks['gitlab-workspaces-platform'].all('terraform_data')).toHaveLength(2);
     } finally {
       process.env.PATH = saved.PATH;
       if (saved.TERRAFORM_BINARY_NAME !== undefined) process.env.TERRAFORM_BINARY_NAME = saved.TERRAFORM_BINARY_NAME;

@@ -21,14 +21,18 @@ export const KATA_DEPLOY_CHART = {
 
 /**
  * The shims offered, with the pod overhead kata-deploy's RuntimeClasses declare for each (the VM's own
- * memory and CPU, added to every pod's requests). TEE and GPU shims need hardware this stack does not
+ * memory and CPU, added to every pod's requests), as kata-deploy 4.1.0's chart sets them
+ * (helm-chart/kata-deploy/templates/_helpers.tpl, `kata-deploy.runtimeClassConfigs`, tag 4.1.0): the QEMU
+ * shims take 320Mi, not 160Mi, because with `sandbox_cgroup_only` the VMM runs inside the pod's cgroup
+ * and QEMU's own resident memory is about 160Mi before any guest memory, so 160Mi gets the VMM
+ * OOM-killed in pods with small memory limits. TEE and GPU shims need hardware this stack does not
  * provision; Firecracker needs a devmapper snapshotter.
  */
 export const KATA_SHIMS = {
-  'qemu-runtime-rs': { memory: '160Mi', cpu: '250m' },
-  qemu: { memory: '160Mi', cpu: '250m' },
+  'qemu-runtime-rs': { memory: '320Mi', cpu: '250m' },
+  qemu: { memory: '320Mi', cpu: '250m' },
   clh: { memory: '130Mi', cpu: '250m' },
-  'cloud-hypervisor': { memory: '130Mi', cpu: '250m' },
+  'clh-runtime-rs': { memory: '130Mi', cpu: '250m' },
   dragonball: { memory: '130Mi', cpu: '250m' },
 } as const;
 export type KataShim = keyof typeof KATA_SHIMS;

@@ -95,13 +95,24 @@ describe('the runtimes behind one interface', () => {
       name: 'kata-qemu-runtime-rs', handler: 'kata-qemu-runtime-rs',
       nodeSelector: { 'katacontainers.io/kata-runtime': 'true' },
       tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }],
-      overhead: { memory: '160Mi', cpu: '250m' },
+      overhead: { memory: '320Mi', cpu: '250m' },
     });
     expect(runtimeAgentSettings('kata')).toEqual({ defaultRuntimeClass: 'kata-qemu-runtime-rs', allowPrivilegeEscalation: true });
     const clh = sudoRuntime('kata', { kata: { shim: 'clh', runtimeClassName: 'kata' } });
     expect(clh.runtimeClass).toMatchObject({ name: 'kata', handler: 'kata-clh', overhead: { memory: '130Mi', cpu: '250m' } });
     expect(clh.agentSettings.defaultRuntimeClass).toBe('kata');
     expect(KATA_SHIM_NAMES.map((shim) => kataRuntimeClassName({ shim }))).toEqual(KATA_SHIM_NAMES.map((s) => `kata-${s}`));
+  });
+
+  it('kata: each shim\'s overhead is kata-deploy 4.1.0\'s (the QEMU shims 320Mi: 160Mi gets the VMM OOM-killed), and every shim is one the chart knows', () => {
+    // kata-containers tag 4.1.0, tools/packaging/kata-deploy/helm-chart/kata-deploy/templates/_helpers.tpl
+    const chart410: Record<string, { memory: string; cpu: string }> = {
+      qemu: { memory: '320Mi', cpu: '250m' }, 'qemu-runtime-rs': { memory: '320Mi', cpu: '250m' },
+      clh: { memory: '130Mi', cpu: '250m' }, 'clh-runtime-rs': { memory: '130Mi', cpu: '250m' }, dragonball: { memory: '130Mi', cpu: '250m' },
+    };
+    for (const shim of KATA_SHIM_NAMES) {
+      expect([shim, sudoRuntime('kata', { kata: { shim } }).runtimeClass?.overhead]).toEqual([shim, chart410[shim]]);
+    }
   });
 
   it('user-namespaces: only the runtime label on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {

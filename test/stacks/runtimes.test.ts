@@ -159,7 +159,7 @@ describe('runtime kata', () => {
     const groups = Object.values(workspaceGroups(c));
     expect(groups).toHaveLength(3);
     for (const group of groups) {
-      expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm6i.metal'] });
+      expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm5.metal'] });
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
       expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
@@ -188,7 +188,7 @@ describe('runtime kata', () => {
     const rc = runtimeClass(p);
     expect(rc).toEqual({
       apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata-qemu-runtime-rs' }, handler: 'kata-qemu-runtime-rs',
-      overhead: { podFixed: { cpu: '250m', memory: '160Mi' } },
+      overhead: { podFixed: { cpu: '250m', memory: '320Mi' } },
       scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();

@@ -142,6 +142,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
       imageTag: ca.imageTag,
       expander: ca.expander,
       scaleDownUnneededTime: ca.scaleDownUnneededTime,
+      // The runtime installer's readiness taint (Sysbox: sysbox-runtime; Kata: under the startup prefix).
+      startupTaints: (clusterStack.workspaceRuntimeNodes.startupTaints ?? []).map((t) => t.key),
       nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
       tolerations: SYSTEM_SCHEDULING.tolerations,
       dependsOn: this.nodeGuard.dependables,

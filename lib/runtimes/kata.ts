@@ -43,6 +43,15 @@ export const KATA_DEFAULT_SHIM: KataShim = 'qemu-runtime-rs';
 /** The label kata-deploy sets on a node once Kata is installed there; its RuntimeClasses select it. */
 export const KATA_RUNNING_LABEL: Readonly<Record<string, string>> = { 'katacontainers.io/kata-runtime': 'true' };
 
+/**
+ * The taint Kata nodes register with until kata-deploy has installed Kata and labelled them
+ * `katacontainers.io/kata-runtime=true`: kata-deploy 4.1's `startupTaints` value (its `STARTUP_TAINTS`)
+ * removes it as its last install step (tools/packaging/kata-deploy/binary/src/config.rs). Keyed under the
+ * Cluster Autoscaler's `startup-taint.cluster-autoscaler.kubernetes.io/` prefix, so the autoscaler treats
+ * it as a startup taint without a flag.
+ */
+export const KATA_STARTUP_TAINT = { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NoSchedule' } as const;
+
 export interface KataOptions {
   /**
    * The kata-deploy chart version.
@@ -87,6 +96,7 @@ export function kataRuntime(options: KataOptions = {}): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'kata' },
       taints: [taint],
       autoscalerLabels: KATA_RUNNING_LABEL,
+      startupTaints: [KATA_STARTUP_TAINT],
       // A workspace's syscalls reach the VM's guest kernel, not the node's: Kata's shipped configuration
       // has `disable_guest_seccomp = true`, so the profile changes nothing inside the VM. It still applies
       // to the node's other, non-privileged containers.

@@ -62,6 +62,7 @@ export class RuntimeInstallation extends Construct {
         shim: options.kata?.shim,
         nodeSelector: nodes.templateLabels,
         tolerations,
+        startupTaints: nodes.startupTaints,
       });
     }
     if (runtime.runtimeClass) {

@@ -63,6 +63,10 @@ export function sysboxRuntime(options: SysboxOptions = {}): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'sysbox', ...SYSBOX_INSTALL_LABEL },
       taints: [taint],
       autoscalerLabels: SYSBOX_RUNNING_LABEL,
+      // The installer's own taint from the node's first moment: sysbox-deploy-k8s.sh adds it (overwriting)
+      // when it starts and removes it after labelling the node sysbox-runtime=running; its DaemonSet
+      // tolerates it. Not under the autoscaler's startup-taint prefix: the autoscaler is given its key.
+      startupTaints: [SYSBOX_INSTALLING_TAINT],
       // sysbox-runc widens the profile it is given by its own syscall list (mount, umount2, unshare, setns,
       // keyctl, pivot_root...: what a system container runs), as under Docker, which always passes its
       // default profile (sysbox-runc libsysbox/syscont/spec.go, cfgSeccomp; Sysbox's security.md, "System

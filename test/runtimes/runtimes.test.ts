@@ -63,6 +63,7 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NoSchedule' }],
       autoscalerLabels: { 'sysbox-runtime': 'running' },
+      startupTaints: [{ key: 'sysbox-runtime', value: 'not-running', effect: 'NoSchedule' }],
       seccompDefault: true,
     });
     expect(sysbox.runtimeClass).toEqual({
@@ -89,6 +90,7 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'kata' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' }],
       autoscalerLabels: { 'katacontainers.io/kata-runtime': 'true' },
+      startupTaints: [{ key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NoSchedule' }],
       seccompDefault: true,
     });
     expect(kata.runtimeClass).toEqual({

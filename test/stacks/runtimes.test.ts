@@ -68,7 +68,7 @@ describe('runtime sysbox', () => {
       `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
       `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
       `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
-      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule --seccomp-default\'',
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule,sysbox-runtime=not-running:NoSchedule --seccomp-default\'',
       '',
     ].join('\n'));
   });
@@ -76,11 +76,22 @@ describe('runtime sysbox', () => {
   it('labels the nodes sysbox-install=yes for the installer and taints them so only Sysbox workspaces land there', () => {
     for (const group of Object.values(workspaceGroups(c))) {
       expect(group.labels).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' });
-      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }]);
+      // The installer's taint from the first moment (it removes it once Sysbox runs: its readiness).
+      expect(group.taint).toEqual([
+        { key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' },
+        { key: 'sysbox-runtime', value: 'not-running', effect: 'NO_SCHEDULE' },
+      ]);
       // The autoscaler knows a new node will run Sysbox (the label the RuntimeClass selects), so it scales from zero.
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['sysbox-install=yes', 'sysbox-runtime=running', 'gitlab-workspaces/runtime=sysbox']));
-      expect(autoscalerTemplate(c, group, 'taint')).toEqual(['gitlab-workspaces/runtime=sysbox:NoSchedule']);
+      expect(autoscalerTemplate(c, group, 'taint')).toEqual(['gitlab-workspaces/runtime=sysbox:NoSchedule', 'sysbox-runtime=not-running:NoSchedule']);
     }
+  });
+
+  it('tells the autoscaler the installer\'s taint is a startup taint, so a cold start adds one node while Sysbox installs, not one per loop', () => {
+    const autoscaler = JSON.parse(p.all('helm_release').find((r) => r.name === 'cluster-autoscaler')!.values[0]);
+    expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'sysbox-runtime' });
+    // The DaemonSet tolerates it (it must run on the tainted node), and the node registers with it.
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.toleration).toContainEqual({ key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' });
   });
 
   it('keeps the system nodes on AL2023 at the control plane\'s version', () => {
@@ -161,7 +172,11 @@ describe('runtime kata', () => {
     for (const group of groups) {
       expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm5.metal'] });
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
-      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+      // Registered with the startup taint kata-deploy removes once Kata is installed and the node labelled.
+      expect(group.taint).toEqual([
+        { key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' },
+        { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NO_SCHEDULE' },
+      ]);
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
       expect(Buffer.from(launchTemplateOf(c, group).user_data, 'base64').toString()).toContain('seccompDefault: true');
     }
@@ -176,12 +191,22 @@ describe('runtime kata', () => {
     expect(JSON.parse(release.values[0])).toEqual({
       k8sDistribution: 'k8s',
       nodeSelector: { 'gitlab-workspaces/runtime': 'kata' },
-      tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }, RETIRING],
+      tolerations: [
+        { key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }, RETIRING,
+        { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', operator: 'Equal', value: 'installing', effect: 'NoSchedule' },
+      ],
+      // kata-deploy 4.1 removes it as its last install step (STARTUP_TAINTS).
+      startupTaints: ['startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime:NoSchedule'],
       shims: { disableAll: true, 'qemu-runtime-rs': { enabled: true } },
       defaultShim: { amd64: 'qemu-runtime-rs' },
       runtimeClasses: { enabled: false },
       'node-feature-discovery': { enabled: false },
     });
+  });
+
+  it('tells the autoscaler Kata\'s startup taint is one (its key has the autoscaler\'s startup prefix; given as a flag too)', () => {
+    const autoscaler = JSON.parse(p.all('helm_release').find((r) => r.name === 'cluster-autoscaler')!.values[0]);
+    expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime' });
   });
 
   it('creates RuntimeClass kata-qemu-runtime-rs with the VM\'s overhead, scheduled onto nodes where Kata runs', () => {
@@ -347,7 +372,11 @@ describe('changing runtime under running nodes', () => {
     expect(fromKata['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
     expect(fromKata['workspaces-g1-'].labels['gitlab-workspaces/runtime']).toBe('kata');
     const fromNone = groupsOf(runtimeConfig('kata', 2, '[{generation: 1, runtime: none}]'));
-    expect(fromNone['workspaces-g2-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+    // The current generation registers with Kata's startup taint too; a retiring one starts no nodes.
+    expect(fromNone['workspaces-g2-'].taint).toEqual([
+      { key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' },
+      { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NO_SCHEDULE' },
+    ]);
     expect(fromNone['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
     expect(fromNone['workspaces-g1-'].lifecycle.postcondition[0].condition).toBe('${try(self.labels["gitlab-workspaces/runtime"], "") == ""}');
   });

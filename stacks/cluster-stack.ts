@@ -267,7 +267,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     const volumes = imageVolumeDevices(workspaceImage);
     if (workspaceImage.kind === 'ubuntu-eks') {
       this.workspaceUbuntuImage = new UbuntuEksImage(this, 'workspace-image', {
-        kubernetesVersion: clusterConfig.kubernetesVersion, release: workspaceImage.release, arch: workspaceImage.arch,
+        kubernetesVersion: clusterConfig.kubernetesVersion, release: workspaceImage.release, arch: workspaceImage.arch, serial: workspaceImage.serial,
       });
     }
     const ubuntu = this.workspaceUbuntuImage;

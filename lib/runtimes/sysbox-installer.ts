@@ -10,7 +10,7 @@ import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, vali
 import { AdmissionPolicy } from '../cluster/admission-policy';
 import { labelsKept, taintsKept } from '../cluster/node-guard';
 import { tolerationOf } from '../cluster/scheduling';
-import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
+import { SYSBOX_DEFAULT_CONTAINER_RUNTIME, SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
 
 export interface SysboxInstallerProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -23,7 +23,7 @@ export interface SysboxInstallerProps {
   /**
    * containerd: Sysbox joins the node's containerd (2.x) and pods run in Kubernetes user namespaces.
    * cri-o: the installer installs CRI-O and moves the kubelet to it (`SYSBOX_USE_CRIO=true`).
-   * @default 'containerd'
+   * @default 'cri-o' (SYSBOX_DEFAULT_CONTAINER_RUNTIME)
    */
   readonly containerRuntime?: SysboxContainerRuntime;
   /**
@@ -212,7 +212,7 @@ export class SysboxInstaller extends Construct {
                 { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 fromConfigMap('SYSBOX_MGR_CONFIG'),
                 fromConfigMap('SYSBOX_FS_CONFIG'),
-                ...(props.containerRuntime === 'cri-o' ? [{ name: 'SYSBOX_USE_CRIO', value: 'true' }] : []),
+                ...((props.containerRuntime ?? SYSBOX_DEFAULT_CONTAINER_RUNTIME) === 'cri-o' ? [{ name: 'SYSBOX_USE_CRIO', value: 'true' }] : []),
               ],
               securityContext: { privileged: true },
               volumeMount: HOST_MOUNTS.map(([name, , mountPath]) => ({ name, mountPath })),

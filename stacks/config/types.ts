@@ -151,7 +151,14 @@ export interface AddonsConfig {
  * runtime carries nothing about runtimes.
  */
 export interface RuntimesConfig {
-  readonly sysbox?: { readonly installerImage: string; readonly containerRuntime: SysboxContainerRuntime };
+  readonly sysbox?: {
+    readonly installerImage: string;
+    readonly containerRuntime: SysboxContainerRuntime;
+    /** A dated Canonical build and its kernel; left out: the newest build. */
+    readonly nodeImage?: { readonly serial: string; readonly kernel: string };
+    /** nestybox/sysbox issues acknowledged (see lib/runtimes/sysbox's SYSBOX_UPSTREAM_REPORTS). */
+    readonly acknowledgeUpstreamIssues?: readonly number[];
+  };
   readonly kata?: {
     readonly chartVersion: string;
     readonly shim: KataShim;

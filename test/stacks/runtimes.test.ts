@@ -122,10 +122,10 @@ describe('runtime sysbox', () => {
       RETIRING,
     ]);
     const [container] = pod.container;
-    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.0-0');
+    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0');
     expect(container.security_context).toEqual({ privileged: true });
     expect(container.command).toEqual(['bash', '-c', '/opt/sysbox/scripts/sysbox-deploy-k8s.sh ce install']);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME', 'SYSBOX_MGR_CONFIG', 'SYSBOX_FS_CONFIG']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME', 'SYSBOX_MGR_CONFIG', 'SYSBOX_FS_CONFIG', 'SYSBOX_USE_CRIO']);
     expect(pod.service_account_name).toBe(p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'));
     const mounts = Object.fromEntries(container.volume_mount.map((m: { name: string; mount_path: string }) => [m.name, m.mount_path]));
     const volumes = Object.fromEntries(pod.volume.map((v: { name: string; host_path: { path: string } }) => [v.name, v.host_path.path]));
@@ -144,17 +144,25 @@ describe('runtime sysbox', () => {
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
-  it('outputs the agent settings Sysbox needs on containerd nodes: its class, privilege escalation, user namespaces', () => {
-    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
-  });
-
-  it('switches the nodes to CRI-O when asked, and the workspaces to CRI-O\'s user-namespace annotation', () => {
-    const crio = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n`));
-    expect(crio.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
-    expect(crio.platform.s.output('workspace_agent_settings').value).toEqual({
+  it('outputs the agent settings Sysbox needs on CRI-O nodes (the example\'s): its class, privilege escalation, CRI-O\'s user-namespace annotation', () => {
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(p.output('workspace_agent_settings').value).toEqual({
       default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
       annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
     });
+  });
+
+  it('defaults to installer v0.7.1-0 on CRI-O; containerd (acknowledged) keeps the nodes\' containerd and Kubernetes user namespaces', () => {
+    const defaults = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\n`));
+    const container = defaults.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0];
+    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0');
+    expect(container.env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    const containerd = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, nodeImage: {serial: '20250611', kernel: '6.8'}}\n`));
+    expect(containerd.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain('SYSBOX_USE_CRIO');
+    expect(containerd.platform.s.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+    // The pinned, dated Canonical build instead of `current`.
+    expect(Object.values(containerd.cluster.s.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical')))
+      .toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250611/amd64/hvm/ebs-gp3/ami-id']);
   });
 });
 

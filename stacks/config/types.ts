@@ -166,6 +166,8 @@ export interface RuntimesConfig {
     readonly runtimeClassName?: string;
     readonly nestedVirtualization: boolean;
   };
+  /** The deploy-time smoke test of the runtime (lib/runtimes/smoke-test); left out: on, with its defaults. */
+  readonly smokeTest?: { readonly enabled: boolean; readonly timeoutMinutes: number; readonly image: string };
 }
 
 /** Whether the workspaces proxy serves workspaces, or GitLab (18.4+) does through the agent server. */

@@ -6,6 +6,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import type { NodeTaint } from '../cluster/managed-node-group';
 import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
 import { AdmissionPolicy } from '../cluster/admission-policy';
 import { labelsKept, taintsKept } from '../cluster/node-guard';
@@ -41,6 +42,14 @@ export interface SysboxInstallerProps {
   readonly sysboxMgrFlags?: string;
   /** Extra flags of sysbox-fs (`SYSBOX_FS_CONFIG`). @default none */
   readonly sysboxFsFlags?: string;
+  /**
+   * The startup taints the nodes register with (the installer's own, `sysbox-runtime=not-running`), which
+   * sysbox-deploy-k8s.sh removes when it finishes. Named in a pod template annotation, so introducing them
+   * restarts the installer pods, which then remove the taint EKS adds to running nodes when a node group's
+   * taints change (UpdateNodegroupConfig applies taints to the group's existing nodes).
+   * @default none
+   */
+  readonly startupTaints?: readonly NodeTaint[];
 }
 
 /** Host paths the installer writes Sysbox, its systemd units, sysctls and CRI-O to (Nestybox's manifest). */
@@ -64,6 +73,8 @@ const HOST_MOUNTS: ReadonlyArray<readonly [name: string, hostPath: string, mount
 ];
 
 const NAMESPACE = 'kube-system';
+/** The installer pod template's annotation naming the startup taints it removes (see SysboxInstallerProps.startupTaints). */
+export const STARTUP_TAINTS_ANNOTATION = 'gitlab-workspaces/startup-taints';
 /** The installer's service account (Nestybox's name). */
 export const SYSBOX_INSTALLER_SERVICE_ACCOUNT = 'sysbox-label-node';
 /** The node labels the installer sets (sysbox-deploy-k8s.sh: `installing`, `running`, `removing`). */
@@ -194,7 +205,12 @@ export class SysboxInstaller extends Construct {
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '1' } },
         template: {
-          metadata: { labels: { ...selector, ...SYSBOX_INSTALL_LABEL } },
+          metadata: {
+            labels: { ...selector, ...SYSBOX_INSTALL_LABEL },
+            ...(props.startupTaints && props.startupTaints.length > 0 && {
+              annotations: { [STARTUP_TAINTS_ANNOTATION]: props.startupTaints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).join(',') },
+            }),
+          },
           spec: {
             serviceAccountName: this.serviceAccount.metadata.name,
             priorityClassName: 'system-node-critical',

@@ -92,6 +92,9 @@ describe('runtime sysbox', () => {
     expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'sysbox-runtime' });
     // The DaemonSet tolerates it (it must run on the tainted node), and the node registers with it.
     expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.toleration).toContainEqual({ key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' });
+    // Introducing the taint restarts the installer pods (EKS applies a group's new taints to its running
+    // nodes too), which then remove it.
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.metadata.annotations).toEqual({ 'gitlab-workspaces/startup-taints': 'sysbox-runtime=not-running:NoSchedule' });
   });
 
   it('keeps the system nodes on AL2023 at the control plane\'s version', () => {

@@ -301,7 +301,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     const volumes = imageVolumeDevices(workspaceImage);
     if (workspaceImage.kind === 'ubuntu-eks') {
       this.workspaceUbuntuImage = new UbuntuEksImage(this, 'workspace-image', {
-        kubernetesVersion: clusterConfig.kubernetesVersion, release: workspaceImage.release, arch: workspaceImage.arch,
+        kubernetesVersion: clusterConfig.kubernetesVersion, release: workspaceImage.release, arch: workspaceImage.arch, serial: workspaceImage.serial,
       });
     }
     const ubuntu = this.workspaceUbuntuImage;
@@ -334,10 +334,12 @@ export class WorkspacesClusterStack extends TerraformStack {
     };
     this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {
       // What the generation's nodes were built for: the runtime's labels (set when the group is created,
-      // kept for its life) and taints (kept when it retires, so still nothing else lands there).
+      // kept for its life) and taints (kept when it retires, so still nothing else lands there),
       const built = g.runtime === config.runtime ? runtimeNodes : sudoRuntime(g.runtime, config.runtimes).nodes(workspaceImage);
       const labels = { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(g.generation), ...built.templateLabels };
-      const taints = [...built.taints, ...(g.retiring ? [RETIRING_TAINT] : [])];
+      // and, on the current generation, the installer's startup taints, which it removes once the runtime
+      // runs on the node: a retiring generation starts no nodes).
+      const taints = [...built.taints, ...(g.retiring ? [RETIRING_TAINT] : (built.startupTaints ?? []))];
       const group = new ManagedNodeGroup(this, g.id, {
         ...workspacePool,
         ...workspaceImageProps(labels, taints),

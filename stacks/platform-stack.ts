@@ -23,6 +23,7 @@ import {
 } from '../lib/cluster';
 import { runtimeAgentSettingsFileShape } from '../lib/runtimes/agent-settings';
 import { RuntimeInstallation } from '../lib/runtimes/runtime-installation';
+import { RuntimeSmokeTest } from '../lib/runtimes/smoke-test';
 import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { configRuntime } from './config/runtime';
@@ -86,6 +87,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly volumeKeyGuard?: VolumeKeyGuard;
   /** The sudo runtime's installer and RuntimeClass (nothing to install for none and user namespaces). */
   readonly runtime: RuntimeInstallation;
+  /** The runtime's deploy-time smoke test (a sudo runtime with runtimes.smokeTest.enabled, the default). */
+  readonly runtimeSmokeTest?: RuntimeSmokeTest;
   /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
   readonly gitlab?: GitLabSide;
 
@@ -153,6 +156,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
       imageTag: ca.imageTag,
       expander: ca.expander,
       scaleDownUnneededTime: ca.scaleDownUnneededTime,
+      // The runtime installer's readiness taint (Sysbox: sysbox-runtime; Kata: under the startup prefix).
+      startupTaints: (clusterStack.workspaceRuntimeNodes.startupTaints ?? []).map((t) => t.key),
       nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
       tolerations: SYSTEM_SCHEDULING.tolerations,
       dependsOn: this.nodeGuard.dependables,
@@ -169,6 +174,20 @@ export class WorkspacesPlatformStack extends TerraformStack {
       helmProvider: this.providers.helm,
       extraTolerations: [tolerationOf(RETIRING_TAINT)],
     });
+    // The runtime's deploy-time smoke test: a pod as a workspace would run, on a workspace node the
+    // autoscaler brings up, which must do what sudo does before the apply finishes (docs/runtimes.md).
+    const smokeTest = config.runtimes?.smokeTest;
+    if (runtime.name !== 'none' && (smokeTest?.enabled ?? true)) {
+      const installed = [this.runtime.runtimeClass?.manifest, this.runtime.sysbox?.daemonSet, this.runtime.kata?.release].filter((d) => d !== undefined);
+      this.runtimeSmokeTest = new RuntimeSmokeTest(this, 'runtime-smoke-test', {
+        kubernetesProvider: this.providers.kubernetes,
+        runtime,
+        nodes: clusterStack.workspaceRuntimeNodes,
+        image: smokeTest?.image,
+        timeoutMinutes: smokeTest?.timeoutMinutes,
+        dependsOn: [...installed, this.autoscaler.release],
+      });
+    }
 
     // Workspace volumes on destroy, opt-in: delete them before anything else of this stack goes (what it
     // runs before is collected below, once the stack is complete). The agent, which recreates workspaces,

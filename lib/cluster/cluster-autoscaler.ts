@@ -125,6 +125,14 @@ export interface ClusterAutoscalerProps {
    * @default BALANCING_IGNORE_LABELS
    */
   readonly balancingIgnoreLabels?: readonly string[];
+  /**
+   * Keys of taints nodes register with and lose once a DaemonSet has made them ready (`--startup-taint`):
+   * the autoscaler counts a node carrying one as upcoming rather than ready, so pods waiting for it do not
+   * trigger another scale-up, and drops them from scale-from-zero templates. Keys under
+   * `startup-taint.cluster-autoscaler.kubernetes.io/` need no flag, but may be given.
+   * @default none
+   */
+  readonly startupTaints?: readonly string[];
   /** Where the autoscaler runs (the system nodes). @default anywhere */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** Tolerations for those nodes' taints. @default none */
@@ -162,6 +170,7 @@ export class ClusterAutoscaler extends Construct {
     // The chart turns each extraArgs key into a flag, dropping what follows an underscore, so one flag
     // can be given several times (balancing-ignore-label_1, _2, ...).
     const ignoreLabels = Object.fromEntries((props.balancingIgnoreLabels ?? BALANCING_IGNORE_LABELS).map((l, i) => [`balancing-ignore-label_${i + 1}`, l]));
+    const startupTaints = Object.fromEntries([...new Set(props.startupTaints ?? [])].map((k, i) => [`startup-taint_${i + 1}`, k]));
     const values = {
       cloudProvider: 'aws',
       awsRegion: props.region,
@@ -176,6 +185,7 @@ export class ClusterAutoscaler extends Construct {
       extraArgs: {
         'balance-similar-node-groups': true,
         ...ignoreLabels,
+        ...startupTaints,
         expander: props.expander ?? 'least-waste',
         'scale-down-unneeded-time': props.scaleDownUnneededTime ?? '10m',
         'skip-nodes-with-local-storage': false,

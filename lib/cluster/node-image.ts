@@ -8,7 +8,7 @@ import type { NodeTaint } from './managed-node-group';
 /** The image of a node group: an EKS-optimized AMI type, or Canonical's Ubuntu EKS image. */
 export type NodeImage =
   | { readonly kind: 'eks-optimized'; readonly amiType: string }
-  | { readonly kind: 'ubuntu-eks'; readonly release: UbuntuEksRelease; readonly arch: 'amd64' | 'arm64' };
+  | { readonly kind: 'ubuntu-eks'; readonly release: UbuntuEksRelease; readonly arch: 'amd64' | 'arm64'; readonly serial?: string };
 
 /** Ubuntu LTS releases Canonical publishes EKS worker images of (24.04 for EKS 1.31+, 22.04 for 1.29 to 1.32). */
 export type UbuntuEksRelease = '24.04' | '22.04';
@@ -29,12 +29,14 @@ export function imageVolumeDevices(image: NodeImage): { readonly data: string; r
 }
 
 /**
- * The public SSM parameter holding the newest stable AMI id of Canonical's Ubuntu EKS image for a
- * release, Kubernetes version and architecture. Releases from 23.10 on publish gp3 images, older ones gp2.
+ * The public SSM parameter holding the AMI id of Canonical's Ubuntu EKS image for a release, Kubernetes
+ * version and architecture: the newest stable build (`current`), or the dated build `serial` (Canonical
+ * publishes each stable build under its serial, such as `20250925`, beside `current`). Releases from
+ * 23.10 on publish gp3 images, older ones gp2.
  */
-export function ubuntuEksAmiParameter(release: UbuntuEksRelease, kubernetesVersion: string, arch: 'amd64' | 'arm64'): string {
+export function ubuntuEksAmiParameter(release: UbuntuEksRelease, kubernetesVersion: string, arch: 'amd64' | 'arm64', serial?: string): string {
   const volume = Number(release) >= 23.1 ? 'ebs-gp3' : 'ebs-gp2';
-  return `/aws/service/canonical/ubuntu/eks/${release}/${kubernetesVersion}/stable/current/${arch}/hvm/${volume}/ami-id`;
+  return `/aws/service/canonical/ubuntu/eks/${release}/${kubernetesVersion}/stable/${serial ?? 'current'}/${arch}/hvm/${volume}/ami-id`;
 }
 
 /** What a custom-AMI node needs to join the cluster (values may be Terraform references). */

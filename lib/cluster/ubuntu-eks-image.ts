@@ -16,6 +16,12 @@ export interface UbuntuEksImageProps {
    * @default 'amd64'
    */
   readonly arch?: 'amd64' | 'arm64';
+  /**
+   * A dated stable build (`20250925`) instead of the newest: pins the kernel and packages, so nodes do
+   * not change when Canonical publishes a build.
+   * @default the newest stable build (`current`)
+   */
+  readonly serial?: string;
 }
 
 /**
@@ -38,8 +44,11 @@ export class UbuntuEksImage extends Construct {
     }
     const release = props.release ?? '24.04';
     const arch = props.arch ?? 'amd64';
-    this.image = { kind: 'ubuntu-eks', release, arch };
-    this.parameter = new DataAwsSsmParameter(this, 'ami-id', { name: ubuntuEksAmiParameter(release, props.kubernetesVersion, arch) });
+    if (props.serial !== undefined && !/^[0-9]{8}(\.[0-9]+)?$/.test(props.serial)) {
+      throw new Error(`UbuntuEksImage: serial must be a Canonical build serial such as "20250925" or "20250925.1", not ${JSON.stringify(props.serial)}`);
+    }
+    this.image = { kind: 'ubuntu-eks', release, arch, ...(props.serial !== undefined && { serial: props.serial }) };
+    this.parameter = new DataAwsSsmParameter(this, 'ami-id', { name: ubuntuEksAmiParameter(release, props.kubernetesVersion, arch, props.serial) });
     this.imageId = this.parameter.insecureValue;
   }
 }

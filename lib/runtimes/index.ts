@@ -13,3 +13,4 @@ export * from './runtime-class';
 export * from './sysbox-installer';
 export * from './kata-deploy';
 export * from './runtime-installation';
+export * from './smoke-test';

@@ -2,6 +2,8 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import type { NodeTaint } from '../cluster/managed-node-group';
+import { tolerationOf } from '../cluster/scheduling';
 import { KATA_DEFAULT_SHIM, KATA_DEPLOY_CHART, KataShim } from './kata';
 
 export interface KataDeployProps {
@@ -21,6 +23,12 @@ export interface KataDeployProps {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Tolerations of those nodes' taints. @default none */
   readonly tolerations?: readonly Toleration[];
+  /**
+   * Taints the nodes register with that kata-deploy removes once Kata is installed and the node labelled
+   * (the chart's `startupTaints`, each `key:effect`); its pods tolerate them.
+   * @default none
+   */
+  readonly startupTaints?: readonly NodeTaint[];
 }
 
 /**
@@ -40,7 +48,8 @@ export class KataDeploy extends Construct {
     const values = {
       k8sDistribution: 'k8s',
       nodeSelector: { ...props.nodeSelector },
-      tolerations: (props.tolerations ?? []).map((t) => ({ ...t })),
+      tolerations: [...(props.tolerations ?? []).map((t) => ({ ...t })), ...(props.startupTaints ?? []).map(tolerationOf)],
+      ...(props.startupTaints && props.startupTaints.length > 0 && { startupTaints: props.startupTaints.map((t) => `${t.key}:${t.effect}`) }),
       shims: { disableAll: true, [this.shim]: { enabled: true } },
       defaultShim: { amd64: this.shim },
       runtimeClasses: { enabled: false },

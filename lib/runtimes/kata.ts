@@ -21,14 +21,18 @@ export const KATA_DEPLOY_CHART = {
 
 /**
  * The shims offered, with the pod overhead kata-deploy's RuntimeClasses declare for each (the VM's own
- * memory and CPU, added to every pod's requests). TEE and GPU shims need hardware this stack does not
+ * memory and CPU, added to every pod's requests), as kata-deploy 4.1.0's chart sets them
+ * (helm-chart/kata-deploy/templates/_helpers.tpl, `kata-deploy.runtimeClassConfigs`, tag 4.1.0): the QEMU
+ * shims take 320Mi, not 160Mi, because with `sandbox_cgroup_only` the VMM runs inside the pod's cgroup
+ * and QEMU's own resident memory is about 160Mi before any guest memory, so 160Mi gets the VMM
+ * OOM-killed in pods with small memory limits. TEE and GPU shims need hardware this stack does not
  * provision; Firecracker needs a devmapper snapshotter.
  */
 export const KATA_SHIMS = {
-  'qemu-runtime-rs': { memory: '160Mi', cpu: '250m' },
-  qemu: { memory: '160Mi', cpu: '250m' },
+  'qemu-runtime-rs': { memory: '320Mi', cpu: '250m' },
+  qemu: { memory: '320Mi', cpu: '250m' },
   clh: { memory: '130Mi', cpu: '250m' },
-  'cloud-hypervisor': { memory: '130Mi', cpu: '250m' },
+  'clh-runtime-rs': { memory: '130Mi', cpu: '250m' },
   dragonball: { memory: '130Mi', cpu: '250m' },
 } as const;
 export type KataShim = keyof typeof KATA_SHIMS;
@@ -38,6 +42,15 @@ export const KATA_SHIM_NAMES = Object.keys(KATA_SHIMS) as KataShim[];
 export const KATA_DEFAULT_SHIM: KataShim = 'qemu-runtime-rs';
 /** The label kata-deploy sets on a node once Kata is installed there; its RuntimeClasses select it. */
 export const KATA_RUNNING_LABEL: Readonly<Record<string, string>> = { 'katacontainers.io/kata-runtime': 'true' };
+
+/**
+ * The taint Kata nodes register with until kata-deploy has installed Kata and labelled them
+ * `katacontainers.io/kata-runtime=true`: kata-deploy 4.1's `startupTaints` value (its `STARTUP_TAINTS`)
+ * removes it as its last install step (tools/packaging/kata-deploy/binary/src/config.rs). Keyed under the
+ * Cluster Autoscaler's `startup-taint.cluster-autoscaler.kubernetes.io/` prefix, so the autoscaler treats
+ * it as a startup taint without a flag.
+ */
+export const KATA_STARTUP_TAINT = { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NoSchedule' } as const;
 
 export interface KataOptions {
   /**
@@ -83,6 +96,7 @@ export function kataRuntime(options: KataOptions = {}): SudoRuntime {
       templateLabels: { [RUNTIME_NODE_LABEL]: 'kata' },
       taints: [taint],
       autoscalerLabels: KATA_RUNNING_LABEL,
+      startupTaints: [KATA_STARTUP_TAINT],
       // A workspace's syscalls reach the VM's guest kernel, not the node's: Kata's shipped configuration
       // has `disable_guest_seccomp = true`, so the profile changes nothing inside the VM. It still applies
       // to the node's other, non-privileged containers.

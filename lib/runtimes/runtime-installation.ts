@@ -53,6 +53,7 @@ export class RuntimeInstallation extends Construct {
         containerRuntime: options.sysbox?.containerRuntime,
         nodeSelector: SYSBOX_INSTALL_LABEL,
         tolerations,
+        startupTaints: nodes.startupTaints,
       });
     } else if (runtime.name === 'kata') {
       const { KataDeploy } = require('./kata-deploy') as typeof import('./kata-deploy');
@@ -62,6 +63,7 @@ export class RuntimeInstallation extends Construct {
         shim: options.kata?.shim,
         nodeSelector: nodes.templateLabels,
         tolerations,
+        startupTaints: nodes.startupTaints,
       });
     }
     if (runtime.runtimeClass) {

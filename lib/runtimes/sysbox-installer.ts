@@ -6,11 +6,12 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { Toleration } from '../cluster/cluster-autoscaler';
+import type { NodeTaint } from '../cluster/managed-node-group';
 import { AdmissionPolicyDefinition, validatingAdmissionPolicyBindingObject, validatingAdmissionPolicyObject } from '../common/admission-policy';
 import { AdmissionPolicy } from '../cluster/admission-policy';
 import { labelsKept, taintsKept } from '../cluster/node-guard';
 import { tolerationOf } from '../cluster/scheduling';
-import { SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
+import { SYSBOX_DEFAULT_CONTAINER_RUNTIME, SYSBOX_DEPLOY_IMAGE, SYSBOX_INSTALL_LABEL, SYSBOX_INSTALLING_TAINT, SYSBOX_RUNTIME_CLASS, SysboxContainerRuntime } from './sysbox';
 
 export interface SysboxInstallerProps {
   /** The Kubernetes provider configured for the cluster. */
@@ -23,7 +24,7 @@ export interface SysboxInstallerProps {
   /**
    * containerd: Sysbox joins the node's containerd (2.x) and pods run in Kubernetes user namespaces.
    * cri-o: the installer installs CRI-O and moves the kubelet to it (`SYSBOX_USE_CRIO=true`).
-   * @default 'containerd'
+   * @default 'cri-o' (SYSBOX_DEFAULT_CONTAINER_RUNTIME)
    */
   readonly containerRuntime?: SysboxContainerRuntime;
   /**
@@ -41,6 +42,14 @@ export interface SysboxInstallerProps {
   readonly sysboxMgrFlags?: string;
   /** Extra flags of sysbox-fs (`SYSBOX_FS_CONFIG`). @default none */
   readonly sysboxFsFlags?: string;
+  /**
+   * The startup taints the nodes register with (the installer's own, `sysbox-runtime=not-running`), which
+   * sysbox-deploy-k8s.sh removes when it finishes. Named in a pod template annotation, so introducing them
+   * restarts the installer pods, which then remove the taint EKS adds to running nodes when a node group's
+   * taints change (UpdateNodegroupConfig applies taints to the group's existing nodes).
+   * @default none
+   */
+  readonly startupTaints?: readonly NodeTaint[];
 }
 
 /** Host paths the installer writes Sysbox, its systemd units, sysctls and CRI-O to (Nestybox's manifest). */
@@ -64,6 +73,8 @@ const HOST_MOUNTS: ReadonlyArray<readonly [name: string, hostPath: string, mount
 ];
 
 const NAMESPACE = 'kube-system';
+/** The installer pod template's annotation naming the startup taints it removes (see SysboxInstallerProps.startupTaints). */
+export const STARTUP_TAINTS_ANNOTATION = 'gitlab-workspaces/startup-taints';
 /** The installer's service account (Nestybox's name). */
 export const SYSBOX_INSTALLER_SERVICE_ACCOUNT = 'sysbox-label-node';
 /** The node labels the installer sets (sysbox-deploy-k8s.sh: `installing`, `running`, `removing`). */
@@ -194,7 +205,12 @@ export class SysboxInstaller extends Construct {
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '1' } },
         template: {
-          metadata: { labels: { ...selector, ...SYSBOX_INSTALL_LABEL } },
+          metadata: {
+            labels: { ...selector, ...SYSBOX_INSTALL_LABEL },
+            ...(props.startupTaints && props.startupTaints.length > 0 && {
+              annotations: { [STARTUP_TAINTS_ANNOTATION]: props.startupTaints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).join(',') },
+            }),
+          },
           spec: {
             serviceAccountName: this.serviceAccount.metadata.name,
             priorityClassName: 'system-node-critical',
@@ -212,7 +228,7 @@ export class SysboxInstaller extends Construct {
                 { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 fromConfigMap('SYSBOX_MGR_CONFIG'),
                 fromConfigMap('SYSBOX_FS_CONFIG'),
-                ...(props.containerRuntime === 'cri-o' ? [{ name: 'SYSBOX_USE_CRIO', value: 'true' }] : []),
+                ...((props.containerRuntime ?? SYSBOX_DEFAULT_CONTAINER_RUNTIME) === 'cri-o' ? [{ name: 'SYSBOX_USE_CRIO', value: 'true' }] : []),
               ],
               securityContext: { privileged: true },
               volumeMount: HOST_MOUNTS.map(([name, , mountPath]) => ({ name, mountPath })),

@@ -46,6 +46,15 @@ export interface RuntimeNodes {
    * Autoscaler is told a new node will have them, so it scales up from zero for pending workspaces.
    */
   readonly autoscalerLabels: Readonly<Record<string, string>>;
+  /**
+   * Taints a node registers with and the runtime's installer removes once the runtime runs there (its
+   * readiness), so nothing schedules onto a node that cannot run it yet. The Cluster Autoscaler is told
+   * they are startup taints (`--startup-taint`, or the `startup-taint.cluster-autoscaler.kubernetes.io/`
+   * key prefix): a node still carrying one counts as upcoming, not as a ready node the pending workspace
+   * does not fit, so a cold start adds one node, not one per autoscaler loop while the installer runs;
+   * and the autoscaler drops them from a scale-from-zero node template. None: none.
+   */
+  readonly startupTaints?: readonly NodeTaint[];
   /** Bottlerocket kernel settings (sysctl) the runtime needs. */
   readonly bottlerocketSysctl?: Readonly<Record<string, string>>;
   /**

@@ -5,7 +5,7 @@
 import { instanceTypeVcpus, isArmInstanceType, isMetalInstanceType, offersNestedVirtualization } from '../../lib/cluster/instance-types';
 import { isBottlerocket } from '../../lib/cluster/node-image';
 import { kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
-import { SYSBOX_MIN_VCPUS } from '../../lib/runtimes/sysbox';
+import { installerImageTag, SYSBOX_DEFAULT_CONTAINER_RUNTIME, SYSBOX_DEPLOY_IMAGE, SYSBOX_KNOWN_GOOD_KERNEL, SYSBOX_MIN_VCPUS, sysboxUpstreamReports } from '../../lib/runtimes/sysbox';
 import { USER_NAMESPACE_IMAGES } from '../../lib/runtimes/user-namespaces';
 import { YamlPath } from '../../lib/common/yaml-source';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour } from '../../lib/common/gitlab-version';
@@ -105,6 +105,7 @@ function checkSysbox(config: WorkspacesConfig, r: Reporters): void {
     r.error('runtime-node-image', ['nodes', 'workspaces', 'amiType'],
       `with runtime sysbox the workspace nodes run Canonical's Ubuntu ${release} EKS image (looked up in SSM under /aws/service/canonical/ubuntu/eks/): sysbox-deploy-k8s installs only on Ubuntu, not on ${config.nodes.workspaces.amiType}; remove nodes.workspaces.amiType`);
   }
+  checkSysboxUpstreamReports(config, r);
   config.nodes.workspaces.instanceTypes.forEach((type, i) => {
     const vcpus = instanceTypeVcpus(type);
     if (vcpus !== undefined && vcpus < SYSBOX_MIN_VCPUS && !isArmInstanceType(type)) {
@@ -112,6 +113,31 @@ function checkSysbox(config: WorkspacesConfig, r: Reporters): void {
         `${type} has ${vcpus} vCPU${vcpus === 1 ? '' : 's'}; Sysbox recommends at least ${SYSBOX_MIN_VCPUS} per node (its sysbox-mgr and sysbox-fs run beside the workspaces); use an xlarge or larger type`);
     }
   });
+}
+
+/**
+ * A Sysbox combination (installer, container runtime, node kernel) that upstream reports broken is refused
+ * unless `acknowledgeUpstreamIssues` lists every issue of the report (see SYSBOX_UPSTREAM_REPORTS).
+ */
+function checkSysboxUpstreamReports(config: WorkspacesConfig, r: Reporters): void {
+  const sysbox = config.runtimes?.sysbox;
+  const acknowledged = new Set(sysbox?.acknowledgeUpstreamIssues ?? []);
+  const installer = installerImageTag(sysbox?.installerImage ?? SYSBOX_DEPLOY_IMAGE);
+  const containerRuntime = sysbox?.containerRuntime ?? SYSBOX_DEFAULT_CONTAINER_RUNTIME;
+  const kernel = sysbox?.nodeImage?.kernel;
+  for (const report of sysboxUpstreamReports(sysbox ?? {})) {
+    if (report.issues.every((i) => acknowledged.has(i))) continue;
+    const path: YamlPath = r.written(['runtimes', 'sysbox', 'containerRuntime']) ? ['runtimes', 'sysbox', 'containerRuntime']
+      : r.written(['runtimes', 'sysbox', 'installerImage']) ? ['runtimes', 'sysbox', 'installerImage'] : ['runtime'];
+    const issues = report.issues.map((i, n) => (n === 0 ? `nestybox/sysbox#${i}` : `#${i}`)).join(', ');
+    const nodes = kernel === undefined ? 'the newest Canonical Ubuntu 24.04 EKS build (kernel not pinned)' : `kernel ${kernel} (runtimes.sysbox.nodeImage)`;
+    const defaultInstaller = installerImageTag(SYSBOX_DEPLOY_IMAGE)!;
+    const kernelFix = (report.installers.includes(defaultInstaller) ? '' : `the installer ${defaultInstaller} (runtimes.sysbox.installerImage), `)
+      + (report.except?.includes(SYSBOX_KNOWN_GOOD_KERNEL) ? `pin runtimes.sysbox.nodeImage to a Canonical build with kernel ${SYSBOX_KNOWN_GOOD_KERNEL}, ` : '');
+    r.error('sysbox-upstream-broken', path,
+      `runtime sysbox with sysbox-deploy-k8s ${installer} on ${containerRuntime} and ${nodes} is a combination upstream reports broken (${issues}): ${report.what}; `
+      + `use runtimes.sysbox.containerRuntime: cri-o, ${kernelFix}or, to accept the risk, set runtimes.sysbox.acknowledgeUpstreamIssues: [${report.issues.join(', ')}]`);
+  }
 }
 
 function checkKata(config: WorkspacesConfig, r: Reporters): void {

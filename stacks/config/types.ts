@@ -179,7 +179,14 @@ export interface AddonsConfig {
  * runtime carries nothing about runtimes.
  */
 export interface RuntimesConfig {
-  readonly sysbox?: { readonly installerImage: string; readonly containerRuntime: SysboxContainerRuntime };
+  readonly sysbox?: {
+    readonly installerImage: string;
+    readonly containerRuntime: SysboxContainerRuntime;
+    /** A dated Canonical build and its kernel; left out: the newest build. */
+    readonly nodeImage?: { readonly serial: string; readonly kernel: string };
+    /** nestybox/sysbox issues acknowledged (see lib/runtimes/sysbox's SYSBOX_UPSTREAM_REPORTS). */
+    readonly acknowledgeUpstreamIssues?: readonly number[];
+  };
   readonly kata?: {
     readonly chartVersion: string;
     readonly shim: KataShim;
@@ -187,6 +194,8 @@ export interface RuntimesConfig {
     readonly runtimeClassName?: string;
     readonly nestedVirtualization: boolean;
   };
+  /** The deploy-time smoke test of the runtime (lib/runtimes/smoke-test); left out: on, with its defaults. */
+  readonly smokeTest?: { readonly enabled: boolean; readonly timeoutMinutes: number; readonly image: string };
 }
 
 /** Whether the workspaces proxy serves workspaces, or GitLab (18.4+) does through the agent server. */

@@ -192,7 +192,8 @@ describe('what GitLab renders is admitted', () => {
 describe('workspace pod policy refuses what GitLab does not render', () => {
   const configs = {
     none: () => render(loadExample('default')),
-    sysbox: () => render(loadExample('sysbox')),
+    // Sysbox on containerd (Kubernetes user namespaces); the example runs it on CRI-O, its default.
+    sysbox: () => render(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, acknowledgeUpstreamIssues: [1035, 1025]}\n${GITLAB_CONFIG}`)),
     kata: () => render(loadExample('kata')),
     userNamespaces: () => render(loadExample('user-namespaces')),
   };

@@ -14,6 +14,7 @@ import { mergeRuntimeAgentSettings, runtimeAgentSettings } from '../../lib/runti
 import { KATA_SHIM_NAMES, KATA_SHIMS, kataRuntimeClassName } from '../../lib/runtimes/kata';
 import { runtimeClassObject } from '../../lib/runtimes/runtime-class';
 import { NO_RUNTIME, sudoRuntime } from '../../lib/runtimes/sudo-runtime';
+import { installerImageTag, SYSBOX_DEPLOY_IMAGE, sysboxUpstreamReports } from '../../lib/runtimes/sysbox';
 import { RUNTIME_NAMES, RuntimeName } from '../../lib/runtimes/types';
 import { loadExample, ROOT, synthApp } from '../stacks/helpers';
 
@@ -63,6 +64,7 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NoSchedule' }],
       autoscalerLabels: { 'sysbox-runtime': 'running' },
+      startupTaints: [{ key: 'sysbox-runtime', value: 'not-running', effect: 'NoSchedule' }],
       seccompDefault: true,
     });
     expect(sysbox.runtimeClass).toEqual({
@@ -74,12 +76,27 @@ describe('the runtimes behind one interface', () => {
   });
 
   it('sysbox: pods in Kubernetes user namespaces on containerd, CRI-O\'s annotation on CRI-O', () => {
-    expect(runtimeAgentSettings('sysbox')).toEqual({ defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, useKubernetesUserNamespaces: true });
-    expect(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'containerd' } })).toEqual(runtimeAgentSettings('sysbox'));
+    expect(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'containerd' } })).toEqual({ defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, useKubernetesUserNamespaces: true });
+    // CRI-O is the default (the path without an upstream failure report on Canonical's EKS nodes).
+    expect(runtimeAgentSettings('sysbox')).toEqual(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } }));
     expect(runtimeAgentSettings('sysbox', { sysbox: { containerRuntime: 'cri-o' } })).toEqual({
       defaultRuntimeClass: 'sysbox-runc', allowPrivilegeEscalation: true, useKubernetesUserNamespaces: false,
       annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
     });
+  });
+
+  it('sysbox: names the upstream reports a combination matches (installer, container runtime, pinned kernel)', () => {
+    const issues = (o: Parameters<typeof sysboxUpstreamReports>[0]) => sysboxUpstreamReports(o).flatMap((r) => r.issues);
+    expect(issues({})).toEqual([]); // v0.7.1-0 on CRI-O
+    expect(issues({ containerRuntime: 'containerd' })).toEqual([1035, 1025]); // kernel not pinned: the current build (6.17 in #1035)
+    expect(issues({ containerRuntime: 'containerd', nodeImage: { serial: '20250611', kernel: '6.8' } })).toEqual([]);
+    expect(issues({ containerRuntime: 'containerd', nodeImage: { serial: '20260801', kernel: '6.17' } })).toEqual([1035, 1025]);
+    const v070 = 'registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.0-0';
+    expect(issues({ installerImage: v070, containerRuntime: 'containerd', nodeImage: { serial: '20250611', kernel: '6.8' } })).toEqual([1013, 1025, 997]);
+    expect(issues({ installerImage: v070, containerRuntime: 'cri-o' })).toEqual([]);
+    expect(issues({ installerImage: `${v070}@sha256:${'a'.repeat(64)}`, containerRuntime: 'containerd' })).toEqual([1013, 1025, 997]);
+    expect(issues({ installerImage: 'my.registry/sysbox-deploy-k8s:custom', containerRuntime: 'containerd' })).toEqual([]);
+    expect(installerImageTag(SYSBOX_DEPLOY_IMAGE)).toBe('v0.7.1-0');
   });
 
   it('kata: nodes labelled and tainted for it; the shim\'s class, named as configured, with the VM\'s overhead', () => {
@@ -89,19 +106,31 @@ describe('the runtimes behind one interface', () => {
       templateLabels: { 'gitlab-workspaces/runtime': 'kata' },
       taints: [{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' }],
       autoscalerLabels: { 'katacontainers.io/kata-runtime': 'true' },
+      startupTaints: [{ key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NoSchedule' }],
       seccompDefault: true,
     });
     expect(kata.runtimeClass).toEqual({
       name: 'kata-qemu-runtime-rs', handler: 'kata-qemu-runtime-rs',
       nodeSelector: { 'katacontainers.io/kata-runtime': 'true' },
       tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }],
-      overhead: { memory: '160Mi', cpu: '250m' },
+      overhead: { memory: '320Mi', cpu: '250m' },
     });
     expect(runtimeAgentSettings('kata')).toEqual({ defaultRuntimeClass: 'kata-qemu-runtime-rs', allowPrivilegeEscalation: true });
     const clh = sudoRuntime('kata', { kata: { shim: 'clh', runtimeClassName: 'kata' } });
     expect(clh.runtimeClass).toMatchObject({ name: 'kata', handler: 'kata-clh', overhead: { memory: '130Mi', cpu: '250m' } });
     expect(clh.agentSettings.defaultRuntimeClass).toBe('kata');
     expect(KATA_SHIM_NAMES.map((shim) => kataRuntimeClassName({ shim }))).toEqual(KATA_SHIM_NAMES.map((s) => `kata-${s}`));
+  });
+
+  it('kata: each shim\'s overhead is kata-deploy 4.1.0\'s (the QEMU shims 320Mi: 160Mi gets the VMM OOM-killed), and every shim is one the chart knows', () => {
+    // kata-containers tag 4.1.0, tools/packaging/kata-deploy/helm-chart/kata-deploy/templates/_helpers.tpl
+    const chart410: Record<string, { memory: string; cpu: string }> = {
+      qemu: { memory: '320Mi', cpu: '250m' }, 'qemu-runtime-rs': { memory: '320Mi', cpu: '250m' },
+      clh: { memory: '130Mi', cpu: '250m' }, 'clh-runtime-rs': { memory: '130Mi', cpu: '250m' }, dragonball: { memory: '130Mi', cpu: '250m' },
+    };
+    for (const shim of KATA_SHIM_NAMES) {
+      expect([shim, sudoRuntime('kata', { kata: { shim } }).runtimeClass?.overhead]).toEqual([shim, chart410[shim]]);
+    }
   });
 
   it('user-namespaces: only the runtime label on AL2023 nodes; Bottlerocket nodes get user.max_user_namespaces raised, fixed for their life', () => {
@@ -214,7 +243,7 @@ describe('render --agent-config with each example\'s runtime', () => {
 
   const cases: Array<[string, RuntimeName, string | undefined, boolean | undefined, boolean]> = [
     ['default', 'none', undefined, undefined, false],
-    ['sysbox', 'sysbox', 'sysbox-runc', false, true],
+    ['sysbox', 'sysbox', 'sysbox-runc', undefined, true], // on CRI-O: its user-namespace annotation instead of hostUsers
     ['kata', 'kata', 'kata-qemu-runtime-rs', undefined, true],
     ['user-namespaces', 'user-namespaces', undefined, false, true],
   ];

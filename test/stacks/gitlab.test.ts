@@ -339,7 +339,11 @@ describe('a sudo runtime', () => {
   it('puts its settings into the agent config, and the agent waits for its RuntimeClass', () => {
     const p = synthApp(configFromText(`runtime: sysbox\n${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s;
     const file = parse(p.output('agent_config').value as string).remote_development;
-    expect(file).toMatchObject({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+    // Sysbox's default container runtime is CRI-O: its user-namespace annotation instead of hostUsers.
+    expect(file).toMatchObject({
+      default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
+      annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
+    });
     const runtimeClass = p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass');
     expect(p.release('workspaces').depends_on).toContain(p.addressOf('kubernetes_manifest', runtimeClass));
     expect(parseAgentConfig(p.output('agent_config').value as string, 'config.yaml').ok).toBe(true);

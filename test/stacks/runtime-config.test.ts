@@ -32,7 +32,7 @@ describe('runtime combinations the config accepts', () => {
     const none = load('');
     expect(none.ok && none.value.runtimes).toBeUndefined();
     const sysbox = load('runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n');
-    expect(sysbox.ok && sysbox.value.runtimes).toEqual({ sysbox: { containerRuntime: 'cri-o', installerImage: 'registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.0-0' } });
+    expect(sysbox.ok && sysbox.value.runtimes).toEqual({ sysbox: { containerRuntime: 'cri-o', installerImage: 'registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0' } });
     const kata = load('runtime: kata\nnodes:\n  workspaces: {instanceTypes: [m6i.metal]}\nruntimes:\n  kata: {}\n');
     expect(kata.ok && kata.value.runtimes).toEqual({ kata: { chartVersion: '4.1.0', shim: 'qemu-runtime-rs', nestedVirtualization: false } });
   });
@@ -58,7 +58,7 @@ describe('runtime warnings', () => {
 
   it('reports the runtime\'s own Kubernetes limit beside the stack\'s', () => {
     expect(messages('runtime: sysbox\n', '1.36').filter((m) => m.includes('runtime sysbox'))).toEqual([
-      'c.yaml:4:22: error: cluster.kubernetesVersion: runtime sysbox cannot run on Kubernetes 1.36: sysbox-deploy-k8s v0.7.0 supports Kubernetes 1.32 to 1.35, and workspaces would wait for nodes that never run it; use Kubernetes 1.35, or another runtime',
+      'c.yaml:4:22: error: cluster.kubernetesVersion: runtime sysbox cannot run on Kubernetes 1.36: sysbox-deploy-k8s v0.7.x supports Kubernetes 1.32 to 1.35, and workspaces would wait for nodes that never run it; use Kubernetes 1.35, or another runtime',
     ]);
   });
 });
@@ -69,13 +69,16 @@ describe('runtimes that put workspaces in user namespaces need GitLab 18.6 (host
   const before = SUPPORTED_GITLAB_VERSIONS.filter((v) => compareGitLabVersions(v, '18.6') < 0);
   const from = SUPPORTED_GITLAB_VERSIONS.filter((v) => compareGitLabVersions(v, '18.6') >= 0);
 
-  it.each(before)('refuses user-namespaces and Sysbox on containerd with GitLab %s, at `runtime`', (version) => {
-    for (const runtime of ['user-namespaces', 'sysbox']) {
-      const found = refusals(`runtime: ${runtime}\n${gitlab(version)}`);
-      expect(found.map((d) => [d.severity, d.path])).toEqual([['error', 'runtime']]);
+  it.each(before)('refuses user-namespaces and Sysbox on containerd with GitLab %s, at `runtime` (Sysbox: at containerRuntime)', (version) => {
+    const sysboxOnContainerd = 'runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, acknowledgeUpstreamIssues: [1035, 1025]}\n';
+    for (const [config, path] of [['runtime: user-namespaces\n', 'runtime'], [sysboxOnContainerd, 'runtimes.sysbox.containerRuntime']]) {
+      const found = refusals(`${config}${gitlab(version)}`);
+      expect(found.map((d) => [d.severity, d.path])).toEqual([['error', path]]);
       expect(found[0].message).toContain(`needs GitLab 18.6 or later`);
       expect(found[0].message).toContain(`GitLab ${version} (gitlab.version) renders their pods with hostUsers: true`);
     }
+    // Sysbox's default container runtime, CRI-O, needs no Kubernetes user namespace.
+    expect(refusals(`runtime: sysbox\n${gitlab(version)}`)).toEqual([]);
   });
 
   it.each(from)('accepts them with GitLab %s', (version) => {

@@ -68,7 +68,7 @@ describe('runtime sysbox', () => {
       `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
       `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
       `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
-      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule --seccomp-default\'',
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule,sysbox-runtime=not-running:NoSchedule --seccomp-default\'',
       '',
     ].join('\n'));
   });
@@ -76,11 +76,25 @@ describe('runtime sysbox', () => {
   it('labels the nodes sysbox-install=yes for the installer and taints them so only Sysbox workspaces land there', () => {
     for (const group of Object.values(workspaceGroups(c))) {
       expect(group.labels).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1', 'gitlab-workspaces/runtime': 'sysbox', 'sysbox-install': 'yes' });
-      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' }]);
+      // The installer's taint from the first moment (it removes it once Sysbox runs: its readiness).
+      expect(group.taint).toEqual([
+        { key: 'gitlab-workspaces/runtime', value: 'sysbox', effect: 'NO_SCHEDULE' },
+        { key: 'sysbox-runtime', value: 'not-running', effect: 'NO_SCHEDULE' },
+      ]);
       // The autoscaler knows a new node will run Sysbox (the label the RuntimeClass selects), so it scales from zero.
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['sysbox-install=yes', 'sysbox-runtime=running', 'gitlab-workspaces/runtime=sysbox']));
-      expect(autoscalerTemplate(c, group, 'taint')).toEqual(['gitlab-workspaces/runtime=sysbox:NoSchedule']);
+      expect(autoscalerTemplate(c, group, 'taint')).toEqual(['gitlab-workspaces/runtime=sysbox:NoSchedule', 'sysbox-runtime=not-running:NoSchedule']);
     }
+  });
+
+  it('tells the autoscaler the installer\'s taint is a startup taint, so a cold start adds one node while Sysbox installs, not one per loop', () => {
+    const autoscaler = JSON.parse(p.all('helm_release').find((r) => r.name === 'cluster-autoscaler')!.values[0]);
+    expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'sysbox-runtime' });
+    // The DaemonSet tolerates it (it must run on the tainted node), and the node registers with it.
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.toleration).toContainEqual({ key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' });
+    // Introducing the taint restarts the installer pods (EKS applies a group's new taints to its running
+    // nodes too), which then remove it.
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.metadata.annotations).toEqual({ 'gitlab-workspaces/startup-taints': 'sysbox-runtime=not-running:NoSchedule' });
   });
 
   it('keeps the system nodes on AL2023 at the control plane\'s version', () => {
@@ -111,10 +125,10 @@ describe('runtime sysbox', () => {
       RETIRING,
     ]);
     const [container] = pod.container;
-    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.0-0');
+    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0');
     expect(container.security_context).toEqual({ privileged: true });
     expect(container.command).toEqual(['bash', '-c', '/opt/sysbox/scripts/sysbox-deploy-k8s.sh ce install']);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME', 'SYSBOX_MGR_CONFIG', 'SYSBOX_FS_CONFIG']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['NODE_NAME', 'SYSBOX_MGR_CONFIG', 'SYSBOX_FS_CONFIG', 'SYSBOX_USE_CRIO']);
     expect(pod.service_account_name).toBe(p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'));
     const mounts = Object.fromEntries(container.volume_mount.map((m: { name: string; mount_path: string }) => [m.name, m.mount_path]));
     const volumes = Object.fromEntries(pod.volume.map((v: { name: string; host_path: { path: string } }) => [v.name, v.host_path.path]));
@@ -133,17 +147,25 @@ describe('runtime sysbox', () => {
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
-  it('outputs the agent settings Sysbox needs on containerd nodes: its class, privilege escalation, user namespaces', () => {
-    expect(p.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
-  });
-
-  it('switches the nodes to CRI-O when asked, and the workspaces to CRI-O\'s user-namespace annotation', () => {
-    const crio = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n`));
-    expect(crio.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
-    expect(crio.platform.s.output('workspace_agent_settings').value).toEqual({
+  it('outputs the agent settings Sysbox needs on CRI-O nodes (the example\'s): its class, privilege escalation, CRI-O\'s user-namespace annotation', () => {
+    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(p.output('workspace_agent_settings').value).toEqual({
       default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
       annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
     });
+  });
+
+  it('defaults to installer v0.7.1-0 on CRI-O; containerd (acknowledged) keeps the nodes\' containerd and Kubernetes user namespaces', () => {
+    const defaults = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\n`));
+    const container = defaults.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0];
+    expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0');
+    expect(container.env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    const containerd = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, nodeImage: {serial: '20250611', kernel: '6.8'}}\n`));
+    expect(containerd.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain('SYSBOX_USE_CRIO');
+    expect(containerd.platform.s.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
+    // The pinned, dated Canonical build instead of `current`.
+    expect(Object.values(containerd.cluster.s.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical')))
+      .toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250611/amd64/hvm/ebs-gp3/ami-id']);
   });
 });
 
@@ -159,9 +181,13 @@ describe('runtime kata', () => {
     const groups = Object.values(workspaceGroups(c));
     expect(groups).toHaveLength(3);
     for (const group of groups) {
-      expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm6i.metal'] });
+      expect(group).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m7i.metal-24xl', 'm5.metal'] });
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'kata' });
-      expect(group.taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+      // Registered with the startup taint kata-deploy removes once Kata is installed and the node labelled.
+      expect(group.taint).toEqual([
+        { key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' },
+        { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NO_SCHEDULE' },
+      ]);
       expect(autoscalerTemplate(c, group, 'label')).toEqual(expect.arrayContaining(['gitlab-workspaces/runtime=kata', 'katacontainers.io/kata-runtime=true']));
       expect(Buffer.from(launchTemplateOf(c, group).user_data, 'base64').toString()).toContain('seccompDefault: true');
     }
@@ -176,7 +202,12 @@ describe('runtime kata', () => {
     expect(JSON.parse(release.values[0])).toEqual({
       k8sDistribution: 'k8s',
       nodeSelector: { 'gitlab-workspaces/runtime': 'kata' },
-      tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }, RETIRING],
+      tolerations: [
+        { key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }, RETIRING,
+        { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', operator: 'Equal', value: 'installing', effect: 'NoSchedule' },
+      ],
+      // kata-deploy 4.1 removes it as its last install step (STARTUP_TAINTS).
+      startupTaints: ['startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime:NoSchedule'],
       shims: { disableAll: true, 'qemu-runtime-rs': { enabled: true } },
       defaultShim: { amd64: 'qemu-runtime-rs' },
       runtimeClasses: { enabled: false },
@@ -184,11 +215,16 @@ describe('runtime kata', () => {
     });
   });
 
+  it('tells the autoscaler Kata\'s startup taint is one (its key has the autoscaler\'s startup prefix; given as a flag too)', () => {
+    const autoscaler = JSON.parse(p.all('helm_release').find((r) => r.name === 'cluster-autoscaler')!.values[0]);
+    expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime' });
+  });
+
   it('creates RuntimeClass kata-qemu-runtime-rs with the VM\'s overhead, scheduled onto nodes where Kata runs', () => {
     const rc = runtimeClass(p);
     expect(rc).toEqual({
       apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata-qemu-runtime-rs' }, handler: 'kata-qemu-runtime-rs',
-      overhead: { podFixed: { cpu: '250m', memory: '160Mi' } },
+      overhead: { podFixed: { cpu: '250m', memory: '320Mi' } },
       scheduling: { nodeSelector: { 'katacontainers.io/kata-runtime': 'true' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'kata', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
@@ -235,7 +271,12 @@ describe('runtime user-namespaces', () => {
       return doc;
     };
     expect(withoutRuntimeLabel(userns.cluster.s)).toEqual(withoutRuntimeLabel(none.cluster.s));
-    expect(userns.platform.s.doc.resource).toEqual(none.platform.s.doc.resource);
+    // The platform stack differs only by the runtime's smoke test (its namespace and Job).
+    // (and the destroy guard's dependencies on them).
+    const withoutSmokeTest = (resources: Record<string, Record<string, unknown>>) => JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(resources)
+      .map(([type, byId]) => [type, Object.fromEntries(Object.entries(byId).filter(([id]) => !id.startsWith('runtime-smoke-test_')))])
+      .filter(([, byId]) => Object.keys(byId as object).length > 0))), (_, v) => (Array.isArray(v) ? v.filter((x) => typeof x !== 'string' || !x.includes('runtime-smoke-test_')) : v));
+    expect(withoutSmokeTest(userns.platform.s.doc.resource)).toEqual(none.platform.s.doc.resource);
     const { workspace_agent_settings: settings, ...rest } = userns.platform.s.doc.output;
     expect(rest).toEqual(none.platform.s.doc.output);
     expect(settings.value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
@@ -347,7 +388,11 @@ describe('changing runtime under running nodes', () => {
     expect(fromKata['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }, { key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
     expect(fromKata['workspaces-g1-'].labels['gitlab-workspaces/runtime']).toBe('kata');
     const fromNone = groupsOf(runtimeConfig('kata', 2, '[{generation: 1, runtime: none}]'));
-    expect(fromNone['workspaces-g2-'].taint).toEqual([{ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' }]);
+    // The current generation registers with Kata's startup taint too; a retiring one starts no nodes.
+    expect(fromNone['workspaces-g2-'].taint).toEqual([
+      { key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NO_SCHEDULE' },
+      { key: 'startup-taint.cluster-autoscaler.kubernetes.io/kata-runtime', value: 'installing', effect: 'NO_SCHEDULE' },
+    ]);
     expect(fromNone['workspaces-g1-'].taint).toEqual([{ key: 'gitlab-workspaces/retiring', value: 'true', effect: 'NO_SCHEDULE' }]);
     expect(fromNone['workspaces-g1-'].lifecycle.postcondition[0].condition).toBe('${try(self.labels["gitlab-workspaces/runtime"], "") == ""}');
   });

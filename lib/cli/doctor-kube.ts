@@ -226,7 +226,7 @@ export function kubeClient(selection: KubeconfigSelection, options: { timeoutMs?
   const basePath = url.pathname.replace(/\/+$/, '');
   return {
     server: cluster.server,
-    request(method, path, body) {
+    async request(method, path, body) {
       const cred = credentials();
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const opts: RequestOptions = {

@@ -298,6 +298,19 @@ describe('doctor: what it reads', () => {
     expect(r.stderr).toBe('gitlab-workspaces doctor: the kubeconfig has no context "nope" (contexts: test)\n');
   });
 
+  it('credentials that cannot be had (the exec plugin fails) are exit 2, nothing checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+    writeFileSync(join(dir, 'config.yaml'), configText());
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(1, { exec: { command: process.execPath, args: ['-e', 'console.error("Error when retrieving token from sso: Token has expired and refresh failed"); process.exit(255)'] } }));
+    let stdout = '';
+    let stderr = '';
+    const code = await runDoctor(['--config', join(dir, 'config.yaml')], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, { env: { KUBECONFIG: join(dir, 'kubeconfig'), PATH: process.env.PATH } });
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^gitlab-workspaces doctor: the kubeconfig's exec credential plugin \(.*\) failed \(exit 255\): Error when retrieving token from sso: Token has expired and refresh failed\n$/);
+  });
+
   it('an invalid config is exit 2 with its diagnostics', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     writeFileSync(join(dir, 'bad.yaml'), 'runtime: docker\n');

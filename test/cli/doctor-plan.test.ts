@@ -56,7 +56,7 @@ describe('planDoctor', () => {
 });
 
 describe('the names doctor looks for are the ones the stacks create', () => {
-  it.each(['default', 'sysbox', 'kata'])('%s example', (example) => {
+  it.each(['default', 'sysbox', 'kata', 'user-namespaces'])('%s example', (example) => {
     const plan = planDoctor({ facts: facts(example), outputs: {} });
     const app = synthApp(loadExample(example));
     const s = app.platform.s;

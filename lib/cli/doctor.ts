@@ -147,8 +147,14 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
   let reachable = true;
   try {
     const version = await kube.request('GET', '/version');
-    if (version.status === 401 || version.status === 403) {
-      results.push({ id: 'kubernetes-api', status: 'fail', message: `${kube.server} refused the kubeconfig's credentials (${version.status})`, fix: 'the identity needs an EKS access entry (cluster.access.adminPrincipalArns); refresh credentials (aws sso login)' });
+    // /version is open to anyone on EKS: a read that needs the credentials tells whether they work.
+    const authorized = version.status === 401 || version.status === 403 ? version : await kube.request('GET', '/api/v1/namespaces/kube-system');
+    if (authorized.status === 401 || authorized.status === 403) {
+      results.push({
+        id: 'kubernetes-api', status: 'fail',
+        message: authorized.status === 401 ? `${kube.server} refused the kubeconfig's credentials (401)` : `${kube.server} accepts the credentials, but they may not read namespaces (403)`,
+        fix: 'the identity needs an EKS access entry with a cluster admin policy (cluster.access.adminPrincipalArns); refresh expired credentials (aws sso login)',
+      });
       reachable = false;
     } else {
       const v = version.body as { gitVersion?: string } | undefined;
@@ -162,7 +168,7 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
   results.push(...await runChecks(plan, reachable ? probes : { ...probes, kube: unreachable(kube) }));
   if (values.smoke) {
     if (!reachable) {
-      results.push({ id: 'smoke', status: 'skip', message: 'not run: the Kubernetes API cannot be reached', fix: 'fix the kubernetes-api line first' });
+      results.push({ id: 'smoke', status: 'skip', message: 'not run: the Kubernetes API cannot be used (see kubernetes-api)', fix: 'fix the kubernetes-api line first' });
     } else {
       results.push(...await smoke(plan, kube, outputs, values, smokeTimeout, deps));
     }
@@ -176,7 +182,7 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
 function unreachable(kube: KubeApi): KubeApi {
   return { server: kube.server, request: () => Promise.reject(new Error(UNREACHABLE)) };
 }
-const UNREACHABLE = 'the Kubernetes API cannot be reached';
+const UNREACHABLE = 'the Kubernetes API cannot be used (see kubernetes-api)';
 
 /** Lines that failed only because the cluster cannot be reached become skips pointing at the one real failure. */
 function collapseUnreachable(results: CheckResult[]): CheckResult[] {

@@ -58,6 +58,7 @@ function clusterRoutes(shape: ClusterShape = {}): Route[] {
   const storageClass = (name: string) => ({ metadata: { name, annotations: sc === name ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {} } });
   return [
     get('/version', { gitVersion: 'v1.35.1-eks-1' }),
+    (req) => (req.path === '/api/v1/namespaces/kube-system' ? (req.auth === 'Bearer doctor-token' ? { status: 200, body: { metadata: { name: 'kube-system' } } } : { status: 401, body: { kind: 'Status', code: 401 } }) : undefined),
     get('/api/v1/namespaces/gitlab-agent', { metadata: { name: 'gitlab-agent' } }),
     get('/api/v1/namespaces/gitlab-agent/pods?labelSelector=app.kubernetes.io%2Finstance%3Dworkspaces',
       { items: [pod('workspaces-gitlab-agent-v2-0', agentReady > 0), pod('workspaces-gitlab-agent-v2-1', agentReady > 1)] }),
@@ -93,14 +94,14 @@ const hostKey = rsaHostKey();
 const otherKey = rsaHostKey();
 
 /** Runs doctor against fakes; returns the exit code, stdout and the parsed JSON (with --format json). */
-async function doctor(args: string[], options: { cluster?: ClusterShape; gitlab?: GitLabShape; world?: World; runtime?: 'none' | 'sysbox'; outputs?: Record<string, unknown> | null; awsReal?: boolean } = {}) {
+async function doctor(args: string[], options: { cluster?: ClusterShape; gitlab?: GitLabShape; world?: World; runtime?: 'none' | 'sysbox'; outputs?: Record<string, unknown> | null; awsReal?: boolean; token?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
   const kube = await fakeKubeApi(clusterRoutes(options.cluster));
   const proxy = await fakeProxy(options.world?.certificate ?? 'proxy');
   const ssh = await fakeSshServer(options.world?.sshKey === 'other' ? otherKey : hostKey);
   const gitlab = await fakeGitLab(gitlabAnswer(options.gitlab));
   try {
-    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(kube.port, { token: 'doctor-token' }));
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(kube.port, { token: options.token ?? 'doctor-token' }));
     writeFileSync(join(dir, 'config.yaml'), configText(options.runtime));
     const outputs = options.outputs === null ? undefined : {
       'workspaces-platform': {
@@ -311,6 +312,15 @@ describe('doctor: what it reads', () => {
     expect(stderr).toMatch(/^gitlab-workspaces doctor: the kubeconfig's exec credential plugin \(.*\) failed \(exit 255\): Error when retrieving token from sso: Token has expired and refresh failed\n$/);
   });
 
+  it('credentials the API server refuses are one failing line; the cluster lines are not checked', async () => {
+    const r = await doctor(['--format', 'json', '--no-aws'], { token: 'expired' });
+    expect(r.code).toBe(1);
+    expect(line(r.json, 'kubernetes-api')).toMatchObject({ status: 'fail', message: expect.stringContaining("refused the kubeconfig's credentials (401)"), fix: expect.stringContaining('aws sso login') });
+    expect(line(r.json, 'agent-pods')).toMatchObject({ status: 'skip', message: 'not checked: the Kubernetes API cannot be used (see kubernetes-api)' });
+    // The checks that do not need the cluster still ran.
+    expect(line(r.json, 'proxy-ssh')).toMatchObject({ status: 'ok' });
+  });
+
   it('an invalid config is exit 2 with its diagnostics', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     writeFileSync(join(dir, 'bad.yaml'), 'runtime: docker\n');
@@ -342,7 +352,7 @@ describe('doctor: what it reads', () => {
     const json = JSON.parse(stdout) as { checks: Array<{ id: string; status: string; message: string }> };
     expect(code).toBe(1);
     expect(json.checks[0]).toMatchObject({ id: 'kubernetes-api', status: 'fail', message: expect.stringContaining('cannot reach https://127.0.0.1:1') });
-    expect(json.checks.find((c) => c.id === 'default-storage-class')).toMatchObject({ status: 'skip', message: 'not checked: the Kubernetes API cannot be reached' });
+    expect(json.checks.find((c) => c.id === 'default-storage-class')).toMatchObject({ status: 'skip', message: 'not checked: the Kubernetes API cannot be used (see kubernetes-api)' });
   });
 });
 

@@ -4,11 +4,14 @@
  * reach the instance metadata service) is rendered with the project's renderer (the same objects
  * `gitlab-workspaces render` prints) and the deployed agent config (the agent_config output: its
  * runtime class, network policy, resources), applied with the user's credentials into a namespace of
- * its own, waited for until its pod is Ready (the postStart succeeded, the volume bound, the runtime ran
- * it), and deleted, whatever happened.
+ * its own, waited for until its pod is Ready (scheduled on a workspace node, its volume bound, its images
+ * pulled, its containers started by the runtime under the admission policies, GitLab's blocking internal
+ * postStart done), and deleted, whatever happened.
  *
- * What it does not prove: that GitLab itself can create a workspace (it does not go through GitLab or
- * the agent; the agent-connected and agent-groups lines cover those), nor the proxy's route to it.
+ * What it does not prove: the devfile's own postStart command (writing to the volume, the metadata service
+ * unreachable), which GitLab runs in the background: reading its log needs an exec into the pod, which this
+ * client does not do; that GitLab itself can create a workspace (it does not go through GitLab or the agent;
+ * the agent-connected and agent-groups lines cover those); the proxy's route to it.
  */
 import { randomBytes } from 'crypto';
 import { parseAgentConfig } from '../agent-config';
@@ -120,7 +123,7 @@ export async function runSmoke(kube: KubeApi, input: SmokeInput, options: SmokeO
       last = pods[0];
       const ready = pods.find(isReady);
       if (ready) {
-        results.push({ id: 'smoke-ready', status: 'ok', message: `pod ${ready.metadata?.name} Ready on ${ready.spec?.nodeName ?? 'a node'}: its postStart wrote to the volume and could not reach the metadata service` });
+        results.push({ id: 'smoke-ready', status: 'ok', message: `pod ${ready.metadata?.name} Ready on ${ready.spec?.nodeName ?? 'a node'} (scheduled, volume bound, images pulled, containers and GitLab's blocking postStart run)` });
         break;
       }
       if (Date.now() >= deadline) {

@@ -405,7 +405,7 @@ describe('doctor --smoke', () => {
   it('applies the rendered smoke workspace in a namespace of its own, waits for Ready, and deletes the namespace', async () => {
     const r = await smokeRun(true);
     expect(r.json.checks.find((c) => c.id === 'smoke-apply')).toMatchObject({ status: 'ok' });
-    expect(r.json.checks.find((c) => c.id === 'smoke-ready')).toMatchObject({ status: 'ok', message: expect.stringContaining('pod workspace-doctor-pod Ready') });
+    expect(r.json.checks.find((c) => c.id === 'smoke-ready')).toMatchObject({ status: 'ok', message: expect.stringContaining('pod workspace-doctor-pod Ready on ') });
     expect(r.json.checks.find((c) => c.id === 'smoke-cleanup')).toMatchObject({ status: 'ok' });
     expect(r.created[0]).toMatch(/^Namespace\/gl-rd-ns-doctor-[0-9a-f]{6}$/);
     // The renderer's objects: the Deployment, its PVC, the NetworkPolicy among them.

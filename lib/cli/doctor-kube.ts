@@ -9,9 +9,11 @@
  * packages and a websocket stack for what is here a few GETs, POSTs and DELETEs).
  */
 import { spawnSync } from 'child_process';
+import { createHash, randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import { request as httpsRequest, RequestOptions } from 'https';
 import { request as httpRequest } from 'http';
+import type { Socket } from 'net';
 import { homedir } from 'os';
 import { delimiter, dirname, isAbsolute, join } from 'path';
 import { parse as parseYaml } from 'yaml';
@@ -26,11 +28,22 @@ export interface KubeResponse {
   readonly text: string;
 }
 
-/** What the checks need of the cluster: JSON requests by path. */
+/** What a command run in a container printed, and its exit code (0 unless the API's status says otherwise). */
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+  /** The API's status message when the command failed or could not run. */
+  readonly message?: string;
+}
+
+/** What the checks need of the cluster: JSON requests by path, and a command run in a container. */
 export interface KubeApi {
   /** The API server URL (for messages). */
   readonly server: string;
   request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<KubeResponse>;
+  /** `kubectl exec` without stdin or a terminal (websocket, v4.channel.k8s.io). */
+  exec?(namespace: string, pod: string, container: string, command: readonly string[]): Promise<ExecResult>;
 }
 
 interface NamedEntry<T> { readonly name: string; readonly value: T }
@@ -224,32 +237,36 @@ export function kubeClient(selection: KubeconfigSelection, options: { timeoutMs?
   };
   const url = new URL(cluster.server);
   const basePath = url.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const requestOptions = (method: string, path: string, headers: Record<string, string | number>): RequestOptions => {
+    const cred = credentials();
+    return {
+      method,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || (url.protocol === 'https:' ? 443 : 80),
+      path: basePath + path,
+      headers: { ...(cred.token && { authorization: `Bearer ${cred.token}` }), ...headers },
+      timeout: timeoutMs,
+      ...(url.protocol === 'https:' && {
+        ca: cluster.ca,
+        cert: cred.cert,
+        key: cred.key,
+        rejectUnauthorized: !cluster.insecure,
+        servername: cluster.tlsServerName ?? (/^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname),
+      }),
+    };
+  };
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return {
     server: cluster.server,
     async request(method, path, body) {
-      const cred = credentials();
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const opts: RequestOptions = {
-        method,
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port || (url.protocol === 'https:' ? 443 : 80),
-        path: basePath + path,
-        headers: {
-          accept: 'application/json',
-          ...(cred.token && { authorization: `Bearer ${cred.token}` }),
-          ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
-        },
-        timeout: options.timeoutMs ?? 15_000,
-        ...(url.protocol === 'https:' && {
-          ca: cluster.ca,
-          cert: cred.cert,
-          key: cred.key,
-          rejectUnauthorized: !cluster.insecure,
-          servername: cluster.tlsServerName ?? (/^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname),
-        }),
-      };
+      const opts = requestOptions(method, path, {
+        accept: 'application/json',
+        ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
+      });
       return new Promise<KubeResponse>((resolve, reject) => {
-        const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(opts, (res) => {
+        const req = send(opts, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -264,11 +281,146 @@ export function kubeClient(selection: KubeconfigSelection, options: { timeoutMs?
           });
           res.on('error', reject);
         });
-        req.on('timeout', () => req.destroy(new Error(`no answer from ${cluster.server} in ${(options.timeoutMs ?? 15_000) / 1000}s`)));
+        req.on('timeout', () => req.destroy(new Error(`no answer from ${cluster.server} in ${timeoutMs / 1000}s`)));
         req.on('error', reject);
         if (payload) req.write(payload);
         req.end();
       });
     },
+    async exec(namespace, pod, container, command) {
+      const query = [`container=${encodeURIComponent(container)}`, ...command.map((c) => `command=${encodeURIComponent(c)}`), 'stdout=true', 'stderr=true'].join('&');
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/exec?${query}`;
+      const key = randomBytes(16).toString('base64');
+      const opts = requestOptions('GET', path, {
+        connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': 13, 'sec-websocket-key': key, 'sec-websocket-protocol': EXEC_PROTOCOL,
+      });
+      return new Promise<ExecResult>((resolve, reject) => {
+        const req = send(opts);
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => reject(new Error(`exec answered ${res.statusCode}: ${statusText(Buffer.concat(chunks).toString('utf8'))}`)));
+        });
+        req.on('upgrade', (res, socket: Socket, head: Buffer) => {
+          socket.setTimeout(0);
+          if (res.headers['sec-websocket-accept'] !== websocketAccept(key)) {
+            socket.destroy();
+            reject(new Error('exec: the server did not accept the websocket handshake'));
+            return;
+          }
+          readExecFrames(socket, head, timeoutMs).then(resolve, reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer from ${cluster.server} in ${timeoutMs / 1000}s`)));
+        req.on('error', reject);
+        req.end();
+      });
+    },
   };
+}
+
+/** The exec subprotocol: each message starts with its channel (1 stdout, 2 stderr, 3 the final status). */
+export const EXEC_PROTOCOL = 'v4.channel.k8s.io';
+
+/** RFC 6455's Sec-WebSocket-Accept for a key. */
+export function websocketAccept(key: string): string {
+  return createHash('sha1').update(`${key}258EAFA5-E914-47A0-95CA-C5AB0DC11D85`).digest('base64');
+}
+
+function statusText(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof m === 'string') return m.split('\n')[0];
+  } catch {
+    // not a Status
+  }
+  return text.slice(0, 200);
+}
+
+/** Reads the server's websocket messages until it closes: stdout, stderr and the status channel. */
+function readExecFrames(socket: Socket, head: Buffer, timeoutMs: number): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) => {
+    let buffer = head;
+    const out: Buffer[][] = [[], [], [], []];
+    let message: Buffer[] = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const status = Buffer.concat(out[3]).toString('utf8');
+      let exitCode = 0;
+      let statusMessage: string | undefined;
+      if (status !== '') {
+        try {
+          const parsed = JSON.parse(status) as { status?: string; message?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } };
+          if (parsed.status !== 'Success') {
+            const code = parsed.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+            exitCode = code !== undefined ? Number(code) : 1;
+            statusMessage = parsed.message;
+          }
+        } catch {
+          exitCode = 1;
+          statusMessage = status.slice(0, 200);
+        }
+      }
+      resolve({ stdout: Buffer.concat(out[1]).toString('utf8'), stderr: Buffer.concat(out[2]).toString('utf8'), exitCode, ...(statusMessage !== undefined && { message: statusMessage }) });
+    };
+    const timer = setTimeout(() => {
+      done = true;
+      socket.destroy();
+      reject(new Error(`exec did not finish in ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    const parse = () => {
+      for (;;) {
+        if (buffer.length < 2) return;
+        const opcode = buffer[0] & 0x0f;
+        const fin = (buffer[0] & 0x80) !== 0;
+        const masked = (buffer[1] & 0x80) !== 0;
+        let length = buffer[1] & 0x7f;
+        let offset = 2;
+        if (length === 126) {
+          if (buffer.length < 4) return;
+          length = buffer.readUInt16BE(2);
+          offset = 4;
+        } else if (length === 127) {
+          if (buffer.length < 10) return;
+          length = Number(buffer.readBigUInt64BE(2));
+          offset = 10;
+        }
+        const maskOffset = offset;
+        if (masked) offset += 4;
+        if (buffer.length < offset + length) return;
+        let payload = buffer.subarray(offset, offset + length);
+        if (masked) payload = Buffer.from(payload.map((b, i) => b ^ buffer[maskOffset + (i % 4)]));
+        buffer = buffer.subarray(offset + length);
+        if (opcode === 0x8) {
+          finish();
+          return;
+        }
+        if (opcode === 0x0 || opcode === 0x1 || opcode === 0x2) {
+          message.push(payload);
+          if (fin) {
+            const whole = Buffer.concat(message);
+            message = [];
+            if (whole.length > 0 && whole[0] >= 1 && whole[0] <= 3) out[whole[0]].push(whole.subarray(1));
+          }
+        }
+      }
+    };
+    socket.on('data', (d: Buffer) => {
+      buffer = Buffer.concat([buffer, d]);
+      parse();
+    });
+    socket.on('end', finish);
+    socket.on('close', finish);
+    socket.on('error', (err) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        reject(err);
+      }
+    });
+    parse();
+  });
 }

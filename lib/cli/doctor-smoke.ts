@@ -8,10 +8,12 @@
  * pulled, its containers started by the runtime under the admission policies, GitLab's blocking internal
  * postStart done), and deleted, whatever happened.
  *
- * What it does not prove: the devfile's own postStart command (writing to the volume, the metadata service
- * unreachable), which GitLab runs in the background: reading its log needs an exec into the pod, which this
- * client does not do; that GitLab itself can create a workspace (it does not go through GitLab or the agent;
- * the agent-connected and agent-groups lines cover those); the proxy's route to it.
+ * Then, with the default smoke devfile, the file its postStart command writes on success is read with an
+ * exec into the pod (GitLab runs the devfile's postStart commands in the background, so Ready does not
+ * say they succeeded): the workspace volume is writable and the instance metadata service unreachable.
+ *
+ * What it does not prove: that GitLab itself can create a workspace (it does not go through GitLab or the
+ * agent; the agent-connected and agent-groups lines cover those); the proxy's route to it.
  */
 import { randomBytes } from 'crypto';
 import { parseAgentConfig } from '../agent-config';
@@ -32,6 +34,11 @@ export interface SmokeInput {
   readonly agentConfigText: string;
   readonly gitlabVersion?: GitLabVersion;
   readonly gitlabUrl?: string;
+  /**
+   * A file the devfile's postStart command writes when it succeeds, and the text it holds (the default smoke
+   * devfile: /projects/workspace-logs/smoke-test.log, "smoke test passed"); read with an exec into the pod.
+   */
+  readonly expectFile?: { readonly path: string; readonly text: string };
 }
 
 export interface SmokeOptions {
@@ -124,6 +131,10 @@ export async function runSmoke(kube: KubeApi, input: SmokeInput, options: SmokeO
       const ready = pods.find(isReady);
       if (ready) {
         results.push({ id: 'smoke-ready', status: 'ok', message: `pod ${ready.metadata?.name} Ready on ${ready.spec?.nodeName ?? 'a node'} (scheduled, volume bound, images pulled, containers and GitLab's blocking postStart run)` });
+        if (input.expectFile) {
+          const container = String(deployment?.spec?.template?.spec?.containers?.[0]?.name ?? '');
+          results.push(await waitForFile(kube, namespace, String(ready.metadata?.name), container, input.expectFile, Math.max(deadline, Date.now() + Math.min(60_000, options.timeoutMs)), options.pollMs ?? 3000, sleep));
+        }
         break;
       }
       if (Date.now() >= deadline) {
@@ -151,6 +162,30 @@ export async function runSmoke(kube: KubeApi, input: SmokeInput, options: SmokeO
     }
   }
   return results;
+}
+
+/** Reads the file the postStart command writes (an exec into the pod) until it holds the text, or the deadline. */
+async function waitForFile(kube: KubeApi, namespace: string, pod: string, container: string, file: { path: string; text: string }, deadline: number, pollMs: number, sleep: (ms: number) => Promise<void>): Promise<CheckResult> {
+  const id = 'smoke-poststart';
+  if (!kube.exec) return { id, status: 'skip', message: 'not checked: this client cannot exec into pods', fix: `kubectl -n ${namespace} exec ${pod} -c ${container} -- cat ${file.path}` };
+  let last = '';
+  for (;;) {
+    try {
+      const r = await kube.exec(namespace, pod, container, ['cat', file.path]);
+      if (r.exitCode === 0 && r.stdout.includes(file.text)) return { id, status: 'ok', message: `the devfile's postStart command succeeded (${file.path}: ${file.text})` };
+      last = (r.stderr || r.stdout || r.message || '').trim().split('\n')[0];
+    } catch (err) {
+      return { id, status: 'warn', message: `could not exec into ${pod} to read ${file.path}: ${(err as Error).message}`, fix: 'the kubeconfig\'s identity needs pods/exec; or look with --keep-smoke and kubectl exec' };
+    }
+    if (Date.now() >= deadline) {
+      return {
+        id, status: 'fail',
+        message: `the devfile's postStart command did not write ${file.path}${last ? ` (${last.slice(0, 160)})` : ''}: it writes to the workspace volume and checks that the instance metadata service is unreachable`,
+        fix: `rerun with --keep-smoke, then: kubectl -n ${namespace} exec ${pod} -c ${container} -- sh -c 'cat "$GL_WORKSPACE_LOGS_DIR"/*/*'`,
+      };
+    }
+    await sleep(pollMs);
+  }
 }
 
 function statusMessage(body: unknown): string {

@@ -214,7 +214,8 @@ async function smoke(plan: DoctorPlan, kube: KubeApi, outputs: StackOutputs, val
   if (!agentConfig) {
     return [{ id: 'smoke', status: 'skip', message: 'not run: no agent_config output (the agent config the workspace renders with)', fix: 'pass the platform stack\'s outputs with --outputs' }];
   }
-  const devfilePath = typeof values['smoke-devfile'] === 'string' ? values['smoke-devfile'] : join(packageRootOf(__dirname), 'examples', 'smoke-workspace', 'devfile.yaml');
+  const own = typeof values['smoke-devfile'] === 'string';
+  const devfilePath = own ? values['smoke-devfile'] as string : join(packageRootOf(__dirname), 'examples', 'smoke-workspace', 'devfile.yaml');
   let devfileText: string;
   try {
     devfileText = readFileSync(devfilePath, 'utf8');
@@ -225,6 +226,8 @@ async function smoke(plan: DoctorPlan, kube: KubeApi, outputs: StackOutputs, val
   return runSmoke(kube, {
     devfileText, devfileName: devfilePath, agentConfigText: agentConfig,
     ...(plan.gitlab && { gitlabVersion: plan.gitlab.version, gitlabUrl: plan.gitlab.url }),
+    // What the default smoke devfile's postStart command writes once it has proved storage and the network policy.
+    ...(!own && { expectFile: { path: '/projects/workspace-logs/smoke-test.log', text: 'smoke test passed' } }),
   }, { timeoutMs: timeoutS * 1000, ...(deps.smokePollMs !== undefined && { pollMs: deps.smokePollMs }), keep: values['keep-smoke'] === true });
 }
 

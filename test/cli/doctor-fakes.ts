@@ -6,11 +6,12 @@
  */
 import { createServer as createHttpServer, IncomingMessage, Server as HttpServer, ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
-import { createServer as createTcpServer, Server as TcpServer } from 'net';
+import { createServer as createTcpServer, Server as TcpServer, Socket } from 'net';
 import { generateKeyPairSync, KeyObject, sign } from 'crypto';
 import { readFileSync } from 'fs';
 import { AddressInfo } from 'net';
 import { join } from 'path';
+import { EXEC_PROTOCOL, websocketAccept } from '../../lib/cli/doctor-kube';
 import {
   exchangeHash, kexInitPayload, sshMpint, sshPacket, SshStream, sshString, SSH_MSG_KEX_ECDH_INIT, SSH_MSG_KEX_ECDH_REPLY,
   SSH_MSG_KEXINIT, parseKexInit, x25519KeyPair, x25519Shared, SshReader,
@@ -39,14 +40,35 @@ export interface SeenRequest { readonly method: string; readonly path: string; r
 export type Route = (req: SeenRequest) => { status: number; body?: unknown; text?: string } | undefined;
 
 /** A fake Kubernetes API server over HTTPS; `routes` answer by method and path (first that answers wins; else 404). */
-export async function fakeKubeApi(routes: Route[], options: { requireClientCert?: boolean } = {}): Promise<Listening<HttpServer> & { seen: SeenRequest[] }> {
+export async function fakeKubeApi(routes: Route[], options: { requireClientCert?: boolean; exec?: ExecAnswer } = {}): Promise<Listening<HttpServer> & { seen: SeenRequest[] }> {
   const seen: SeenRequest[] = [];
   const server = createHttpsServer({
     cert: fixture('apiserver.crt'), key: fixture('apiserver.key'), ca: fixture('ca.crt'),
     requestCert: options.requireClientCert === true, rejectUnauthorized: options.requireClientCert === true,
   }, (req, res) => handle(req, res, routes, seen));
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    seen.push({ method: 'EXEC', path: req.url ?? '/', auth: req.headers.authorization });
+    const answer = options.exec?.(req.url ?? '/');
+    if (!answer || req.headers['sec-websocket-protocol'] !== EXEC_PROTOCOL) {
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"kind":"Status","message":"pods/exec is forbidden"}');
+      return;
+    }
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${websocketAccept(String(req.headers['sec-websocket-key']))}\r\nSec-WebSocket-Protocol: ${EXEC_PROTOCOL}\r\n\r\n`);
+    const frame = (opcode: number, payload: Buffer) => {
+      const header = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length]) : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff]);
+      return Buffer.concat([header, payload]);
+    };
+    const status = answer.exitCode ? { status: 'Failure', message: `command terminated with non-zero exit code: ${answer.exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(answer.exitCode) }] } } : { status: 'Success' };
+    socket.write(frame(2, Buffer.concat([Buffer.from([1]), Buffer.from(answer.stdout ?? '')])));
+    if (answer.stderr) socket.write(frame(2, Buffer.concat([Buffer.from([2]), Buffer.from(answer.stderr)])));
+    socket.write(frame(2, Buffer.concat([Buffer.from([3]), Buffer.from(JSON.stringify(status))])));
+    socket.end(frame(8, Buffer.alloc(0)));
+  });
   return Object.assign(await listen(server as unknown as HttpServer), { seen });
 }
+
+/** What the fake API server's exec answers for a path (undefined: refused, 403). */
+export type ExecAnswer = (path: string) => { stdout?: string; stderr?: string; exitCode?: number } | undefined;
 
 function handle(req: IncomingMessage, res: ServerResponse, routes: Route[], seen: SeenRequest[]): void {
   const chunks: Buffer[] = [];

@@ -105,3 +105,32 @@ describe('credentials', () => {
     }
   });
 });
+
+describe('exec', () => {
+  it('runs a command in a container over the websocket protocol: stdout, stderr, exit code', async () => {
+    const api = await fakeKubeApi([], {
+      exec: (path) => (path.includes('command=cat')
+        ? { stdout: 'smoke test passed\n' }
+        : { stderr: 'ls: cannot access x', exitCode: 2 }),
+    });
+    try {
+      const file = write('c', config(api.port, { token: 't' }));
+      const client = kubeClient(loadKubeconfig([file]));
+      expect(await client.exec!('ns', 'pod', 'tooling', ['cat', '/projects/workspace-logs/smoke-test.log'])).toEqual({ stdout: 'smoke test passed\n', stderr: '', exitCode: 0 });
+      expect(await client.exec!('ns', 'pod', 'tooling', ['ls', 'x'])).toEqual({ stdout: '', stderr: 'ls: cannot access x', exitCode: 2, message: 'command terminated with non-zero exit code: 2' });
+      expect(api.seen[0]).toEqual({ method: 'EXEC', path: '/api/v1/namespaces/ns/pods/pod/exec?container=tooling&command=cat&command=%2Fprojects%2Fworkspace-logs%2Fsmoke-test.log&stdout=true&stderr=true', auth: 'Bearer t' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a refused exec is an error with the API\'s message', async () => {
+    const api = await fakeKubeApi([]);
+    try {
+      const client = kubeClient(loadKubeconfig([write('c', config(api.port, { token: 't' }))]));
+      await expect(client.exec!('ns', 'pod', 'tooling', ['true'])).rejects.toThrow('exec answered 403: pods/exec is forbidden');
+    } finally {
+      await api.close();
+    }
+  });
+});

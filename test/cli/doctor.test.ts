@@ -382,9 +382,15 @@ describe('doctor --smoke', () => {
     return { routes, created, deleted };
   }
 
-  async function smokeRun(ready: boolean) {
+  async function smokeRun(ready: boolean, log: string | null = 'smoke test passed\n') {
     const fake = smokeRoutes(ready);
-    const kube = await fakeKubeApi([...fake.routes, ...clusterRoutes()]);
+    const execs: string[] = [];
+    const kube = await fakeKubeApi([...fake.routes, ...clusterRoutes()], {
+      exec: (path) => {
+        execs.push(path);
+        return log === null ? { stderr: 'cat: /projects/workspace-logs/smoke-test.log: No such file or directory', exitCode: 1 } : { stdout: log };
+      },
+    });
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     try {
       writeFileSync(join(dir, 'kubeconfig'), kubeconfig(kube.port, { token: 'doctor-token' }));
@@ -395,7 +401,7 @@ describe('doctor --smoke', () => {
         { stdout: (t) => { stdout += t; }, stderr: () => undefined },
         { env: { KUBECONFIG: join(dir, 'kubeconfig') }, smokePollMs: 10, probes: { tls: () => Promise.reject(new Error('x')), resolve: async () => [], ssh: () => Promise.reject(new Error('x')), gitlab: undefined } });
       const json = JSON.parse(stdout) as { checks: Array<{ id: string; status: string; message: string; fix?: string }> };
-      return { code, json, ...fake };
+      return { code, json, execs, ...fake };
     } finally {
       await kube.close();
       rmSync(dir, { recursive: true, force: true });
@@ -406,11 +412,21 @@ describe('doctor --smoke', () => {
     const r = await smokeRun(true);
     expect(r.json.checks.find((c) => c.id === 'smoke-apply')).toMatchObject({ status: 'ok' });
     expect(r.json.checks.find((c) => c.id === 'smoke-ready')).toMatchObject({ status: 'ok', message: expect.stringContaining('pod workspace-doctor-pod Ready on ') });
+    // The postStart command's proof, read with an exec into the main container.
+    expect(r.json.checks.find((c) => c.id === 'smoke-poststart')).toMatchObject({ status: 'ok', message: "the devfile's postStart command succeeded (/projects/workspace-logs/smoke-test.log: smoke test passed)" });
+    expect(r.execs[0]).toMatch(/^\/api\/v1\/namespaces\/gl-rd-ns-doctor-[0-9a-f]{6}\/pods\/workspace-doctor-pod\/exec\?container=tooling&command=cat&command=%2Fprojects%2Fworkspace-logs%2Fsmoke-test.log&/);
     expect(r.json.checks.find((c) => c.id === 'smoke-cleanup')).toMatchObject({ status: 'ok' });
     expect(r.created[0]).toMatch(/^Namespace\/gl-rd-ns-doctor-[0-9a-f]{6}$/);
     // The renderer's objects: the Deployment, its PVC, the NetworkPolicy among them.
     expect(r.created).toEqual(expect.arrayContaining([expect.stringMatching(/^Deployment\/workspace-doctor-/), expect.stringMatching(/^PersistentVolumeClaim\//), expect.stringMatching(/^NetworkPolicy\//)]));
     expect(r.deleted).toEqual([expect.stringMatching(/^\/api\/v1\/namespaces\/gl-rd-ns-doctor-[0-9a-f]{6}$/)]);
+  });
+
+  it('a Ready pod whose postStart command never writes its proof fails smoke-poststart', async () => {
+    const r = await smokeRun(true, null);
+    expect(r.code).toBe(1);
+    expect(r.json.checks.find((c) => c.id === 'smoke-poststart')).toMatchObject({ status: 'fail', message: expect.stringContaining('did not write /projects/workspace-logs/smoke-test.log (cat: /projects/workspace-logs/smoke-test.log: No such file or directory)') });
+    expect(r.deleted).toHaveLength(1);
   });
 
   it('a pod that never gets Ready fails the smoke line, and the workspace is still removed', async () => {

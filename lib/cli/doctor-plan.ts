@@ -5,11 +5,11 @@
  * and installer. The outputs win where both say something (they are what was deployed); a disagreement
  * is reported, since it usually means the config changed after the deploy.
  *
- * The names below are the ones the constructs create. They live in cdktf modules (lib/gitlab, lib/runtimes,
- * lib/cluster) that the CLI bundle may not load, so they are repeated here, and
- * test/cli/doctor-plan.test.ts checks each against the synthesized platform stacks.
+ * The names are the ones the constructs create (lib/common/deployed-names.ts), and
+ * test/cli/doctor-plan.test.ts checks each against the synthesized stacks.
  */
 
+import { AUTOSCALER_NAMESPACE, AUTOSCALER_RELEASE_NAME, PROXY_RELEASE_NAME, RUNTIME_INSTALLER_DAEMONSETS, RUNTIME_NODE_LABEL } from '../common/deployed-names';
 import type { GitLabVersion } from '../common/gitlab-version';
 
 /** What doctor needs of the stack config (lib/cli/doctor-config.ts reads it with the app's loader). */
@@ -32,18 +32,14 @@ export interface DoctorFacts {
   };
 }
 
-/** The workspaces proxy's Helm release (lib/gitlab/workspaces-proxy.ts PROXY_RELEASE_NAME). */
-export const PROXY_RELEASE = 'gitlab-workspaces-proxy';
-/** The Cluster Autoscaler's Helm release and namespace (lib/cluster/cluster-autoscaler.ts). */
-export const AUTOSCALER_RELEASE = 'cluster-autoscaler';
-export const AUTOSCALER_NAMESPACE = 'kube-system';
-/** The node label that says which runtime a workspace node was built for (lib/runtimes/types.ts RUNTIME_NODE_LABEL). */
-export const RUNTIME_NODE_LABEL = 'gitlab-workspaces/runtime';
-/** Each runtime's installer DaemonSet (lib/runtimes/sysbox-installer.ts, kata-deploy.ts); none for `none` and user namespaces. */
-export const RUNTIME_INSTALLERS: Readonly<Record<string, { readonly namespace: string; readonly daemonSet: string }>> = {
-  sysbox: { namespace: 'kube-system', daemonSet: 'sysbox-deploy-k8s' },
-  kata: { namespace: 'kube-system', daemonSet: 'kata-deploy' },
-};
+/** The names the stacks deploy under (one copy, on the ground floor; see lib/common/deployed-names.ts). */
+export const PROXY_RELEASE = PROXY_RELEASE_NAME;
+export const AUTOSCALER_RELEASE = AUTOSCALER_RELEASE_NAME;
+export { AUTOSCALER_NAMESPACE, RUNTIME_NODE_LABEL };
+/** Each runtime's installer DaemonSet; none for `none` and user namespaces. */
+export const RUNTIME_INSTALLERS: Readonly<Record<string, { readonly namespace: string; readonly daemonSet: string }>> = Object.fromEntries(
+  Object.entries(RUNTIME_INSTALLER_DAEMONSETS).map(([runtime, d]) => [runtime, { namespace: d.namespace, daemonSet: d.name }]),
+);
 /** The Helm charts' selector labels: `app.kubernetes.io/instance` is the release name. */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 

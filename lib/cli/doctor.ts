@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { formatDiagnostic } from '../common/diagnostics';
+import { WORKSPACE_LOGS_DIR } from '../common/gitlab-contract';
 import { CheckResult, CheckStatus, DoctorProbes, runChecks } from './doctor-checks';
 import { doctorConfigPath, loadDoctorFacts } from './doctor-config';
 import { KubeApi, kubeClient, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './doctor-kube';
@@ -43,8 +44,8 @@ Options:
   --smoke-devfile FILE       the devfile --smoke renders (default: examples/smoke-workspace/devfile.yaml)
   --smoke-timeout SECONDS    how long --smoke waits for the pod (default 600: a node may scale up from zero)
   --keep-smoke               leave the smoke workspace in place
-  --format text|json         text (default): one line per check. json: {healthy, summary, checks: [{id,
-                             status, message, fix}]} on stdout
+  --format text|json         text (default): one line per check. json: {healthy, cluster, region, config,
+                             summary, checks: [{id, status, message, fix}]} on stdout
   -h, --help                 show this help
 
 Credentials: Kubernetes from the kubeconfig (token, client certificate or exec plugin such as
@@ -174,7 +175,7 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
     }
   }
   const finalResults = reachable ? results : collapseUnreachable(results);
-  print(io, format.value, plan, finalResults);
+  print(io, format.value, plan, display, finalResults);
   return finalResults.some((r) => r.status === 'fail') ? EXIT_INVALID : EXIT_OK;
 }
 
@@ -227,7 +228,7 @@ async function smoke(plan: DoctorPlan, kube: KubeApi, outputs: StackOutputs, val
     devfileText, devfileName: devfilePath, agentConfigText: agentConfig,
     ...(plan.gitlab && { gitlabVersion: plan.gitlab.version, gitlabUrl: plan.gitlab.url }),
     // What the default smoke devfile's postStart command writes once it has proved storage and the network policy.
-    ...(!own && { expectFile: { path: '/projects/workspace-logs/smoke-test.log', text: 'smoke test passed' } }),
+    ...(!own && { expectFile: { path: `${WORKSPACE_LOGS_DIR}/smoke-test.log`, text: 'smoke test passed' } }),
   }, { timeoutMs: timeoutS * 1000, ...(deps.smokePollMs !== undefined && { pollMs: deps.smokePollMs }), keep: values['keep-smoke'] === true });
 }
 
@@ -244,15 +245,15 @@ function packageRootOf(from: string): string {
 
 const LABEL: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
 
-function print(io: CliIo, format: 'text' | 'json', plan: DoctorPlan, results: readonly CheckResult[]): void {
+function print(io: CliIo, format: 'text' | 'json', plan: DoctorPlan, config: string, results: readonly CheckResult[]): void {
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   const summary = { ok: count('ok'), warn: count('warn'), fail: count('fail'), skip: count('skip') };
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ healthy: summary.fail === 0, cluster: plan.clusterName, region: plan.region, summary, checks: results }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ healthy: summary.fail === 0, cluster: plan.clusterName, region: plan.region, config, summary, checks: results }, null, 2)}\n`);
     return;
   }
   const width = Math.max(...results.map((r) => r.id.length));
-  io.stdout(`gitlab-workspaces doctor: cluster ${plan.clusterName} (${plan.region})\n`);
+  io.stdout(`gitlab-workspaces doctor: cluster ${plan.clusterName} (${plan.region}), config ${config}\n`);
   for (const r of results) {
     io.stdout(`${LABEL[r.status]}  ${r.id.padEnd(width)}  ${r.message}\n`);
     if (r.fix && r.status !== 'ok') io.stdout(`      ${' '.repeat(width)}  fix: ${r.fix}\n`);

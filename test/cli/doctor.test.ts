@@ -181,7 +181,7 @@ describe('doctor on a healthy deploy', () => {
   it('prints one text line per check and a summary', async () => {
     const r = await doctor([]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^gitlab-workspaces doctor: cluster gitlab-workspaces \(eu-west-1\)\n/);
+    expect(r.stdout).toMatch(/^gitlab-workspaces doctor: cluster gitlab-workspaces \(eu-west-1\), config \/.*\/config\.yaml\n/);
     expect(r.stdout).toMatch(/^ok {4}agent-pods +agent workspaces: 2 of 2 pods ready in gitlab-agent$/m);
     // No --group: the mapping is a line saying it was not checked, and how to check it.
     expect(r.stdout).toMatch(/^skip {2}agent-groups +not checked: no --group named\n +fix: pass --group PATH/m);

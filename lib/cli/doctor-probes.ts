@@ -14,8 +14,8 @@ export interface TlsProbeOptions {
   readonly host?: string;
   readonly port: number;
   readonly servername: string;
-  /** Trusted CAs (default: Node's). */
-  readonly ca?: Buffer;
+  /** Trusted CAs (default: Node's; given, they replace Node's). */
+  readonly ca?: Buffer | ReadonlyArray<string | Buffer>;
   readonly timeoutMs?: number;
 }
 
@@ -33,7 +33,7 @@ export function tlsProbe(options: TlsProbeOptions): Promise<TlsAnswer> {
       headers: { host: options.servername, 'user-agent': 'gitlab-workspaces-doctor' },
       // Verified below, so an untrusted or wrong certificate is reported rather than only refused.
       rejectUnauthorized: false,
-      ...(options.ca && { ca: options.ca }),
+      ...(options.ca && { ca: options.ca as Buffer | Array<string | Buffer> }),
       agent: false,
       timeout: timeoutMs,
     });

@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { rootCertificates } from 'tls';
 import { formatDiagnostic } from '../common/diagnostics';
 import { WORKSPACE_LOGS_DIR } from '../common/gitlab-contract';
 import { CheckResult, CheckStatus, DoctorProbes, runChecks } from './doctor-checks';
@@ -39,6 +40,13 @@ Options:
                              there (repeatable)
   --agent-project PATH       the agent's project, when the config does not name gitlab.agent.project
   --no-aws                   do not ask AWS (the load balancer's target health)
+  --resolve HOST:PORT:ADDRESS
+                             as curl's: HOST resolves to ADDRESS (the dns line) and connections to
+                             HOST:PORT go there (repeatable); e.g. before the NS delegation is done
+  --connect-to HOST:PORT:HOST2:PORT2
+                             as curl's: connect to HOST2:PORT2 instead of HOST:PORT (TLS, SSH)
+  --cacert FILE              also trust this CA for the proxy's certificate (PEM)
+  --gitlab-url URL           ask this GitLab API instead of the config's gitlab.url
   --smoke                    also apply a workspace rendered from examples/smoke-workspace/devfile.yaml
                              with the deployed agent config, wait for its pod to be Ready, and remove it
   --smoke-devfile FILE       the devfile --smoke renders (default: examples/smoke-workspace/devfile.yaml)
@@ -83,6 +91,10 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
       group: { type: 'string', multiple: true },
       'agent-project': { type: 'string' },
       'no-aws': { type: 'boolean' },
+      resolve: { type: 'string', multiple: true },
+      'connect-to': { type: 'string', multiple: true },
+      cacert: { type: 'string' },
+      'gitlab-url': { type: 'string' },
       smoke: { type: 'boolean' },
       'smoke-devfile': { type: 'string' },
       'smoke-timeout': { type: 'string' },
@@ -102,6 +114,18 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
   const smokeTimeout = values['smoke-timeout'] === undefined ? 600 : Number(values['smoke-timeout']);
   if (!Number.isFinite(smokeTimeout) || smokeTimeout <= 0) return usageError(io, 'doctor', `--smoke-timeout must be a number of seconds above 0 (got "${values['smoke-timeout']}")`, DOCTOR_USAGE);
   for (const g of values.group ?? []) if (!/^[\w.-]+(\/[\w.-]+)*$/.test(g)) return usageError(io, 'doctor', `--group must be a group's full path such as platform/team (got "${g}")`, DOCTOR_USAGE);
+  const routing = parseRouting(values.resolve ?? [], values['connect-to'] ?? []);
+  if (!routing.ok) return usageError(io, 'doctor', routing.message, DOCTOR_USAGE);
+  const gitlabUrl = values['gitlab-url'];
+  if (gitlabUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(gitlabUrl)) return usageError(io, 'doctor', `--gitlab-url must be an http(s) URL (got "${gitlabUrl}")`, DOCTOR_USAGE);
+  let cacert: Buffer | undefined;
+  if (values.cacert !== undefined) {
+    try {
+      cacert = readFileSync(values.cacert);
+    } catch (err) {
+      return usageError(io, 'doctor', `cannot read --cacert ${values.cacert}: ${(err as Error).message}`, DOCTOR_USAGE);
+    }
+  }
   const inputError = (message: string) => {
     io.stderr(`gitlab-workspaces doctor: ${message}\n`);
     return EXIT_USAGE;
@@ -142,7 +166,7 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
     throw err;
   }
 
-  const probes = await realProbes(plan, kube, env, values['no-aws'] === true, deps);
+  const probes = await realProbes(plan, kube, env, { noAws: values['no-aws'] === true, routing: routing.value, ...(cacert && { cacert }), ...(gitlabUrl !== undefined && { gitlabUrl }) }, deps);
   const results: CheckResult[] = [];
   // One reachability check first: a cluster that cannot be reached is one line, not ten.
   let reachable = true;
@@ -192,20 +216,67 @@ function collapseUnreachable(results: CheckResult[]): CheckResult[] {
     : r));
 }
 
-async function realProbes(plan: DoctorPlan, kube: KubeApi, env: NodeJS.ProcessEnv, noAws: boolean, deps: DoctorDeps): Promise<DoctorProbes> {
+/** `--resolve HOST:PORT:ADDRESS` and `--connect-to HOST:PORT:HOST2:PORT2`, as curl reads them. */
+export interface Routing {
+  /** Addresses a name resolves to (the dns check), instead of DNS. */
+  readonly addresses: ReadonlyMap<string, readonly string[]>;
+  /** Where a connection to `host:port` goes instead. */
+  readonly connectTo: ReadonlyMap<string, { readonly host: string; readonly port: number }>;
+}
+
+export function parseRouting(resolve: readonly string[], connectTo: readonly string[]): { ok: true; value: Routing } | { ok: false; message: string } {
+  const addresses = new Map<string, string[]>();
+  const routes = new Map<string, { host: string; port: number }>();
+  const port = (p: string) => (/^\d{1,5}$/.test(p) && Number(p) > 0 && Number(p) < 65536 ? Number(p) : undefined);
+  for (const r of resolve) {
+    const m = /^([^:\s]+):(\d+):(.+)$/.exec(r);
+    const p = m ? port(m[2]) : undefined;
+    if (!m || p === undefined) return { ok: false, message: `--resolve must be HOST:PORT:ADDRESS, as curl's (got "${r}")` };
+    const address = m[3].replace(/^\[|\]$/g, '');
+    const name = m[1].toLowerCase();
+    addresses.set(name, [...(addresses.get(name) ?? []), address]);
+    if (!routes.has(`${name}:${p}`)) routes.set(`${name}:${p}`, { host: address, port: p });
+  }
+  for (const c of connectTo) {
+    const m = /^([^:\s]+):(\d+):([^:\s]+|\[[^\]]+\]):(\d+)$/.exec(c);
+    const from = m ? port(m[2]) : undefined;
+    const to = m ? port(m[4]) : undefined;
+    if (!m || from === undefined || to === undefined) return { ok: false, message: `--connect-to must be HOST:PORT:HOST2:PORT2, as curl's (got "${c}")` };
+    routes.set(`${m[1].toLowerCase()}:${from}`, { host: m[3].replace(/^\[|\]$/g, ''), port: to });
+  }
+  return { ok: true, value: { addresses, connectTo: routes } };
+}
+
+interface ProbeSettings {
+  readonly noAws: boolean;
+  readonly routing: Routing;
+  readonly cacert?: Buffer;
+  readonly gitlabUrl?: string;
+}
+
+async function realProbes(plan: DoctorPlan, kube: KubeApi, env: NodeJS.ProcessEnv, settings: ProbeSettings, deps: DoctorDeps): Promise<DoctorProbes> {
   const p = deps.probes ?? {};
   // Loaded here, not at the top: the probes' modules (tls, dns, the SSH exchange) only when doctor runs.
   const probes = await import('./doctor-probes');
   const { probeSshHostKey } = await import('./doctor-ssh');
   const token = env.GITLAB_TOKEN || env.TF_VAR_gitlab_token;
-  const gitlab = 'gitlab' in p ? p.gitlab : token && plan.gitlab ? probes.gitlabApi(plan.gitlab.url, token) : undefined;
+  const gitlab = 'gitlab' in p ? p.gitlab : token && plan.gitlab ? probes.gitlabApi(settings.gitlabUrl ?? plan.gitlab.url, token) : undefined;
+  // Node's `ca` replaces the trusted roots: --cacert is added to them.
+  const ca = settings.cacert ? [...rootCertificates, settings.cacert.toString('utf8')] : undefined;
+  const target = (host: string, port: number) => settings.routing.connectTo.get(`${host.toLowerCase()}:${port}`) ?? { host, port };
   return {
     kube,
-    tls: p.tls ?? ((servername, port) => probes.tlsProbe({ servername, port })),
-    resolve: p.resolve ?? probes.resolveAddresses,
-    ssh: p.ssh ?? ((host, port) => probeSshHostKey(host, port)),
+    tls: p.tls ?? ((servername, port) => {
+      const to = target(servername, port);
+      return probes.tlsProbe({ servername, host: to.host, port: to.port, ...(ca && { ca }) });
+    }),
+    resolve: p.resolve ?? (async (name) => [...(settings.routing.addresses.get(name.toLowerCase()) ?? await probes.resolveAddresses(name))]),
+    ssh: p.ssh ?? ((host, port) => {
+      const to = target(host, port);
+      return probeSshHostKey(to.host, to.port);
+    }),
     ...(gitlab && { gitlab }),
-    ...(!noAws && { loadBalancerHealth: p.loadBalancerHealth ?? ((dnsName: string) => probes.loadBalancerHealth(plan.region, dnsName)) }),
+    ...(!settings.noAws && { loadBalancerHealth: p.loadBalancerHealth ?? ((dnsName: string) => probes.loadBalancerHealth(plan.region, dnsName)) }),
     now: p.now ?? (() => new Date()),
   };
 }

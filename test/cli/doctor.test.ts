@@ -455,3 +455,53 @@ describe('doctor: AWS through the SDK', () => {
     }
   });
 });
+
+describe('the built command, as a platform engineer runs it', () => {
+  const BIN = join(ROOT, 'bin', 'gitlab-workspaces.js');
+  const built = require('fs').existsSync(join(ROOT, 'dist', 'cli', 'doctor.js')) as boolean;
+
+  (built ? it : it.skip)('reaches fakes through --resolve, --connect-to, --cacert and --gitlab-url: exit 0, every line ok or not checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+    const kube = await fakeKubeApi(clusterRoutes());
+    const proxy = await fakeProxy('proxy');
+    const ssh = await fakeSshServer(hostKey);
+    const gitlab = await fakeGitLab(gitlabAnswer());
+    try {
+      writeFileSync(join(dir, 'kubeconfig'), kubeconfig(kube.port, { token: 'doctor-token' }));
+      writeFileSync(join(dir, 'config.yaml'), configText());
+      writeFileSync(join(dir, 'outputs.json'), JSON.stringify({ 'gitlab-workspaces-platform': {
+        workspace_url_pattern: `https://<port>-<workspace>.${ZONE}`, ssh_command: `ssh <workspace>@ssh.${ZONE}`,
+        ssh_host_key_fingerprint: sshFingerprint(hostKey.blob), load_balancer_dns_name: LB, default_storage_class: 'gp3',
+      } }));
+      const args = [
+        BIN, 'doctor', '--config', join(dir, 'config.yaml'), '--outputs', join(dir, 'outputs.json'), '--format', 'json', '--no-aws', '--group', 'platform/team',
+        ...[ZONE, `1-doctor-probe.${ZONE}`, `ssh.${ZONE}`, LB].flatMap((n) => ['--resolve', `${n}:443:${LB_ADDRESSES[0]}`]),
+        '--connect-to', `1-doctor-probe.${ZONE}:443:127.0.0.1:${proxy.port}`,
+        '--connect-to', `ssh.${ZONE}:22:127.0.0.1:${ssh.port}`,
+        '--cacert', join(__dirname, 'fixtures', 'doctor', 'ca.crt'),
+        '--gitlab-url', `http://127.0.0.1:${gitlab.port}`,
+      ];
+      // Asynchronously: the fakes answer from this process.
+      const { spawn } = require('child_process') as typeof import('child_process');
+      const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig'), GITLAB_TOKEN: 'glpat-test' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const json = JSON.parse(stdout) as { healthy: boolean; checks: Array<{ id: string; status: string }> };
+      expect(json.healthy).toBe(true);
+      expect(json.checks.filter((c) => c.status !== 'ok').map((c) => `${c.id} ${c.status}`)).toEqual(['load-balancer-targets skip']);
+    } finally {
+      await Promise.all([kube.close(), proxy.close(), ssh.close(), gitlab.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--resolve and --connect-to take curl\'s forms', async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined };
+    expect(await runDoctor(['--resolve', 'ssh.ws.test:127.0.0.1'], io)).toBe(2);
+    expect(await runDoctor(['--connect-to', 'ssh.ws.test:22:127.0.0.1'], io)).toBe(2);
+  });
+});

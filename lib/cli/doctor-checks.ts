@@ -373,6 +373,23 @@ const NAMESPACE_AGENTS_QUERY = `query doctorGroupAgents($group: ID!) {
   namespace(fullPath: $group) { id workspacesClusterAgents(filter: AVAILABLE) { nodes { id name project { fullPath } workspacesAgentConfig { enabled dnsZone } } } }
 }`;
 
+/**
+ * GitLab supports an agent of its own minor version or one behind (GitLab's docs, "agent version
+ * compatibility"); a message when a connected agent is outside that window, else undefined.
+ */
+export function agentVersionSkew(agentVersions: readonly string[], gitlabVersion: string): string | undefined {
+  const [major, minor] = gitlabVersion.split('.').map(Number);
+  for (const v of agentVersions) {
+    const m = /^v?(\d+)\.(\d+)/.exec(v);
+    if (!m) continue;
+    // GitLab releases x.0 to x.11 each year: 17.11 is one behind 18.0.
+    const behind = (major - Number(m[1])) * 12 + (minor - Number(m[2]));
+    if (behind > 1) return `agentk ${v} is more than one minor version behind GitLab ${gitlabVersion}`;
+    if (behind < 0) return `agentk ${v} is newer than GitLab ${gitlabVersion} (the config's gitlab.version)`;
+  }
+  return undefined;
+}
+
 async function graphql(api: GitLabApi, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await api.graphql(query, variables);
   if (res.errors && res.errors.length > 0) throw new Error(res.errors.map((e) => e.message).join('; '));
@@ -401,8 +418,10 @@ export async function checkGitLab(plan: DoctorPlan, probes: DoctorProbes): Promi
       else if (!found) results.push(fail('agent-connected', `no agent ${agent.name} is registered in ${agent.project}`, `register it (gitlab.agent.project lets the stack do it) or fix gitlab.agent.name`));
       else if (connections.length === 0) results.push(fail('agent-connected', `agent ${agent.name} is registered but not connected to GitLab`, `kubectl -n ${agent.namespace} logs -l app.kubernetes.io/instance=${agent.release}: check the KAS address (kas_address output), egress to GitLab and the token`));
       else {
-        const versions = [...new Set(connections.map((c) => c.metadata?.version).filter(Boolean))].join(', ');
-        results.push(ok('agent-connected', `agent ${agent.name} has ${connections.length} connection(s) to GitLab${versions ? ` (agentk ${versions})` : ''}`));
+        const versions = [...new Set(connections.map((c) => c.metadata?.version).filter(Boolean) as string[])];
+        results.push(ok('agent-connected', `agent ${agent.name} has ${connections.length} connection(s) to GitLab${versions.length > 0 ? ` (agentk ${versions.join(', ')})` : ''}`));
+        const skew = agentVersionSkew(versions, plan.gitlab.version);
+        if (skew) results.push(warn('agent-version', skew, 'set the agent image to the GitLab version (gitlab.version in the config) and deploy again'));
       }
     } catch (err) {
       results.push(fail('agent-connected', `GitLab at ${api.url} could not be asked: ${why(err)}`, 'check the token (read_api) and the GitLab URL'));

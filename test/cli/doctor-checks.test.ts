@@ -1,5 +1,5 @@
 /** doctor's checks one by one, with probes answering exactly what each case needs. */
-import { agentLogFindings, checkHttps, checkRuntime, DoctorProbes, nameCovers, TlsAnswer } from '../../lib/cli/doctor-checks';
+import { agentLogFindings, agentVersionSkew, checkHttps, checkRuntime, DoctorProbes, nameCovers, TlsAnswer } from '../../lib/cli/doctor-checks';
 import type { KubeApi } from '../../lib/cli/doctor-kube';
 import type { DoctorPlan } from '../../lib/cli/doctor-plan';
 import { tlsProbe } from '../../lib/cli/doctor-probes';
@@ -104,5 +104,15 @@ describe('checkRuntime', () => {
     }) }));
     expect(results.map((r) => [r.id, r.status])).toEqual([['runtime-class', 'fail'], ['runtime-installer', 'fail'], ['runtime-nodes', 'ok']]);
     expect(results[1].message).toBe('kube-system/kata-deploy schedules on none of the 1 kata workspace nodes');
+  });
+});
+
+describe('agentVersionSkew', () => {
+  it('allows the same minor or one behind GitLab', () => {
+    expect(agentVersionSkew(['v18.9.0'], '18.9')).toBeUndefined();
+    expect(agentVersionSkew(['v18.8.2'], '18.9')).toBeUndefined();
+    expect(agentVersionSkew(['v18.7.0'], '18.9')).toBe('agentk v18.7.0 is more than one minor version behind GitLab 18.9');
+    expect(agentVersionSkew(['v18.11.0'], '18.9')).toBe("agentk v18.11.0 is newer than GitLab 18.9 (the config's gitlab.version)");
+    expect(agentVersionSkew(['v17.11.0'], '18.0')).toBeUndefined();
   });
 });

@@ -272,6 +272,9 @@ export async function checkLoadBalancerTargets(plan: DoctorPlan, probes: DoctorP
   try {
     health = await probes.loadBalancerHealth(proxy.loadBalancerDnsName);
   } catch (err) {
+    if ((err as { name?: string }).name === 'CredentialsProviderError') {
+      return [skip(id, `not checked: no AWS credentials (${why(err)})`, 'set AWS_PROFILE or log in (aws sso login), or pass --no-aws')];
+    }
     return [warn(id, `could not read the load balancer's target health: ${why(err)}`, 'give the AWS identity elasticloadbalancing:DescribeLoadBalancers, DescribeTargetGroups and DescribeTargetHealth')];
   }
   if (health.targetGroups.length === 0) return [fail(id, `the load balancer ${proxy.loadBalancerDnsName} has no target groups`, 'deploy the platform stack again')];

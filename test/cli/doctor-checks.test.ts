@@ -1,5 +1,5 @@
 /** doctor's checks one by one, with probes answering exactly what each case needs. */
-import { agentLogFindings, agentVersionSkew, checkHttps, checkRuntime, DoctorProbes, nameCovers, TlsAnswer } from '../../lib/cli/doctor-checks';
+import { agentLogFindings, agentVersionSkew, checkHttps, checkLoadBalancerTargets, checkRuntime, DoctorProbes, nameCovers, TlsAnswer } from '../../lib/cli/doctor-checks';
 import type { KubeApi } from '../../lib/cli/doctor-kube';
 import type { DoctorPlan } from '../../lib/cli/doctor-plan';
 import { tlsProbe } from '../../lib/cli/doctor-probes';
@@ -114,5 +114,21 @@ describe('agentVersionSkew', () => {
     expect(agentVersionSkew(['v18.7.0'], '18.9')).toBe('agentk v18.7.0 is more than one minor version behind GitLab 18.9');
     expect(agentVersionSkew(['v18.11.0'], '18.9')).toBe("agentk v18.11.0 is newer than GitLab 18.9 (the config's gitlab.version)");
     expect(agentVersionSkew(['v17.11.0'], '18.0')).toBeUndefined();
+  });
+});
+
+describe('checkLoadBalancerTargets', () => {
+  const withLb: DoctorPlan = { ...plan, proxy: { ...plan.proxy!, loadBalancerDnsName: 'lb.elb.amazonaws.com' } };
+
+  it('no AWS credentials: not checked, saying how to give them', async () => {
+    const err = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    expect(await checkLoadBalancerTargets(withLb, probes({ loadBalancerHealth: () => Promise.reject(err) }))).toEqual([
+      { id: 'load-balancer-targets', status: 'skip', message: 'not checked: no AWS credentials (Could not load credentials from any providers)', fix: 'set AWS_PROFILE or log in (aws sso login), or pass --no-aws' },
+    ]);
+  });
+
+  it('access denied: a warning naming the permissions', async () => {
+    const err = Object.assign(new Error('User is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers'), { name: 'AccessDenied' });
+    expect((await checkLoadBalancerTargets(withLb, probes({ loadBalancerHealth: () => Promise.reject(err) })))[0]).toMatchObject({ status: 'warn', fix: expect.stringContaining('DescribeTargetHealth') });
   });
 });

@@ -16,8 +16,9 @@ import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROX
 
 /** The Secret the proxy chart reads its settings from (it creates none itself since chart 0.1.16). */
 export const PROXY_CONFIG_SECRET = 'gitlab-workspaces-proxy-config';
-/** The Helm release name, so the chart's resources are named `gitlab-workspaces-proxy...` as GitLab's docs show. */
-export const PROXY_RELEASE_NAME = 'gitlab-workspaces-proxy';
+import { PROXY_RELEASE_NAME } from '../common/deployed-names';
+/** The Helm release name (lib/common/deployed-names.ts, where `doctor` reads it too). */
+export { PROXY_RELEASE_NAME };
 /** The port the proxy serves plain HTTP on in its pod (chart value `http.port`), behind whatever terminates TLS. */
 export const PROXY_HTTP_PORT = 9876;
 /** The port the proxy serves SSH on in its pod (chart value `ssh.port`). */

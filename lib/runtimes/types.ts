@@ -21,7 +21,8 @@ export type RuntimeAgentSettings = Partial<Pick<RemoteDevelopmentSettings,
  * The node label (and taint key) that says which runtime a workspace node was built for. Its installer
  * selects nodes by it, its RuntimeClass tolerates its taint, and a node group keeps it for life.
  */
-export const RUNTIME_NODE_LABEL = 'gitlab-workspaces/runtime';
+export { RUNTIME_NODE_LABEL } from '../common/deployed-names';
+import { RUNTIME_NODE_LABEL } from '../common/deployed-names';
 
 /** The taint that keeps everything but the runtime's own workspaces (and DaemonSets) off its nodes. */
 export function runtimeTaint(runtime: RuntimeName): NodeTaint {

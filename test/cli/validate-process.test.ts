@@ -106,7 +106,7 @@ function cli(...args: string[]) {
   });
 
   it('use the code cache the build wrote (V8 accepts it)', () => {
-    for (const command of ['validate', 'render', 'convert']) {
+    for (const command of ['validate', 'render', 'convert', 'doctor']) {
       const file = join(REPO, 'dist', 'cli', `${command}.js`);
       const probe = `process.stdout.write(String(require(${JSON.stringify(join(REPO, 'dist', 'lib', 'cli', 'code-cache.js'))}).loadBundle(${JSON.stringify(file)}).usedCodeCache))`;
       // As the launcher normally runs: a plain node (the build makes the cache without NODE_OPTIONS too).
@@ -125,6 +125,8 @@ function cli(...args: string[]) {
       ['render', join('examples', 'smoke-workspace', 'devfile.yaml'), '--format', 'json'],
       ['convert', join('test', 'devfile', 'convert-fixtures', 'container-overrides.yaml')],
       ['convert', fixture('gitlab', 'component-kubernetes')],
+      ['doctor', '--help'],
+      ['doctor', '--format', 'xml'],
     ]) {
       expect({ args, ...runMain(args, true) }).toEqual({ args, ...runMain(args, false) });
     }

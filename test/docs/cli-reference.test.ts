@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CONVERT_USAGE } from '../../lib/cli/convert';
 import { ALLOW_AGENT_USAGE } from '../../lib/cli/gitlab';
+import { DOCTOR_USAGE } from '../../lib/cli/doctor';
 import { RENDER_USAGE } from '../../lib/cli/render';
 import { VALIDATE_USAGE } from '../../lib/cli/validate';
 
@@ -21,6 +22,7 @@ describe.each([
   ['render', RENDER_USAGE],
   ['convert', CONVERT_USAGE],
   ['gitlab allow-agent', ALLOW_AGENT_USAGE],
+  ['doctor', DOCTOR_USAGE],
 ])('gitlab-workspaces %s', (command, usage) => {
   it('has every option of its --help in its section of docs/cli.md', () => {
     const options = [...new Set([...usage.matchAll(/(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b/g)].map((m) => m[1]))];

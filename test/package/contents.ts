@@ -45,13 +45,15 @@ describe('the package', () => {
     expect([...files].filter((f) => /^examples\/[^/]+\/workspaces\.config\.yaml$/.test(f)).length).toBeGreaterThanOrEqual(8);
     expect(files.has('schemas/workspaces.config.schema.json')).toBe(true);
     expect(files.has('schemas/gitlab-devfile.schema.json')).toBe(true);
+    // `doctor --smoke` renders it.
+    expect(files.has('examples/smoke-workspace/devfile.yaml')).toBe(true);
   });
 
   it('ships the validators compiled at build time and the CLI\'s bundles', () => {
     expect(files.has('dist/lib/devfile/devfile-schema.validator.js')).toBe(true);
     expect(files.has('dist/stacks/config/workspaces-config.validator.js')).toBe(true);
     // The CLI's bundles and their code caches (the launcher's fast path).
-    for (const command of ['validate', 'render', 'convert', 'gitlab']) {
+    for (const command of ['validate', 'render', 'convert', 'gitlab', 'doctor']) {
       expect(files.has(`dist/cli/${command}.js`)).toBe(true);
       expect(files.has(`dist/cli/${command}.js.v8cache`)).toBe(true);
     }

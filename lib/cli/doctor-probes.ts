@@ -7,6 +7,7 @@ import { promises as dns } from 'dns';
 import { request } from 'https';
 import type { TLSSocket } from 'tls';
 import type { GitLabApi, LoadBalancerHealth, TlsAnswer } from './doctor-checks';
+import { GitLabGraphQL } from './gitlab-graphql';
 import { certificateDnsNames } from './doctor-checks';
 
 export interface TlsProbeOptions {
@@ -71,21 +72,19 @@ export async function resolveAddresses(name: string): Promise<string[]> {
   return [...v4, ...v6];
 }
 
-/** GitLab's GraphQL endpoint with a token (a personal, group or project access token as a Bearer token). */
+/**
+ * GitLab's GraphQL endpoint with a token (a personal, group or project access token as a Bearer token),
+ * through the CLI's one GitLab client (./gitlab-graphql.ts: its refusals come back as one-line errors).
+ */
 export function gitlabApi(url: string, token: string, timeoutMs = 15_000): GitLabApi {
-  const endpoint = `${url.replace(/\/+$/, '')}/api/graphql`;
+  const client = new GitLabGraphQL({ gitlabUrl: url, token, timeoutMs });
   return {
     url,
     async graphql(query, variables) {
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (res.status === 401) throw new Error('the token was refused (401)');
-      if (!res.ok) throw new Error(`${endpoint} answered ${res.status}`);
-      return (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string }> };
+      // GitLab runs the operation the request names: the query's own name.
+      const operationName = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'doctor';
+      const { data, errors } = await client.request<Record<string, unknown>>(operationName, query, variables);
+      return { data, errors };
     },
   };
 }

@@ -18,11 +18,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cluster: ['common'],
   runtimes: ['common', 'agent-config', 'cluster'],
   gitlab: ['common', 'agent-config', 'cluster'],
-  cli: ['common', 'devfile', 'agent-config', 'workspace'],
+  cli: ['common', 'devfile', 'agent-config', 'workspace', 'preflight'],
+  // The config's pins resolved as the stacks resolve them (lib/cluster's pure tables, stacks/config).
+  preflight: ['common', 'cluster', '../stacks'],
 };
 
 /** Files that make up the CLI's load: no cdktf, constructs or provider may be imported from them. */
-const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace'];
+const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace', 'preflight'];
 /** The one construct among the pure folders (loaded only from the package root). */
 const PURE_EXCEPTIONS = new Set(['lib/workspace/workspace-construct.ts']);
 

@@ -10,6 +10,7 @@ Commands:
   validate <file>...   Check devfiles against GitLab's workspace rules
   render <devfile>     Print the Kubernetes objects GitLab would create for a workspace
   convert <devfile>    Rewrite a devfile written for other tools so GitLab accepts it
+  preflight [config]   Check a stack config's pins and prerequisites against the AWS account (read-only)
 
 Run 'gitlab-workspaces <command> --help' for a command's options.
 `;
@@ -21,6 +22,7 @@ const SUBCOMMANDS: Record<string, { readonly load: () => unknown; readonly run: 
   validate: { load: () => require('./validate'), run: 'runValidate' },
   render: { load: () => require('./render'), run: 'runRender' },
   convert: { load: () => require('./convert'), run: 'runConvert' },
+  preflight: { load: () => require('./preflight'), run: 'runPreflight' },
 };
 
 export interface MainOptions {

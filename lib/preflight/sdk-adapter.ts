@@ -35,6 +35,9 @@ export interface SdkClients {
 
 /** One client per service, in the config's region (Route 53 and IAM are global; the SDK routes them). */
 export function sdkClients(region: string): SdkClients {
+  // The SDK warns on Node 20 that its releases after January 2027 need Node 22; the copy bundled here is
+  // fixed at build time, so the warning says nothing to a preflight user (and the package supports Node 20).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = { region, maxAttempts: 3 };
   return {
     eks: new EKSClient(config),
@@ -219,8 +222,5 @@ export function sdkPreflightAws(c: SdkClients): PreflightAws {
 
 /** The adapter the CLI uses: the SDK's clients for the region. */
 export function createPreflightAws(region: string): PreflightAws {
-  // The SDK warns on Node 20 that its releases after January 2027 need Node 22; the copy bundled here is
-  // fixed at build time, so the warning says nothing to a preflight user (and the package supports Node 20).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return sdkPreflightAws(sdkClients(region));
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CONVERT_USAGE } from '../../lib/cli/convert';
+import { PREFLIGHT_USAGE } from '../../lib/cli/preflight';
 import { RENDER_USAGE } from '../../lib/cli/render';
 import { VALIDATE_USAGE } from '../../lib/cli/validate';
 
@@ -19,6 +20,7 @@ describe.each([
   ['validate', VALIDATE_USAGE],
   ['render', RENDER_USAGE],
   ['convert', CONVERT_USAGE],
+  ['preflight', PREFLIGHT_USAGE],
 ])('gitlab-workspaces %s', (command, usage) => {
   it('has every option of its --help in its section of docs/cli.md', () => {
     const options = [...new Set([...usage.matchAll(/(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b/g)].map((m) => m[1]))];

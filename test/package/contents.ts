@@ -51,7 +51,7 @@ describe('the package', () => {
     expect(files.has('dist/lib/devfile/devfile-schema.validator.js')).toBe(true);
     expect(files.has('dist/stacks/config/workspaces-config.validator.js')).toBe(true);
     // The CLI's bundles and their code caches (the launcher's fast path).
-    for (const command of ['validate', 'render', 'convert']) {
+    for (const command of ['validate', 'render', 'convert', 'preflight']) {
       expect(files.has(`dist/cli/${command}.js`)).toBe(true);
       expect(files.has(`dist/cli/${command}.js.v8cache`)).toBe(true);
     }

@@ -25,6 +25,8 @@ describe('public API (lib/index.ts)', () => {
       'WorkspacesEntryPoint',
       'RegistryPullSecret',
       'defaultKasAddress',
+      'planChecks',
+      'runChecks',
     ]) {
       expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
     }

@@ -100,6 +100,10 @@ export async function runChecks(region: string, specs: readonly CheckSpec[], aws
 
 /** The result of a check whose read failed. */
 function unchecked(spec: CheckSpec, err: unknown): CheckResult {
+  if (errorName(err) === 'OptInRequired') {
+    // EC2's answer in an opt-in region the account has not enabled (every regional read fails the same way).
+    return { id: spec.id, kind: spec.kind, status: 'fail', message: `the region is not enabled for this account (OptInRequired: ${errorMessage(err)})`, fix: 'enable the region (aws account enable-region) or choose another aws.region' };
+  }
   if (isAccessDenied(err)) {
     return { id: spec.id, kind: spec.kind, status: 'warn', message: `not checked: access denied (${errorName(err)})`, fix: `allow the preflight credentials ${PERMISSIONS[spec.kind]} (read-only), or check it by hand` };
   }

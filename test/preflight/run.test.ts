@@ -63,6 +63,11 @@ describe('region', () => {
     expect(r).toMatchObject({ status: 'fail', message: `af-south-1 is an opt-in region not enabled for account ${ACCOUNT}`, fix: expect.stringContaining('aws account enable-region --region-name af-south-1') });
   });
 
+  it('fails when EC2 answers OptInRequired (a region the account has not enabled)', async () => {
+    expect(await check('region', config(), { regions: async () => { throw awsError('OptInRequired', 'You are not subscribed to this service.'); } }))
+      .toMatchObject({ status: 'fail', fix: expect.stringContaining('aws account enable-region') });
+  });
+
   it('fails for a region the partition does not have', async () => {
     expect((await check('region', config(), { regions: async () => [] })).status).toBe('fail');
   });

@@ -33,7 +33,10 @@ export type PreflightOutcome =
   /** No credentials, or AWS could not be reached: nothing was checked. */
   | { readonly ok: false; readonly message: string };
 
-/** The Service Quotas codes of the EC2 vCPU quotas preflight checks (Standard instance families only). */
+/**
+ * The Service Quotas codes of the EC2 vCPU quotas preflight checks (Standard instance families only; names
+ * as in the EC2 user guide's "Spot Instance quotas" and "On-Demand Instance quotas" pages).
+ */
 export const VCPU_QUOTAS = {
   ON_DEMAND: { code: 'L-1216C47A', name: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances' },
   SPOT: { code: 'L-34B43A08', name: 'All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests' },
@@ -149,6 +152,8 @@ async function runCheck(spec: CheckSpec, ctx: Context): Promise<CheckResult[]> {
         return absent.length === 0 ? [] : [`${t} in ${absent.length === zones.length ? `none of ${zones.join(', ')}` : absent.join(', ')}`];
       });
       if (missing.length > 0) {
+        // EKS answers CreateNodegroup with InvalidRequestException "Your requested instance type (x) is not
+        // supported in your requested Availability Zone (y)" (eksctl-io/eksctl#6461, awslabs/ec2-spot-workshops#154).
         return [result('fail', `not offered: ${missing.join('; ')} (EKS refuses a node group whose instance type a subnet's zone lacks)`,
           `choose ${spec.configPath} offered in every zone (aws ec2 describe-instance-type-offerings --location-type availability-zone --region ${ctx.region}), or other zones`)];
       }

@@ -57,6 +57,8 @@ describe('planChecks', () => {
     ]);
     const quotas = of(planChecks(c), 'vcpu-quota');
     expect(quotas.map((q) => [q.id, q.groups.length])).toEqual([['vcpu-quota/on-demand', 3]]);
+    // An existing VPC: one group per private subnet.
+    expect(nodeGroupSets(config(EXISTING_VPC_CONFIG)).map((g) => g.count)).toEqual([1, 2]);
     const one = config(`${BASE_CONFIG}nodes:\n  workspaces: {perZone: false, capacityType: SPOT}\n`);
     expect(of(planChecks(one), 'vcpu-quota').map((q) => [q.id, q.groups.map((g) => g.count)])).toEqual([['vcpu-quota/on-demand', [1]], ['vcpu-quota/spot', [1]]]);
   });

@@ -4,7 +4,7 @@
  * ok and failure path through it. Nothing touches the network.
  */
 import { DescribeAddonVersionsCommand } from '@aws-sdk/client-eks';
-import { DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, NoSuchResourceException } from '@aws-sdk/client-service-quotas';
@@ -115,6 +115,20 @@ describe('over the SDK clients', () => {
     mocks.iam.on(GetUserCommand, { UserName: 'deployer' }).resolves({ User: { UserName: 'deployer', Arn: user, Path: '/ci/', UserId: 'AIDA', CreateDate: new Date(0) } });
     const users = await results(config(BASE_CONFIG.replace(`[${ADMIN_ROLE}]`, `[${user}]`)));
     expect(byId(users, `admin/${user}`).status).toBe('ok');
+  });
+
+  it('region, listed zones, deployer: the failure paths through the SDK', async () => {
+    const optIn = await results(config(BASE_CONFIG.replace('eu-west-1', 'af-south-1')));
+    expect(byId(optIn, 'region')).toMatchObject({ status: 'fail', message: expect.stringContaining('opt-in region not enabled') });
+    mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [
+      { ZoneName: 'eu-west-1a', State: 'available', OptInStatus: 'opt-in-not-required' },
+      { ZoneName: 'eu-west-1b', State: 'impaired', OptInStatus: 'opt-in-not-required' },
+    ] });
+    const zones = await results(config(`${BASE_CONFIG}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1a, eu-west-1b]\n`));
+    expect(byId(zones, 'zones')).toMatchObject({ status: 'fail', message: 'not available zones of eu-west-1: eu-west-1b' });
+    mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ci-deployer/gitlab-ci` });
+    mocks.iam.on(GetRoleCommand, { RoleName: 'ci-deployer' }).resolves({ Role: { RoleName: 'ci-deployer', Arn: `arn:aws:iam::${ACCOUNT}:role/ci/ci-deployer`, Path: '/ci/', RoleId: 'AROA', CreateDate: new Date(0) } });
+    expect(byId(await results(), 'deployer-access')).toMatchObject({ status: 'warn', fix: `add arn:aws:iam::${ACCOUNT}:role/ci/ci-deployer to cluster.access.adminPrincipalArns, or deploy with one of the roles listed there` });
   });
 
   it('access denied by an API is a warning naming the permission', async () => {

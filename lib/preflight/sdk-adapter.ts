@@ -38,7 +38,8 @@ export function sdkClients(region: string): SdkClients {
   // The SDK warns on Node 20 that its releases after January 2027 need Node 22; the copy bundled here is
   // fixed at build time, so the warning says nothing to a preflight user (and the package supports Node 20).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = { region, maxAttempts: 3 };
+  // Bounded waits: an unreachable endpoint is a warning after seconds, not a hung preflight.
+  const config = { region, maxAttempts: 3, requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000, throwOnRequestTimeout: true } };
   return {
     eks: new EKSClient(config),
     ec2: new EC2Client(config),

@@ -95,22 +95,22 @@ export async function runChecks(region: string, specs: readonly CheckSpec[], aws
     try {
       checks.push(...await runCheck(spec, ctx));
     } catch (err) {
-      checks.push(unchecked(spec, err));
+      checks.push(unchecked(spec.id, spec.kind, err));
     }
   }
   return { ok: true, report: { region, account: caller.account, callerArn: caller.arn, checks } };
 }
 
 /** The result of a check whose read failed. */
-function unchecked(spec: CheckSpec, err: unknown): CheckResult {
+function unchecked(id: string, kind: CheckKind, err: unknown): CheckResult {
   if (errorName(err) === 'OptInRequired') {
     // EC2's answer in an opt-in region the account has not enabled (every regional read fails the same way).
-    return { id: spec.id, kind: spec.kind, status: 'fail', message: `the region is not enabled for this account (OptInRequired: ${errorMessage(err)})`, fix: 'enable the region (aws account enable-region) or choose another aws.region' };
+    return { id, kind, status: 'fail', message: `the region is not enabled for this account (OptInRequired: ${errorMessage(err)})`, fix: 'enable the region (aws account enable-region) or choose another aws.region' };
   }
   if (isAccessDenied(err)) {
-    return { id: spec.id, kind: spec.kind, status: 'warn', message: `not checked: access denied (${errorName(err)})`, fix: `allow the preflight credentials ${PERMISSIONS[spec.kind]} (read-only), or check it by hand` };
+    return { id, kind, status: 'warn', message: `not checked: access denied (${errorName(err)})`, fix: `allow the preflight credentials ${PERMISSIONS[kind]} (read-only), or check it by hand` };
   }
-  return { id: spec.id, kind: spec.kind, status: 'warn', message: `not checked: ${errorName(err) || 'error'}: ${errorMessage(err)}`, fix: 'run preflight again; if it persists, check it by hand' };
+  return { id, kind, status: 'warn', message: `not checked: ${errorName(err) || 'error'}: ${errorMessage(err)}`, fix: 'run preflight again; if it persists, check it by hand' };
 }
 
 /** What several checks share: the caller, and the zones the node groups use (read once). */
@@ -262,6 +262,15 @@ async function quotaResult(capacityType: 'ON_DEMAND' | 'SPOT', groups: readonly 
     'check the quota of the other instance families in the Service Quotas console');
 }
 
+/** A second result of the hosted-zone check: its own warning when its read fails, the first result kept. */
+async function guarded(id: string, check: () => Promise<CheckResult>): Promise<CheckResult> {
+  try {
+    return await check();
+  } catch (err) {
+    return unchecked(id, 'hosted-zone', err);
+  }
+}
+
 /** `example.com.` and `Example.com` -> `example.com`. */
 function bare(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
@@ -278,7 +287,7 @@ async function hostedZoneResults(spec: Extract<CheckSpec, { kind: 'hosted-zone' 
     const first = existing.length > 0
       ? zoneResult('warn', `a public zone ${dnsZone} already exists (${existing.map((z) => z.id).join(', ')}): create: true makes another one with other name servers`, `use gitlab.hostedZone.id: ${existing[0].id} instead of create: true`)
       : zoneResult('ok', `the stack creates the public zone ${dnsZone}`);
-    return [first, await parentDelegation(dnsZone, undefined, ctx, delegation)];
+    return [first, await guarded('hosted-zone/delegation', () => parentDelegation(dnsZone, undefined, ctx, delegation))];
   }
 
   let zone: HostedZoneInfo | undefined;
@@ -304,7 +313,8 @@ async function hostedZoneResults(spec: Extract<CheckSpec, { kind: 'hosted-zone' 
     zone = (await ctx.aws.hostedZone(found[0].id)) ?? found[0];
   }
   const first = zoneResult('ok', `public zone ${bare(zone.name)} (${zone.id}) holds the records of ${dnsZone}`);
-  return [first, await parentDelegation(bare(zone.name), zone, ctx, delegation)];
+  const found = zone;
+  return [first, await guarded('hosted-zone/delegation', () => parentDelegation(bare(found.name), found, ctx, delegation))];
 }
 
 /**

@@ -192,6 +192,12 @@ describe('hosted zone', () => {
       .toMatchObject({ status: 'fail', message: expect.stringContaining('lists ns-9.example.net, not the zone\'s name servers') });
   });
 
+  it('keeps the zone\'s result when only the delegation read is denied', async () => {
+    const results = await run(config(), { nsRecord: async () => { throw awsError('AccessDenied'); } });
+    expect(results.find((r) => r.id === 'hosted-zone')?.status).toBe('ok');
+    expect(results.find((r) => r.id === 'hosted-zone/delegation')).toMatchObject({ status: 'warn', fix: expect.stringContaining('route53:ListResourceRecordSets') });
+  });
+
   it('warns when the parent is not in the account (the delegation cannot be read)', async () => {
     const r = await check('hosted-zone/delegation', config(), {
       hostedZonesNamed: async (n) => (n === 'workspaces.acme.dev' ? [{ id: 'ZWS', name: 'workspaces.acme.dev.', private: false }] : []),

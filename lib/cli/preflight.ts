@@ -38,7 +38,7 @@ Options:
                       ok|WARN|FAIL|skip <check>: <what was found>[; fix: <what to do>]
                     then a summary line; config warnings on stderr.
                     json: on stdout, {config, region, account, caller, result, summary,
-                      checks: [{id, kind, status, message, fix}]}
+                      checks: [{id, kind, status, message, fix}], configWarnings}
   -h, --help        show this help
 
 Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.
@@ -84,8 +84,9 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
     return EXIT_USAGE;
   }
   const config = loaded.value;
+  const configWarnings = loaded.diagnostics.map(formatDiagnostic);
   if (format.value === 'text') {
-    for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    for (const line of configWarnings) io.stderr(`${line}\n`);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -95,6 +96,6 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
     io.stderr(`gitlab-workspaces preflight: ${outcome.message}\n`);
     return EXIT_USAGE;
   }
-  io.stdout(format.value === 'json' ? `${JSON.stringify(jsonReport(outcome.report, file.display), null, 2)}\n` : textReport(outcome.report, file.display));
+  io.stdout(format.value === 'json' ? `${JSON.stringify(jsonReport(outcome.report, file.display, configWarnings), null, 2)}\n` : textReport(outcome.report, file.display));
   return preflightExitCode(outcome.report);
 }

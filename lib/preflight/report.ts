@@ -32,9 +32,11 @@ export interface PreflightJson {
   readonly result: 'ok' | 'fail';
   readonly summary: Record<CheckStatus, number>;
   readonly checks: readonly CheckResult[];
+  /** The config's own warnings (placeholders, support windows), as `file:line:col: warning: ...` lines. */
+  readonly configWarnings: readonly string[];
 }
 
-export function jsonReport(report: PreflightReport, config: string): PreflightJson {
+export function jsonReport(report: PreflightReport, config: string, configWarnings: readonly string[] = []): PreflightJson {
   return {
     config,
     region: report.region,
@@ -43,6 +45,7 @@ export function jsonReport(report: PreflightReport, config: string): PreflightJs
     result: report.checks.some((c) => c.status === 'fail') ? 'fail' : 'ok',
     summary: countByStatus(report.checks),
     checks: report.checks,
+    configWarnings,
   };
 }
 

@@ -65,7 +65,8 @@ describe('gitlab-workspaces preflight', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['config', 'region', 'account', 'caller', 'result', 'summary', 'checks']);
+    expect(Object.keys(doc)).toEqual(['config', 'region', 'account', 'caller', 'result', 'summary', 'checks', 'configWarnings']);
+    expect(doc.configWarnings).toEqual([]);
     expect(doc).toMatchObject({ config: file, region: 'eu-west-1', account: '111122223333', result: 'fail', summary: { ok: 15, warn: 0, fail: 1, skipped: 1 } });
     for (const c of doc.checks) {
       expect(Object.keys(c).filter((k) => !['id', 'kind', 'status', 'message', 'fix'].includes(k))).toEqual([]);
@@ -109,11 +110,13 @@ describe('gitlab-workspaces preflight', () => {
     expect(r.stdout).toContain('preflight from-env.yaml (account');
   });
 
-  it('prints config warnings on stderr in text format only', async () => {
+  it('prints config warnings on stderr in text format, in the document in json', async () => {
     const file = configFile('placeholder.yaml', BASE_CONFIG.replace('workspaces.acme.dev', 'workspaces.example.com'));
     const text = await run([file]);
     expect(text.stderr).toContain('warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain');
-    expect((await run([file, '--format', 'json'])).stderr).toBe('');
+    const json = await run([file, '--format', 'json']);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).configWarnings).toEqual([expect.stringMatching(/placeholder\.yaml:\d+:\d+: warning: gitlab\.dnsZone: workspaces\.example\.com is a reserved example domain/)]);
   });
 
   it('usage errors exit 2; --help exits 0', async () => {

@@ -38,3 +38,13 @@ export * from './gitlab';
  * loader. (stacks/ builds on lib/; it is re-exported here so the package has one root.)
  */
 export * from '../stacks';
+/**
+ * Preflight (`gitlab-workspaces preflight`): the checks a stack config implies, and running them through
+ * any implementation of `PreflightAws` (the command's own, over the AWS SDK, is bundled into the CLI so the
+ * package does not depend on the SDK).
+ */
+export { planChecks, nodeGroupSets, runChecks, standardFamily, STACK_ADDONS, VCPU_QUOTAS, checkLine, textReport, jsonReport, preflightExitCode } from './preflight';
+export type {
+  CheckSpec, CheckKind, CheckResult, CheckStatus, NodeGroupSet, ZoneSource, PreflightAws, PreflightReport, PreflightOutcome, PreflightJson,
+  CallerIdentity, RegionInfo, ZoneInfo, SubnetInfo, AddonVersions, HostedZoneInfo,
+} from './preflight';

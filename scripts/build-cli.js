@@ -19,7 +19,7 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const FROM = path.join(ROOT, 'dist', 'lib', 'cli');
 const OUT = path.join(ROOT, 'dist', 'cli');
-const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', gitlab: 'runGitlab', doctor: 'runDoctor' };
+const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', preflight: 'runPreflight', gitlab: 'runGitlab', doctor: 'runDoctor' };
 const FORBIDDEN = /node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/;
 
 /** Arguments of the warm-up run of each command (its output is discarded). */
@@ -28,6 +28,8 @@ const WARM_UP = {
   validate: [SMOKE_DEVFILE],
   render: [SMOKE_DEVFILE, '--agent-config', path.join(ROOT, 'examples', 'smoke-workspace', 'agent-config.yaml')],
   convert: [SMOKE_DEVFILE],
+  // Its help only: the checks call AWS. (The AWS SDK in the bundle is required lazily, on a check run.)
+  preflight: ['--help'],
   // No network at build time: the help (the GraphQL calls are compiled on first use).
   gitlab: ['allow-agent', '--help'],
   // doctor needs a cluster: its warm-up is --help (the code cache then holds its start-up path only).

@@ -27,6 +27,8 @@ describe('public API (lib/index.ts)', () => {
       'ClusterStackOutputs',
       'RegistryPullSecret',
       'defaultKasAddress',
+      'planChecks',
+      'runChecks',
     ]) {
       expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
     }

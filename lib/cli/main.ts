@@ -10,6 +10,7 @@ Commands:
   validate <file>...   Check devfiles against GitLab's workspace rules
   render <devfile>     Print the Kubernetes objects GitLab would create for a workspace
   convert <devfile>    Rewrite a devfile written for other tools so GitLab accepts it
+  preflight [config]   Check a stack config's pins and prerequisites against the AWS account (read-only)
   gitlab allow-agent   Allow the agent for workspaces in a GitLab group (--remove: stop allowing it)
   doctor               After a deploy: check the cluster, the way in and GitLab, each line with a fix
 
@@ -23,6 +24,7 @@ const SUBCOMMANDS: Record<string, { readonly load: () => unknown; readonly run: 
   validate: { load: () => require('./validate'), run: 'runValidate' },
   render: { load: () => require('./render'), run: 'runRender' },
   convert: { load: () => require('./convert'), run: 'runConvert' },
+  preflight: { load: () => require('./preflight'), run: 'runPreflight' },
   gitlab: { load: () => require('./gitlab'), run: 'runGitlab' },
   doctor: { load: () => require('./doctor'), run: 'runDoctor' },
 };

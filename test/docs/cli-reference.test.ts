@@ -2,6 +2,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CONVERT_USAGE } from '../../lib/cli/convert';
+import { PREFLIGHT_USAGE } from '../../lib/cli/preflight';
 import { ALLOW_AGENT_USAGE } from '../../lib/cli/gitlab';
 import { DOCTOR_USAGE } from '../../lib/cli/doctor';
 import { RENDER_USAGE } from '../../lib/cli/render';
@@ -21,6 +22,7 @@ describe.each([
   ['validate', VALIDATE_USAGE],
   ['render', RENDER_USAGE],
   ['convert', CONVERT_USAGE],
+  ['preflight', PREFLIGHT_USAGE],
   ['gitlab allow-agent', ALLOW_AGENT_USAGE],
   ['doctor', DOCTOR_USAGE],
 ])('gitlab-workspaces %s', (command, usage) => {

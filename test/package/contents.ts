@@ -53,7 +53,7 @@ describe('the package', () => {
     expect(files.has('dist/lib/devfile/devfile-schema.validator.js')).toBe(true);
     expect(files.has('dist/stacks/config/workspaces-config.validator.js')).toBe(true);
     // The CLI's bundles and their code caches (the launcher's fast path).
-    for (const command of ['validate', 'render', 'convert', 'gitlab', 'doctor']) {
+    for (const command of ['validate', 'render', 'convert', 'preflight', 'gitlab', 'doctor']) {
       expect(files.has(`dist/cli/${command}.js`)).toBe(true);
       expect(files.has(`dist/cli/${command}.js.v8cache`)).toBe(true);
     }

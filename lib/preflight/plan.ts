@@ -1,0 +1,164 @@
+/**
+ * What `gitlab-workspaces preflight` checks for a loaded stack config (pure: no AWS, no cdktf, no I/O).
+ * Every pin is resolved with the function the stacks use, so preflight checks what a deploy would ask AWS
+ * for: the add-on versions (stacks/config/addons.ts), the AMI release parameters (lib/cluster/versions.ts),
+ * Canonical's Ubuntu image parameter for Sysbox nodes (lib/cluster/node-image.ts, through the runtime's
+ * image choice in stacks/config/runtime.ts), the Cluster Autoscaler chart and image.
+ */
+import { ubuntuEksAmiParameter } from '../cluster/node-image';
+import { amiReleaseVersionParameter, clusterAutoscalerRelease } from '../cluster/versions';
+import { addonVersion } from '../../stacks/config/addons';
+import { workspaceGenerations, workspaceNodeImage } from '../../stacks/config/runtime';
+import { AddonsConfig, CapacityType, poolAmiType, WorkspacesConfig } from '../../stacks/config/types';
+
+/** The EKS add-ons the cluster stack installs: config key and EKS name (as in stacks/cluster-stack.ts). */
+export const STACK_ADDONS: ReadonlyArray<{ readonly key: keyof AddonsConfig; readonly eksName: string }> = [
+  { key: 'vpcCni', eksName: 'vpc-cni' },
+  { key: 'kubeProxy', eksName: 'kube-proxy' },
+  { key: 'podIdentityAgent', eksName: 'eks-pod-identity-agent' },
+  { key: 'coredns', eksName: 'coredns' },
+  { key: 'ebsCsiDriver', eksName: 'aws-ebs-csi-driver' },
+];
+
+/** Where the node groups' zones come from. */
+export type ZoneSource =
+  /** `network.availabilityZones`, as listed. */
+  | { readonly kind: 'listed'; readonly zones: readonly string[] }
+  /** `network.existingVpc`: the zones of its private subnets. */
+  | { readonly kind: 'subnets'; readonly vpcId: string; readonly subnetIds: readonly string[] }
+  /** A VPC the stack creates in the region's first `count` zones. */
+  | { readonly kind: 'first'; readonly count: number };
+
+/** Node groups of one pool with the same template: `count` groups of at most `maxSize` nodes each. */
+export interface NodeGroupSet {
+  readonly pool: 'system' | 'workspaces';
+  /** What they are, for messages ("system", "workspaces generation 2, one group per zone"). */
+  readonly description: string;
+  readonly instanceTypes: readonly string[];
+  readonly capacityType: CapacityType;
+  readonly maxSize: number;
+  readonly count: number;
+  /** The config key of the sizes, for fixes. */
+  readonly configPath: string;
+}
+
+export type CheckSpec =
+  | { readonly kind: 'region'; readonly id: string; readonly region: string }
+  | {
+    readonly kind: 'addon'; readonly id: string; readonly addonName: string; readonly configKey: keyof AddonsConfig;
+    readonly kubernetesVersion: string;
+    /** The version the stack installs; undefined: the newest EKS offers (`latest`, or no tested row). */
+    readonly version?: string;
+    /** Where the version comes from. */
+    readonly source: 'config' | 'tested' | 'latest';
+  }
+  | { readonly kind: 'ssm-parameter'; readonly id: string; readonly name: string; readonly usedBy: string; readonly configPath: string }
+  | { readonly kind: 'zones'; readonly id: string; readonly source: ZoneSource }
+  | { readonly kind: 'instance-types'; readonly id: string; readonly pool: 'system' | 'workspaces'; readonly instanceTypes: readonly string[]; readonly configPath: string }
+  | { readonly kind: 'vcpu-quota'; readonly id: string; readonly capacityType: CapacityType; readonly groups: readonly NodeGroupSet[] }
+  | { readonly kind: 'hosted-zone'; readonly id: string; readonly dnsZone: string; readonly zone: { readonly by: 'name'; readonly name: string } | { readonly by: 'id'; readonly zoneId: string } | { readonly by: 'create' } }
+  | { readonly kind: 'admin-principal'; readonly id: string; readonly arn: string; readonly index: number }
+  | { readonly kind: 'deployer-access'; readonly id: string; readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean }
+  | {
+    readonly kind: 'autoscaler'; readonly id: string; readonly kubernetesVersion: string;
+    readonly chartVersion?: string; readonly imageTag?: string;
+    /** Whether chart and image are the tested pair of lib/cluster/versions.ts. */
+    readonly tested: boolean;
+  };
+
+export type CheckKind = CheckSpec['kind'];
+
+/** The checks for a config, in the order they run and print. (The caller's identity is checked first, always.) */
+export function planChecks(config: WorkspacesConfig): CheckSpec[] {
+  const k8s = config.cluster.kubernetesVersion;
+  const checks: CheckSpec[] = [{ kind: 'region', id: 'region', region: config.aws.region }];
+
+  for (const { key, eksName } of STACK_ADDONS) {
+    const pinned = config.addons[key].version;
+    const version = addonVersion(config, key, eksName);
+    const source = pinned === 'latest' || version === undefined ? 'latest' : pinned !== undefined ? 'config' : 'tested';
+    checks.push({ kind: 'addon', id: `addon/${eksName}`, addonName: eksName, configKey: key, kubernetesVersion: k8s, version, source });
+  }
+
+  // The image parameters the cluster stack reads (one data source per parameter, shared by the pools).
+  const parameters = new Map<string, { usedBy: string[]; configPath: string }>();
+  const parameter = (name: string, usedBy: string, configPath: string) => {
+    const entry = parameters.get(name);
+    if (entry) entry.usedBy.push(usedBy);
+    else parameters.set(name, { usedBy: [usedBy], configPath });
+  };
+  const systemAmi = poolAmiType(config.nodes, 'system');
+  parameter(amiReleaseVersionParameter(systemAmi, k8s), `system nodes (${systemAmi})`, config.nodes.system.amiType ? 'nodes.system.amiType' : 'nodes.amiType');
+  const image = workspaceNodeImage(config);
+  if (image.kind === 'ubuntu-eks') {
+    parameter(ubuntuEksAmiParameter(image.release, k8s, image.arch), `workspace nodes (Ubuntu ${image.release} ${image.arch}, runtime ${config.runtime})`, 'runtime');
+  } else {
+    parameter(amiReleaseVersionParameter(image.amiType, k8s), `workspace nodes (${image.amiType})`, config.nodes.workspaces.amiType ? 'nodes.workspaces.amiType' : 'nodes.amiType');
+  }
+  for (const [name, { usedBy, configPath }] of parameters) {
+    checks.push({ kind: 'ssm-parameter', id: `ssm${name}`, name, usedBy: usedBy.join(', '), configPath });
+  }
+
+  const network = config.network;
+  const zoneSource: ZoneSource = network.existingVpc
+    ? { kind: 'subnets', vpcId: network.existingVpc.vpcId, subnetIds: network.existingVpc.privateSubnetIds }
+    : network.availabilityZones
+      ? { kind: 'listed', zones: network.availabilityZones }
+      : { kind: 'first', count: network.availabilityZoneCount };
+  checks.push({ kind: 'zones', id: 'zones', source: zoneSource });
+  checks.push({ kind: 'instance-types', id: 'instance-types/system', pool: 'system', instanceTypes: config.nodes.system.instanceTypes, configPath: 'nodes.system.instanceTypes' });
+  checks.push({ kind: 'instance-types', id: 'instance-types/workspaces', pool: 'workspaces', instanceTypes: config.nodes.workspaces.instanceTypes, configPath: 'nodes.workspaces.instanceTypes' });
+
+  const groups = nodeGroupSets(config);
+  for (const capacityType of ['ON_DEMAND', 'SPOT'] as const) {
+    const of = groups.filter((g) => g.capacityType === capacityType);
+    if (of.length > 0) checks.push({ kind: 'vcpu-quota', id: `vcpu-quota/${capacityType === 'SPOT' ? 'spot' : 'on-demand'}`, capacityType, groups: of });
+  }
+
+  const gitlab = config.gitlab;
+  if (gitlab?.proxy === 'enabled' && gitlab.dnsZone !== undefined) {
+    const hosted = gitlab.hostedZone;
+    const zone = hosted.create ? { by: 'create' as const }
+      : hosted.id !== undefined ? { by: 'id' as const, zoneId: hosted.id }
+        : { by: 'name' as const, name: hosted.name ?? gitlab.dnsZone };
+    checks.push({ kind: 'hosted-zone', id: 'hosted-zone', dnsZone: gitlab.dnsZone, zone });
+  }
+
+  const access = config.cluster.access;
+  access.adminPrincipalArns.forEach((arn, index) => checks.push({ kind: 'admin-principal', id: `admin/${arn}`, arn, index }));
+  checks.push({ kind: 'deployer-access', id: 'deployer-access', adminPrincipalArns: access.adminPrincipalArns, clusterCreatorAdmin: access.clusterCreatorAdmin });
+
+  const ca = config.autoscaling.clusterAutoscaler;
+  const tested = clusterAutoscalerRelease(k8s);
+  const chartVersion = ca.chartVersion ?? tested?.chartVersion;
+  const imageTag = ca.imageTag ?? tested?.imageTag;
+  checks.push({
+    kind: 'autoscaler', id: 'autoscaler', kubernetesVersion: k8s, chartVersion, imageTag,
+    tested: tested !== undefined && chartVersion === tested.chartVersion && imageTag === tested.imageTag,
+  });
+  return checks;
+}
+
+/**
+ * The node groups the cluster stack makes, as sets with one template: the system group, and per
+ * workspace generation (current and retiring) one group per zone (`perZone`) or one across zones. Every
+ * workspace group keeps `maxSize` (a retiring one shrinks, but may still hold that many nodes).
+ */
+export function nodeGroupSets(config: WorkspacesConfig): NodeGroupSet[] {
+  const { system, workspaces } = config.nodes;
+  const network = config.network;
+  const zones = network.existingVpc ? network.existingVpc.privateSubnetIds.length : network.availabilityZones?.length ?? network.availabilityZoneCount;
+  const perGeneration = workspaces.perZone ? zones : 1;
+  return [
+    {
+      pool: 'system', description: 'system nodes', instanceTypes: system.instanceTypes, capacityType: system.capacityType,
+      maxSize: system.maxSize, count: 1, configPath: 'nodes.system.maxSize',
+    },
+    ...workspaceGenerations(config).map((g): NodeGroupSet => ({
+      pool: 'workspaces',
+      description: `workspace generation ${g.generation}${g.retiring ? ' (retiring)' : ''}, ${workspaces.perZone ? `${perGeneration} groups (one per zone)` : '1 group'}`,
+      instanceTypes: workspaces.instanceTypes, capacityType: workspaces.capacityType,
+      maxSize: workspaces.maxSize, count: perGeneration, configPath: 'nodes.workspaces.maxSize',
+    })),
+  ];
+}

@@ -32,3 +32,6 @@ export * from './vpc-flow-logs';
 export * from './workspace-volumes';
 export * from './terraform-data';
 export * from './admission-policy';
+export * from './workspace-headroom';
+export * from './image-pre-puller';
+export * from './volume-backups';

@@ -167,7 +167,7 @@ export function checkHeadroom(config: WorkspacesConfig, r: Reporters): void {
   const most = perNode * ws.maxSize;
   if (ws.headroom > most) {
     const group = ws.perZone ? 'each zone\'s workspace node group' : 'the workspace node group';
-    r.error('headroom', path, `headroom ${ws.headroom} asks for more room than ${group} can ever have: ${ws.maxSize} node${ws.maxSize === 1 ? '' : 's'} (nodes.workspaces.maxSize) of ${nodeMilli / 1000n} vCPUs hold at most ${most} placeholders of ${requests.cpu} CPU (a default-sized workspace's request); lower headroom or raise maxSize`);
+    r.error('headroom', path, `headroom ${ws.headroom} asks for more room than ${group} can ever have: ${ws.maxSize} node${ws.maxSize === 1 ? '' : 's'} (nodes.workspaces.maxSize) of ${nodeMilli / 1000n} vCPUs hold${ws.maxSize === 1 ? 's' : ''} at most ${most} placeholders of ${requests.cpu} CPU (a default-sized workspace's request); lower headroom or raise maxSize`);
   }
 }
 

@@ -258,7 +258,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
     const provider = this.providers.kubernetes;
     const namespace = new NamespaceV1(this, 'warm-namespace', {
       provider,
-      metadata: { name: WARM_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'gitlab-workspaces' } },
+      // Pod Security restricted: the placeholders and the pre-puller run as non-root, capability-less, read-only.
+      metadata: { name: WARM_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'gitlab-workspaces', 'pod-security.kubernetes.io/enforce': 'restricted' } },
       dependsOn: this.nodeGuard.dependables,
     });
     const headroom = ws.headroom === 0 ? undefined : this.headroomFor(config, clusterStack, runtime, namespace);

@@ -91,6 +91,8 @@ describe('warm headroom', () => {
     const ns = p.onlyWhere('kubernetes_namespace_v1', (n) => n.metadata.name === 'gitlab-workspaces-warm');
     expect(Object.keys(ns.metadata.labels ?? {}).some((k) => k.includes('gitlab.com'))).toBe(false);
     expect(ns.metadata.name.startsWith('gl-rd-ns-')).toBe(false);
+    // Pod Security restricted: the placeholders and the pre-puller pass it.
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   it('with Kata, adds the RuntimeClass overhead and schedules like a Kata workspace (its node labels and tolerations)', () => {

@@ -8,6 +8,9 @@ import { base64encodeArgument } from '../helpers/hcl';
 import { Block, Synthesized } from '../helpers/synthesized';
 import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
 
+/** Every DaemonSet but the image pre-puller (on every workspace node whatever the runtime: test/stacks/fast-start.test.ts). */
+const notPrePuller = (d: { metadata: { name: string } }) => d.metadata.name !== 'workspace-image-pre-puller';
+
 const RETIRING = { key: 'gitlab-workspaces/retiring', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 
 /** The workspace node groups, by name prefix. */
@@ -101,7 +104,7 @@ describe('runtime sysbox', () => {
     expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'), namespace: 'kube-system' }]);
     expect(p.only('kubernetes_config_map_v1')).toMatchObject({ metadata: { name: 'sysbox-operational-attributes', namespace: 'kube-system' }, data: { SYSBOX_MGR_CONFIG: '', SYSBOX_FS_CONFIG: '' } });
 
-    const ds = p.only('kubernetes_daemon_set_v1');
+    const ds = p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller);
     expect(ds.metadata).toMatchObject({ name: 'sysbox-deploy-k8s', namespace: 'kube-system' });
     const pod = ds.spec.template.spec;
     expect(pod.node_selector).toEqual({ 'sysbox-install': 'yes' });
@@ -129,7 +132,7 @@ describe('runtime sysbox', () => {
       scheduling: { nodeSelector: { 'sysbox-runtime': 'running' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller))]);
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
@@ -139,7 +142,7 @@ describe('runtime sysbox', () => {
 
   it('switches the nodes to CRI-O when asked, and the workspaces to CRI-O\'s user-namespace annotation', () => {
     const crio = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n`));
-    expect(crio.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(crio.platform.s.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
     expect(crio.platform.s.output('workspace_agent_settings').value).toEqual({
       default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
       annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
@@ -214,7 +217,7 @@ describe('runtime user-namespaces', () => {
       expect(group.taint).toBeUndefined();
     }
     expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
-    expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_daemon_set_v1').filter(notPrePuller)).toEqual([]);
     expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
     expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
   });

@@ -9,7 +9,7 @@ import { Block, Synthesized } from '../helpers/synthesized';
 import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
 
 /** Every DaemonSet but the image pre-puller (on every workspace node whatever the runtime: test/stacks/fast-start.test.ts). */
-const notPrePuller = (d: { metadata: { name: string } }) => d.metadata.name !== 'workspace-image-pre-puller';
+const notPrePuller = (d: Block) => d.metadata.name !== 'workspace-image-pre-puller';
 
 const RETIRING = { key: 'gitlab-workspaces/retiring', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 

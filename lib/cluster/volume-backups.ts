@@ -116,7 +116,9 @@ export class WorkspaceVolumeBackups extends Construct {
       name,
       planId: this.plan.id,
       iamRoleArn: this.role.arn,
-      // EBS volumes (resources) carrying the tag (conditions are ANDed with resources).
+      // EBS volumes (resources) carrying the tag: conditions are ANDed with resources, whereas ListOfTags
+      // (selection_tag) would be ORed with them and select every volume of the account
+      // (https://repost.aws/knowledge-center/backup-assign-resources, examples 1 and 2).
       resources: [`arn:${partition}:ec2:*:*:volume/*`],
       condition: [{ stringEquals: [{ key: `aws:ResourceTag/${WORKSPACE_BACKUP_TAG}`, value: clusterName }] }],
       dependsOn: [...policies, keyPolicy],

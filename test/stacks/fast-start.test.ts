@@ -110,6 +110,9 @@ nodes:
     expect(pod.node_selector).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1', 'katacontainers.io/kata-runtime': 'true' });
     expect(pod.toleration).toEqual([expect.objectContaining({ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' })]);
     expect(pod.runtime_class_name).toBeUndefined(); // no VM per placeholder
+    // The pre-puller goes on the Kata nodes too (their runtime taint) and on a retiring generation's.
+    const ds = kata.onlyWhere('kubernetes_daemon_set_v1', (x) => x.metadata.name === 'workspace-image-pre-puller');
+    expect(ds.spec.template.spec.toleration.map((t: { key: string }) => t.key).sort()).toEqual(['gitlab-workspaces/retiring', 'gitlab-workspaces/runtime']);
   });
 });
 

@@ -26,6 +26,8 @@ export {
 } from './workspace';
 export type { ExtensionMarketplace, RenderProcessedDevfileInput, RenderWorkspaceInput, RenderOptions, OutputFormat, Quantity } from './workspace';
 export * from './workspace/identity';
+export { DEFAULT_SIZED_DEVFILE, defaultWorkspaceRequests, podSchedulingRequests } from './workspace/pod-requests';
+export type { PodRequests } from './workspace/pod-requests';
 /** Kubernetes object shapes the renderer emits (named apart from the devfile model's Container, EnvVar...). */
 export * as k8s from './workspace/kubernetes';
 export { Workspace } from './workspace/workspace-construct';

@@ -52,6 +52,7 @@ import {
   ubuntuEksBootstrapScript,
   UbuntuEksImage,
   WorkspacesVpc,
+  WorkspaceVolumeBackups,
 } from '../lib/cluster';
 import { WorkspacesTargetGroups } from '../lib/gitlab/entry-point';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
@@ -116,6 +117,8 @@ export class WorkspacesClusterStack extends TerraformStack {
   /** Canonical's Ubuntu EKS image, when the runtime needs Ubuntu workspace nodes (Sysbox). */
   readonly workspaceUbuntuImage?: UbuntuEksImage;
   readonly autoscalerIdentity: ClusterAutoscalerIdentity;
+  /** With `storage.backups.enabled`: the AWS Backup vault, plan, selection and role of workspace volumes. */
+  readonly volumeBackups?: WorkspaceVolumeBackups;
   readonly volumeKeyGuard: VolumeKeyGuard;
   /** Where system components (the autoscaler, the GitLab agent and proxy) run. */
   readonly systemScheduling: Scheduling = SYSTEM_SCHEDULING;
@@ -346,6 +349,8 @@ export class WorkspacesClusterStack extends TerraformStack {
         name: g.name,
         launchTemplateNamePrefix: launchTemplatePrefix(g.name),
         rootDeviceName: volumes.data,
+        // Bottlerocket: new nodes' data volume from a snapshot that holds the workspace images.
+        rootSnapshotId: ws.dataVolumeSnapshotId,
         otherVolumeDeviceNames: volumes.others.length > 0 ? volumes.others : undefined,
         keepNodesOnTemplateChange: true,
         subnetIds: g.subnetIds,
@@ -424,6 +429,19 @@ export class WorkspacesClusterStack extends TerraformStack {
       dependsOn: [...systemNodesReady, coredns.addon],
     });
 
+    // Scheduled backups of workspace volumes (the platform stack's StorageClass tags them for the selection).
+    if (config.storage.backups.enabled) {
+      this.volumeBackups = new WorkspaceVolumeBackups(this, 'volume-backups', {
+        clusterName: name,
+        volumeKeyArn: this.volumeKey.arn,
+        partition,
+        schedule: config.storage.backups.schedule,
+        retentionDays: config.storage.backups.retentionDays,
+        roleNamePrefix: iamRoleNamePrefix(name, 'backup'),
+        preventDestroy,
+      });
+    }
+
     // The autoscaler's IAM identity; the platform stack installs the autoscaler itself.
     this.autoscalerIdentity = new ClusterAutoscalerIdentity(this, 'autoscaler', {
       clusterName, roleNamePrefix: iamRoleNamePrefix(name, 'autoscaler'),
@@ -479,6 +497,10 @@ export class WorkspacesClusterStack extends TerraformStack {
     out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
     out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
     out(CLUSTER_OUTPUTS.volumesKmsKeyArn, this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
+    if (this.volumeBackups) {
+      out('workspace_backup_vault', this.volumeBackups.vault.name, 'The AWS Backup vault of workspace volume recovery points (docs/operations.md#workspace-volume-backups)');
+      out('workspace_backup_role_arn', this.volumeBackups.role.arn, 'The IAM role AWS Backup backs up and restores workspace volumes with');
+    }
     if (this.hostedZone) {
       out(CLUSTER_OUTPUTS.hostedZoneId, this.hostedZone.zoneId, 'The Route 53 zone of the workspace records');
       out('hosted_zone_name_servers', this.hostedZone.nameServers,

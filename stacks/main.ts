@@ -9,7 +9,7 @@
  * that would hold the GitLab side's secrets) are printed and synth goes on.
  */
 import { loadConfigFile, resolveConfigPath } from './config/load';
-import { runByCdktfCli, showDiagnostics, stackWarnings } from './show-diagnostics';
+import { runByCdktfCli, showDiagnostics, stackNotes, stackWarnings } from './show-diagnostics';
 import { WorkspacesConfig } from './config/types';
 
 /**
@@ -44,9 +44,11 @@ export function main(): number {
   const { buildApp } = require('./app') as typeof import('./app'); // eslint-disable-line @typescript-eslint/no-require-imports
   const { app } = buildApp(config);
   app.synth();
-  // The stacks' own warnings (local state holding secrets): the cdktf CLI prints them; run directly, this does.
+  // The stacks' own warnings (local state holding secrets) and notes (the workspace start case): the cdktf CLI
+  // prints them; run directly, this does.
   if (!runByCdktfCli(process.env)) {
-    const lines = stackWarnings(app, resolveConfigPath(process.env, process.cwd()).display);
+    const file = resolveConfigPath(process.env, process.cwd()).display;
+    const lines = [...stackWarnings(app, file), ...stackNotes(app, file)];
     process.stdout.write(lines.map((l) => `${l}\n`).join(''));
   }
   return 0;

@@ -11,14 +11,22 @@
 import { Annotations, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import {
   ClusterAutoscaler,
   ClusterProviders,
   DefaultStorageClass,
+  ImagePrePuller,
   NodeGuard,
+  POOL_LABEL,
   RETIRING_TAINT,
   SYSTEM_SCHEDULING,
   VolumeKeyGuard,
+  WARM_NAMESPACE,
+  WORKSPACE_BACKUP_TAG,
+  WORKSPACE_GENERATION_LABEL,
+  WorkspaceHeadroom,
+  WORKSPACES_POOL,
   WorkspaceVolumeCleanup,
 } from '../lib/cluster';
 import { runtimeAgentSettingsFileShape } from '../lib/runtimes/agent-settings';
@@ -26,6 +34,7 @@ import { RuntimeInstallation } from '../lib/runtimes/runtime-installation';
 import { RuntimeSmokeTest } from '../lib/runtimes/smoke-test';
 import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
+import { headroomRequests, prePullImages, workspaceStartCase } from './config/fast-start';
 import { configRuntime } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { ClusterStackOutputs } from './cluster-outputs';
@@ -89,6 +98,12 @@ export class WorkspacesPlatformStack extends TerraformStack {
   readonly runtime: RuntimeInstallation;
   /** The runtime's deploy-time smoke test (a sudo runtime with runtimes.smokeTest.enabled, the default). */
   readonly runtimeSmokeTest?: RuntimeSmokeTest;
+  /** The namespace of the warm headroom and the image pre-puller (when either is on). */
+  readonly warmNamespace?: NamespaceV1;
+  /** With `nodes.workspaces.headroom` above 0: the placeholders holding room for workspaces. */
+  readonly headroom?: WorkspaceHeadroom;
+  /** With images to pre-pull (the tools injector's by default): the DaemonSet that keeps them on workspace nodes. */
+  readonly imagePrePuller?: ImagePrePuller;
   /** With a `gitlab` section: the agent, the workspaces proxy and how workspaces are reached. */
   readonly gitlab?: GitLabSide;
 
@@ -140,6 +155,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
       throughputMiBps: storage.defaultStorageClass.throughputMiBps,
       reclaimPolicy: storage.defaultStorageClass.reclaimPolicy,
       demoteGp2: storage.demoteGp2,
+      // The tag AWS Backup selects workspace volumes by (the cluster stack's backup selection).
+      volumeTags: storage.backups.enabled ? { [WORKSPACE_BACKUP_TAG]: clusterConfig.name } : undefined,
     });
 
     // System components go on the system nodes by a label nothing on a node may set or move (see NodeGuard).
@@ -189,6 +206,12 @@ export class WorkspacesPlatformStack extends TerraformStack {
       });
     }
 
+    // Fast start: warm headroom (placeholders a new workspace preempts) and images kept on the workspace nodes.
+    const fastStart = this.addFastStart(config, clusterStack, runtime);
+    this.warmNamespace = fastStart.namespace;
+    this.headroom = fastStart.headroom;
+    this.imagePrePuller = fastStart.imagePrePuller;
+
     // Workspace volumes on destroy, opt-in: delete them before anything else of this stack goes (what it
     // runs before is collected below, once the stack is complete). The agent, which recreates workspaces,
     // depends on it instead, so it is removed first.
@@ -233,6 +256,12 @@ export class WorkspacesPlatformStack extends TerraformStack {
       });
     }
 
+    const start = workspaceStartCase(config);
+    Annotations.of(this).addInfo(start.message);
+    new TerraformOutput(this, 'workspace_start', {
+      value: { case: start.case, seconds_to_running: start.seconds, ...(start.beyondHeadroomSeconds !== undefined && { beyond_headroom_seconds: start.beyondHeadroomSeconds }) },
+      description: 'How a workspace starts while the pool is idle and its typical seconds to Running (docs/start-time.md)',
+    });
     new TerraformOutput(this, 'default_storage_class', { value: this.storageClass.name, description: 'The default StorageClass workspace volumes get' });
     if (this.runtime.runtimeClass) {
       new TerraformOutput(this, 'workspace_runtime_class', {
@@ -252,5 +281,53 @@ export class WorkspacesPlatformStack extends TerraformStack {
   prepareStack(): void {
     super.prepareStack();
     applyTerraformSettings(this);
+  }
+
+  /**
+   * The warm headroom (one placeholder Deployment per current-generation zone group) and the image
+   * pre-puller (a DaemonSet on every workspace node, retiring generations' too), in their own namespace.
+   */
+  private addFastStart(config: WorkspacesConfig, clusterStack: WorkspacesClusterStack, runtime: ReturnType<typeof configRuntime>):
+    { namespace?: NamespaceV1; headroom?: WorkspaceHeadroom; imagePrePuller?: ImagePrePuller } {
+    const ws = config.nodes.workspaces;
+    const images = prePullImages(config);
+    if (ws.headroom === 0 && images.length === 0) return {};
+    const provider = this.providers.kubernetes;
+    const namespace = new NamespaceV1(this, 'warm-namespace', {
+      provider,
+      // Pod Security restricted: the placeholders and the pre-puller run as non-root, capability-less, read-only.
+      metadata: { name: WARM_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'gitlab-workspaces', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      dependsOn: this.nodeGuard.dependables,
+    });
+    const headroom = ws.headroom === 0 ? undefined : this.headroomFor(config, clusterStack, runtime, namespace);
+    const imagePrePuller = images.length === 0 ? undefined : new ImagePrePuller(this, 'image-pre-puller', {
+      kubernetesProvider: provider,
+      images,
+      nodeSelector: { [POOL_LABEL]: WORKSPACES_POOL },
+      // Every workspace node: the runtime's taint (its RuntimeClass label may be absent until the installer
+      // ran) and a retiring generation's (its workspaces restart there until it is empty).
+      tolerations: [...clusterStack.workspaceRuntimeNodes.taints.map(tolerationOf), tolerationOf(RETIRING_TAINT)],
+      namespace,
+    });
+    return { namespace, headroom, imagePrePuller };
+  }
+
+  /** One placeholder Deployment per current-generation zone group (or one across zones). */
+  private headroomFor(config: WorkspacesConfig, clusterStack: WorkspacesClusterStack, runtime: ReturnType<typeof configRuntime>, namespace: NamespaceV1): WorkspaceHeadroom {
+    const ws = config.nodes.workspaces;
+    const requests = headroomRequests(config);
+    if (!requests) throw new Error('nodes.workspaces.headroom: the agent settings do not check out (load the config with loadConfigFile to see why)');
+    // Where the runtime's workspaces go: its RuntimeClass's node labels and tolerations (Sysbox, Kata), or
+    // the workspace pool (none, user namespaces: untainted workspace nodes); the current generation only.
+    const runtimeClass = runtime.runtimeClass;
+    return new WorkspaceHeadroom(this, 'workspace-headroom', {
+      kubernetesProvider: this.providers.kubernetes,
+      replicasPerZone: ws.headroom,
+      zones: ws.perZone ? clusterStack.network.privateSubnetZones.map((zone, i) => ({ id: String(i), zone })) : [{ id: 'all' }],
+      requests,
+      nodeSelector: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(ws.generation), ...(runtimeClass?.nodeSelector ?? {}) },
+      tolerations: runtimeClass?.tolerations ?? [],
+      namespace,
+    });
   }
 }

@@ -62,3 +62,14 @@ export function stackWarnings(app: IConstruct, file: string): string[] {
     .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
     .map((m) => `${file}: warning: ${String(m.data)}`));
 }
+
+/**
+ * The info annotations the synthesized app's constructs carry (such as the workspace start case), one line
+ * each (`<file>: note: ...`), for a run without the cdktf CLI (which prints them itself).
+ */
+export function stackNotes(app: IConstruct, file: string): string[] {
+  const { AnnotationMetadataEntryType } = require('cdktf') as typeof import('cdktf'); // eslint-disable-line @typescript-eslint/no-require-imports
+  return app.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === AnnotationMetadataEntryType.INFO)
+    .map((m) => `${file}: note: ${String(m.data)}`));
+}

@@ -43,6 +43,14 @@ export interface DefaultStorageClassProps {
    * @default false (EKS does not mark `gp2` default on clusters created at 1.30 or later)
    */
   readonly demoteGp2?: boolean;
+  /**
+   * Tags the EBS CSI driver puts on every volume it creates for this class (its `tagSpecification_<n>`
+   * parameters, `key=value`), e.g. the tag AWS Backup selects workspace volumes by. Only volumes created
+   * after the class has them carry them; a changed parameter replaces the StorageClass (its parameters are
+   * immutable), which leaves existing volumes as they are.
+   * @default none
+   */
+  readonly volumeTags?: Readonly<Record<string, string>>;
   /** Resources to wait for (the EBS CSI driver, cluster access). @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -68,6 +76,9 @@ export class DefaultStorageClass extends Construct {
       parameters.allowAutoIOPSPerGBIncrease = 'true';
     }
     if (props.throughputMiBps !== undefined) parameters.throughput = String(props.throughputMiBps);
+    Object.entries(props.volumeTags ?? {}).forEach(([key, value], i) => {
+      parameters[`tagSpecification_${i + 1}`] = `${key}=${value}`;
+    });
 
     this.storageClass = new StorageClassV1(this, 'storage-class', {
       provider: props.kubernetesProvider,

@@ -33,3 +33,6 @@ export * from './workspace-volumes';
 export * from './terraform-data';
 export * from './admission-policy';
 export * from './moved';
+export * from './workspace-headroom';
+export * from './image-pre-puller';
+export * from './volume-backups';

@@ -135,6 +135,13 @@ export interface ManagedNodeGroupProps {
    */
   readonly otherVolumeDeviceNames?: readonly string[];
   /**
+   * An EBS snapshot the root (data) volume is created from: for Bottlerocket, a data volume whose
+   * containerd store already holds images, so new nodes start with them on disk. Re-encrypted with
+   * `volumeKmsKeyArn`.
+   * @default none (an empty volume)
+   */
+  readonly rootSnapshotId?: string;
+  /**
    * Kubernetes labels on every node: updated in place on running nodes, or with `keepNodesOnTemplateChange`
    * set when the group is created and kept for its life (Terraform ignores changes to them).
    * @default none
@@ -227,7 +234,7 @@ export class ManagedNodeGroup extends Construct {
         instanceMetadataTags: 'disabled',
       },
       blockDeviceMappings: [
-        { deviceName: props.rootDeviceName ?? '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB ?? 50, ...volume } },
+        { deviceName: props.rootDeviceName ?? '/dev/xvda', ebs: { volumeSize: props.diskSizeGiB ?? 50, ...(props.rootSnapshotId !== undefined && { snapshotId: props.rootSnapshotId }), ...volume } },
         ...(props.otherVolumeDeviceNames ?? []).map((deviceName) => ({ deviceName, ebs: volume })),
       ],
       tagSpecifications: [

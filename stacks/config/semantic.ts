@@ -32,6 +32,7 @@ import { stackAgentSettings } from './agent-settings';
 import { instanceTypeMemoryGiB, instanceTypeVcpus, isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
+import { checkBackups, checkDataVolumeSnapshot, checkHeadroom, checkPrePullImages } from './fast-start';
 import { EntryPointAccessLogsConfig, HostedZoneConfig, NodeGroupConfig, poolAmiType, workspaceDomain, WorkspacesConfig } from './types';
 
 export interface SemanticOptions {
@@ -936,6 +937,22 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   },
   { name: 'flow logs', reads: [['network', 'flowLogs']], check: checkFlowLogs },
   { name: 'workspace capacity', reads: [['nodes', 'workspaces', 'capacityType'], ['nodes', 'workspaces', 'instanceTypes']], check: checkWorkspaceCapacity },
+  { name: 'backups', reads: [['storage', 'backups']], check: checkBackups },
+  { name: 'pre-pulled images', reads: [['nodes', 'workspaces', 'prePullImages']], check: checkPrePullImages },
+  {
+    name: 'data volume snapshot',
+    reads: [['nodes', 'workspaces', 'dataVolumeSnapshotId'], ['nodes', 'workspaces', 'amiType'], ['nodes', 'amiType'], ['runtime'], ['runtimes']],
+    check: checkDataVolumeSnapshot,
+  },
+  {
+    name: 'headroom',
+    reads: [
+      ['nodes', 'workspaces', 'headroom'], ['nodes', 'workspaces', 'instanceTypes'], ['nodes', 'workspaces', 'maxSize'], ['nodes', 'workspaces', 'perZone'],
+      // What sizes a placeholder: the agent settings (as the agent settings rule reads them) and the runtime.
+      ['gitlab'], ['runtime'], ['runtimes'], ['network', 'vpcCidr'], ['network', 'existingVpc'],
+    ],
+    check: checkHeadroom,
+  },
   ...RUNTIME_RULES,
   gitlabRule('GitLab version', [['gitlab', 'version']], checkGitLabVersion),
   gitlabRule('GitLab URL', [['gitlab', 'url']], checkGitLabUrl),

@@ -119,6 +119,14 @@ export interface WorkspaceNodesConfig extends Omit<NodeGroupConfig, 'amiType'> {
    * ARNs); absent: every repository the account can read.
    */
   readonly ecrRepositories?: readonly string[];
+  /** Placeholder pods per zone, each holding a default-sized workspace's room (0: scale-to-zero). */
+  readonly headroom: number;
+  /** Keep GitLab's tools injector image (of `gitlab.version`) on every workspace node. */
+  readonly prePullToolsImage: boolean;
+  /** More images kept on every workspace node (a team's devfile images). */
+  readonly prePullImages: readonly string[];
+  /** Bottlerocket: the snapshot every new node's data volume is created from (images already on disk). */
+  readonly dataVolumeSnapshotId?: string;
 }
 
 /**
@@ -158,6 +166,15 @@ export interface StorageConfig {
   /** As written; left out: true before Kubernetes 1.30, false from 1.30 (see dependent-defaults.ts). */
   readonly demoteGp2: boolean;
   readonly workspaceVolumesOnDestroy: 'refuse' | 'delete';
+  /** Scheduled AWS Backup of workspace volumes. */
+  readonly backups: BackupsConfig;
+}
+
+export interface BackupsConfig {
+  readonly enabled: boolean;
+  /** An AWS Backup schedule expression (UTC). */
+  readonly schedule: string;
+  readonly retentionDays: number;
 }
 
 export interface AddonConfig {

@@ -72,7 +72,7 @@ describe('the Sysbox installer', () => {
     expect(JSON.stringify(policy.manifest.spec.variables)).toContain('authentication.kubernetes.io/node-name');
     const [binding] = manifests(s, 'ValidatingAdmissionPolicyBinding', SYSBOX_INSTALLER_POLICY);
     expect(binding.manifest.spec.validationActions).toEqual(['Deny']);
-    const daemonSet = s.only('kubernetes_daemon_set_v1');
+    const daemonSet = s.onlyWhere('kubernetes_daemon_set_v1', (d) => d.metadata.name !== 'workspace-image-pre-puller');
     expect(daemonSet.depends_on).toEqual(expect.arrayContaining([s.addressOf('kubernetes_manifest', policy), s.addressOf('kubernetes_manifest', binding)]));
   });
 

@@ -148,11 +148,11 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
         system: { instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50, maxImageAgeDays: 30 },
         workspaces: {
           instanceTypes: ['m6i.2xlarge'], capacityType: 'ON_DEMAND', minSize: 0, desiredSize: 0, maxSize: 5, diskSizeGiB: 100, perZone: true,
-          generation: 1, retiringGenerations: [], maxImageAgeDays: 30,
+          generation: 1, retiringGenerations: [], maxImageAgeDays: 30, headroom: 0, prePullToolsImage: true, prePullImages: [],
         },
       },
       autoscaling: { clusterAutoscaler: { expander: 'least-waste', scaleDownUnneededTime: '10m' } },
-      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: false, workspaceVolumesOnDestroy: 'refuse' },
+      storage: { defaultStorageClass: { name: 'gp3', reclaimPolicy: 'Delete' }, demoteGp2: false, workspaceVolumesOnDestroy: 'refuse', backups: { enabled: false, schedule: 'cron(0 3 * * ? *)', retentionDays: 14 } },
       addons: { vpcCni: {}, kubeProxy: {}, coredns: {}, podIdentityAgent: {}, ebsCsiDriver: {} },
       gitlab: {
         url: 'https://gitlab.com',

@@ -265,9 +265,9 @@ describe('gitlab.agent', () => {
 
   it('creates the shared namespace whatever the RBAC, and none without shared_namespace', () => {
     const admin = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  remote_development:\n    shared_namespace: team-workspaces\n`)).platform.s;
-    expect(admin.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces', 'team-workspaces']);
+    expect(admin.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces', 'gitlab-workspaces-warm', 'team-workspaces']);
     const none = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}`)).platform.s;
-    expect(none.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces']);
+    expect(none.all('kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['gitlab-agent', 'gitlab-workspaces', 'gitlab-workspaces-warm']);
   });
 
   it('with a project, registers the agent, commits its config and takes the token from GitLab, with an API token variable', () => {
@@ -441,7 +441,11 @@ describe('gitlab.imagePullSecret', () => {
     const p = synthApp(configFromText(`${REQUIRED_CONFIG}${GITLAB_CONFIG}  imagePullSecret: {}\n`)).platform.s;
     const labels = Object.fromEntries(p.all('kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels]));
     const baseline = { 'pod-security.kubernetes.io/enforce': 'baseline' };
-    expect(labels).toEqual({ 'gitlab-agent': baseline, 'gitlab-workspaces': baseline, 'gitlab-workspace-registry': baseline });
+    // The warm namespace (the image pre-puller, on by default) is restricted.
+    expect(labels).toEqual({
+      'gitlab-agent': baseline, 'gitlab-workspaces': baseline, 'gitlab-workspace-registry': baseline,
+      'gitlab-workspaces-warm': { 'app.kubernetes.io/part-of': 'gitlab-workspaces', 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
   });
 });
 

@@ -58,6 +58,8 @@ describe('the synth process', () => {
       'examples/default/workspaces.config.yaml:91:12: warning: gitlab.dnsZone',
       // The platform stack's own warning, after the synth: local state would hold the GitLab side's secrets.
       'examples/default/workspaces.config.yaml: warning: state.backend',
+      // The platform stack's note: the start case the config is in (docs/start-time.md).
+      'examples/default/workspaces.config.yaml: note: workspace start: fully cold (no headroom, images pulled on a new node): ~125 s to Running when no workspace node has room; set nodes.workspaces.headroom and nodes.workspaces.prePullImages for ~15 s (docs/start-time.md)',
     ]);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['gitlab-workspaces', 'gitlab-workspaces-platform']);
     const cluster = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'gitlab-workspaces', 'cdk.tf.json'), 'utf8'));

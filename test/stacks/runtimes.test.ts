@@ -8,6 +8,9 @@ import { base64encodeArgument } from '../helpers/hcl';
 import { Block, Synthesized } from '../helpers/synthesized';
 import { configFromText, loadExample, REQUIRED_CONFIG, synthApp } from './helpers';
 
+/** Every DaemonSet but the image pre-puller (on every workspace node whatever the runtime: test/stacks/fast-start.test.ts). */
+const notPrePuller = (d: Block) => d.metadata.name !== 'workspace-image-pre-puller';
+
 const RETIRING = { key: 'gitlab-workspaces/retiring', operator: 'Equal', value: 'true', effect: 'NoSchedule' };
 
 /** The workspace node groups, by name prefix. */
@@ -91,10 +94,10 @@ describe('runtime sysbox', () => {
     const autoscaler = JSON.parse(p.all('helm_release').find((r) => r.name === 'cluster-autoscaler')!.values[0]);
     expect(autoscaler.extraArgs).toMatchObject({ 'startup-taint_1': 'sysbox-runtime' });
     // The DaemonSet tolerates it (it must run on the tainted node), and the node registers with it.
-    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.toleration).toContainEqual({ key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' });
+    expect(p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.toleration).toContainEqual({ key: 'sysbox-runtime', operator: 'Equal', value: 'not-running', effect: 'NoSchedule' });
     // Introducing the taint restarts the installer pods (EKS applies a group's new taints to its running
     // nodes too), which then remove it.
-    expect(p.only('kubernetes_daemon_set_v1').spec.template.metadata.annotations).toEqual({ 'gitlab-workspaces/startup-taints': 'sysbox-runtime=not-running:NoSchedule' });
+    expect(p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.metadata.annotations).toEqual({ 'gitlab-workspaces/startup-taints': 'sysbox-runtime=not-running:NoSchedule' });
   });
 
   it('keeps the system nodes on AL2023 at the control plane\'s version', () => {
@@ -115,7 +118,7 @@ describe('runtime sysbox', () => {
     expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: p.ref('kubernetes_service_account_v1', p.only('kubernetes_service_account_v1'), 'metadata[0].name'), namespace: 'kube-system' }]);
     expect(p.only('kubernetes_config_map_v1')).toMatchObject({ metadata: { name: 'sysbox-operational-attributes', namespace: 'kube-system' }, data: { SYSBOX_MGR_CONFIG: '', SYSBOX_FS_CONFIG: '' } });
 
-    const ds = p.only('kubernetes_daemon_set_v1');
+    const ds = p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller);
     expect(ds.metadata).toMatchObject({ name: 'sysbox-deploy-k8s', namespace: 'kube-system' });
     const pod = ds.spec.template.spec;
     expect(pod.node_selector).toEqual({ 'sysbox-install': 'yes' });
@@ -143,12 +146,12 @@ describe('runtime sysbox', () => {
       scheduling: { nodeSelector: { 'sysbox-runtime': 'running' }, tolerations: [{ key: 'gitlab-workspaces/runtime', operator: 'Equal', value: 'sysbox', effect: 'NoSchedule' }] },
     });
     expect(() => new K8sRuntimeClass(rc as never).validate()).not.toThrow();
-    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.only('kubernetes_daemon_set_v1'))]);
+    expect(p.onlyWhere('kubernetes_manifest', (m) => m.manifest.kind === 'RuntimeClass').depends_on).toEqual([p.addressOf('kubernetes_daemon_set_v1', p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller))]);
     expect(p.output('workspace_runtime_class').value).toBe('sysbox-runc');
   });
 
   it('outputs the agent settings Sysbox needs on CRI-O nodes (the example\'s): its class, privilege escalation, CRI-O\'s user-namespace annotation', () => {
-    expect(p.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
+    expect(p.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.container[0].env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
     expect(p.output('workspace_agent_settings').value).toEqual({
       default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: false,
       annotations: { 'io.kubernetes.cri-o.userns-mode': 'auto:size=65536' },
@@ -157,11 +160,11 @@ describe('runtime sysbox', () => {
 
   it('defaults to installer v0.7.1-0 on CRI-O; containerd (acknowledged) keeps the nodes\' containerd and Kubernetes user namespaces', () => {
     const defaults = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\n`));
-    const container = defaults.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0];
+    const container = defaults.platform.s.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.container[0];
     expect(container.image).toBe('registry.nestybox.com/nestybox/sysbox-deploy-k8s:v0.7.1-0');
     expect(container.env).toContainEqual({ name: 'SYSBOX_USE_CRIO', value: 'true' });
     const containerd = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, nodeImage: {serial: '20250611', kernel: '6.8'}}\n`));
-    expect(containerd.platform.s.only('kubernetes_daemon_set_v1').spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain('SYSBOX_USE_CRIO');
+    expect(containerd.platform.s.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain('SYSBOX_USE_CRIO');
     expect(containerd.platform.s.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
     // The pinned, dated Canonical build instead of `current`.
     expect(Object.values(containerd.cluster.s.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical')))
@@ -250,7 +253,7 @@ describe('runtime user-namespaces', () => {
       expect(group.taint).toBeUndefined();
     }
     expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
-    expect(app.platform.s.all('kubernetes_daemon_set_v1')).toEqual([]);
+    expect(app.platform.s.all('kubernetes_daemon_set_v1').filter(notPrePuller)).toEqual([]);
     expect(app.platform.s.doc.output.workspace_runtime_class).toBeUndefined();
     expect(app.platform.s.output('workspace_agent_settings').value).toEqual({ allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
   });

@@ -19,7 +19,7 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const FROM = path.join(ROOT, 'dist', 'lib', 'cli');
 const OUT = path.join(ROOT, 'dist', 'cli');
-const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', gitlab: 'runGitlab' };
+const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', gitlab: 'runGitlab', capacity: 'runCapacity' };
 const FORBIDDEN = /node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/;
 
 /** Arguments of the warm-up run of each command (its output is discarded). */
@@ -30,6 +30,7 @@ const WARM_UP = {
   convert: [SMOKE_DEVFILE],
   // No network at build time: the help (the GraphQL calls are compiled on first use).
   gitlab: ['allow-agent', '--help'],
+  capacity: [path.join(ROOT, 'examples', 'default', 'workspaces.config.yaml')],
 };
 
 /** Only the exact module `ajv` (the compiler) stays outside; `ajv/dist/runtime/*` is bundled. */

@@ -23,7 +23,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 
 /** Files that make up the CLI's load: no cdktf, constructs or provider may be imported from them. */
-const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace'];
+const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace', 'capacity'];
 /** The one construct among the pure folders (loaded only from the package root). */
 const PURE_EXCEPTIONS = new Set(['lib/workspace/workspace-construct.ts']);
 

@@ -11,6 +11,7 @@ Commands:
   render <devfile>     Print the Kubernetes objects GitLab would create for a workspace
   convert <devfile>    Rewrite a devfile written for other tools so GitLab accepts it
   gitlab allow-agent   Allow the agent for workspaces in a GitLab group (--remove: stop allowing it)
+  capacity [config]    How many workspaces the stack holds, what limits it, what it costs idle
 
 Run 'gitlab-workspaces <command> --help' for a command's options.
 `;
@@ -23,6 +24,7 @@ const SUBCOMMANDS: Record<string, { readonly load: () => unknown; readonly run: 
   render: { load: () => require('./render'), run: 'runRender' },
   convert: { load: () => require('./convert'), run: 'runConvert' },
   gitlab: { load: () => require('./gitlab'), run: 'runGitlab' },
+  capacity: { load: () => require('./capacity'), run: 'runCapacity' },
 };
 
 export interface MainOptions {

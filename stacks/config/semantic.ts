@@ -28,6 +28,7 @@ import { addonVersion, pinsNeeded } from './addons';
 import { WORKSPACE_GENERATION_LABEL } from '../../lib/cluster/scheduling';
 import { gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { stackAgentSettings } from './agent-settings';
+import { checkWorkspaceCapacity } from './capacity-rule';
 import { isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
@@ -791,6 +792,8 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('OAuth', [['gitlab', 'oauth'], ['gitlab', 'url'], ['gitlab', 'dnsZone']], checkOAuth, true),
   gitlabRule('proxy chart version', [['gitlab', 'workspacesProxy', 'chartVersion']], checkProxyChart, true),
   gitlabRule('entry point', [['gitlab', 'entryPoint'], ['gitlab', 'hostedZone'], ['gitlab', 'dnsZone'], ['network', 'existingVpc']], checkEntryPoint, true),
+  // The agent's workspaces_quota against what the node groups, nodes and subnets hold (stacks/config/capacity.ts).
+  { name: 'workspace capacity', reads: [['nodes'], ['network'], ['runtime'], ['runtimes'], ['gitlab']], check: checkWorkspaceCapacity },
   gitlabRule('agent settings', [
     ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
     ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],

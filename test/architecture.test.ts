@@ -18,8 +18,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cluster: ['common'],
   runtimes: ['common', 'agent-config', 'cluster'],
   gitlab: ['common', 'agent-config', 'cluster'],
+  capacity: ['common', 'devfile', 'agent-config', 'workspace'],
   // ../stacks: only the stack config loader (stacks/config, no cdktf), for commands that read the config.
-  cli: ['common', 'devfile', 'agent-config', 'workspace', '../stacks'],
+  cli: ['common', 'devfile', 'agent-config', 'workspace', 'capacity', '../stacks'],
 };
 
 /** Files that make up the CLI's load: no cdktf, constructs or provider may be imported from them. */

@@ -3,15 +3,16 @@
  * GitLab uses for a project without a devfile: one container `development-environment` with
  * `gl/inject-editor`, no resources of its own) with the agent's settings through this project's renderer,
  * then counting its pod as the scheduler does: the larger of its biggest init container and the sum of its
- * containers, per resource; and its PersistentVolumeClaims. Pure.
+ * containers, per resource; and its PersistentVolumeClaims. Pure. The stack computes the same from the
+ * settings alone (./default-workspace.ts); a test holds the two together.
  */
 import type { RemoteDevelopmentSettings } from '../agent-config/types';
 import type { GitLabVersion } from '../common/gitlab-version';
-import { parseQuantity } from '../common/quantity';
 import { loadDevfile } from '../devfile/load';
 import { DEFAULT_WORKSPACE_IDENTITY, renderWorkspaceResult } from '../workspace';
 import type { Container, Deployment, KubernetesObject, PersistentVolumeClaim } from '../workspace/kubernetes';
 import type { WorkspaceDemand } from './capacity';
+import { cpuMillicores as cpuMilli, memoryMebibytes as memoryMiB } from './default-workspace';
 
 /** GitLab's default devfile (GitLab 18.x, `default_devfile.yaml`), as a project without a devfile gets it. */
 export const GITLAB_DEFAULT_DEVFILE = `schemaVersion: 2.2.0
@@ -22,16 +23,6 @@ components:
     container:
       image: registry.gitlab.com/gitlab-org/gitlab-build-images/workspaces/ubuntu-24.04:20250109224147-golang-1.23-node-23.6-yarn-1.22-ruby-3.3.7-python-3.13-git-2.47.1-bash
 `;
-
-/** Millicores of a CPU quantity, MiB (rounded up) of a memory quantity; 0 when absent. */
-function cpuMilli(q: string | undefined): number {
-  const parsed = q === undefined ? undefined : parseQuantity(q);
-  return parsed ? Math.ceil(Number(parsed.nano) / 1e6) : 0;
-}
-function memoryMiB(q: string | undefined): number {
-  const parsed = q === undefined ? undefined : parseQuantity(q);
-  return parsed ? Math.ceil(Number(parsed.nano) / 1e9 / (1024 * 1024)) : 0;
-}
 
 /** The scheduler's view of a pod's requests: max(largest init container, sum of containers), per resource. */
 export function podRequests(containers: readonly Container[], initContainers: readonly Container[] = []): { cpuMilli: number; memoryMiB: number } {

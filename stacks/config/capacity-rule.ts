@@ -4,7 +4,7 @@
  * whose workspace instance types the capacity tables do not know is not judged (the `capacity` command
  * says why).
  */
-import type { LimitName } from '../../lib/capacity';
+import type { LimitName } from '../../lib/capacity/capacity';
 import { computeCapacity } from '../../lib/capacity/capacity';
 import { stackCapacityInput } from './capacity';
 import type { Reporters } from './semantic';

@@ -5,25 +5,24 @@
  * stack's `workspace_capacity` output.
  */
 import { parseCidr } from '../../lib/common/cidr';
-import { parseQuantity } from '../../lib/common/quantity';
 import { defaultSubnetPlan } from '../../lib/cluster/cidr';
 import { imageVolumeDevices } from '../../lib/cluster/node-image';
 import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
 import { resolveAgentConfig, withSecureAgentDefaults } from '../../lib/agent-config';
+// The modules, not lib/capacity's index: the renderer (lib/capacity/workspace-demand.ts) stays out of the
+// config loader's bundle.
 import {
   CapacityInput,
   CapacityResult,
   computeCapacity,
-  computeCost,
-  CostInput,
-  CostResult,
   DaemonSetOverhead,
   PRE_PULL_DAEMONSET,
   RUNTIME_INSTALLER_DAEMONSET,
   WORKSPACE_NODE_DAEMONSETS,
-} from '../../lib/capacity';
-import { defaultWorkspaceDemand } from '../../lib/capacity/workspace-demand';
-import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+} from '../../lib/capacity/capacity';
+import { computeCost, CostInput, CostResult } from '../../lib/capacity/cost';
+import { cpuMillicores, memoryMebibytes, settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
+import { stackAgentSettings } from './agent-settings';
 import { configRuntime, workspaceNodeImage } from './runtime';
 import { WorkspacesConfig } from './types';
 
@@ -81,7 +80,6 @@ export function stackCapacityInput(config: WorkspacesConfig): { ok: true; input:
   const ws = config.nodes.workspaces;
   const zones = workspaceZoneCount(config);
   const overhead = configRuntime(config).runtimeClass?.overhead;
-  const gitlabVersion = config.gitlab ? stackGitLabVersion(config.gitlab) : undefined;
   return {
     ok: true,
     input: {
@@ -91,11 +89,11 @@ export function stackCapacityInput(config: WorkspacesConfig): { ok: true; input:
       maxSize: ws.maxSize,
       extraEbsVolumes: imageVolumeDevices(workspaceNodeImage(config)).others.length,
       prefixDelegation: true,
-      workspace: defaultWorkspaceDemand(settings, gitlabVersion),
+      workspace: settingsWorkspaceDemand(settings),
       ...(overhead && {
         podOverhead: {
-          cpuMilli: Math.ceil(Number(parseQuantity(overhead.cpu)?.nano ?? 0n) / 1e6),
-          memoryMiB: Math.ceil(Number(parseQuantity(overhead.memory)?.nano ?? 0n) / 1e9 / (1024 * 1024)),
+          cpuMilli: cpuMillicores(overhead.cpu),
+          memoryMiB: memoryMebibytes(overhead.memory),
         },
       }),
       daemonSets: workspaceNodeDaemonSets(config),

@@ -37,7 +37,11 @@ export function privateSubnetAddresses(config: WorkspacesConfig): number[] | und
   const { network } = config;
   if (network.existingVpc) return undefined;
   let cidrs = network.privateSubnetCidrs;
+  if (cidrs && cidrs.length !== network.availabilityZoneCount) return undefined; // the network rule reports it
   if (!cidrs) {
+    const vpc = parseCidr(network.vpcCidr);
+    // The default plan is for /16 to /20 VPCs: the network rule refuses the others.
+    if (!vpc.ok || vpc.cidr.prefixLength < 16 || vpc.cidr.prefixLength > 20) return undefined;
     try {
       cidrs = defaultSubnetPlan(network.vpcCidr, network.availabilityZoneCount).privateCidrs;
     } catch {

@@ -339,5 +339,5 @@ function milli(m: number): string {
 
 function knownFamilies(): string {
   const families = [...new Set(knownInstanceTypes().map((t) => t.slice(0, t.indexOf('.'))))];
-  return `${families.join(', ')} in sizes large to 16xlarge`;
+  return `${families.join(', ')} in sizes large to 16xlarge, and the metal sizes of m5, m6i, c6i, r6i, m7i, c7i and r7i`;
 }

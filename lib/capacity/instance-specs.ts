@@ -58,11 +58,29 @@ const FAMILIES: Readonly<Record<string, { gibPerVcpu: number; dedicatedEbs: bool
   r7i: { gibPerVcpu: 8, dedicatedEbs: true },
 };
 
+/**
+ * Bare-metal sizes (Kata needs /dev/kvm): vCPUs and memory from the EC2 pages; 15 ENIs x 50 addresses
+ * (instance-info.jsonl); EBS limits from the driver's table (shared 31 on 6th generation, dedicated 39 / 79 on 7th).
+ */
+const METAL: Readonly<Record<string, InstanceSpec>> = {
+  'm5.metal': { vcpus: 96, memoryMiB: 384 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 31, ebsLimitType: 'shared' },
+  'm6i.metal': { vcpus: 128, memoryMiB: 512 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 31, ebsLimitType: 'shared' },
+  'c6i.metal': { vcpus: 128, memoryMiB: 256 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 31, ebsLimitType: 'shared' },
+  'r6i.metal': { vcpus: 128, memoryMiB: 1024 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 31, ebsLimitType: 'shared' },
+  'm7i.metal-24xl': { vcpus: 96, memoryMiB: 384 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 39, ebsLimitType: 'dedicated' },
+  'm7i.metal-48xl': { vcpus: 192, memoryMiB: 768 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 79, ebsLimitType: 'dedicated' },
+  'c7i.metal-24xl': { vcpus: 96, memoryMiB: 192 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 39, ebsLimitType: 'dedicated' },
+  'c7i.metal-48xl': { vcpus: 192, memoryMiB: 384 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 79, ebsLimitType: 'dedicated' },
+  'r7i.metal-24xl': { vcpus: 96, memoryMiB: 768 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 39, ebsLimitType: 'dedicated' },
+  'r7i.metal-48xl': { vcpus: 192, memoryMiB: 1536 * 1024, enis: 15, ipv4PerEni: 50, ebsAttachments: 79, ebsLimitType: 'dedicated' },
+};
+
 /** The EBS CSI driver's default for a Nitro type missing from its table. */
 export const SHARED_EBS_ATTACHMENTS = 27;
 
 /** The spec of an instance type, or undefined for one this table does not know. */
 export function instanceSpec(type: string): InstanceSpec | undefined {
+  if (Object.hasOwn(METAL, type)) return METAL[type];
   const dot = type.indexOf('.');
   const family = FAMILIES[type.slice(0, dot)];
   const size = SIZES[type.slice(dot + 1)];
@@ -80,5 +98,5 @@ export function instanceSpec(type: string): InstanceSpec | undefined {
 
 /** Every instance type the table knows, for messages. */
 export function knownInstanceTypes(): string[] {
-  return Object.keys(FAMILIES).flatMap((f) => Object.keys(SIZES).map((s) => `${f}.${s}`));
+  return [...Object.keys(FAMILIES).flatMap((f) => Object.keys(SIZES).map((s) => `${f}.${s}`)), ...Object.keys(METAL)];
 }

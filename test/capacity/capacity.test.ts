@@ -62,6 +62,9 @@ describe('per-node formulas', () => {
     expect(instanceSpec('m7i.16xlarge')).toMatchObject({ ebsAttachments: 48, ebsLimitType: 'dedicated' });
     expect(instanceSpec('c6i.xlarge')).toMatchObject({ vcpus: 4, memoryMiB: 8192 });
     expect(instanceSpec('r7i.large')).toMatchObject({ vcpus: 2, memoryMiB: 16384, ebsAttachments: 32 });
+    // Metal (Kata): the driver's table gives m7i.metal-24xl a dedicated 39, m6i.metal a shared 31.
+    expect(instanceSpec('m7i.metal-24xl')).toMatchObject({ vcpus: 96, ebsAttachments: 39, ebsLimitType: 'dedicated' });
+    expect(instanceSpec('m6i.metal')).toMatchObject({ vcpus: 128, ebsAttachments: 31, ebsLimitType: 'shared' });
   });
 });
 

@@ -6,7 +6,9 @@
  * Provenance: transcribed from the AWS pricing pages below as they stood on PRICES_AS_OF (not fetched by
  * this code, and not re-fetched in the environment this table was written in: US East NAT gateway figures
  * cross-checked against third-party copies of the VPC pricing page). Check a figure on its page before
- * using it for a budget.
+ * using it for a budget. Only figures the author was sure of are here: in the European regions, EC2 prices for
+ * the m5, m6i and m7i families only (another type gets "no price", not a guess). Flow logs to S3 are priced at
+ * the first vended-logs tier, $0.25/GB, in all three regions.
  */
 
 /** When the figures were written down. */
@@ -86,8 +88,7 @@ export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
     gp3GbMonth: 0.088,
     logsIngestGb: 0.57, logsStoreGbMonth: 0.03, flowLogsCloudWatchGb: 0.57, flowLogsS3Gb: 0.25,
     ec2Hour: {
-      ...family('m5', 0.107), ...family('m6i', 0.107), ...family('m7i', 0.1124), ...family('m6g', 0.086), ...family('m7g', 0.0912),
-      ...family('c6i', 0.096), ...family('r6i', 0.141),
+      ...family('m5', 0.107), ...family('m6i', 0.107), ...family('m7i', 0.1124),
     },
   },
   'eu-central-1': {
@@ -97,8 +98,7 @@ export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
     gp3GbMonth: 0.0952,
     logsIngestGb: 0.63, logsStoreGbMonth: 0.0324, flowLogsCloudWatchGb: 0.63, flowLogsS3Gb: 0.25,
     ec2Hour: {
-      ...family('m5', 0.115), ...family('m6i', 0.115), ...family('m7i', 0.1208), ...family('m6g', 0.092), ...family('m7g', 0.0972),
-      ...family('c6i', 0.101), ...family('r6i', 0.152),
+      ...family('m5', 0.115), ...family('m6i', 0.115), ...family('m7i', 0.1208),
     },
   },
 };

@@ -35,7 +35,12 @@ export function workspaceZoneCount(config: WorkspacesConfig): number {
 /** Addresses of each private subnet of a VPC the stack creates; undefined for an existing VPC (not in the config). */
 export function privateSubnetAddresses(config: WorkspacesConfig): number[] | undefined {
   const { network } = config;
-  if (network.existingVpc) return undefined;
+  if (network.existingVpc) {
+    // Not in this config's schema: an existing VPC's subnet blocks, should a later version list them.
+    const listed = (network.existingVpc as { readonly privateSubnetCidrs?: unknown }).privateSubnetCidrs;
+    if (!Array.isArray(listed) || listed.length !== network.existingVpc.privateSubnetIds.length || !listed.every((c) => typeof c === 'string')) return undefined;
+    return addresses(listed as string[]);
+  }
   let cidrs = network.privateSubnetCidrs;
   if (cidrs && cidrs.length !== network.availabilityZoneCount) return undefined; // the network rule reports it
   if (!cidrs) {
@@ -48,6 +53,11 @@ export function privateSubnetAddresses(config: WorkspacesConfig): number[] | und
       return undefined; // a broken vpcCidr is the network rule's to report
     }
   }
+  return addresses(cidrs);
+}
+
+/** The addresses of each block, or undefined when one is not a CIDR. */
+function addresses(cidrs: readonly string[]): number[] | undefined {
   const sizes = cidrs.map((c) => {
     const parsed = parseCidr(c);
     return parsed.ok ? 2 ** (32 - parsed.cidr.prefixLength) : undefined;

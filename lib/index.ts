@@ -5,6 +5,7 @@
  *   lib/devfile       devfile loading and GitLab's devfile rules
  *   lib/agent-config  the agent's remote_development settings
  *   lib/workspace     the per-workspace Kubernetes objects renderer
+ *   lib/capacity      how many workspaces a stack holds, and its idle cost
  * Importing this root module also loads the constructs (cdktf and the providers).
  */
 export * from './common/diagnostics';
@@ -33,6 +34,8 @@ export * as k8s from './workspace/kubernetes';
 export { Workspace } from './workspace/workspace-construct';
 export type { WorkspaceProps } from './workspace/workspace-construct';
 export * from './cluster';
+export * from './capacity';
+export { defaultWorkspaceDemand, GITLAB_DEFAULT_DEVFILE, podRequests, renderedWorkspaceDemand } from './capacity/workspace-demand';
 export * from './runtimes';
 export * from './gitlab';
 /**

@@ -19,7 +19,7 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const FROM = path.join(ROOT, 'dist', 'lib', 'cli');
 const OUT = path.join(ROOT, 'dist', 'cli');
-const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', preflight: 'runPreflight', gitlab: 'runGitlab', doctor: 'runDoctor' };
+const COMMANDS = { validate: 'runValidate', render: 'runRender', convert: 'runConvert', preflight: 'runPreflight', gitlab: 'runGitlab', doctor: 'runDoctor', capacity: 'runCapacity' };
 const FORBIDDEN = /node_modules[\\/](cdktf|constructs|@cdktf)[\\/]/;
 
 /** Arguments of the warm-up run of each command (its output is discarded). */
@@ -34,6 +34,7 @@ const WARM_UP = {
   gitlab: ['allow-agent', '--help'],
   // doctor needs a cluster: its warm-up is --help (the code cache then holds its start-up path only).
   doctor: ['--help'],
+  capacity: [path.join(ROOT, 'examples', 'default', 'workspaces.config.yaml')],
 };
 
 /** Only the exact module `ajv` (the compiler) stays outside; `ajv/dist/runtime/*` is bundled. */

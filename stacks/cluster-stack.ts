@@ -58,13 +58,21 @@ import { WorkspacesTargetGroups } from '../lib/gitlab/entry-point';
 import { WorkspacesHostedZone } from '../lib/gitlab/hosted-zone';
 import { sudoRuntime } from '../lib/runtimes/sudo-runtime';
 import { RUNTIME_NODE_LABEL, RuntimeNodes } from '../lib/runtimes/types';
+import { nodeGroupMaxPods } from '../lib/capacity/capacity';
 import { addonVersion } from './config/addons';
+import { stackCapacity } from './config/capacity';
 import { assertNoTemplateSyntax } from './config/literal-strings';
 import { configRuntime, retiringEntryText, WorkspaceGeneration, workspaceGenerations, workspaceNodeImage } from './config/runtime';
 import { hostedZoneParent, poolAmiType, workspaceDomain, WorkspacesConfig } from './config/types';
 import { CLUSTER_OUTPUTS, publishClusterOutput } from './cluster-outputs';
 import { configStateBackend, configureStateBackend, StackBackendFactory } from './state-backend';
 import { applyTerraformSettings } from './terraform-settings';
+
+/**
+ * The VPC CNI's prefix delegation settings (aws/amazon-vpc-cni-k8s: ENABLE_PREFIX_DELEGATION needs Nitro
+ * instances and CNI 1.9+; WARM_PREFIX_TARGET 1 keeps one free /28 per node, rather than a whole ENI's worth).
+ */
+export const VPC_CNI_PREFIX_DELEGATION: Readonly<Record<string, string>> = { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' };
 
 /** One workspace node group: a generation (built for its runtime) in a zone (or across zones). */
 export interface WorkspaceGroupPlan extends WorkspaceGeneration {
@@ -225,8 +233,12 @@ export class WorkspacesClusterStack extends TerraformStack {
       clusterName, roleNamePrefix: iamRoleNamePrefix(name, 'vpc-cni'), partition,
     });
     const vpcCni = addon('vpc-cni', 'vpcCni', 'vpc-cni', {
-      // Without this, GitLab's per-workspace NetworkPolicies are accepted and silently not enforced.
-      configurationValues: { enableNetworkPolicy: 'true' },
+      // Without enableNetworkPolicy, GitLab's per-workspace NetworkPolicies are accepted and silently not
+      // enforced. Prefix delegation: each secondary address slot of a node's ENIs holds a /28 prefix (16 pod
+      // addresses), so pods are not capped by the ENI formula (m6i.2xlarge: 58) and a node takes whole /28
+      // blocks of its subnet; one prefix kept warm (EKS user guide, cni-increase-ip-addresses). The workspace
+      // nodes' max pods match it (VPC_CNI_PREFIX_DELEGATION, lib/capacity nodeGroupMaxPods).
+      configurationValues: { enableNetworkPolicy: 'true', env: VPC_CNI_PREFIX_DELEGATION },
       dependsOn: this.vpcCniIdentity.dependables,
     });
     const kubeProxy = addon('kube-proxy', 'kubeProxy', 'kube-proxy');
@@ -308,6 +320,8 @@ export class WorkspacesClusterStack extends TerraformStack {
       });
     }
     const ubuntu = this.workspaceUbuntuImage;
+    // Max pods for prefix delegation (EKS's 110 under 30 vCPUs, 250 above; the smallest of the types).
+    const workspaceMaxPods = nodeGroupMaxPods(ws.instanceTypes);
     // The image and how it boots. A custom AMI (Ubuntu) is not bootstrapped by EKS: its user data joins
     // the cluster and registers the node's labels and taints from the start. (Always the current config's:
     // a running group ignores its template, so a retiring group's nodes stay as they were built.)
@@ -323,11 +337,12 @@ export class WorkspacesClusterStack extends TerraformStack {
             labels,
             taints,
             seccompDefault: runtimeNodes.seccompDefault,
+            maxPods: workspaceMaxPods,
           }),
         };
       }
       const amiType = poolAmiType(nodes, 'workspaces');
-      const settings = { sysctl: runtimeNodes.bottlerocketSysctl, seccompDefault: runtimeNodes.seccompDefault };
+      const settings = { sysctl: runtimeNodes.bottlerocketSysctl, seccompDefault: runtimeNodes.seccompDefault, maxPods: workspaceMaxPods };
       return {
         amiType,
         releaseVersion: releaseVersion(amiType),
@@ -495,6 +510,19 @@ export class WorkspacesClusterStack extends TerraformStack {
     out('node_role_arn', this.nodeRole.arn, 'The IAM role of the system nodes');
     out('workspace_node_role_arn', this.workspaceNodeRole.arn, 'The IAM role of the workspace nodes (generations created before it keep node_role_arn until they retire)');
     out('workspace_node_groups', this.workspaceNodes.map((g) => g.name), 'The autoscaled workspace node groups (current generation first)');
+    // Worked out at synth from the config (lib/capacity): a literal, as `gitlab-workspaces capacity` prints it.
+    const capacity = stackCapacity(config);
+    out('workspace_capacity', capacity.ok
+      ? {
+        max_workspaces: capacity.report.maxWorkspaces,
+        binding_limit: capacity.report.bindingLimit,
+        workspaces_per_node: capacity.report.node.workspaces,
+        instance_type: capacity.report.node.instanceType,
+        max_nodes: capacity.report.nodes.max,
+        max_pods_per_node: capacity.report.node.maxPods,
+      }
+      : { unknown: capacity.message },
+    'Concurrent default-sized workspaces the config holds, and the limit that binds (gitlab-workspaces capacity shows every limit)');
     out('secrets_kms_key_arn', this.cluster.secretsKey.arn, 'KMS key encrypting Kubernetes Secrets');
     out(CLUSTER_OUTPUTS.volumesKmsKeyArn, this.volumeKey.arn, 'KMS key encrypting node and workspace volumes');
     if (this.volumeBackups) {

@@ -17,6 +17,7 @@ export { configStateBackend, localStatePath, stateKey } from './state-backend';
 export type { StackBackendFactory } from './state-backend';
 export { CONFIG_ENV_VAR, configSchema, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, loadConfigText, MAX_CONFIG_BYTES, resolveConfigPath } from './config/load';
 export type { SemanticOptions } from './config/semantic';
+export { stackCapacity, stackCapacityInput, stackCost } from './config/capacity';
 export * from './config/types';
 export { headroomRequests, prePullImages, START_STEP_SECONDS, workspaceStartCase } from './config/fast-start';
 export type { StartCase, StartEstimate } from './config/fast-start';

@@ -18,8 +18,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cluster: ['common'],
   runtimes: ['common', 'agent-config', 'cluster'],
   gitlab: ['common', 'agent-config', 'cluster'],
+  capacity: ['common', 'devfile', 'agent-config', 'workspace'],
   // ../stacks: only the stack config loader (stacks/config, no cdktf), for commands that read the config.
-  cli: ['common', 'devfile', 'agent-config', 'workspace', 'preflight', '../stacks'],
+  cli: ['common', 'devfile', 'agent-config', 'workspace', 'preflight', 'capacity', '../stacks'],
   // The config's pins resolved as the stacks resolve them (lib/cluster's pure tables, stacks/config).
   preflight: ['common', 'cluster', '../stacks'],
 };
@@ -31,7 +32,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const APP_CONFIG_READERS = new Set(['lib/cli/doctor-config.ts']);
 
 /** Files that make up the CLI's load: no cdktf, constructs or provider may be imported from them. */
-const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace', 'preflight'];
+const PURE = ['common', 'devfile', 'agent-config', 'cli', 'workspace', 'preflight', 'capacity'];
 /** The one construct among the pure folders (loaded only from the package root). */
 const PURE_EXCEPTIONS = new Set(['lib/workspace/workspace-construct.ts']);
 

@@ -13,6 +13,7 @@ Commands:
   preflight [config]   Check a stack config's pins and prerequisites against the AWS account (read-only)
   gitlab allow-agent   Allow the agent for workspaces in a GitLab group (--remove: stop allowing it)
   doctor               After a deploy: check the cluster, the way in and GitLab, each line with a fix
+  capacity [config]    How many workspaces the stack holds, what limits it, what it costs idle
 
 Run 'gitlab-workspaces <command> --help' for a command's options.
 `;
@@ -27,6 +28,7 @@ const SUBCOMMANDS: Record<string, { readonly load: () => unknown; readonly run: 
   preflight: { load: () => require('./preflight'), run: 'runPreflight' },
   gitlab: { load: () => require('./gitlab'), run: 'runGitlab' },
   doctor: { load: () => require('./doctor'), run: 'runDoctor' },
+  capacity: { load: () => require('./capacity'), run: 'runCapacity' },
 };
 
 export interface MainOptions {

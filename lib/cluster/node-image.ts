@@ -54,6 +54,11 @@ export interface NodeBootstrap {
   readonly taints?: readonly NodeTaint[];
   /** Run containers without a seccomp profile of their own under the runtime's default (`--seccomp-default`). @default false */
   readonly seccompDefault?: boolean;
+  /**
+   * The kubelet's max pods (`--max-pods`, with bootstrap.sh's own ENI-based value turned off): with VPC CNI
+   * prefix delegation a node has addresses for far more pods than the ENI formula gives. @default the image's
+   */
+  readonly maxPods?: number;
 }
 
 /**
@@ -67,11 +72,13 @@ export function ubuntuEksBootstrapScript(b: NodeBootstrap): string {
     ...(b.labels && Object.keys(b.labels).length > 0 ? [`--node-labels=${Object.entries(b.labels).map(([k, v]) => `${k}=${v}`).join(',')}`] : []),
     ...(b.taints && b.taints.length > 0 ? [`--register-with-taints=${b.taints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`).join(',')}`] : []),
     ...(b.seccompDefault ? ['--seccomp-default'] : []),
+    ...(b.maxPods !== undefined ? [`--max-pods=${b.maxPods}`] : []),
   ];
   return [
     '#!/bin/bash',
     'set -o errexit -o nounset -o pipefail',
     `/etc/eks/bootstrap.sh '${b.clusterName}' \\`,
+    ...(b.maxPods !== undefined ? ['  --use-max-pods false \\'] : []),
     `  --apiserver-endpoint '${b.apiServerEndpoint}' \\`,
     `  --b64-cluster-ca '${b.certificateAuthority}' \\`,
     `  --dns-cluster-ip '${b.dnsClusterIp}'${kubeletFlags.length > 0 ? ' \\' : ''}`,
@@ -94,6 +101,12 @@ export interface NodeSettings {
   readonly sysctl?: Readonly<Record<string, string>>;
   /** The kubelet's `seccompDefault`. @default false */
   readonly seccompDefault?: boolean;
+  /**
+   * The kubelet's `maxPods` (AL2023: nodeadm `spec.kubelet.config.maxPods`; Bottlerocket:
+   * `settings.kubernetes.max-pods`): with VPC CNI prefix delegation, EKS's guidance (110 under 30 vCPUs,
+   * 250 above) rather than the ENI formula. @default the image's own (the ENI formula)
+   */
+  readonly maxPods?: number;
 }
 
 /**
@@ -103,8 +116,12 @@ export interface NodeSettings {
 export function bottlerocketSettings(settings: NodeSettings): string | undefined {
   // Keys hold dots, so they are quoted; values are strings in Bottlerocket's settings API.
   const sysctl = Object.entries(settings.sysctl ?? {}).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
+  const kubernetes = [
+    ...(settings.seccompDefault ? ['seccomp-default = true'] : []),
+    ...(settings.maxPods !== undefined ? [`max-pods = ${settings.maxPods}`] : []),
+  ];
   const sections = [
-    ...(settings.seccompDefault ? [['[settings.kubernetes]', 'seccomp-default = true']] : []),
+    ...(kubernetes.length > 0 ? [['[settings.kubernetes]', ...kubernetes]] : []),
     ...(sysctl.length > 0 ? [['[settings.kernel.sysctl]', ...sysctl]] : []),
   ];
   return sections.length === 0 ? undefined : sections.map((lines) => [...lines, ''].join('\n')).join('\n');
@@ -119,7 +136,7 @@ export const AL2023_MIME_BOUNDARY = '//gitlab-workspaces-node-config//';
  * its own part (the cluster's coordinates) to the same document; undefined when there is nothing to set.
  */
 export function al2023UserData(settings: NodeSettings): string | undefined {
-  if (!settings.seccompDefault) return undefined;
+  if (!settings.seccompDefault && settings.maxPods === undefined) return undefined;
   return [
     'MIME-Version: 1.0',
     `Content-Type: multipart/mixed; boundary="${AL2023_MIME_BOUNDARY}"`,
@@ -133,7 +150,8 @@ export function al2023UserData(settings: NodeSettings): string | undefined {
     'spec:',
     '  kubelet:',
     '    config:',
-    '      seccompDefault: true',
+    ...(settings.seccompDefault ? ['      seccompDefault: true'] : []),
+    ...(settings.maxPods !== undefined ? [`      maxPods: ${settings.maxPods}`] : []),
     '',
     `--${AL2023_MIME_BOUNDARY}--`,
     '',

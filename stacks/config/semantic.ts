@@ -29,6 +29,7 @@ import { WORKSPACE_GENERATION_LABEL } from '../../lib/cluster/scheduling';
 import { agentImageTagFor, agentVersionWindowProblem, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { NODE_CREDENTIAL_ENDPOINTS } from '../../lib/agent-config';
 import { stackAgentSettings } from './agent-settings';
+import { checkWorkspaceCapacity } from './capacity-rule';
 import { instanceTypeMemoryGiB, instanceTypeVcpus, isArmInstanceType } from '../../lib/cluster/instance-types';
 import { workspaceGenerations, workspaceNodeImage } from './runtime';
 import { RUNTIME_RULES } from './runtime-rules';
@@ -352,7 +353,7 @@ function checkZones(config: WorkspacesConfig, r: Reporters): void {
  * it restarts elsewhere with its volume, losing what ran); instance types of different sizes in one group
  * make the Cluster Autoscaler plan with the first type's size (it assumes every node of a group is alike).
  */
-function checkWorkspaceCapacity(config: WorkspacesConfig, r: Reporters): void {
+function checkWorkspaceInstances(config: WorkspacesConfig, r: Reporters): void {
   const ws = config.nodes.workspaces;
   if (ws.capacityType === 'SPOT') {
     r.warning('workspaces-spot', ['nodes', 'workspaces', 'capacityType'],
@@ -936,7 +937,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
     check: checkZones,
   },
   { name: 'flow logs', reads: [['network', 'flowLogs']], check: checkFlowLogs },
-  { name: 'workspace capacity', reads: [['nodes', 'workspaces', 'capacityType'], ['nodes', 'workspaces', 'instanceTypes']], check: checkWorkspaceCapacity },
+  { name: 'workspace instances', reads: [['nodes', 'workspaces', 'capacityType'], ['nodes', 'workspaces', 'instanceTypes']], check: checkWorkspaceInstances },
   { name: 'backups', reads: [['storage', 'backups']], check: checkBackups },
   { name: 'pre-pulled images', reads: [['nodes', 'workspaces', 'prePullImages']], check: checkPrePullImages },
   {
@@ -976,6 +977,8 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gitlabRule('OAuth', [['gitlab', 'oauth'], ['gitlab', 'url'], ['gitlab', 'dnsZone']], checkOAuth, true),
   gitlabRule('proxy chart version', [['gitlab', 'workspacesProxy', 'chartVersion']], checkProxyChart, true),
   gitlabRule('entry point', [['gitlab', 'entryPoint'], ['gitlab', 'hostedZone'], ['gitlab', 'dnsZone'], ['network', 'existingVpc']], checkEntryPoint, true),
+  // The agent's workspaces_quota against what the node groups, nodes and subnets hold (stacks/config/capacity.ts).
+  { name: 'workspace capacity', reads: [['nodes'], ['network'], ['runtime'], ['runtimes'], ['gitlab']], check: checkWorkspaceCapacity },
   gitlabRule('agent settings', [
     ['gitlab', 'remote_development'], ['gitlab', 'dnsZone'], ['gitlab', 'proxy'], ['gitlab', 'version'],
     ['gitlab', 'workspacesProxy', 'namespace'], ['gitlab', 'imagePullSecret'], ['runtime'], ['runtimes'],

@@ -49,14 +49,14 @@ describe('seccompDefault on workspace nodes', () => {
 
   it('Bottlerocket (runtime none): settings.kubernetes.seccomp-default', () => {
     const s = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`)).cluster.s;
-    for (const template of launchTemplates(s, 'workspaces')) expect(userData(template)).toBe('[settings.kubernetes]\nseccomp-default = true\n');
+    for (const template of launchTemplates(s, 'workspaces')) expect(userData(template)).toBe('[settings.kubernetes]\nseccomp-default = true\nmax-pods = 110\n');
   });
 
   it('Sysbox (Ubuntu): the kubelet flag --seccomp-default through the bootstrap script', () => {
     const s = synthApp(loadExample('sysbox')).cluster.s;
     const templates = launchTemplates(s, 'workspaces');
     expect(templates.length).toBeGreaterThan(0);
-    for (const template of templates) expect(userData(template)).toMatch(/--kubelet-extra-args '[^']*--seccomp-default'/);
+    for (const template of templates) expect(userData(template)).toMatch(/--kubelet-extra-args '[^']*--seccomp-default[ ']/);
   });
 
   it('user namespaces: not set (Amazon Linux 2023: no user data; Bottlerocket: only its sysctl)', () => {
@@ -64,7 +64,7 @@ describe('seccompDefault on workspace nodes', () => {
     for (const template of launchTemplates(al2023, 'workspaces')) expect(userData(template) ?? '').not.toContain('seccomp');
     const bottlerocket = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: user-namespaces\nnodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`)).cluster.s;
     for (const template of launchTemplates(bottlerocket, 'workspaces')) {
-      expect(userData(template)).toBe('[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
+      expect(userData(template)).toBe('[settings.kubernetes]\nmax-pods = 110\n\n[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
     }
   });
 });

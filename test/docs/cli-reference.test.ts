@@ -1,6 +1,7 @@
 /** docs/cli.md documents every option each command's --help lists. */
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { CAPACITY_USAGE } from '../../lib/cli/capacity';
 import { CONVERT_USAGE } from '../../lib/cli/convert';
 import { PREFLIGHT_USAGE } from '../../lib/cli/preflight';
 import { ALLOW_AGENT_USAGE } from '../../lib/cli/gitlab';
@@ -25,6 +26,7 @@ describe.each([
   ['preflight', PREFLIGHT_USAGE],
   ['gitlab allow-agent', ALLOW_AGENT_USAGE],
   ['doctor', DOCTOR_USAGE],
+  ['capacity', CAPACITY_USAGE],
 ])('gitlab-workspaces %s', (command, usage) => {
   it('has every option of its --help in its section of docs/cli.md', () => {
     const options = [...new Set([...usage.matchAll(/(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b/g)].map((m) => m[1]))];

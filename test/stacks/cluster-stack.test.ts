@@ -327,8 +327,11 @@ describe('the default cluster stack', () => {
       expect(s.data('aws_eks_addon_version')).toEqual({});
     });
 
-    it('turns NetworkPolicy enforcement on in the VPC CNI', () => {
-      expect(JSON.parse(addon('vpc-cni').configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    it('turns NetworkPolicy enforcement and prefix delegation on in the VPC CNI', () => {
+      expect(JSON.parse(addon('vpc-cni').configuration_values)).toEqual({
+        enableNetworkPolicy: 'true',
+        env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+      });
     });
 
     it('installs CoreDNS and the EBS CSI driver after the system nodes, pinned to them', () => {
@@ -397,7 +400,7 @@ describe('the default cluster stack', () => {
       expect(Object.keys(s.doc.output).sort()).toEqual([
         'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id', 'hosted_zone_id', 'hosted_zone_name_servers', 'kubeconfig_command',
         'kubernetes_version', 'node_role_arn', 'private_subnet_ids', 'public_subnet_ids', 'region',
-        'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_node_groups', 'workspace_node_role_arn',
+        'secrets_kms_key_arn', 'upgrade_policy', 'volumes_kms_key_arn', 'vpc_id', 'workspace_capacity', 'workspace_node_groups', 'workspace_node_role_arn',
         'workspaces_http_target_group_arn', 'workspaces_ssh_target_group_arn',
       ]);
     });

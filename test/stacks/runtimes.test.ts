@@ -68,10 +68,12 @@ describe('runtime sysbox', () => {
       '#!/bin/bash',
       'set -o errexit -o nounset -o pipefail',
       `/etc/eks/bootstrap.sh '\${${cluster}.name}' \\`,
+      // Max pods for VPC CNI prefix delegation (lib/capacity), not bootstrap.sh's ENI formula.
+      '  --use-max-pods false \\',
       `  --apiserver-endpoint '\${${cluster}.endpoint}' \\`,
       `  --b64-cluster-ca '\${${cluster}.certificate_authority[0].data}' \\`,
       `  --dns-cluster-ip '\${cidrhost(${cluster}.kubernetes_network_config[0].service_ipv4_cidr, 10)}' \\`,
-      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule,sysbox-runtime=not-running:NoSchedule --seccomp-default\'',
+      '  --kubelet-extra-args \'--node-labels=gitlab-workspaces/pool=workspaces,gitlab-workspaces/generation=1,gitlab-workspaces/runtime=sysbox,sysbox-install=yes --register-with-taints=gitlab-workspaces/runtime=sysbox:NoSchedule,sysbox-runtime=not-running:NoSchedule --seccomp-default --max-pods=110\'',
       '',
     ].join('\n'));
   });
@@ -294,7 +296,7 @@ describe('runtime user-namespaces', () => {
       expect(group.labels).toMatchObject({ 'gitlab-workspaces/runtime': 'user-namespaces' });
       expect(group.taint).toBeUndefined();
       const template = launchTemplateOf(c, group);
-      expect(Buffer.from(template.user_data, 'base64').toString()).toBe('[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
+      expect(Buffer.from(template.user_data, 'base64').toString()).toBe('[settings.kubernetes]\nmax-pods = 110\n\n[settings.kernel.sysctl]\n"user.max_user_namespaces" = "65536"\n');
       expect(template.block_device_mappings.map((b: Block) => [b.device_name, b.ebs.encrypted, b.ebs.volume_size])).toEqual([['/dev/xvdb', 'true', 100], ['/dev/xvda', 'true', undefined]]);
     }
     expect(app.platform.s.all('kubernetes_manifest').filter((m) => m.manifest.kind === 'RuntimeClass')).toEqual([]);
@@ -302,7 +304,7 @@ describe('runtime user-namespaces', () => {
 
   it('leaves Bottlerocket nodes without a runtime at its default (no user namespaces)', () => {
     const app = synthApp(configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces: {amiType: BOTTLEROCKET_x86_64}\n`));
-    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(Buffer.from(launchTemplateOf(app.cluster.s, group).user_data, 'base64').toString()).toBe('[settings.kubernetes]\nseccomp-default = true\n');
+    for (const group of Object.values(workspaceGroups(app.cluster.s))) expect(Buffer.from(launchTemplateOf(app.cluster.s, group).user_data, 'base64').toString()).toBe('[settings.kubernetes]\nseccomp-default = true\nmax-pods = 110\n');
   });
 });
 

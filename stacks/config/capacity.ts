@@ -1,0 +1,168 @@
+/**
+ * The stack config's capacity and idle cost: what lib/capacity needs, read from a loaded config (the
+ * current workspace generation's node groups, the zones, the subnet plan, the agent's settings as the
+ * stack writes them). Pure: used by the `capacity` command, the `workspaces_quota` rule and the cluster
+ * stack's `workspace_capacity` output.
+ */
+import { parseCidr } from '../../lib/common/cidr';
+import { defaultSubnetPlan } from '../../lib/cluster/cidr';
+import { imageVolumeDevices } from '../../lib/cluster/node-image';
+import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
+import { resolveAgentConfig, withSecureAgentDefaults } from '../../lib/agent-config';
+// The modules, not lib/capacity's index: the renderer (lib/capacity/workspace-demand.ts) stays out of the
+// config loader's bundle.
+import {
+  CapacityInput,
+  CapacityResult,
+  computeCapacity,
+  DaemonSetOverhead,
+  PRE_PULL_DAEMONSET,
+  RUNTIME_INSTALLER_DAEMONSET,
+  WORKSPACE_NODE_DAEMONSETS,
+} from '../../lib/capacity/capacity';
+import { computeCost, CostInput, CostResult } from '../../lib/capacity/cost';
+import { cpuMillicores, memoryMebibytes, settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
+import { stackAgentSettings } from './agent-settings';
+import { configRuntime, workspaceNodeImage } from './runtime';
+import { WorkspacesConfig } from './types';
+
+/** The zones of the workspace node groups: the created VPC's, or one per private subnet of an existing one. */
+export function workspaceZoneCount(config: WorkspacesConfig): number {
+  const existing = config.network.existingVpc;
+  return existing ? existing.privateSubnetIds.length : config.network.availabilityZoneCount;
+}
+
+/** Addresses of each private subnet of a VPC the stack creates; undefined for an existing VPC (not in the config). */
+export function privateSubnetAddresses(config: WorkspacesConfig): number[] | undefined {
+  const { network } = config;
+  if (network.existingVpc) {
+    // Not in this config's schema: an existing VPC's subnet blocks, should a later version list them.
+    const listed = (network.existingVpc as { readonly privateSubnetCidrs?: unknown }).privateSubnetCidrs;
+    if (!Array.isArray(listed) || listed.length !== network.existingVpc.privateSubnetIds.length || !listed.every((c) => typeof c === 'string')) return undefined;
+    return addresses(listed as string[]);
+  }
+  let cidrs = network.privateSubnetCidrs;
+  if (cidrs && cidrs.length !== network.availabilityZoneCount) return undefined; // the network rule reports it
+  if (!cidrs) {
+    const vpc = parseCidr(network.vpcCidr);
+    // The default plan is for /16 to /20 VPCs: the network rule refuses the others.
+    if (!vpc.ok || vpc.cidr.prefixLength < 16 || vpc.cidr.prefixLength > 20) return undefined;
+    try {
+      cidrs = defaultSubnetPlan(network.vpcCidr, network.availabilityZoneCount).privateCidrs;
+    } catch {
+      return undefined; // a broken vpcCidr is the network rule's to report
+    }
+  }
+  return addresses(cidrs);
+}
+
+/** The addresses of each block, or undefined when one is not a CIDR. */
+function addresses(cidrs: readonly string[]): number[] | undefined {
+  const sizes = cidrs.map((c) => {
+    const parsed = parseCidr(c);
+    return parsed.ok ? 2 ** (32 - parsed.cidr.prefixLength) : undefined;
+  });
+  return sizes.every((s): s is number => s !== undefined) ? sizes : undefined;
+}
+
+/** The agent settings the stack writes (checked); without a gitlab section, the stack's defaults alone. */
+function agentSettings(config: WorkspacesConfig): RemoteDevelopmentSettings | undefined {
+  if (config.gitlab) {
+    const result = stackAgentSettings(config);
+    return result.ok ? result.value : undefined;
+  }
+  const resolved = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: 'workspaces.invalid' }) });
+  return resolved.ok ? resolved.value : undefined;
+}
+
+/** The DaemonSet pods on every current-generation workspace node. */
+export function workspaceNodeDaemonSets(config: WorkspacesConfig): DaemonSetOverhead[] {
+  const runtime = configRuntime(config);
+  // The image pre-pull DaemonSet is counted whether or not the config turns it on (a pod and minimal
+  // requests: what it costs is small, and the figure then holds either way).
+  return [
+    ...WORKSPACE_NODE_DAEMONSETS,
+    ...(runtime.name === 'sysbox' || runtime.name === 'kata' ? [RUNTIME_INSTALLER_DAEMONSET] : []),
+    PRE_PULL_DAEMONSET,
+  ];
+}
+
+/** What lib/capacity needs from a config, or why it cannot be worked out. */
+export function stackCapacityInput(config: WorkspacesConfig): { ok: true; input: CapacityInput } | { ok: false; message: string } {
+  const settings = agentSettings(config);
+  if (!settings) return { ok: false, message: 'the agent settings (gitlab.remote_development) have errors' };
+  const ws = config.nodes.workspaces;
+  const zones = workspaceZoneCount(config);
+  const overhead = configRuntime(config).runtimeClass?.overhead;
+  return {
+    ok: true,
+    input: {
+      instanceTypes: ws.instanceTypes,
+      zones,
+      perZone: ws.perZone,
+      maxSize: ws.maxSize,
+      extraEbsVolumes: imageVolumeDevices(workspaceNodeImage(config)).others.length,
+      prefixDelegation: true,
+      workspace: settingsWorkspaceDemand(settings),
+      ...(overhead && {
+        podOverhead: {
+          cpuMilli: cpuMillicores(overhead.cpu),
+          memoryMiB: memoryMebibytes(overhead.memory),
+        },
+      }),
+      daemonSets: workspaceNodeDaemonSets(config),
+      subnetAddresses: privateSubnetAddresses(config),
+      systemNodesPerZone: Math.ceil(config.nodes.system.maxSize / Math.max(1, zones)),
+      workspacesQuota: settings.workspacesQuota,
+    },
+  };
+}
+
+/** The capacity of the stack a config describes. */
+export function stackCapacity(config: WorkspacesConfig): CapacityResult {
+  const input = stackCapacityInput(config);
+  return input.ok ? computeCapacity(input.input) : input;
+}
+
+/** The KMS keys the cluster stack creates: Kubernetes Secrets, node and workspace volumes, log groups. */
+export const STACK_KMS_KEYS = 3;
+
+/** The idle cost of the stack a config describes (its capacity gives the marginal workspace's node share). */
+export function stackCost(config: WorkspacesConfig, capacity?: CapacityResult): CostResult {
+  const { network, nodes, cluster, gitlab } = config;
+  const zones = workspaceZoneCount(config);
+  const cap = capacity ?? stackCapacity(config);
+  const flow = network.flowLogs as { readonly enabled: boolean; readonly retentionDays: number; readonly destination?: unknown; readonly trafficType?: unknown };
+  const ws = nodes.workspaces;
+  const groups = ws.perZone ? zones : 1;
+  const input: CostInput = {
+    region: config.aws.region,
+    createsVpc: !network.existingVpc,
+    natMode: network.natGateways,
+    natGateways: network.existingVpc ? 0 : network.natGateways === 'single' ? 1 : zones,
+    zones,
+    ...(gitlab?.proxy === 'enabled' && { loadBalancer: { internetFacing: gitlab.entryPoint.scheme === 'internet-facing' } }),
+    // Extended support costs more only once the version leaves standard support: not counted here.
+    extendedSupport: false,
+    systemNodes: { count: nodes.system.desiredSize, instanceType: nodes.system.instanceTypes[0], diskGiB: nodes.system.diskSizeGiB },
+    idleWorkspaceNodes: { count: ws.minSize * groups, instanceType: ws.instanceTypes[0], diskGiB: ws.diskSizeGiB },
+    controlPlaneLogs: { types: cluster.logs.types, retentionDays: cluster.logs.retentionDays },
+    ...(flow.enabled && {
+      flowLogs: {
+        retentionDays: flow.retentionDays,
+        // network.flowLogs.destination / trafficType, where the config has them (another change adds them).
+        destination: flow.destination === 's3' || (typeof flow.destination === 'object' && flow.destination !== null && 's3' in flow.destination) ? 's3' : 'cloud-watch-logs',
+        ...(typeof flow.trafficType === 'string' && { trafficType: flow.trafficType }),
+      },
+    }),
+    kmsKeys: STACK_KMS_KEYS,
+    hostedZone: gitlab?.proxy === 'enabled' && gitlab.hostedZone.create,
+    workspace: {
+      instanceType: cap.ok ? cap.report.node.instanceType : ws.instanceTypes[0],
+      perNode: cap.ok ? cap.report.node.workspaces : 0,
+      volumeGiB: cap.ok ? cap.report.workspace.volumeGiB : 0,
+      nodeDiskGiB: ws.diskSizeGiB,
+    },
+  };
+  return computeCost(input);
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { CAPACITY_USAGE, CapacityOutput, runCapacity } from '../../lib/cli/capacity';
 import { main, USAGE } from '../../lib/cli/main';
-import { GITLAB_CONFIG, REQUIRED_CONFIG } from '../stacks/helpers';
+import { GITLAB_CONFIG, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG } from '../stacks/helpers';
 
 const REPO = join(__dirname, '..', '..');
 const example = (name: string) => join(REPO, 'examples', name, 'workspaces.config.yaml');
@@ -80,7 +80,7 @@ describe('gitlab-workspaces capacity', () => {
   });
 
   it('says when the region has no prices, and still prints the capacity', async () => {
-    const r = await run(config('region.yaml', `${REQUIRED_CONFIG}aws:\n  region: ap-south-1\n`), '--format', 'json');
+    const r = await run(config('region.yaml', `${REQUIRED_CLUSTER_CONFIG}network:\n  availabilityZones: [ap-south-1a, ap-south-1b, ap-south-1c]\naws:\n  region: ap-south-1\n`), '--format', 'json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as CapacityOutput;
     expect(out.maxWorkspaces).toBe(225);

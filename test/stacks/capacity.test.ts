@@ -7,7 +7,7 @@ import { base64encodeArgument } from '../helpers/hcl';
 import { Synthesized } from '../helpers/synthesized';
 import { stackCapacity, stackCapacityInput, stackCost } from '../../stacks/config/capacity';
 import { loadConfigText } from '../../stacks/config/load';
-import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
+import { configFromText, GITLAB_CONFIG, loadExample, REQUIRED_CLUSTER_CONFIG, REQUIRED_CONFIG, synthApp, TEST_DAY, ZONES } from './helpers';
 
 function report(config: Parameters<typeof stackCapacity>[0]) {
   const r = stackCapacity(config);
@@ -73,7 +73,7 @@ describe('stack capacity', () => {
   });
 
   it('warns when the subnets run out of addresses before the node groups reach their maxima', () => {
-    const result = loadConfigText(`${REQUIRED_CONFIG}network:\n  vpcCidr: 10.0.0.0/20\nnodes:\n  workspaces:\n    maxSize: 10\n`, 'w.yaml', { today: TEST_DAY });
+    const result = loadConfigText(`${REQUIRED_CLUSTER_CONFIG}network:\n${ZONES}  vpcCidr: 10.0.0.0/20\nnodes:\n  workspaces:\n    maxSize: 10\n`, 'w.yaml', { today: TEST_DAY });
     expect(result.ok).toBe(true);
     expect(result.diagnostics.filter((d) => d.rule === 'config/workspace-capacity').map((d) => [d.severity, d.path])).toEqual([['warning', 'nodes.workspaces.maxSize']]);
   });

@@ -24,10 +24,11 @@ export const STACK_ADDONS: ReadonlyArray<{ readonly key: keyof AddonsConfig; rea
 export type ZoneSource =
   /** `network.availabilityZones`, as listed. */
   | { readonly kind: 'listed'; readonly zones: readonly string[] }
-  /** `network.existingVpc`: the zones of its private subnets. */
-  | { readonly kind: 'subnets'; readonly vpcId: string; readonly subnetIds: readonly string[] }
-  /** A VPC the stack creates in the region's first `count` zones. */
-  | { readonly kind: 'first'; readonly count: number };
+  /**
+   * `network.existingVpc`: the zones of its private subnets, and the zone the config gives each
+   * (`privateSubnetZones`, which the stack keys its workspace groups by).
+   */
+  | { readonly kind: 'subnets'; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly configuredZones?: Readonly<Record<string, string>> };
 
 /** Node groups of one pool with the same template: `count` groups of at most `maxSize` nodes each. */
 export interface NodeGroupSet {
@@ -101,10 +102,9 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
 
   const network = config.network;
   const zoneSource: ZoneSource = network.existingVpc
-    ? { kind: 'subnets', vpcId: network.existingVpc.vpcId, subnetIds: network.existingVpc.privateSubnetIds }
-    : network.availabilityZones
-      ? { kind: 'listed', zones: network.availabilityZones }
-      : { kind: 'first', count: network.availabilityZoneCount };
+    ? { kind: 'subnets', vpcId: network.existingVpc.vpcId, subnetIds: network.existingVpc.privateSubnetIds, configuredZones: network.existingVpc.privateSubnetZones }
+    // The loader refuses a VPC the stack creates without its zones listed.
+    : { kind: 'listed', zones: network.availabilityZones ?? [] };
   checks.push({ kind: 'zones', id: 'zones', source: zoneSource });
   checks.push({ kind: 'instance-types', id: 'instance-types/system', pool: 'system', instanceTypes: config.nodes.system.instanceTypes, configPath: 'nodes.system.instanceTypes' });
   checks.push({ kind: 'instance-types', id: 'instance-types/workspaces', pool: 'workspaces', instanceTypes: config.nodes.workspaces.instanceTypes, configPath: 'nodes.workspaces.instanceTypes' });

@@ -205,24 +205,20 @@ async function zonesResult(source: ZoneSource, ctx: Context, result: ResultOf): 
       return fail(`private subnets outside ${source.vpcId}: ${elsewhere.map((s) => `${s.id} (in ${s.vpcId})`).join(', ')}`, 'list private subnets of network.existingVpc.vpcId only');
     }
     const zones = source.subnetIds.map((id) => found.find((s) => s.id === id)!.zone);
+    const misplaced = source.subnetIds.filter((id, i) => source.configuredZones?.[id] !== undefined && source.configuredZones[id] !== zones[i]);
+    if (misplaced.length > 0) {
+      return fail(`private subnets in other zones than network.existingVpc.privateSubnetZones says: ${misplaced.map((id) => `${id} is in ${zones[source.subnetIds.indexOf(id)]}, not ${source.configuredZones![id]}`).join('; ')}`,
+        `correct network.existingVpc.privateSubnetZones (${misplaced.map((id) => `${id}: ${zones[source.subnetIds.indexOf(id)]}`).join(', ')})`);
+    }
     ctx.zones = { ok: true, zones: [...new Set(zones)] };
     return result('ok', `private subnets of ${source.vpcId} in ${ctx.zones.zones.join(', ')}`);
   }
   const region = (await ctx.aws.availabilityZones()).filter((z) => z.state === undefined || z.state === 'available');
   const names = region.map((z) => z.name);
-  if (source.kind === 'listed') {
-    const absent = source.zones.filter((z) => !names.includes(z));
-    if (absent.length > 0) return fail(`not available zones of ${ctx.region}: ${absent.join(', ')}`, `list zones among ${names.join(', ')} in network.availabilityZones`);
-    ctx.zones = { ok: true, zones: source.zones };
-    return result('ok', `${source.zones.join(', ')} available`);
-  }
-  // The stack's VPC takes the region's first zones (those without opt-in, by name).
-  const standard = region.filter((z) => z.optInStatus === undefined || z.optInStatus === 'opt-in-not-required').map((z) => z.name).sort();
-  if (standard.length < source.count) {
-    return fail(`${ctx.region} has ${standard.length} available zones, fewer than network.availabilityZoneCount ${source.count}`, `set network.availabilityZoneCount to ${Math.max(2, standard.length)} or choose another region`);
-  }
-  ctx.zones = { ok: true, zones: standard.slice(0, source.count) };
-  return result('ok', `${ctx.zones.zones.join(', ')} (the region's first ${source.count} zones; list them in network.availabilityZones to choose)`);
+  const absent = source.zones.filter((z) => !names.includes(z));
+  if (absent.length > 0) return fail(`not available zones of ${ctx.region}: ${absent.join(', ')}`, `list zones among ${names.join(', ')} in network.availabilityZones`);
+  ctx.zones = { ok: true, zones: source.zones };
+  return result('ok', `${source.zones.join(', ')} available`);
 }
 
 /**

@@ -12,9 +12,7 @@ export const ADMIN_ROLE = `arn:aws:iam::${ACCOUNT}:role/admins`;
 export const CALLER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/admins/alice`;
 
 /** Enough for a config to load, with a workspace domain whose zone (and parent) the fake account has. */
-export const BASE_CONFIG = `aws:
-  region: eu-west-1
-cluster:
+const REST = `cluster:
   kubernetesVersion: "1.35"
   endpoint:
     publicAccessCidrs: [198.18.0.0/24]
@@ -24,6 +22,10 @@ gitlab:
   dnsZone: workspaces.acme.dev
   oauth: variables
 `;
+/** The config without its network section, for a test that writes its own (after the gitlab section). */
+export const BASE_WITHOUT_NETWORK = `aws:\n  region: eu-west-1\n${REST}`;
+/** A config that fits the account: the VPC the stack creates, in the region's first three zones. */
+export const BASE_CONFIG = `aws:\n  region: eu-west-1\nnetwork:\n  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]\n${REST}`;
 
 const TODAY = new Date('2026-12-01T12:00:00Z');
 
@@ -75,9 +77,10 @@ export const VPC_ID = 'vpc-0123456789abcdef0';
 export const PRIVATE_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
 export const PUBLIC_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
 /** BASE_CONFIG in an existing VPC. */
-export const EXISTING_VPC_CONFIG = `${BASE_CONFIG}network:
+export const EXISTING_VPC_CONFIG = `${BASE_WITHOUT_NETWORK}network:
   existingVpc:
     vpcId: ${VPC_ID}
     privateSubnetIds: [${PRIVATE_SUBNETS.join(', ')}]
     publicSubnetIds: [${PUBLIC_SUBNETS.join(', ')}]
+    privateSubnetZones: {${PRIVATE_SUBNETS[0]}: eu-west-1a, ${PRIVATE_SUBNETS[1]}: eu-west-1b}
 `;

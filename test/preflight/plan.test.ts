@@ -3,7 +3,7 @@ import { join } from 'path';
 import { planChecks, nodeGroupSets, CheckSpec } from '../../lib/preflight';
 import { loadConfigFile } from '../../stacks/config/load';
 import { TESTED_ADDON_VERSIONS, CLUSTER_AUTOSCALER_RELEASES } from '../../lib/cluster/versions';
-import { BASE_CONFIG, config, EXISTING_VPC_CONFIG, PRIVATE_SUBNETS, VPC_ID } from './helpers';
+import { BASE_CONFIG, BASE_WITHOUT_NETWORK, config, EXISTING_VPC_CONFIG, PRIVATE_SUBNETS, VPC_ID } from './helpers';
 
 const of = <K extends CheckSpec['kind']>(specs: CheckSpec[], kind: K) => specs.filter((s): s is Extract<CheckSpec, { kind: K }> => s.kind === kind);
 
@@ -43,11 +43,11 @@ describe('planChecks', () => {
     expect(names).toContain('/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version');
   });
 
-  it('takes the zones from the config, the existing VPC\'s subnets, or the region\'s first ones', () => {
-    expect(of(planChecks(config()), 'zones')[0].source).toEqual({ kind: 'first', count: 3 });
-    const listed = config(`${BASE_CONFIG}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1b, eu-west-1c]\n`);
+  it('takes the zones from the config, or the existing VPC\'s subnets with the zones the config gives them', () => {
+    expect(of(planChecks(config()), 'zones')[0].source).toEqual({ kind: 'listed', zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+    const listed = config(`${BASE_WITHOUT_NETWORK}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1b, eu-west-1c]\n`);
     expect(of(planChecks(listed), 'zones')[0].source).toEqual({ kind: 'listed', zones: ['eu-west-1b', 'eu-west-1c'] });
-    expect(of(planChecks(config(EXISTING_VPC_CONFIG)), 'zones')[0].source).toEqual({ kind: 'subnets', vpcId: VPC_ID, subnetIds: PRIVATE_SUBNETS });
+    expect(of(planChecks(config(EXISTING_VPC_CONFIG)), 'zones')[0].source).toEqual({ kind: 'subnets', vpcId: VPC_ID, subnetIds: PRIVATE_SUBNETS, configuredZones: { [PRIVATE_SUBNETS[0]]: 'eu-west-1a', [PRIVATE_SUBNETS[1]]: 'eu-west-1b' } });
   });
 
   it('counts every node group at its maximum: the system group, and per generation one workspace group per zone', () => {

@@ -1,7 +1,7 @@
 /** preflight's check logic over a fake account (lib/preflight/run.ts): each check's ok and failure paths. */
 import { CheckResult, PreflightAws, planChecks, runChecks, standardFamily } from '../../lib/preflight';
 import { WorkspacesConfig } from '../../stacks/config/types';
-import { ACCOUNT, ADMIN_ROLE, awsError, BASE_CONFIG, config, EXISTING_VPC_CONFIG, fakeAws, NAME_SERVERS, PRIVATE_SUBNETS } from './helpers';
+import { ACCOUNT, ADMIN_ROLE, awsError, BASE_CONFIG, BASE_WITHOUT_NETWORK, config, EXISTING_VPC_CONFIG, fakeAws, NAME_SERVERS, PRIVATE_SUBNETS } from './helpers';
 
 async function run(c: WorkspacesConfig = config(), overrides: Partial<PreflightAws> = {}): Promise<CheckResult[]> {
   const out = await runChecks(c.aws.region, planChecks(c), fakeAws(overrides));
@@ -59,7 +59,7 @@ describe('access denied', () => {
 
 describe('region', () => {
   it('fails for an opt-in region the account has not enabled', async () => {
-    const r = await check('region', config(BASE_CONFIG.replace('eu-west-1', 'af-south-1')));
+    const r = await check('region', config(BASE_CONFIG.replace(/eu-west-1/g, 'af-south-1')));
     expect(r).toMatchObject({ status: 'fail', message: `af-south-1 is an opt-in region not enabled for account ${ACCOUNT}`, fix: expect.stringContaining('aws account enable-region --region-name af-south-1') });
   });
 
@@ -105,12 +105,12 @@ describe('SSM image parameters', () => {
 });
 
 describe('zones and instance types', () => {
-  it('uses the region\'s first zones for a created VPC', async () => {
-    expect(await check('zones')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^eu-west-1a, eu-west-1b, eu-west-1c \(the region's first 3 zones/) });
+  it('checks the zones listed for a created VPC', async () => {
+    expect(await check('zones')).toMatchObject({ status: 'ok', message: 'eu-west-1a, eu-west-1b, eu-west-1c available' });
   });
 
   it('fails for a listed zone the region does not have, and skips the instance types', async () => {
-    const c = config(`${BASE_CONFIG}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1a, eu-west-1z]\n`);
+    const c = config(`${BASE_WITHOUT_NETWORK}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1a, eu-west-1z]\n`);
     const results = await run(c);
     expect(results.find((r) => r.id === 'zones')).toMatchObject({ status: 'fail', message: 'not available zones of eu-west-1: eu-west-1z' });
     expect(results.find((r) => r.id === 'instance-types/system')).toMatchObject({ status: 'skipped' });
@@ -123,6 +123,15 @@ describe('zones and instance types', () => {
       .toMatchObject({ status: 'fail', message: `subnets not found in eu-west-1: ${PRIVATE_SUBNETS[1]}` });
     expect(await check('zones', c, { subnets: async (ids) => ids.map((id) => ({ id, zone: 'eu-west-1a', vpcId: 'vpc-0fffffffffffffff0' })) }))
       .toMatchObject({ status: 'fail', message: expect.stringContaining('private subnets outside vpc-0123456789abcdef0') });
+  });
+
+  it('fails for an existing VPC\'s subnet in another zone than privateSubnetZones says (the stack keys workspace groups by it)', async () => {
+    const r = await check('zones', config(EXISTING_VPC_CONFIG), { subnets: async (ids) => ids.map((id) => ({ id, zone: 'eu-west-1c', vpcId: 'vpc-0123456789abcdef0' })) });
+    expect(r).toMatchObject({
+      status: 'fail',
+      message: `private subnets in other zones than network.existingVpc.privateSubnetZones says: ${PRIVATE_SUBNETS[0]} is in eu-west-1c, not eu-west-1a; ${PRIVATE_SUBNETS[1]} is in eu-west-1c, not eu-west-1b`,
+      fix: `correct network.existingVpc.privateSubnetZones (${PRIVATE_SUBNETS[0]}: eu-west-1c, ${PRIVATE_SUBNETS[1]}: eu-west-1c)`,
+    });
   });
 
   it('fails for an instance type a zone does not offer', async () => {

@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CheckResult, PreflightAws, planChecks, runChecks } from '../../lib/preflight';
 import { createPreflightAws, sdkClients, sdkPreflightAws } from '../../lib/preflight/sdk-adapter';
 import { WorkspacesConfig } from '../../stacks/config/types';
-import { ACCOUNT, ADMIN_ROLE, awsError, BASE_CONFIG, config, EXISTING_VPC_CONFIG, PRIVATE_SUBNETS } from './helpers';
+import { ACCOUNT, ADMIN_ROLE, awsError, BASE_CONFIG, BASE_WITHOUT_NETWORK, config, EXISTING_VPC_CONFIG, PRIVATE_SUBNETS } from './helpers';
 import { mockAccount, Mocks, noSuchEntity, notFoundParameter } from './sdk-mocks';
 
 let mocks: Mocks;
@@ -118,13 +118,13 @@ describe('over the SDK clients', () => {
   });
 
   it('region, listed zones, deployer: the failure paths through the SDK', async () => {
-    const optIn = await results(config(BASE_CONFIG.replace('eu-west-1', 'af-south-1')));
+    const optIn = await results(config(BASE_CONFIG.replace(/eu-west-1/g, 'af-south-1')));
     expect(byId(optIn, 'region')).toMatchObject({ status: 'fail', message: expect.stringContaining('opt-in region not enabled') });
     mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [
       { ZoneName: 'eu-west-1a', State: 'available', OptInStatus: 'opt-in-not-required' },
       { ZoneName: 'eu-west-1b', State: 'impaired', OptInStatus: 'opt-in-not-required' },
     ] });
-    const zones = await results(config(`${BASE_CONFIG}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1a, eu-west-1b]\n`));
+    const zones = await results(config(`${BASE_WITHOUT_NETWORK}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1a, eu-west-1b]\n`));
     expect(byId(zones, 'zones')).toMatchObject({ status: 'fail', message: 'not available zones of eu-west-1: eu-west-1b' });
     mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ci-deployer/gitlab-ci` });
     mocks.iam.on(GetRoleCommand, { RoleName: 'ci-deployer' }).resolves({ Role: { RoleName: 'ci-deployer', Arn: `arn:aws:iam::${ACCOUNT}:role/ci/ci-deployer`, Path: '/ci/', RoleId: 'AROA', CreateDate: new Date(0) } });

@@ -323,7 +323,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
     return new WorkspaceHeadroom(this, 'workspace-headroom', {
       kubernetesProvider: this.providers.kubernetes,
       replicasPerZone: ws.headroom,
-      zones: ws.perZone ? clusterStack.network.privateSubnetZones.map((zone, i) => ({ id: String(i), zone })) : [{ id: 'all' }],
+      // Keyed by zone, as the workspace groups are (zones are fixed at synth; subnets sharing one share a group).
+      zones: ws.perZone ? [...new Set(clusterStack.network.privateSubnetZones)].map((zone) => ({ id: zone, zone })) : [{ id: 'all' }],
       requests,
       nodeSelector: { [POOL_LABEL]: WORKSPACES_POOL, [WORKSPACE_GENERATION_LABEL]: String(ws.generation), ...(runtimeClass?.nodeSelector ?? {}) },
       tolerations: runtimeClass?.tolerations ?? [],

@@ -63,7 +63,7 @@ describe('warm headroom', () => {
 
   it('runs one placeholder Deployment per zone, pinned to that zone\'s current-generation workspace nodes', () => {
     const deployments = p.all('kubernetes_deployment_v1').filter((d) => d.metadata.name.startsWith('workspace-headroom-'));
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['workspace-headroom-0', 'workspace-headroom-1', 'workspace-headroom-2']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['workspace-headroom-eu-west-1a', 'workspace-headroom-eu-west-1b', 'workspace-headroom-eu-west-1c']);
     for (const d of deployments) {
       expect(d.metadata.namespace).toBe('${kubernetes_namespace_v1.warm-namespace.metadata[0].name}');
       expect(d.spec.replicas).toBe('2');
@@ -71,7 +71,8 @@ describe('warm headroom', () => {
       expect(pod.priority_class_name).toMatch(/^\$\{kubernetes_priority_class_v1\.[^.]+\.metadata\[0\]\.name\}$/);
       expect(p.only('kubernetes_priority_class_v1').metadata.name).toBe('gitlab-workspaces-headroom');
       expect(pod.node_selector).toMatchObject({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1' });
-      expect(pod.node_selector['topology.kubernetes.io/zone']).toMatch(/\$\{/); // the cluster stack's zone, read from its outputs
+      // The zone, fixed at synth (the Deployment's name ends with it).
+      expect(d.metadata.name).toBe(`workspace-headroom-${pod.node_selector['topology.kubernetes.io/zone']}`);
       expect(pod.automount_service_account_token).toBe(false);
       expect(pod.termination_grace_period_seconds).toBe(0);
       expect(pod.container[0].image).toBe(PAUSE_IMAGE);
@@ -105,8 +106,8 @@ nodes:
 `)).platform.s;
     const d = kata.onlyWhere('kubernetes_deployment_v1', (x) => x.metadata.name === 'workspace-headroom-all');
     const pod = d.spec.template.spec;
-    // 500m / 1Gi (the stack's default requests) + the qemu-runtime-rs overhead (250m / 160Mi).
-    expect(pod.container[0].resources.requests).toEqual({ cpu: '750m', memory: '1184Mi' });
+    // 500m / 1Gi (the stack's default requests) + the qemu-runtime-rs overhead (250m / 320Mi, kata-deploy 4.1.0's).
+    expect(pod.container[0].resources.requests).toEqual({ cpu: '750m', memory: '1344Mi' });
     expect(pod.node_selector).toEqual({ 'gitlab-workspaces/pool': 'workspaces', 'gitlab-workspaces/generation': '1', 'katacontainers.io/kata-runtime': 'true' });
     expect(pod.toleration).toEqual([expect.objectContaining({ key: 'gitlab-workspaces/runtime', value: 'kata', effect: 'NoSchedule' })]);
     expect(pod.runtime_class_name).toBeUndefined(); // no VM per placeholder

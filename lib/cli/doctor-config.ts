@@ -6,6 +6,9 @@
  */
 import type { Diagnostic, Result } from '../common/diagnostics';
 import { loadConfigFile, resolveConfigPath } from '../../stacks/config/load';
+
+/** The package root (the nearest folder above a file holding package.json): where the smoke devfile is. */
+export { packageRoot } from '../../stacks/config/load';
 import { stackGitLabVersion } from '../../stacks/config/agent-settings';
 import { configRuntime } from '../../stacks/config/runtime';
 import type { DoctorFacts } from './doctor-plan';

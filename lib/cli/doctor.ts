@@ -9,13 +9,13 @@
  * Exit 0 healthy (warnings and unchecked lines allowed), 1 a check failed, 2 usage, config, outputs or
  * credentials error. Loads no cdktf or provider package.
  */
-import { existsSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { rootCertificates } from 'tls';
 import { formatDiagnostic } from '../common/diagnostics';
 import { WORKSPACE_LOGS_DIR } from '../common/gitlab-contract';
 import { CheckResult, CheckStatus, DoctorProbes, runChecks } from './doctor-checks';
-import { doctorConfigPath, loadDoctorFacts } from './doctor-config';
+import { doctorConfigPath, loadDoctorFacts, packageRoot } from './doctor-config';
 import { KubeApi, kubeClient, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './doctor-kube';
 import { DoctorPlan, parseOutputs, planDoctor, StackOutputs } from './doctor-plan';
 import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, processIo, usageError } from './io';
@@ -287,7 +287,7 @@ async function smoke(plan: DoctorPlan, kube: KubeApi, outputs: StackOutputs, val
     return [{ id: 'smoke', status: 'skip', message: 'not run: no agent_config output (the agent config the workspace renders with)', fix: 'pass the platform stack\'s outputs with --outputs' }];
   }
   const own = typeof values['smoke-devfile'] === 'string';
-  const devfilePath = own ? values['smoke-devfile'] as string : join(packageRootOf(__dirname), 'examples', 'smoke-workspace', 'devfile.yaml');
+  const devfilePath = own ? values['smoke-devfile'] as string : join(packageRoot(__dirname), 'examples', 'smoke-workspace', 'devfile.yaml');
   let devfileText: string;
   try {
     devfileText = readFileSync(devfilePath, 'utf8');
@@ -301,17 +301,6 @@ async function smoke(plan: DoctorPlan, kube: KubeApi, outputs: StackOutputs, val
     // What the default smoke devfile's postStart command writes once it has proved storage and the network policy.
     ...(!own && { expectFile: { path: `${WORKSPACE_LOGS_DIR}/smoke-test.log`, text: 'smoke test passed' } }),
   }, { timeoutMs: timeoutS * 1000, ...(deps.smokePollMs !== undefined && { pollMs: deps.smokePollMs }), keep: values['keep-smoke'] === true });
-}
-
-/** The package root: the nearest folder above `from` with a package.json (dist/cli or dist/lib/cli in the package). */
-function packageRootOf(from: string): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return from;
-    dir = up;
-  }
 }
 
 const LABEL: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };

@@ -4,6 +4,7 @@
  * a synth that needs no Terraform binary.
  */
 import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { spawnSync } from 'child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -109,22 +110,35 @@ describe('a config built in code', () => {
 });
 
 describe('synth without a Terraform binary', () => {
+  // In a process of its own: PATH is read by cdktf's validations when they spawn `terraform version`, and
+  // this process (and its cached modules) may have seen a PATH with terraform on it.
   it('writes both stacks with no terraform (or tofu) on PATH', () => {
-    const saved = { PATH: process.env.PATH, TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME };
     const empty = mkdtempSync(join(tmpdir(), 'no-terraform-'));
     mkdirSync(join(empty, 'bin'));
     const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
     try {
-      process.env.PATH = join(empty, 'bin');
-      delete process.env.TERRAFORM_BINARY_NAME;
-      // The default destroy guard, the opt-in volume cleanup and the check of the create-only variables are terraform_data resources.
-      const built = buildApp(config(`${REQUIRED_CONFIG}${GITLAB_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n`), { outdir });
-      const stacks = synthesize(built.app, outdir);
+      const root = join(__dirname, '..', '..');
+      // The default destroy guard, the opt-in volume cleanup and the check of the create-only variables are
+      // terraform_data resources; the per-zone workspace groups carry `moved` blocks.
+      const script = `
+        const { buildApp } = require(${JSON.stringify(join(root, 'dist', 'stacks', 'app.js'))});
+        const { loadConfigText } = require(${JSON.stringify(join(root, 'dist', 'stacks', 'config', 'load.js'))});
+        const loaded = loadConfigText(process.env.CONFIG_TEXT, 'test.yaml', { today: new Date('2026-12-01T12:00:00Z') });
+        if (!loaded.ok) { console.error(JSON.stringify(loaded.diagnostics)); process.exit(3); }
+        buildApp(loaded.value, { outdir: process.env.OUTDIR }).app.synth();
+      `;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { PATH: join(empty, 'bin'), OUTDIR: outdir, CONFIG_TEXT: `${REQUIRED_CONFIG}${GITLAB_CONFIG}storage:\n  workspaceVolumesOnDestroy: delete\n`, HOME: empty },
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+      const stacks = Object.fromEntries(Object.entries(manifest.stacks).map(([id, st]) => [id, new Synthesized(readFileSync(join(outdir, st.synthesizedStackPath), 'utf8'))]));
       expect(stacks['gitlab-workspaces'].all('terraform_data')).toHaveLength(1);
       expect(stacks['gitlab-workspaces-platform'].all('terraform_data')).toHaveLength(2);
+      expect((JSON.parse(readFileSync(join(outdir, manifest.stacks['gitlab-workspaces'].synthesizedStackPath), 'utf8')) as { moved?: unknown[] }).moved?.length).toBeGreaterThan(0);
     } finally {
-      process.env.PATH = saved.PATH;
-      if (saved.TERRAFORM_BINARY_NAME !== undefined) process.env.TERRAFORM_BINARY_NAME = saved.TERRAFORM_BINARY_NAME;
       rmSync(empty, { recursive: true, force: true });
       rmSync(outdir, { recursive: true, force: true });
     }

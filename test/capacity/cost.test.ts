@@ -1,5 +1,8 @@
 /** The dated price table and the idle-cost arithmetic (lib/capacity/prices.ts, cost.ts). */
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { computeCost, CostInput, HOURS_PER_MONTH, PRICE_SOURCES, PRICES_AS_OF, regionPrices, REGION_PRICES } from '../../lib/capacity';
+import { knownInstanceTypes } from '../../lib/capacity/instance-specs';
 
 const BASE: CostInput = {
   region: 'us-east-1', createsVpc: true, natMode: 'one-per-zone', natGateways: 3, zones: 3,
@@ -29,6 +32,40 @@ describe('price table', () => {
     expect(regionPrices('eu-west-1')!.natGatewayHour).toBe(0.048);
     expect(regionPrices('ap-south-1')).toBeUndefined();
     expect(regionPrices('constructor')).toBeUndefined();
+  });
+
+  it('has the us-east-1 EC2 figures of the generated AWS price list, unrounded, metal sizes included', () => {
+    // aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go, commit 6fc13b5236fd,
+    // generated 2026-07-20 for us-east-1. The table used to round the family rule to 4 decimals (c7i.large $0.0892,
+    // m7a.large $0.1159) and had no m7i-flex, m8i or metal prices.
+    const ec2 = regionPrices('us-east-1')!.ec2Hour;
+    expect(ec2).toMatchObject({
+      'm6i.large': 0.096, 'm6i.2xlarge': 0.384, 'm7i.xlarge': 0.2016, 'm7i.4xlarge': 0.8064,
+      'c7i.large': 0.08925, 'c7i.16xlarge': 2.856, 'm7a.large': 0.11592, 'm7a.12xlarge': 2.78208,
+      'm7i-flex.large': 0.09576, 'm7i-flex.16xlarge': 3.06432, 'm8i.large': 0.10584, 'm8i.16xlarge': 3.38688,
+      'm6g.12xlarge': 1.848, 'r7i.8xlarge': 2.1168,
+      // Metal sizes do not follow the doubling rule: m7i.metal-24xl is 1.1 x m7i.24xlarge ($4.8384).
+      'm5.metal': 4.608, 'm6i.metal': 6.144, 'm7i.metal-24xl': 5.32224, 'm7i.metal-48xl': 9.6768, 'r7i.metal-24xl': 6.98544,
+    });
+    // Every type the capacity tables know has a us-east-1 price.
+    expect(knownInstanceTypes().filter((t) => ec2[t] === undefined)).toEqual([]);
+  });
+
+  it('prices in us-east-1 every instance type the examples name', () => {
+    const examples = join(__dirname, '..', '..', 'examples');
+    const types = readdirSync(examples).flatMap((dir) => {
+      let text = '';
+      try { text = readFileSync(join(examples, dir, 'workspaces.config.yaml'), 'utf8'); } catch { return []; }
+      return [...text.matchAll(/instanceTypes: \[([^\]]*)\]/g)].flatMap((m) => m[1].split(',').map((t) => t.trim()));
+    });
+    expect(types).toEqual(expect.arrayContaining(['m6i.large', 'm7i.4xlarge', 'm7i.metal-24xl', 'm5.metal']));
+    expect(types.filter((t) => regionPrices('us-east-1')!.ec2Hour[t] === undefined)).toEqual([]);
+  });
+
+  it('does not price vended logs to S3 at us-east-1\'s rate in Europe (the rate is regional: half the ingestion rate)', () => {
+    expect(regionPrices('us-east-1')!.flowLogsS3Gb).toBe(0.25); // half of $0.50
+    expect(regionPrices('eu-west-1')!.flowLogsS3Gb).toBe(0.285); // half of $0.57, derived, unverified
+    expect(regionPrices('eu-central-1')!.flowLogsS3Gb).toBe(0.315); // half of $0.63, derived, unverified
   });
 });
 
@@ -70,6 +107,13 @@ describe('idle cost', () => {
     expect(ok({ ...BASE, natMode: 'single', natGateways: 1, flowLogs: undefined }).savings).toEqual([]);
   });
 
+  it('prices a metal workspace node in us-east-1 (the Kata example\'s types)', () => {
+    const r = ok({ ...BASE, workspace: { instanceType: 'm7i.metal-24xl', perNode: 39, volumeGiB: 50, nodeDiskGiB: 100 } });
+    // 1/39 of (5.32224 + 100 x 0.08 / 730) = 1/39 of 5.333199 = 0.136749; volume 50 x 0.08 / 730 = 0.005479.
+    expect(r.perWorkspace).toMatchObject({ nodeShareHour: 0.1367, volumeHour: 0.0055 });
+    expect(r.perWorkspaceHour).toBe(0.1422); // 0.136749 + 0.005479 = 0.142228
+  });
+
   it('leaves out what the stack does not create, and counts workspace nodes kept at minSize', () => {
     const r = ok({ ...BASE, createsVpc: false, natGateways: 0, loadBalancer: undefined, hostedZone: false, idleWorkspaceNodes: { count: 3, instanceType: 'm6i.2xlarge', diskGiB: 100 } });
     expect(r.idle.map((l) => l.item)).not.toContain('NAT gateways');
@@ -83,6 +127,10 @@ describe('idle cost', () => {
     });
     expect(computeCost({ ...BASE, region: 'eu-west-1', workspace: { ...BASE.workspace, instanceType: 'm7a.4xlarge' } })).toEqual({
       ok: false, message: `no price for instance type m7a.4xlarge in eu-west-1 (lib/capacity/prices.ts, as of ${PRICES_AS_OF})`,
+    });
+    // A metal type is priced in us-east-1 only (no source found for Europe), so the Kata example's region says so.
+    expect(computeCost({ ...BASE, region: 'eu-west-1', workspace: { ...BASE.workspace, instanceType: 'm7i.metal-24xl' } })).toEqual({
+      ok: false, message: `no price for instance type m7i.metal-24xl in eu-west-1 (lib/capacity/prices.ts, as of ${PRICES_AS_OF})`,
     });
   });
 });

@@ -92,6 +92,9 @@ describe('stack capacity', () => {
     expect(item('System nodes')).toBe(165.02); // 2 x ($0.107 x 730 + 50 x $0.088)
     expect(item('KMS keys')).toBe(3);
     expect(cost.report.savings[0]).toEqual({ option: expect.stringMatching(/^network\.natGateways: single/), monthly: 77.38 }); // 2 x 0.053 x 730
+    // Flow logs 3 GB x $0.57 + 3 GB kept 30 days x $0.03 = $1.80; to S3 at eu-west-1's vended rate, 3 x $0.285 = $0.855
+    // (the table used us-east-1's $0.25 everywhere: 1.80 - 0.75 = 1.05); saving 1.80 - 0.855 = 0.945, rounded 0.95.
+    expect(cost.report.savings[1]).toEqual({ option: expect.stringMatching(/^VPC flow logs to S3/), monthly: 0.95 });
     // 1/15 of ($0.428 + 100 x 0.088 / 730) + 50 x 0.088 / 730 = 0.02933 + 0.00603.
     expect(cost.report.perWorkspaceHour).toBeCloseTo(0.0354, 4);
   });

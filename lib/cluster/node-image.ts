@@ -39,6 +39,29 @@ export function ubuntuEksAmiParameter(release: UbuntuEksRelease, kubernetesVersi
   return `/aws/service/canonical/ubuntu/eks/${release}/${kubernetesVersion}/stable/${serial ?? 'current'}/${arch}/hvm/${volume}/ami-id`;
 }
 
+/** The AWS account Canonical publishes its Ubuntu AMIs from (the default partition; Canonical's "Find Ubuntu images on AWS"). */
+export const CANONICAL_AMI_OWNER = '099720109477';
+
+/**
+ * AWS CLI commands that find the dated builds of Canonical's Ubuntu EKS image, to pin one (pure strings):
+ * `serials` lists the SSM parameters under the release's `stable/` path (a dated build, where Canonical
+ * publishes one, is `stable/<serial>/...` beside `stable/current/...`); `images` lists the builds by AMI
+ * name, `ubuntu-eks/k8s_<k8s>/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-<serial>`, which is how
+ * Canonical's documentation names a dated EKS build, deprecated ones included (Canonical deprecates all
+ * but the last three serials; a deprecated AMI still launches).
+ */
+export function ubuntuEksPinCommands(release: UbuntuEksRelease, kubernetesVersion: string, arch: 'amd64' | 'arm64'): { readonly serials: string; readonly images: string } {
+  const current = ubuntuEksAmiParameter(release, kubernetesVersion, arch);
+  const stable = current.slice(0, current.indexOf('/stable/') + '/stable'.length);
+  const tail = current.slice(current.indexOf('/current/') + '/current'.length);
+  const codename = release === '24.04' ? 'noble' : 'jammy';
+  const disk = Number(release) >= 23.1 ? 'hvm-ssd-gp3' : 'hvm-ssd';
+  return {
+    serials: `aws ssm get-parameters-by-path --path ${stable} --recursive --query "Parameters[?ends_with(Name, '${tail}')].[Name,Value]" --output text`,
+    images: `aws ec2 describe-images --owners ${CANONICAL_AMI_OWNER} --include-deprecated --filters "Name=name,Values=ubuntu-eks/k8s_${kubernetesVersion}/images/${disk}/ubuntu-${codename}-${release}-${arch}-server-*" --query "sort_by(Images, &CreationDate)[].[Name,ImageId,CreationDate]" --output text`,
+  };
+}
+
 /** What a custom-AMI node needs to join the cluster (values may be Terraform references). */
 export interface NodeBootstrap {
   readonly clusterName: string;

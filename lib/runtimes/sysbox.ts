@@ -27,7 +27,10 @@
  *   (cri-o/cri-o#10050).
  * - CRI-O path: no report of failure on these images; reported working on AKS 1.33 with v0.7.0 and CRI-O
  *   1.33.3 (#987, 2026-08-13) and on Kubespray with CRI-O (#975); Canonical's Ubuntu 24.04 EKS images with
- *   kernel 6.8 reported working (#822, 2025-02, CRI-O path, the only one then).
+ *   kernel 6.8 reported working (#822, 2025-02, CRI-O path, the only one then). Against: a #987 comment
+ *   (2026-05-23): GKE 1.33.12, v0.7.0, kernel 6.8, the kubelet hangs after the installer's CRI-O restart
+ *   (GKE-specific setup). No report either way for CRI-O on the newer kernels (6.14, 6.17, 7.0) the
+ *   `current` Canonical build has carried since; hence the synth warning when the image is not pinned.
  * So the default is installer v0.7.1-0 with CRI-O; containerd is refused where upstream reports it
  * broken unless the config acknowledges the issues; the node image can be pinned to a dated Canonical
  * build (`nodeImage`), whose kernel the config states, and the deploy-time smoke test proves the nodes.

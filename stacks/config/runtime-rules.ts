@@ -3,7 +3,7 @@
  * synth time, with why and what to change, instead of failing when a developer first opens a workspace.
  */
 import { instanceTypeVcpus, isArmInstanceType, isMetalInstanceType, offersNestedVirtualization } from '../../lib/cluster/instance-types';
-import { isBottlerocket } from '../../lib/cluster/node-image';
+import { isBottlerocket, ubuntuEksAmiParameter, ubuntuEksPinCommands } from '../../lib/cluster/node-image';
 import { kubernetesMinor, MIN_KUBERNETES_VERSION } from '../../lib/cluster/versions';
 import { installerImageTag, SYSBOX_DEFAULT_CONTAINER_RUNTIME, SYSBOX_DEPLOY_IMAGE, SYSBOX_KNOWN_GOOD_KERNEL, SYSBOX_MIN_VCPUS, sysboxUpstreamReports } from '../../lib/runtimes/sysbox';
 import { USER_NAMESPACE_IMAGES } from '../../lib/runtimes/user-namespaces';
@@ -106,6 +106,7 @@ function checkSysbox(config: WorkspacesConfig, r: Reporters): void {
       `with runtime sysbox the workspace nodes run Canonical's Ubuntu ${release} EKS image (looked up in SSM under /aws/service/canonical/ubuntu/eks/): sysbox-deploy-k8s installs only on Ubuntu, not on ${config.nodes.workspaces.amiType}; remove nodes.workspaces.amiType`);
   }
   checkSysboxUpstreamReports(config, r);
+  checkSysboxNodeImagePinned(config, r);
   config.nodes.workspaces.instanceTypes.forEach((type, i) => {
     const vcpus = instanceTypeVcpus(type);
     if (vcpus !== undefined && vcpus < SYSBOX_MIN_VCPUS && !isArmInstanceType(type)) {
@@ -113,6 +114,33 @@ function checkSysbox(config: WorkspacesConfig, r: Reporters): void {
         `${type} has ${vcpus} vCPU${vcpus === 1 ? '' : 's'}; Sysbox recommends at least ${SYSBOX_MIN_VCPUS} per node (its sysbox-mgr and sysbox-fs run beside the workspaces); use an xlarge or larger type`);
     }
   });
+}
+
+/**
+ * Sysbox nodes on the newest Canonical build (`stable/current`) draw a warning: their kernel is whatever
+ * Ubuntu's rolling AWS kernel is when a node is built (6.8 at 24.04's release, 6.17 on EKS 1.35 nodes in
+ * nestybox/sysbox#1035, newer since), so a node the autoscaler adds next month may run a kernel no one has
+ * reported Sysbox working on. The warning names the commands that list the dated builds to pin one.
+ * A combination already refused for an unpinned kernel (containerd) is not warned about twice.
+ */
+function checkSysboxNodeImagePinned(config: WorkspacesConfig, r: Reporters): void {
+  const sysbox = config.runtimes?.sysbox;
+  if (sysbox?.nodeImage !== undefined) return;
+  const acknowledged = new Set(sysbox?.acknowledgeUpstreamIssues ?? []);
+  if (sysboxUpstreamReports(sysbox ?? {}).some((report) => report.except !== undefined && !report.issues.every((i) => acknowledged.has(i)))) return;
+  const image = workspaceNodeImage(config);
+  if (image.kind !== 'ubuntu-eks') return;
+  const k8s = config.cluster.kubernetesVersion;
+  const commands = ubuntuEksPinCommands(image.release, k8s, image.arch);
+  const path: YamlPath = r.written(['runtimes', 'sysbox']) ? ['runtimes', 'sysbox'] : ['runtime'];
+  r.warning('sysbox-node-image-unpinned', path,
+    `runtime sysbox runs the workspace nodes on the newest Canonical Ubuntu ${image.release} EKS build (${ubuntuEksAmiParameter(image.release, k8s, image.arch)}), `
+    + `whose kernel follows Ubuntu's rolling AWS kernel (6.8 at ${image.release}'s release, 6.17 on EKS 1.35 nodes in nestybox/sysbox#1035, newer since) and changes whenever Canonical publishes a build; `
+    + `upstream reports Sysbox working on 6.8 and has no report for ${SYSBOX_DEFAULT_CONTAINER_RUNTIME} on newer kernels either way. `
+    + `Pin a dated build and state its kernel: runtimes.sysbox.nodeImage: {serial: "YYYYMMDD", kernel: "6.8"}. `
+    + `List the dated builds with \`${commands.serials}\` (the serial is the path segment after stable/) `
+    + `or, by AMI name, \`${commands.images}\` (the serial ends the name); `
+    + `read a build's kernel with uname -r on a node launched from it (docs/runtimes.md)`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { instanceTypeVcpus, isArmInstanceType, isMetalInstanceType, offersNestedVirtualization } from '../../lib/cluster/instance-types';
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
-import { bottlerocketSysctlSettings, imageVolumeDevices, ubuntuEksAmiParameter, ubuntuEksBootstrapScript } from '../../lib/cluster/node-image';
+import { bottlerocketSysctlSettings, imageVolumeDevices, ubuntuEksAmiParameter, ubuntuEksBootstrapScript, ubuntuEksPinCommands } from '../../lib/cluster/node-image';
 import { UbuntuEksImage } from '../../lib/cluster/ubuntu-eks-image';
 import { base64encodeArgument } from '../helpers/hcl';
 import { Synthesized } from '../helpers/synthesized';
@@ -31,6 +31,17 @@ describe('Canonical\'s Ubuntu EKS image', () => {
     expect(ubuntuEksAmiParameter('22.04', '1.32', 'arm64')).toBe('/aws/service/canonical/ubuntu/eks/22.04/1.32/stable/current/arm64/hvm/ebs-gp2/ami-id');
     const s = new Synthesized(Testing.synthScope((scope) => new UbuntuEksImage(scope, 'img', { kubernetesVersion: '1.34' })));
     expect(Object.values(s.data('aws_ssm_parameter')).map((p) => p.name)).toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.34/stable/current/amd64/hvm/ebs-gp3/ami-id']);
+  });
+
+  it('names the AWS CLI commands that list the dated builds to pin: SSM parameters under stable/, and AMIs by Canonical\'s name', () => {
+    expect(ubuntuEksPinCommands('24.04', '1.35', 'amd64')).toEqual({
+      serials: 'aws ssm get-parameters-by-path --path /aws/service/canonical/ubuntu/eks/24.04/1.35/stable --recursive --query "Parameters[?ends_with(Name, \'/amd64/hvm/ebs-gp3/ami-id\')].[Name,Value]" --output text',
+      images: 'aws ec2 describe-images --owners 099720109477 --include-deprecated --filters "Name=name,Values=ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*" --query "sort_by(Images, &CreationDate)[].[Name,ImageId,CreationDate]" --output text',
+    });
+    const jammy = ubuntuEksPinCommands('22.04', '1.32', 'arm64');
+    expect(jammy.serials).toContain('--path /aws/service/canonical/ubuntu/eks/22.04/1.32/stable --recursive');
+    expect(jammy.serials).toContain("'/arm64/hvm/ebs-gp2/ami-id'");
+    expect(jammy.images).toContain('Values=ubuntu-eks/k8s_1.32/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-*');
   });
 
   it('needs a literal Kubernetes version: it names the parameter', () => {

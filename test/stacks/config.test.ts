@@ -207,7 +207,10 @@ describe('examples', () => {
     const file = join(EXAMPLES, name, 'workspaces.config.yaml');
     const result = loadConfigFile(file, undefined, { today: TEST_DAY });
     expect(result.ok).toBe(true);
-    expect(result.diagnostics.filter((d) => d.rule !== 'config/placeholder').map(formatDiagnostic)).toEqual([]);
+    // Besides placeholders, a Sysbox example on the newest Canonical build draws the unpinned-image warning:
+    // the examples pin no dated build (docs/runtimes.md: no build is documented as carrying kernel 6.8 per
+    // Kubernetes version), and the warning says how to find and pin one.
+    expect(result.diagnostics.filter((d) => d.rule !== 'config/placeholder' && d.rule !== 'config/sysbox-node-image-unpinned').map(formatDiagnostic)).toEqual([]);
     // A consumer repo (import-constructs) finds the schema in the installed package.
     const schema = name === 'import-constructs' ? './node_modules/cdktf-gitlab-workspaces/schemas' : '../../schemas';
     expect(readFileSync(file, 'utf8').split('\n')[0]).toBe(`# yaml-language-server: $schema=${schema}/workspaces.config.schema.json`);

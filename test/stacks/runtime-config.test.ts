@@ -10,7 +10,9 @@ import { GITLAB_CONFIG, REQUIRED_CONFIG, TEST_DAY } from './helpers';
 
 const load = (text: string, version = '1.35') =>
   loadConfigText(`${REQUIRED_CONFIG.replace('cluster:\n', `cluster:\n  kubernetesVersion: "${version}"\n`)}${text}`, 'c.yaml', { today: TEST_DAY });
-const messages = (text: string, version?: string) => load(text, version).diagnostics.map(formatDiagnostic);
+// The unpinned-image warning every Sysbox config without runtimes.sysbox.nodeImage draws has a test of its own.
+const UNPINNED = 'config/sysbox-node-image-unpinned';
+const messages = (text: string, version?: string) => load(text, version).diagnostics.filter((d) => d.rule !== UNPINNED).map(formatDiagnostic);
 
 describe('runtime combinations the config accepts', () => {
   it.each([
@@ -24,7 +26,7 @@ describe('runtime combinations the config accepts', () => {
   ])('%s', (_, text, version = '1.35') => {
     const r = load(text, version);
     // No runtime diagnostic (1.34 draws the end-of-standard-support warning on the test day).
-    expect(r.diagnostics.filter((d) => d.path !== 'cluster.kubernetesVersion').map(formatDiagnostic)).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.path !== 'cluster.kubernetesVersion' && d.rule !== UNPINNED).map(formatDiagnostic)).toEqual([]);
     expect(r.ok).toBe(true);
   });
 
@@ -54,6 +56,26 @@ describe('runtime warnings', () => {
       expect.stringMatching(/^c\.yaml:11:43: warning: nodes\.workspaces\.instanceTypes\[1\]: m6i\.xlarge \(4 vCPU, 16 GiB\) differs in size from m6i\.large/),
     ]);
     expect(load('runtime: sysbox\nnodes:\n  workspaces: {instanceTypes: [m6i.large]}\n').ok).toBe(true);
+  });
+
+  it('warns when Sysbox nodes run the newest Canonical build (kernel not pinned), naming how to list and pin the dated builds', () => {
+    const unpinned = (text: string) => load(text).diagnostics.filter((d) => d.rule === UNPINNED);
+    const [w] = unpinned('runtime: sysbox\n');
+    expect([w.severity, w.path]).toEqual(['warning', 'runtime']);
+    expect(w.message).toContain('/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/current/amd64/hvm/ebs-gp3/ami-id');
+    expect(w.message).toContain('runtimes.sysbox.nodeImage: {serial: "YYYYMMDD", kernel: "6.8"}');
+    expect(w.message).toContain('aws ssm get-parameters-by-path --path /aws/service/canonical/ubuntu/eks/24.04/1.35/stable --recursive');
+    expect(w.message).toContain('aws ec2 describe-images --owners 099720109477 --include-deprecated --filters "Name=name,Values=ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"');
+    expect(w.message).toContain('nestybox/sysbox#1035');
+    expect(load('runtime: sysbox\n').ok).toBe(true);
+    // At the settings when they are written; none once a dated build is pinned.
+    expect(unpinned('runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: cri-o}\n').map((d) => d.path)).toEqual(['runtimes.sysbox']);
+    expect(unpinned('runtime: sysbox\nruntimes:\n  sysbox: {nodeImage: {serial: "20250611", kernel: "6.8"}}\n')).toEqual([]);
+    // containerd on an unpinned kernel is refused already (#1035): no second diagnostic; acknowledged, the warning stays.
+    expect(unpinned('runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd}\n')).toEqual([]);
+    expect(unpinned('runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, acknowledgeUpstreamIssues: [1035, 1025]}\n')).toHaveLength(1);
+    // Other runtimes have no Canonical image to pin.
+    expect(unpinned('runtime: user-namespaces\n')).toEqual([]);
   });
 
   it('reports the runtime\'s own Kubernetes limit beside the stack\'s', () => {

@@ -92,7 +92,8 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
   parameter(amiReleaseVersionParameter(systemAmi, k8s), `system nodes (${systemAmi})`, config.nodes.system.amiType ? 'nodes.system.amiType' : 'nodes.amiType');
   const image = workspaceNodeImage(config);
   if (image.kind === 'ubuntu-eks') {
-    parameter(ubuntuEksAmiParameter(image.release, k8s, image.arch), `workspace nodes (Ubuntu ${image.release} ${image.arch}, runtime ${config.runtime})`, 'runtime');
+    // The dated build the config pins (runtimes.sysbox.nodeImage.serial), else the current one: the parameter the stack reads.
+    parameter(ubuntuEksAmiParameter(image.release, k8s, image.arch, image.serial), `workspace nodes (Ubuntu ${image.release} ${image.arch}${image.serial ? ` build ${image.serial}` : ''}, runtime ${config.runtime})`, image.serial ? 'runtimes.sysbox.nodeImage.serial' : 'runtime');
   } else {
     parameter(amiReleaseVersionParameter(image.amiType, k8s), `workspace nodes (${image.amiType})`, config.nodes.workspaces.amiType ? 'nodes.workspaces.amiType' : 'nodes.amiType');
   }

@@ -43,6 +43,14 @@ describe('planChecks', () => {
     expect(names).toContain('/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version');
   });
 
+  it('checks the dated Ubuntu build the config pins, not the current one', () => {
+    const pinned = config(`${BASE_CONFIG}runtime: sysbox\nruntimes:\n  sysbox:\n    nodeImage: {serial: '20250925', kernel: '6.8'}\n`);
+    const specs = of(planChecks(pinned), 'ssm-parameter').filter((s) => s.name.includes('/canonical/'));
+    expect(specs.map((s) => [s.name, s.configPath])).toEqual([
+      ['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250925/amd64/hvm/ebs-gp3/ami-id', 'runtimes.sysbox.nodeImage.serial'],
+    ]);
+  });
+
   it('takes the zones from the config, or the existing VPC\'s subnets with the zones the config gives them', () => {
     expect(of(planChecks(config()), 'zones')[0].source).toEqual({ kind: 'listed', zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
     const listed = config(`${BASE_WITHOUT_NETWORK}network:\n  availabilityZoneCount: 2\n  availabilityZones: [eu-west-1b, eu-west-1c]\n`);

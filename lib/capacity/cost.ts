@@ -20,8 +20,11 @@ export interface CostInput {
   readonly loadBalancer?: { readonly internetFacing: boolean };
   readonly extendedSupport: boolean;
   readonly systemNodes: { readonly count: number; readonly instanceType: string; readonly diskGiB: number };
-  /** Workspace nodes kept with no workspace (minSize over the groups). */
-  readonly idleWorkspaceNodes: { readonly count: number; readonly instanceType: string; readonly diskGiB: number };
+  /**
+   * Workspace nodes kept with no workspace: minSize over the groups, or the nodes the warm headroom's
+   * placeholders fill (`headroomPerGroup` default-sized workspaces in each group), whichever is more.
+   */
+  readonly idleWorkspaceNodes: { readonly count: number; readonly instanceType: string; readonly diskGiB: number; readonly headroomPerGroup?: number; readonly minSizeCount?: number };
   readonly controlPlaneLogs: { readonly types: readonly string[]; readonly retentionDays: number };
   readonly flowLogs?: { readonly retentionDays: number; readonly destination: 'cloud-watch-logs' | 's3'; readonly trafficType?: string };
   readonly kmsKeys: number;
@@ -89,8 +92,8 @@ export function computeCost(input: CostInput): CostResult {
     `${sys.count} x ${sys.instanceType} ($${p.ec2Hour[sys.instanceType]}/h) + ${sys.diskGiB} GiB gp3 each`);
   const idleWs = input.idleWorkspaceNodes;
   if (idleWs.count > 0) {
-    line('Workspace nodes kept at minSize', idleWs.count * (p.ec2Hour[idleWs.instanceType] * h + idleWs.diskGiB * p.gp3GbMonth),
-      `${idleWs.count} x ${idleWs.instanceType} ($${p.ec2Hour[idleWs.instanceType]}/h) + ${idleWs.diskGiB} GiB gp3 each`);
+    line(idleWs.headroomPerGroup ? 'Workspace nodes kept warm (headroom, minSize)' : 'Workspace nodes kept at minSize', idleWs.count * (p.ec2Hour[idleWs.instanceType] * h + idleWs.diskGiB * p.gp3GbMonth),
+      `${idleWs.count} x ${idleWs.instanceType} ($${p.ec2Hour[idleWs.instanceType]}/h) + ${idleWs.diskGiB} GiB gp3 each${idleWs.headroomPerGroup ? `: the nodes that hold ${idleWs.headroomPerGroup} warm placeholder workspace(s) per group (nodes.workspaces.headroom) or minSize, whichever is more` : ''}`);
   }
   const logGb = input.controlPlaneLogs.types.reduce((a, t) => a + (ASSUMED_CONTROL_PLANE_LOG_GB[t] ?? 0.5), 0);
   if (logGb > 0) {
@@ -120,6 +123,11 @@ export function computeCost(input: CostInput): CostResult {
   const savings: Array<{ option: string; monthly: number }> = [];
   if (input.createsVpc && input.natMode === 'one-per-zone' && input.natGateways > 1) {
     savings.push({ option: `network.natGateways: single (one NAT gateway instead of ${input.natGateways}; a zone outage then cuts egress for all)`, monthly: round((input.natGateways - 1) * (p.natGatewayHour + p.publicIpv4Hour) * h) });
+  }
+  const warm = input.idleWorkspaceNodes;
+  if (warm.headroomPerGroup && warm.count > (warm.minSizeCount ?? 0)) {
+    const extra = warm.count - (warm.minSizeCount ?? 0);
+    savings.push({ option: `nodes.workspaces.headroom: 0 (no warm nodes: ${extra} fewer ${warm.instanceType}; a new workspace then waits for a node, docs/start-time.md)`, monthly: round(extra * (p.ec2Hour[warm.instanceType] * h + warm.diskGiB * p.gp3GbMonth)) });
   }
   if (input.flowLogs && input.flowLogs.destination !== 's3') {
     savings.push({ option: 'VPC flow logs to S3 instead of CloudWatch Logs (network.flowLogs destination, where the config offers it)', monthly: round(flowMonthly - ASSUMED_FLOW_LOG_GB * p.flowLogsS3Gb) });

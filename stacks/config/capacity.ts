@@ -145,7 +145,14 @@ export function stackCost(config: WorkspacesConfig, capacity?: CapacityResult): 
     // Extended support costs more only once the version leaves standard support: not counted here.
     extendedSupport: false,
     systemNodes: { count: nodes.system.desiredSize, instanceType: nodes.system.instanceTypes[0], diskGiB: nodes.system.diskSizeGiB },
-    idleWorkspaceNodes: { count: ws.minSize * groups, instanceType: ws.instanceTypes[0], diskGiB: ws.diskSizeGiB },
+    // With no workspace running, each current-generation group keeps minSize nodes, or the nodes its warm
+    // headroom's placeholders fill (nodes.workspaces.headroom default-sized workspaces per zone), whichever is more.
+    idleWorkspaceNodes: {
+      count: groups * Math.max(ws.minSize, ws.headroom > 0 && cap.ok && cap.report.node.workspaces > 0 ? Math.ceil(ws.headroom / cap.report.node.workspaces) : 0),
+      instanceType: ws.instanceTypes[0],
+      diskGiB: ws.diskSizeGiB,
+      ...(ws.headroom > 0 && { headroomPerGroup: ws.headroom, minSizeCount: groups * ws.minSize }),
+    },
     controlPlaneLogs: { types: cluster.logs.types, retentionDays: cluster.logs.retentionDays },
     ...(flow.enabled && {
       flowLogs: {

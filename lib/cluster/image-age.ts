@@ -132,17 +132,19 @@ export interface RunningImageLookup {
   readonly owner?: string;
 }
 
-/** The running group's AMI as Canonical's images report it: a custom AMI group's `release_version` is its AMI id. */
+/** The AMI of a custom-AMI group (Canonical's Ubuntu): EKS reports its `release_version` as an AMI id. */
 export function customAmiLookup(nodeGroup: EksNodeGroup): RunningImageLookup {
-  // EKS DescribeNodegroup: "If the node group was deployed using a launch template with a custom AMI, then
-  // [releaseVersion] is the AMI ID that was specified in the launch template" (EKS API reference, Nodegroup).
+  // For a group launched from a template with a custom AMI, EKS's Nodegroup.releaseVersion is that template's
+  // AMI id, not an EKS release (EKS API reference, Nodegroup, releaseVersion).
   return { filters: { 'image-id': attributeAddress(nodeGroup, 'release_version') } };
 }
 
 /**
- * A Bottlerocket group's AMI from its `release_version` (Bottlerocket's image version, `1.20.1-7c3e9198`):
+ * A Bottlerocket group's AMI from its `release_version` (Bottlerocket's image version, `1.47.0-6154605b`, as in
+ * aws-controllers-k8s/community#2644; the stack passes `.../latest/image_version` as the release):
  * its name is the recommended image's name (`bottlerocket-aws-k8s-1.35-x86_64-v<version>`, Bottlerocket's
- * publishing tool names images `bottlerocket-<variant>-<arch>-v<image_version>`) with the running group's
+ * publishing tool names images `bottlerocket-<variant>-<arch>-v<image_version>` and publishes
+ * `<variant>/<arch>/<image_version>/image_id`: bottlerocket-os/bottlerocket tools/pubsys/policies/ssm) with the running group's
  * Kubernetes minor and version in place of the recommended one's; its owner the recommended image's owner.
  */
 export function bottlerocketLookup(nodeGroup: EksNodeGroup, recommended: DataAwsAmi, recommendedVersion: DataAwsSsmParameter, kubernetesVersion: string): RunningImageLookup {

@@ -6,12 +6,19 @@
  */
 import { Fn, TerraformBackend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
+  addAmiAgeCheck,
   addImageAgeCheck,
+  bottlerocketImageIdParameter,
+  bottlerocketLookup,
+  customAmiLookup,
+  recommendedImage as recommendedAmi,
+  ubuntuEksAmiParameter,
   amiReleaseVersionParameter,
   attributeAddress,
   ClusterAddon,
@@ -399,24 +406,66 @@ export class WorkspacesClusterStack extends TerraformStack {
       return group;
     });
 
-    // Image age: plan-time warnings (never errors) when a group's AMI release falls more than
-    // maxImageAgeDays behind the one AWS recommends. Amazon Linux 2023 releases carry their build date;
-    // Bottlerocket's and Canonical's images are not watched.
+    // Image age: plan-time warnings (never errors) when a group's image falls more than maxImageAgeDays
+    // behind the one AWS (Canonical, for Ubuntu) recommends now. Amazon Linux 2023 releases carry their build
+    // date, compared as such; Bottlerocket's releases and Canonical's custom AMIs do not, so their AMIs'
+    // creation dates are compared: the running one found from what EKS reports for the group (docs/operations.md#node-images).
     const minor = clusterConfig.kubernetesVersion;
+    const recommendedImages = new Map<string, DataAwsAmi>();
+    const recommendedImage = (key: string, imageIdParameter: () => DataAwsSsmParameter): DataAwsAmi => {
+      let image = recommendedImages.get(key);
+      if (image === undefined) {
+        image = recommendedAmi(this, `recommended-image-${key}`, imageIdParameter());
+        recommendedImages.set(key, image);
+      }
+      return image;
+    };
+    const bottlerocketWatch = (amiType: string, group: ManagedNodeGroup) => {
+      const recommended = recommendedImage(amiType.toLowerCase().replace(/_/g, '-'), () => new DataAwsSsmParameter(this, `ami-image-id-${amiType.toLowerCase().replace(/_/g, '-')}`, {
+        name: bottlerocketImageIdParameter(amiType, minor),
+      }));
+      return { nodeGroup: group.nodeGroup, recommended, running: bottlerocketLookup(group.nodeGroup, recommended, releaseParameter(amiType), minor) };
+    };
+    const systemName = `\${${attributeAddress(this.systemNodes.nodeGroup, 'node_group_name')}}`;
+    const systemFix = (release: string) => `set nodes.system.releaseVersion: "${release}" and deploy (the system nodes roll, a third at a time; docs/operations.md#node-images)`;
+    // (The system pool takes Amazon Linux 2023 only: nodes.system.amiType and nodes.amiType.)
     addImageAgeCheck(this, 'system_node_image_age', nodes.system.maxImageAgeDays, [{
       nodeGroup: this.systemNodes.nodeGroup,
       recommended: releaseParameter(systemAmi),
-      message: (running: string, recommended: string) => `The system nodes (node group \${${attributeAddress(this.systemNodes.nodeGroup, 'node_group_name')}}) run AMI release ${running}, more than ${nodes.system.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}: set nodes.system.releaseVersion: "${recommended}" and deploy (the system nodes roll, a third at a time; docs/operations.md#node-images)`,
+      message: (running: string, recommended: string) => `The system nodes (node group ${systemName}) run AMI release ${running}, more than ${nodes.system.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}: ${systemFix(recommended)}`,
     }]);
-    const workspaceAmi = workspaceImage.kind === 'eks-optimized' ? workspaceImage.amiType : undefined;
-    if (workspaceAmi !== undefined && !isBottlerocket(workspaceAmi)) {
-      const current = this.workspaceNodes.filter((_, i) => i < currentGroupCount(config, this.network));
+    const current = this.workspaceNodes.filter((_, i) => i < currentGroupCount(config, this.network));
+    const workspaceName = (group: ManagedNodeGroup) => `Workspace node group \${${attributeAddress(group.nodeGroup, 'node_group_name')}} (generation ${ws.generation}, the current one)`;
+    const workspaceRoll = (pin = '') => `and workspace groups never roll their nodes: roll them through a new generation (set nodes.workspaces.generation to ${ws.generation + 1}, add ${ws.generation} to nodes.workspaces.retiringGenerations${pin}, and deploy: docs/operations.md#monthly-image-roll)`;
+    if (workspaceImage.kind === 'eks-optimized' && !isBottlerocket(workspaceImage.amiType)) {
       addImageAgeCheck(this, 'workspace_node_image_age', ws.maxImageAgeDays, current.map((group) => ({
         nodeGroup: group.nodeGroup,
-        recommended: releaseParameter(workspaceAmi),
-        message: (running: string, recommended: string) => `Workspace node group \${${attributeAddress(group.nodeGroup, 'node_group_name')}} (generation ${ws.generation}, the current one) runs AMI release ${running}, more than ${ws.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}, and workspace groups never roll their nodes: `
-          + `roll them through a new generation (set nodes.workspaces.generation to ${ws.generation + 1}, add ${ws.generation} to nodes.workspaces.retiringGenerations, and deploy: docs/operations.md#monthly-image-roll)`,
+        recommended: releaseParameter(workspaceImage.amiType),
+        message: (running: string, recommended: string) => `${workspaceName(group)} runs AMI release ${running}, more than ${ws.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}, ${workspaceRoll()}`,
       })));
+    } else {
+      // One check per group: a check block holds at most one scoped data source (the running AMI's lookup).
+      const watch = workspaceImage.kind === 'eks-optimized'
+        ? (group: ManagedNodeGroup) => ({ ...bottlerocketWatch(workspaceImage.amiType, group), publisher: 'AWS' })
+        : (group: ManagedNodeGroup) => ({
+          nodeGroup: group.nodeGroup,
+          running: customAmiLookup(group.nodeGroup),
+          // The newest stable build, also when the config pins a dated one (that pin is what holds the nodes back).
+          recommended: recommendedImage('ubuntu-eks', () => workspaceImage.serial === undefined && ubuntu
+            ? ubuntu.parameter
+            : new DataAwsSsmParameter(this, 'ubuntu-eks-current-ami-id', { name: ubuntuEksAmiParameter(workspaceImage.release, minor, workspaceImage.arch) })),
+          publisher: 'Canonical',
+        });
+      const pin = workspaceImage.kind === 'ubuntu-eks' && workspaceImage.serial !== undefined
+        ? `, raise runtimes.${config.runtime}.nodeImage.serial from ${workspaceImage.serial} to the newer build's serial (the date at the end of its name; or remove nodeImage for the newest)`
+        : '';
+      for (const group of current) {
+        const { publisher, ...watched } = watch(group);
+        addAmiAgeCheck(this, `workspace_node_image_age_${group.node.id.replace(/[^A-Za-z0-9_-]/g, '_')}`, ws.maxImageAgeDays, {
+          ...watched,
+          message: (running, recommended) => `${workspaceName(group)} runs AMI ${running.name}, created ${running.created}, more than ${ws.maxImageAgeDays} days before the one ${publisher} recommends for Kubernetes ${minor}, ${recommended.name}, created ${recommended.created}, ${workspaceRoll(pin)}`,
+        });
+      }
     }
 
     // Add-ons that run pods: after the system nodes exist.

@@ -8,8 +8,10 @@
  */
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { amiReleaseVersionParameter } from './versions';
 
 /** One assertion of a check block: an HCL expression (without `${}`) and the warning when it is false. */
 export interface CheckAssertion {
@@ -18,13 +20,30 @@ export interface CheckAssertion {
 }
 
 /**
- * Adds a Terraform `check` block named `name` (letters, digits, `_` and `-`) with its assertions to the
- * stack that holds `scope`.
+ * A check block's scoped data source (at most one per block): read at every plan like any data source, but
+ * its errors (an AMI deregistered since, a missing permission) are warnings too, and only the block's
+ * assertions may reference it. Its label shares the module's namespace of `data.<type>.<label>` addresses.
  */
-export function addCheckBlock(scope: Construct, name: string, assertions: readonly CheckAssertion[]): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`addCheckBlock: ${JSON.stringify(name)} is not a Terraform block label (letters, digits, _ and -)`);
+export interface ScopedDataSource {
+  readonly type: string;
+  readonly label: string;
+  /** Its arguments in Terraform JSON syntax (nested blocks as arrays of objects). */
+  readonly config: Record<string, unknown>;
+}
+
+const BLOCK_LABEL = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * Adds a Terraform `check` block named `name` (letters, digits, `_` and `-`) with its assertions, and
+ * optionally one scoped data source, to the stack that holds `scope`.
+ */
+export function addCheckBlock(scope: Construct, name: string, assertions: readonly CheckAssertion[], data?: ScopedDataSource): void {
+  for (const label of [name, ...(data ? [data.type, data.label] : [])]) {
+    if (!BLOCK_LABEL.test(label)) throw new Error(`addCheckBlock: ${JSON.stringify(label)} is not a Terraform block label (letters, digits, _ and -)`);
+  }
   if (assertions.length === 0) return;
   TerraformStack.of(scope).addOverride(`check.${name}`, {
+    ...(data && { data: { [data.type]: { [data.label]: data.config } } }),
     assert: assertions.map((a) => ({ condition: `\${${a.condition}}`, error_message: a.message })),
   });
 }
@@ -42,13 +61,21 @@ export function releaseDateExpression(release: string): string {
  * `recommended`; true as well when either has no date (not an Amazon Linux release) or is unknown yet.
  */
 export function imageAgeCondition(running: string, recommended: string, maxAgeDays: number): string {
+  return dateAgeCondition(releaseDateExpression(running), releaseDateExpression(recommended), maxAgeDays);
+}
+
+/**
+ * True unless the RFC 3339 timestamp `running` (an HCL expression) is more than `maxAgeDays` days before
+ * `recommended`; true as well when either is not a timestamp (or the lookup behind it failed).
+ */
+export function dateAgeCondition(running: string, recommended: string, maxAgeDays: number): string {
   if (!Number.isInteger(maxAgeDays) || maxAgeDays < 1) throw new Error(`imageAgeCondition: maxAgeDays must be a whole number of days, at least 1 (got ${maxAgeDays})`);
-  return `try(timecmp(timeadd(${releaseDateExpression(running)}, "${maxAgeDays * 24}h"), ${releaseDateExpression(recommended)}) >= 0, true)`;
+  return `try(timecmp(timeadd(${running}, "${maxAgeDays * 24}h"), ${recommended}) >= 0, true)`;
 }
 
 /** The HCL address of an attribute of a resource or data source in the same stack. */
-export function attributeAddress(element: EksNodeGroup | DataAwsSsmParameter, attribute: string): string {
-  const prefix = element instanceof DataAwsSsmParameter ? 'data.' : '';
+export function attributeAddress(element: EksNodeGroup | DataAwsSsmParameter | DataAwsAmi, attribute: string): string {
+  const prefix = element instanceof DataAwsSsmParameter || element instanceof DataAwsAmi ? 'data.' : '';
   return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}.${attribute}`;
 }
 
@@ -71,4 +98,96 @@ export function addImageAgeCheck(scope: Construct, name: string, maxAgeDays: num
     const recommended = attributeAddress(g.recommended, 'insecure_value');
     return { condition: imageAgeCondition(running, recommended, maxAgeDays), message: g.message(`\${${running}}`, `\${${recommended}}`) };
   }));
+}
+
+/**
+ * The AMI an SSM parameter of a recommended image names (`.../image_id`, `.../ami-id`), looked up by its id
+ * at every plan for its `creation_date`. A plain data source (a failure stops the plan): the image is the
+ * one AWS or Canonical publishes now, so it exists whenever the parameter does.
+ */
+export function recommendedImage(scope: Construct, id: string, imageIdParameter: DataAwsSsmParameter): DataAwsAmi {
+  return new DataAwsAmi(scope, id, {
+    filter: [{ name: 'image-id', values: [imageIdParameter.insecureValue] }],
+    includeDeprecated: true,
+  });
+}
+
+/**
+ * The public SSM parameter of the AMI id of the newest Bottlerocket image for an AMI type and Kubernetes
+ * version (`/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id`), beside the release one.
+ */
+export function bottlerocketImageIdParameter(amiType: string, kubernetesVersion: string): string {
+  const release = amiReleaseVersionParameter(amiType, kubernetesVersion);
+  if (!release.startsWith('/aws/service/bottlerocket/') || !release.endsWith('/latest/image_version')) {
+    throw new Error(`bottlerocketImageIdParameter: ${amiType} is not a Bottlerocket AMI type`);
+  }
+  return release.replace(/\/image_version$/, '/image_id');
+}
+
+/** The image a group's nodes run, as the filters of an EC2 DescribeImages call (values are HCL expressions). */
+export interface RunningImageLookup {
+  /** Filter name (`image-id`, `name`) -> an HCL expression of its one value. */
+  readonly filters: Readonly<Record<string, string>>;
+  /** An HCL expression of the owner account, when the filters do not name the image by id. */
+  readonly owner?: string;
+}
+
+/** The AMI of a custom-AMI group (Canonical's Ubuntu): EKS reports its `release_version` as an AMI id. */
+export function customAmiLookup(nodeGroup: EksNodeGroup): RunningImageLookup {
+  // For a group launched from a template with a custom AMI, EKS's Nodegroup.releaseVersion is that template's
+  // AMI id, not an EKS release (EKS API reference, Nodegroup, releaseVersion).
+  return { filters: { 'image-id': attributeAddress(nodeGroup, 'release_version') } };
+}
+
+/**
+ * A Bottlerocket group's AMI from its `release_version` (Bottlerocket's image version, `1.47.0-6154605b`, as in
+ * aws-controllers-k8s/community#2644; the stack passes `.../latest/image_version` as the release):
+ * its name is the recommended image's name (`bottlerocket-aws-k8s-1.35-x86_64-v<version>`, Bottlerocket's
+ * publishing tool names images `bottlerocket-<variant>-<arch>-v<image_version>` and publishes
+ * `<variant>/<arch>/<image_version>/image_id`: bottlerocket-os/bottlerocket tools/pubsys/policies/ssm) with the running group's
+ * Kubernetes minor and version in place of the recommended one's; its owner the recommended image's owner.
+ */
+export function bottlerocketLookup(nodeGroup: EksNodeGroup, recommended: DataAwsAmi, recommendedVersion: DataAwsSsmParameter, kubernetesVersion: string): RunningImageLookup {
+  const name = `replace(replace(${attributeAddress(recommended, 'name')}, format("-v%s", ${attributeAddress(recommendedVersion, 'insecure_value')}), format("-v%s", ${attributeAddress(nodeGroup, 'release_version')})), "aws-k8s-${kubernetesVersion}-", format("aws-k8s-%s-", ${attributeAddress(nodeGroup, 'version')}))`;
+  return { filters: { name }, owner: attributeAddress(recommended, 'owner_id') };
+}
+
+/** A node group whose image age a check compares by the AMIs' creation dates. */
+export interface WatchedImage {
+  readonly nodeGroup: EksNodeGroup;
+  readonly running: RunningImageLookup;
+  readonly recommended: DataAwsAmi;
+  /**
+   * The warning, given HCL templates (`${...}`) of the running image's name and creation date and the
+   * recommended image's.
+   */
+  readonly message: (running: { name: string; created: string }, recommended: { name: string; created: string }) => string;
+}
+
+/**
+ * A plan-time warning (a `check` block named `name`, with a scoped `aws_ami` data source of the same label)
+ * when the AMI the group's nodes run was created more than `maxAgeDays` before the recommended one. For
+ * images whose release names no date (Bottlerocket, custom AMIs such as Canonical's Ubuntu): the running
+ * AMI is found from what EKS reports for the group (`release_version`, read from AWS at refresh), so a
+ * group that ignores its launch template is judged by what its nodes were built from. A lookup that fails
+ * (the AMI deregistered since) is a warning as well, and the assertion then passes.
+ */
+export function addAmiAgeCheck(scope: Construct, name: string, maxAgeDays: number, watched: WatchedImage): void {
+  const running = `data.aws_ami.${name}`;
+  const recommended = attributeAddress(watched.recommended, 'creation_date');
+  addCheckBlock(scope, name, [{
+    condition: dateAgeCondition(`${running}.creation_date`, recommended, maxAgeDays),
+    message: watched.message(
+      { name: `\${${running}.name} (\${${running}.id})`, created: `\${${running}.creation_date}` },
+      { name: `\${${attributeAddress(watched.recommended, 'name')}} (\${${attributeAddress(watched.recommended, 'id')}})`, created: `\${${recommended}}` },
+    ),
+  }], {
+    type: 'aws_ami',
+    label: name,
+    config: {
+      filter: Object.entries(watched.running.filters).map(([filter, value]) => ({ name: filter, values: [`\${${value}}`] })),
+      include_deprecated: true,
+      ...(watched.running.owner !== undefined && { owners: [`\${${watched.running.owner}}`] }),
+    },
+  });
 }

@@ -5,7 +5,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
-import { addCheckBlock, addImageAgeCheck, imageAgeCondition } from '../../lib/cluster/image-age';
+import { addAmiAgeCheck, addCheckBlock, addImageAgeCheck, bottlerocketImageIdParameter, customAmiLookup, imageAgeCondition, recommendedImage } from '../../lib/cluster/image-age';
 import { evaluateCondition, evaluateHcl, renderTemplate } from '../helpers/hcl-eval';
 import { Synthesized } from '../helpers/synthesized';
 import { unresolvedReferences } from '../helpers/terraform-references';
@@ -62,6 +62,42 @@ describe('check blocks', () => {
     expect(() => addCheckBlock(stack, 'a.b', [{ condition: 'true', message: 'm' }])).toThrow(/not a Terraform block label/);
     addCheckBlock(stack, 'empty', []);
     expect(JSON.parse(Testing.synth(stack)).check).toBeUndefined();
+  });
+
+  it('hold one scoped data source (its errors are warnings too), whose labels are checked like the block\'s', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    addCheckBlock(stack, 'c', [{ condition: 'data.aws_ami.c.id != ""', message: 'm' }], { type: 'aws_ami', label: 'c', config: { include_deprecated: true } });
+    expect(JSON.parse(Testing.synth(stack)).check.c).toEqual({ data: { aws_ami: { c: { include_deprecated: true } } }, assert: [{ condition: '${data.aws_ami.c.id != ""}', error_message: 'm' }] });
+    expect(() => addCheckBlock(stack, 'd', [{ condition: 'true', message: 'm' }], { type: 'aws_ami', label: 'a.b', config: {} })).toThrow(/"a\.b" is not a Terraform block label/);
+  });
+
+  it('compare AMI creation dates, the running AMI looked up inside the check, the recommended one by the id its SSM parameter names', () => {
+    const json = Testing.synthScope((scope) => {
+      const group = new ManagedNodeGroup(scope, 'ng', { ...base, imageId: 'ami-1' });
+      const recommended = recommendedImage(scope, 'rec', new DataAwsSsmParameter(scope, 'ssm', { name: '/p/ami-id' }));
+      addAmiAgeCheck(scope, 'ami_age', 30, { nodeGroup: group.nodeGroup, running: customAmiLookup(group.nodeGroup), recommended, message: (r, rec) => `${r.name} ${r.created} / ${rec.name} ${rec.created}` });
+    });
+    const s = new Synthesized(json);
+    expect(unresolvedReferences(json)).toEqual([]);
+    const block = s.doc.check.ami_age;
+    const groupId = Object.keys(s.resources('aws_eks_node_group'))[0];
+    expect(block.data.aws_ami.ami_age).toEqual({ filter: [{ name: 'image-id', values: [`\${aws_eks_node_group.${groupId}.release_version}`] }], include_deprecated: true });
+    const [recId, rec] = Object.entries(s.data('aws_ami'))[0];
+    expect(rec.filter).toEqual([{ name: 'image-id', values: [expect.stringMatching(/^\$\{data\.aws_ssm_parameter\.[^.]+\.insecure_value\}$/)] }]);
+    const env = (running: string) => ({ data: { aws_ami: {
+      ami_age: { name: 'old', id: 'ami-1', creation_date: running },
+      [recId]: { name: 'new', id: 'ami-2', creation_date: '2026-12-01T10:00:00.000Z' },
+    } } });
+    const [a] = block.assert;
+    expect(evaluateCondition(a.condition, env('2026-10-31T09:59:59.999Z'))).toBe(false);
+    expect(evaluateCondition(a.condition, env('2026-11-01T10:00:00.000Z'))).toBe(true);
+    expect(renderTemplate(a.error_message, env('2026-10-01T00:00:00.000Z'))).toBe('old (ami-1) 2026-10-01T00:00:00.000Z / new (ami-2) 2026-12-01T10:00:00.000Z');
+  });
+
+  it('find the Bottlerocket image id parameter beside the release one, for Bottlerocket only', () => {
+    expect(bottlerocketImageIdParameter('BOTTLEROCKET_x86_64', '1.35')).toBe('/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id');
+    expect(() => bottlerocketImageIdParameter('AL2023_x86_64_STANDARD', '1.35')).toThrow(/not a Bottlerocket AMI type/);
   });
 
   it('compare the build dates of Amazon Linux releases, and pass when a release has none', () => {

@@ -1,7 +1,7 @@
 /**
  * Evaluating the small HCL expressions the stacks write into conditions (postconditions, check blocks),
  * in tests, against made-up values of `self` and other objects: what a plan would decide, for the
- * functions those conditions use (try, tonumber, split, format, regex, timeadd, timecmp), comparisons,
+ * functions those conditions use (try, tonumber, split, format, regex, replace, timeadd, timecmp), comparisons,
  * `!`, `&&`, `||`, attribute and index access. Not Terraform: enough to test what the stacks write.
  */
 
@@ -66,6 +66,11 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     if (!m) throw new Error(`regex: no match of ${String(pattern)} in ${String(s)}`);
     return m.length > 1 ? m.slice(1) : m[0];
   },
+  // A plain substring (Terraform's `/.../` regular-expression form is not needed here).
+  replace: (s, search, replacement) => {
+    if (/^\/.*\/$/.test(String(search))) throw new Error('replace: regular expressions are not implemented here');
+    return String(s).split(String(search)).join(String(replacement));
+  },
   timeadd: (t, d) => {
     const m = /^(-?[0-9]+)h$/.exec(String(d));
     if (!m) throw new Error(`timeadd: duration ${String(d)}`);
@@ -75,7 +80,9 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
 };
 
 function rfc3339(t: Value): number {
-  if (typeof t !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(t)) throw new Error(`not an RFC 3339 timestamp: ${String(t)}`);
+  // Fractional seconds as in AMI creation dates (`2026-11-20T10:11:12.000Z`): Terraform parses timestamps with
+  // Go's time.RFC3339 layout, which accepts them when parsing.
+  if (typeof t !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(t)) throw new Error(`not an RFC 3339 timestamp: ${String(t)}`);
   const ms = Date.parse(t);
   if (Number.isNaN(ms)) throw new Error(`not a date: ${t}`);
   return ms;

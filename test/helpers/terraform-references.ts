@@ -118,6 +118,12 @@ export function declarations(doc: Record<string, Json>): Set<string> {
   for (const [type, byName] of Object.entries((doc.data ?? {}) as Record<string, Record<string, Json>>)) {
     for (const name of Object.keys(byName)) set.add(`data.${type}.${name}`);
   }
+  // A check block's scoped data source (referenced from its own assertions).
+  for (const check of Object.values((doc.check ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const [type, byName] of Object.entries((check.data ?? {}) as Record<string, Record<string, Json>>)) {
+      for (const name of Object.keys(byName)) set.add(`data.${type}.${name}`);
+    }
+  }
   for (const name of Object.keys((doc.variable ?? {}) as object)) set.add(`var.${name}`);
   for (const name of Object.keys((doc.module ?? {}) as object)) set.add(`module.${name}`);
   const locals = doc.locals;

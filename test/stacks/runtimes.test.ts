@@ -168,9 +168,10 @@ describe('runtime sysbox', () => {
     const containerd = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: sysbox\nruntimes:\n  sysbox: {containerRuntime: containerd, nodeImage: {serial: '20250611', kernel: '6.8'}}\n`));
     expect(containerd.platform.s.onlyWhere('kubernetes_daemon_set_v1', notPrePuller).spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain('SYSBOX_USE_CRIO');
     expect(containerd.platform.s.output('workspace_agent_settings').value).toEqual({ default_runtime_class: 'sysbox-runc', allow_privilege_escalation: true, use_kubernetes_user_namespaces: true });
-    // The pinned, dated Canonical build instead of `current`.
-    expect(Object.values(containerd.cluster.s.data('aws_ssm_parameter')).map((d) => d.name).filter((n) => n.includes('canonical')))
-      .toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250611/amd64/hvm/ebs-gp3/ami-id']);
+    // The nodes take the pinned, dated Canonical build instead of `current` (read only for the image-age warning).
+    const c = containerd.cluster.s;
+    const imageParameters = new Set(c.all('aws_launch_template').map((t) => t.image_id).filter((id) => id !== undefined).map((id: string) => c.deref(id).name));
+    expect([...imageParameters]).toEqual(['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250611/amd64/hvm/ebs-gp3/ami-id']);
   });
 });
 

@@ -8,6 +8,7 @@ import { loadConfigText } from '../../stacks/config/load';
 import { WorkspacesConfig } from '../../stacks/config/types';
 import { Block, Synthesized } from '../helpers/synthesized';
 import { evaluateCondition, renderTemplate } from '../helpers/hcl-eval';
+import { unresolvedReferences } from '../helpers/terraform-references';
 import { configFromText, loadExample, REQUIRED_CONFIG, synthApp, TEST_DAY } from './helpers';
 
 /** A config at a Kubernetes minor with a workspace generation and retiring entries (YAML flow text). */
@@ -181,15 +182,101 @@ describe('node image age', () => {
     expect(evaluateCondition(a.condition, env('1.35.0-abcdef', '1.35.0-20261201'))).toBe(true);
   });
 
-  it('watches only images whose releases carry a date: not Canonical\'s Ubuntu (Sysbox) or Bottlerocket workspace nodes; the system nodes always', () => {
-    const configs: Record<string, WorkspacesConfig> = {
-      sysbox: loadExample('sysbox'),
-      bottlerocket: configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`),
-    };
-    for (const [name, config] of Object.entries(configs)) {
-      const s = clusterOf(config);
-      expect([name, check(s, 'workspace_node_image_age')]).toEqual([name, undefined]);
-      expect(check(s, 'system_node_image_age')!.assert).toHaveLength(1);
+  // Images whose releases carry no date: the AMIs' creation dates, the running one from a lookup scoped to the check.
+  type AmiCheck = { data: { aws_ami: Record<string, { filter: Array<{ name: string; values: string[] }>; owners?: string[]; include_deprecated: boolean }> }; assert: Array<{ condition: string; error_message: string }> };
+  const amiChecks = (s: Synthesized, prefix: string) => Object.entries((s.doc.check ?? {}) as Record<string, AmiCheck>).filter(([name]) => name.startsWith(prefix));
+  const idOf = (s: Synthesized, group: Block) => Object.entries(s.resources('aws_eks_node_group')).find(([, g]) => g === group)![0];
+  /** The top-level recommended image (by the id an SSM parameter names) and that parameter. */
+  const recommendedImage = (s: Synthesized, check: AmiCheck) => {
+    const [, ref] = /(data\.aws_ami\.[^.\s,)]+)\.creation_date\)/.exec(check.assert[0].condition) ?? [];
+    const ami = s.deref(`\${${ref}}`);
+    const ssm = s.deref(ami.filter[0].values[0]);
+    return { label: ref.split('.')[2], ami, ssm };
+  };
+  const ami = (name: string, id: string, created: string, owner = '111122223333') => ({ name, id, creation_date: created, owner_id: owner });
+
+  it('watches Canonical\'s Ubuntu (Sysbox) workspace nodes by AMI creation date: the running AMI is the one EKS reports for the group, against Canonical\'s newest stable build', () => {
+    const s = clusterOf(loadExample('sysbox'));
+    expect(check(s, 'workspace_node_image_age')).toBeUndefined();
+    const checks = amiChecks(s, 'workspace_node_image_age_');
+    const current = s.all('aws_eks_node_group').filter((g) => g.labels?.['gitlab-workspaces/pool'] === 'workspaces' && !(g.taint ?? []).some((t: { key: string }) => t.key === 'gitlab-workspaces/retiring'));
+    expect(checks).toHaveLength(current.length);
+    const group = current[0];
+    const id = idOf(s, group);
+    const [name, block] = checks.find(([, c]) => JSON.stringify(c).includes(`aws_eks_node_group.${id}.`))!;
+    // The running AMI: a custom-AMI group's release_version is its AMI id (EKS API, Nodegroup.releaseVersion).
+    expect(block.data.aws_ami[name]).toEqual({ filter: [{ name: 'image-id', values: [`\${aws_eks_node_group.${id}.release_version}`] }], include_deprecated: true });
+    const rec = recommendedImage(s, block);
+    expect(rec.ssm.name).toBe('/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/current/amd64/hvm/ebs-gp3/ami-id');
+    // The parameter the launch template takes its image from (new generations start from it).
+    expect(s.deref(group.launch_template.id).image_id).toBe(rec.ami.filter[0].values[0]);
+    const env = (runningCreated: string) => ({
+      aws_eks_node_group: { [id]: { node_group_name: 'workspaces-g1-a-x', release_version: 'ami-0old' } },
+      data: { aws_ami: {
+        [name]: ami('ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20261020', 'ami-0old', runningCreated, '099720109477'),
+        [rec.label]: ami('ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20261201', 'ami-0new', '2026-12-01T08:00:00.000Z', '099720109477'),
+      } },
+    });
+    const [a] = block.assert;
+    expect(evaluateCondition(a.condition, env('2026-10-31T07:59:59.000Z'))).toBe(false); // 31 days
+    expect(evaluateCondition(a.condition, env('2026-11-01T08:00:00.000Z'))).toBe(true); // 30 days
+    expect(evaluateCondition(a.condition, env('2026-12-01T08:00:00.000Z'))).toBe(true);
+    expect(evaluateCondition(a.condition, env('not a date'))).toBe(true); // stays quiet rather than fail
+    expect(renderTemplate(a.error_message, env('2026-10-20T08:00:00.000Z'))).toBe(
+      'Workspace node group workspaces-g1-a-x (generation 1, the current one) runs AMI ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20261020 (ami-0old), created 2026-10-20T08:00:00.000Z, '
+      + 'more than 30 days before the one Canonical recommends for Kubernetes 1.35, ubuntu-eks/k8s_1.35/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20261201 (ami-0new), created 2026-12-01T08:00:00.000Z, '
+      + 'and workspace groups never roll their nodes: roll them through a new generation (set nodes.workspaces.generation to 2, add 1 to nodes.workspaces.retiringGenerations, and deploy: docs/operations.md#monthly-image-roll)');
+  });
+
+  it('compares a pinned Ubuntu build (runtimes.sysbox.nodeImage) with the newest stable one, and says to raise the pin', () => {
+    const example = loadExample('sysbox');
+    const sysbox = example.runtimes!.sysbox!;
+    const s = clusterOf({ ...example, runtimes: { ...example.runtimes!, sysbox: { ...sysbox, nodeImage: { serial: '20260901', kernel: '6.8' } } } } as WorkspacesConfig);
+    const [[, block]] = amiChecks(s, 'workspace_node_image_age_');
+    expect(recommendedImage(s, block).ssm.name).toBe('/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/current/amd64/hvm/ebs-gp3/ami-id');
+    expect(Object.values(s.data('aws_ssm_parameter')).map((p) => p.name)).toContain('/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20260901/amd64/hvm/ebs-gp3/ami-id');
+    expect(block.assert[0].error_message).toContain('add 1 to nodes.workspaces.retiringGenerations, raise runtimes.sysbox.nodeImage.serial from 20260901 to the newer build\'s serial');
+  });
+
+  it('watches Bottlerocket workspace nodes by AMI creation date: the running AMI named from the group\'s release and minor, owned by the recommended one\'s owner', () => {
+    const s = clusterOf(configFromText(`${REQUIRED_CONFIG}  kubernetesVersion: "1.35"\nnodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`));
+    expect(check(s, 'workspace_node_image_age')).toBeUndefined();
+    const checks = amiChecks(s, 'workspace_node_image_age_');
+    expect(checks.length).toBeGreaterThan(0);
+    const [name, block] = checks[0];
+    const id = /aws_eks_node_group\.([^.]+)\.release_version/.exec(JSON.stringify(block))![1];
+    const rec = recommendedImage(s, block);
+    expect(rec.ssm.name).toBe('/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id');
+    const lookup = block.data.aws_ami[name];
+    expect(lookup.owners).toEqual([`\${data.aws_ami.${rec.label}.owner_id}`]);
+    expect(lookup.filter.map((f) => f.name)).toEqual(['name']);
+    const versionParameter = Object.entries(s.data('aws_ssm_parameter')).find(([, p]) => p.name === '/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_version')![0];
+    const env = (running: { release: string; version: string; created: string }) => ({
+      aws_eks_node_group: { [id]: { node_group_name: 'workspaces-g1-a-x', release_version: running.release, version: running.version } },
+      data: {
+        aws_ssm_parameter: { [versionParameter]: { insecure_value: '1.52.0-bbbbbbbb' } },
+        aws_ami: {
+          [name]: ami(`bottlerocket-aws-k8s-${running.version}-x86_64-v${running.release}`, 'ami-0old', running.created, '651937483462'),
+          [rec.label]: ami('bottlerocket-aws-k8s-1.35-x86_64-v1.52.0-bbbbbbbb', 'ami-0new', '2026-12-01T00:00:00Z', '651937483462'),
+        },
+      },
+    });
+    // The lookup names the running group's image: its release at its minor.
+    const filterValue = /^\$\{(.+)\}$/.exec(lookup.filter[0].values[0])![1];
+    expect(renderTemplate(`\${${filterValue}}`, env({ release: '1.50.0-aaaaaaaa', version: '1.35', created: '' }))).toBe('bottlerocket-aws-k8s-1.35-x86_64-v1.50.0-aaaaaaaa');
+    expect(renderTemplate(`\${${filterValue}}`, env({ release: '1.49.0-cccccccc', version: '1.34', created: '' }))).toBe('bottlerocket-aws-k8s-1.34-x86_64-v1.49.0-cccccccc');
+    const [a] = block.assert;
+    expect(evaluateCondition(a.condition, env({ release: '1.50.0-aaaaaaaa', version: '1.35', created: '2026-10-31T00:00:00Z' }))).toBe(false);
+    expect(evaluateCondition(a.condition, env({ release: '1.50.0-aaaaaaaa', version: '1.35', created: '2026-11-01T00:00:00Z' }))).toBe(true);
+    expect(renderTemplate(a.error_message, env({ release: '1.50.0-aaaaaaaa', version: '1.35', created: '2026-10-31T00:00:00Z' }))).toMatch(/^Workspace node group workspaces-g1-a-x \(generation 1, the current one\) runs AMI bottlerocket-aws-k8s-1\.35-x86_64-v1\.50\.0-aaaaaaaa \(ami-0old\), created 2026-10-31T00:00:00Z, more than 30 days before the one AWS recommends for Kubernetes 1\.35, bottlerocket-aws-k8s-1\.35-x86_64-v1\.52\.0-bbbbbbbb \(ami-0new\), created 2026-12-01T00:00:00Z, and workspace groups never roll/);
+
+    // The system nodes (Amazon Linux 2023 only) keep the release-date comparison.
+    expect(s.doc.check.system_node_image_age.data).toBeUndefined();
+  });
+
+  it('leaves no reference unresolved with the scoped lookups (sysbox, Bottlerocket)', () => {
+    for (const config of [loadExample('sysbox'), configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    amiType: BOTTLEROCKET_x86_64\n`)]) {
+      expect(unresolvedReferences(clusterOf(config).doc)).toEqual([]);
     }
   });
 

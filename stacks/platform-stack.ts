@@ -35,7 +35,8 @@ import { RuntimeSmokeTest } from '../lib/runtimes/smoke-test';
 import { tolerationOf } from '../lib/runtimes/types';
 import type { WorkspacesClusterStack } from './cluster-stack';
 import { headroomRequests, prePullImages, workspaceStartCase } from './config/fast-start';
-import { configRuntime } from './config/runtime';
+import { nodeImageName } from '../lib/cluster/node-image';
+import { configRuntime, workspaceNodeImage } from './config/runtime';
 import { WorkspacesConfig } from './config/types';
 import { ClusterStackOutputs } from './cluster-outputs';
 import { GitLabSide } from './gitlab-side';
@@ -202,6 +203,8 @@ export class WorkspacesPlatformStack extends TerraformStack {
         nodes: clusterStack.workspaceRuntimeNodes,
         image: smokeTest?.image,
         timeoutMinutes: smokeTest?.timeoutMinutes,
+        // The current generation's nodes: a new generation (image roll, minor upgrade) is tested anew.
+        nodesUnderTest: { generation: config.nodes.workspaces.generation, kubernetesVersion: config.cluster.kubernetesVersion, image: nodeImageName(workspaceNodeImage(config)) },
         dependsOn: [...installed, this.autoscaler.release],
       });
     }

@@ -13,6 +13,11 @@ export type NodeImage =
 /** Ubuntu LTS releases Canonical publishes EKS worker images of (24.04 for EKS 1.31+, 22.04 for 1.29 to 1.32). */
 export type UbuntuEksRelease = '24.04' | '22.04';
 
+/** A node image in one word, for names and messages: `AL2023_x86_64_STANDARD`, `ubuntu-24.04-amd64@20250925` (or `@current`). */
+export function nodeImageName(image: NodeImage): string {
+  return image.kind === 'ubuntu-eks' ? `ubuntu-${image.release}-${image.arch}@${image.serial ?? 'current'}` : image.amiType;
+}
+
 /** Whether an EKS AMI type is Bottlerocket. */
 export function isBottlerocket(amiType: string): boolean {
   return amiType.startsWith('BOTTLEROCKET_');

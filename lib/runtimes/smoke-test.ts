@@ -3,6 +3,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { WORKSPACE_GENERATION_LABEL } from '../cluster/scheduling';
 import { RuntimeNodes, SudoRuntime } from './types';
 
 /**
@@ -48,6 +49,13 @@ export interface RuntimeSmokeJobOptions {
   readonly timeoutMinutes?: number;
   /** @default RUNTIME_SMOKE_TEST_NAMESPACE */
   readonly namespace?: string;
+  /**
+   * The workspace nodes the test must run on: the current generation (the pod is held to it by its label),
+   * the Kubernetes minor and the node image they were built with. Part of the Job's name, so new nodes (a
+   * new generation: a monthly image roll, a minor upgrade, a new pinned image) get a test of their own.
+   * @default any of the runtime's workspace nodes, and the Job stays while the runtime's settings do
+   */
+  readonly nodesUnderTest?: { readonly generation: number; readonly kubernetesVersion: string; readonly image: string };
 }
 
 /**
@@ -73,7 +81,13 @@ export function runtimeSmokeJobObject(options: RuntimeSmokeJobOptions): Record<s
     ...(settings.useKubernetesUserNamespaces === true && { hostUsers: false }),
     // Without a RuntimeClass (user namespaces), the runtime's workspace nodes by their label; a
     // RuntimeClass adds its own node selector and tolerations.
-    ...(!runtime.runtimeClass && Object.keys(nodes.templateLabels).length > 0 && { nodeSelector: { ...nodes.templateLabels } }),
+    ...((() => {
+      const selector = {
+        ...(!runtime.runtimeClass ? nodes.templateLabels : {}),
+        ...(options.nodesUnderTest && { [WORKSPACE_GENERATION_LABEL]: String(options.nodesUnderTest.generation) }),
+      };
+      return Object.keys(selector).length > 0 ? { nodeSelector: selector } : {};
+    })()),
     containers: [{
       name: 'smoke-test',
       image: options.image ?? RUNTIME_SMOKE_TEST_IMAGE,
@@ -84,7 +98,7 @@ export function runtimeSmokeJobObject(options: RuntimeSmokeJobOptions): Record<s
     }],
   };
   const template = { metadata: { labels, ...(settings.annotations && { annotations: { ...settings.annotations } }) }, spec: podSpec };
-  const hash = createHash('sha256').update(JSON.stringify({ template, timeoutSeconds })).digest('hex').slice(0, 10);
+  const hash = createHash('sha256').update(JSON.stringify({ template, timeoutSeconds, nodes: options.nodesUnderTest ?? null })).digest('hex').slice(0, 10);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',

@@ -36,10 +36,11 @@ export function workspaceZoneCount(config: WorkspacesConfig): number {
 export function privateSubnetAddresses(config: WorkspacesConfig): number[] | undefined {
   const { network } = config;
   if (network.existingVpc) {
-    // Not in this config's schema: an existing VPC's subnet blocks, should a later version list them.
-    const listed = (network.existingVpc as { readonly privateSubnetCidrs?: unknown }).privateSubnetCidrs;
-    if (!Array.isArray(listed) || listed.length !== network.existingVpc.privateSubnetIds.length || !listed.every((c) => typeof c === 'string')) return undefined;
-    return addresses(listed as string[]);
+    // network.existingVpc.privateSubnetCidrs, by subnet id: known only when every private subnet is listed.
+    const listed = network.existingVpc.privateSubnetCidrs;
+    const cidrs = network.existingVpc.privateSubnetIds.map((id) => listed?.[id]);
+    if (cidrs.some((c) => c === undefined)) return undefined;
+    return addresses(cidrs as string[]);
   }
   let cidrs = network.privateSubnetCidrs;
   if (cidrs && cidrs.length !== network.availabilityZoneCount) return undefined; // the network rule reports it

@@ -348,6 +348,17 @@ function checkZones(config: WorkspacesConfig, r: Reporters): void {
   }
 }
 
+/** An existing VPC's subnet blocks (for the capacity's address count) name only its private subnets. */
+function checkSubnetCidrs(config: WorkspacesConfig, r: Reporters): void {
+  const vpc = config.network.existingVpc;
+  if (!vpc?.privateSubnetCidrs) return;
+  for (const subnet of Object.keys(vpc.privateSubnetCidrs)) {
+    if (!vpc.privateSubnetIds.includes(subnet)) {
+      r.error('subnet-cidrs', ['network', 'existingVpc', 'privateSubnetCidrs', subnet], `${subnet} is not in privateSubnetIds: remove it, or add it to privateSubnetIds`);
+    }
+  }
+}
+
 /**
  * Workspace capacity warnings: Spot reclaims end the sessions on the node (a workspace pod does not move;
  * it restarts elsewhere with its volume, losing what ran); instance types of different sizes in one group
@@ -937,6 +948,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
     check: checkZones,
   },
   { name: 'flow logs', reads: [['network', 'flowLogs']], check: checkFlowLogs },
+  { name: 'subnet blocks', reads: [['network', 'existingVpc']], check: checkSubnetCidrs },
   { name: 'workspace instances', reads: [['nodes', 'workspaces', 'capacityType'], ['nodes', 'workspaces', 'instanceTypes']], check: checkWorkspaceInstances },
   { name: 'backups', reads: [['storage', 'backups']], check: checkBackups },
   { name: 'pre-pulled images', reads: [['nodes', 'workspaces', 'prePullImages']], check: checkPrePullImages },

@@ -33,6 +33,8 @@ export interface ExistingVpcConfig {
   readonly publicSubnetIds: readonly string[];
   /** The availability zone of each private subnet, by subnet id (required with `nodes.workspaces.perZone`). */
   readonly privateSubnetZones?: Readonly<Record<string, string>>;
+  /** The IPv4 block of each private subnet, by subnet id (for the capacity's subnet-address limit). */
+  readonly privateSubnetCidrs?: Readonly<Record<string, string>>;
 }
 
 export interface AwsConfig {

@@ -55,7 +55,7 @@ describe('gitlab-workspaces capacity', () => {
     expect(out.maxWorkspaces).toBe(2000);
     expect(out.bindingLimit).toBe('workspaces-quota');
     expect(out.limits.map((l) => [l.name, l.workspaces])).toEqual([
-      ['cpu', 2046], ['memory', 4092], ['pods', 6930], ['ebs-attachments', 2046], ['node-group-maxima', 2046], ['subnet-ips', null], ['workspaces-quota', 2000],
+      ['cpu', 2046], ['memory', 4092], ['pods', 6930], ['ebs-attachments', 2046], ['node-group-maxima', 2046], ['subnet-ips', 4557], ['workspaces-quota', 2000],
     ]);
     expect(out.node).toMatchObject({ instanceType: 'm7i.4xlarge', workspaces: 31, maxPods: 110 });
     expect(out.cost).toMatchObject({ region: 'eu-west-1', currency: 'USD', idleMonthly: expect.any(Number), perWorkspaceHour: expect.any(Number) });

@@ -93,6 +93,19 @@ describe('the smoke test in the platform stack', () => {
     }
   });
 
+  it('runs again on new workspace nodes: a new generation (image roll, minor upgrade) gets a Job of its own, held to that generation', () => {
+    const gen = (generation: number, retiring = '') => {
+      const p = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: kata\nnodes:\n  workspaces:\n    instanceTypes: [m7i.metal-24xl]\n    generation: ${generation}\n${retiring}`)).platform.s;
+      return smokeJob(p)!.manifest;
+    };
+    const first = gen(1);
+    const second = gen(2, '    retiringGenerations: [1]\n');
+    expect(first.metadata.name).not.toBe(second.metadata.name);
+    expect(first.spec.template.spec.nodeSelector).toEqual({ 'gitlab-workspaces/generation': '1' });
+    expect(second.spec.template.spec.nodeSelector).toEqual({ 'gitlab-workspaces/generation': '2' });
+    expect(gen(1).metadata.name).toBe(first.metadata.name);
+  });
+
   it('has none without a sudo runtime, and none when turned off; the timeout and image are configurable', () => {
     expect(smokeJob(synthApp(loadExample('default')).platform.s)).toBeUndefined();
     const off = synthApp(configFromText(`${REQUIRED_CONFIG}runtime: user-namespaces\nruntimes:\n  smokeTest: {enabled: false}\n`)).platform.s;

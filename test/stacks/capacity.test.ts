@@ -47,7 +47,14 @@ describe('stack capacity', () => {
     expect(r.nodes.max).toBe(66);
     expect(r.node).toMatchObject({ instanceType: 'm7i.4xlarge', workspaces: 31, ebsVolumes: 31, ebsLimitType: 'dedicated' });
     expect(r.limits.find((l) => l.name === 'node-group-maxima')?.workspaces).toBe(2046);
-    expect(r.limits.find((l) => l.name === 'subnet-ips')).toMatchObject({ workspaces: null, note: expect.stringMatching(/^unknown: an existing VPC/) });
+    // Its /20 private subnets (privateSubnetCidrs): 256 /28 blocks, less 3 (AWS's first and last, the control
+    // plane's interfaces) and 8 for the system nodes' share (6 at most, 2 per zone, 4 blocks each) = 245; a
+    // m7i.4xlarge takes 5 blocks, so 49 nodes per zone, 147 in all, x 31 = 4,557: not the binding limit.
+    expect(r.limits.find((l) => l.name === 'subnet-ips')?.workspaces).toBe(4557);
+    // Without the blocks, the limit is unknown (said so), never guessed.
+    const { privateSubnetCidrs: _omit, ...vpc } = config.network.existingVpc!; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const unknown = report({ ...config, network: { ...config.network, existingVpc: vpc } });
+    expect(unknown.limits.find((l) => l.name === 'subnet-ips')).toMatchObject({ workspaces: null, note: expect.stringMatching(/^unknown: an existing VPC/) });
     // Without its quota, the EBS attachments bind (tied with CPU at 31: the volume limit is listed first).
     const unlimited = configFromText(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    instanceTypes: [m7i.4xlarge]\n    maxSize: 22\n`);
     expect(report(unlimited)).toMatchObject({ maxWorkspaces: 2046, bindingLimit: 'ebs-attachments' });

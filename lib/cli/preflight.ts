@@ -6,11 +6,12 @@
  * 2 for a usage error, a config that does not load, or no usable AWS credentials. Loads the config
  * loader (no cdktf) at once and the AWS SDK only when the checks run.
  */
+import { isIP } from 'net';
 import { formatDiagnostic } from '../common/diagnostics';
 import { planChecks } from '../preflight/plan';
 import type { PreflightAws } from '../preflight/aws-api';
 import { jsonReport, preflightExitCode, textReport } from '../preflight/report';
-import { runChecks } from '../preflight/run';
+import { HostLookup, runChecks, systemLookup } from '../preflight/run';
 import { CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, resolveConfigPath } from '../preflight/config';
 import { choiceOption, CliIo, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, processIo, usageError } from './io';
 
@@ -28,6 +29,8 @@ Checks a stack config against the AWS account of your credentials before the fir
   admin/<arn>       each cluster admin principal exists (with its exact ARN)
   deployer-access   the caller is one of the cluster admins (or clusterCreatorAdmin is set)
   autoscaler        the Cluster Autoscaler chart and image (not AWS: their tag only; how to verify)
+  gitlab-address    where gitlab.url's host resolves from here: private addresses must be in
+                    gitlab.privateCidrs (workspace egress excepts the private ranges)
 
 The config file: [config], else $${CONFIG_ENV_VAR}, else ${DEFAULT_CONFIG_RELATIVE_PATH}.
 Credentials: the AWS SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID..., SSO, instance role); a
@@ -39,6 +42,9 @@ Options:
                     then a summary line; config warnings on stderr.
                     json: on stdout, {config, region, account, caller, result, summary,
                       checks: [{id, kind, status, message, fix}], configWarnings}
+  --resolve HOST:ADDRESS
+                    take ADDRESS for HOST instead of asking DNS (repeatable), such as a GitLab
+                    name only the VPC's resolver knows
   -h, --help        show this help
 
 Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.
@@ -52,6 +58,8 @@ export interface PreflightDeps {
   readonly aws?: (region: string) => PreflightAws;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** How host names resolve; default: the system resolver. */
+  readonly lookup?: HostLookup;
 }
 
 export async function runPreflight(argv: string[], io: CliIo = processIo, deps: PreflightDeps = {}): Promise<number> {
@@ -62,7 +70,7 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
   const parsed = parseCliArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' }, resolve: { type: 'string', multiple: true } },
   });
   if (!parsed.ok) return usageError(io, 'preflight', parsed.message, PREFLIGHT_USAGE);
   const { values, positionals } = parsed.args;
@@ -73,6 +81,18 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
   const format = choiceOption('format', values.format, FORMATS, 'text');
   if (!format.ok) return usageError(io, 'preflight', format.message, PREFLIGHT_USAGE);
   if (positionals.length > 1) return usageError(io, 'preflight', `one config file at most, got ${positionals.length}`, PREFLIGHT_USAGE);
+  const pinned = new Map<string, string>();
+  for (const entry of (values.resolve as string[] | undefined) ?? []) {
+    const at = entry.indexOf(':');
+    const host = entry.slice(0, at).toLowerCase();
+    const address = entry.slice(at + 1).replace(/^\[|\]$/g, '');
+    if (at <= 0 || isIP(address) === 0) return usageError(io, 'preflight', `--resolve ${JSON.stringify(entry)}: expected HOST:ADDRESS with an IP address, such as gitlab.acme.internal:10.20.0.15`, PREFLIGHT_USAGE);
+    pinned.set(host, address);
+  }
+  const lookup: HostLookup = async (host) => {
+    const given = pinned.get(host.toLowerCase());
+    return given !== undefined ? [given] : (deps.lookup ?? systemLookup)(host);
+  };
 
   const file = positionals.length === 1
     ? { path: positionals[0], display: positionals[0] }
@@ -91,7 +111,7 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const aws = (deps.aws ?? ((region: string) => (require('../preflight/sdk-adapter') as typeof import('../preflight/sdk-adapter')).createPreflightAws(region)))(config.aws.region);
-  const outcome = await runChecks(config.aws.region, planChecks(config), aws);
+  const outcome = await runChecks(config.aws.region, planChecks(config), aws, lookup);
   if (!outcome.ok) {
     io.stderr(`gitlab-workspaces preflight: ${outcome.message}\n`);
     return EXIT_USAGE;

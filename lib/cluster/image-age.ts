@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
-import { amiReleaseVersionParameter } from './versions';
+export { bottlerocketImageIdParameter } from './versions';
 
 /** One assertion of a check block: an HCL expression (without `${}`) and the warning when it is false. */
 export interface CheckAssertion {
@@ -112,17 +112,6 @@ export function recommendedImage(scope: Construct, id: string, imageIdParameter:
   });
 }
 
-/**
- * The public SSM parameter of the AMI id of the newest Bottlerocket image for an AMI type and Kubernetes
- * version (`/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id`), beside the release one.
- */
-export function bottlerocketImageIdParameter(amiType: string, kubernetesVersion: string): string {
-  const release = amiReleaseVersionParameter(amiType, kubernetesVersion);
-  if (!release.startsWith('/aws/service/bottlerocket/') || !release.endsWith('/latest/image_version')) {
-    throw new Error(`bottlerocketImageIdParameter: ${amiType} is not a Bottlerocket AMI type`);
-  }
-  return release.replace(/\/image_version$/, '/image_id');
-}
 
 /** The image a group's nodes run, as the filters of an EC2 DescribeImages call (values are HCL expressions). */
 export interface RunningImageLookup {

@@ -138,3 +138,15 @@ export function kubernetesMinor(version: string): number {
   const m = /^v?1\.(\d+)/.exec(version);
   return m ? Number(m[1]) : NaN;
 }
+
+/**
+ * The public SSM parameter of the AMI id of the newest Bottlerocket image for an AMI type and Kubernetes
+ * version (`/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id`), beside the release one.
+ */
+export function bottlerocketImageIdParameter(amiType: string, kubernetesVersion: string): string {
+  const release = amiReleaseVersionParameter(amiType, kubernetesVersion);
+  if (!release.startsWith('/aws/service/bottlerocket/') || !release.endsWith('/latest/image_version')) {
+    throw new Error(`bottlerocketImageIdParameter: ${amiType} is not a Bottlerocket AMI type`);
+  }
+  return release.replace(/\/image_version$/, '/image_id');
+}

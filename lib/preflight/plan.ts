@@ -6,7 +6,7 @@
  * image choice in stacks/config/runtime.ts), the Cluster Autoscaler chart and image.
  */
 import { ubuntuEksAmiParameter } from '../cluster/node-image';
-import { amiReleaseVersionParameter, clusterAutoscalerRelease } from '../cluster/versions';
+import { amiReleaseVersionParameter, bottlerocketImageIdParameter, clusterAutoscalerRelease } from '../cluster/versions';
 import { addonVersion } from '../../stacks/config/addons';
 import { workspaceGenerations, workspaceNodeImage } from '../../stacks/config/runtime';
 import { AddonsConfig, CapacityType, poolAmiType, WorkspacesConfig } from '../../stacks/config/types';
@@ -60,6 +60,11 @@ export type CheckSpec =
   | { readonly kind: 'hosted-zone'; readonly id: string; readonly dnsZone: string; readonly zone: { readonly by: 'name'; readonly name: string } | { readonly by: 'id'; readonly zoneId: string } | { readonly by: 'create' } }
   | { readonly kind: 'admin-principal'; readonly id: string; readonly arn: string; readonly index: number }
   | { readonly kind: 'deployer-access'; readonly id: string; readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean }
+  /**
+   * Where the GitLab instance's name resolves from here, against `gitlab.privateCidrs`: workspace egress
+   * excepts the private ranges, so a GitLab on private addresses needs its blocks listed.
+   */
+  | { readonly kind: 'gitlab-address'; readonly id: string; readonly host: string; readonly privateCidrs: readonly string[] }
   | {
     readonly kind: 'autoscaler'; readonly id: string; readonly kubernetesVersion: string;
     readonly chartVersion?: string; readonly imageTag?: string;
@@ -94,8 +99,12 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
   if (image.kind === 'ubuntu-eks') {
     // The dated build the config pins (runtimes.sysbox.nodeImage.serial), else the current one: the parameter the stack reads.
     parameter(ubuntuEksAmiParameter(image.release, k8s, image.arch, image.serial), `workspace nodes (Ubuntu ${image.release} ${image.arch}${image.serial ? ` build ${image.serial}` : ''}, runtime ${config.runtime})`, image.serial ? 'runtimes.sysbox.nodeImage.serial' : 'runtime');
+    // The image-age check compares a pinned build with the current one: the plan reads both.
+    if (image.serial) parameter(ubuntuEksAmiParameter(image.release, k8s, image.arch), `workspace nodes' image age check (Ubuntu ${image.release} ${image.arch}, the current build)`, 'runtime');
   } else {
     parameter(amiReleaseVersionParameter(image.amiType, k8s), `workspace nodes (${image.amiType})`, config.nodes.workspaces.amiType ? 'nodes.workspaces.amiType' : 'nodes.amiType');
+    // Bottlerocket's image-age check reads the recommended image's id.
+    if (image.amiType.startsWith('BOTTLEROCKET_')) parameter(bottlerocketImageIdParameter(image.amiType, k8s), `workspace nodes' image age check (${image.amiType})`, config.nodes.workspaces.amiType ? 'nodes.workspaces.amiType' : 'nodes.amiType');
   }
   for (const [name, { usedBy, configPath }] of parameters) {
     checks.push({ kind: 'ssm-parameter', id: `ssm${name}`, name, usedBy: usedBy.join(', '), configPath });
@@ -128,6 +137,11 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
   const access = config.cluster.access;
   access.adminPrincipalArns.forEach((arn, index) => checks.push({ kind: 'admin-principal', id: `admin/${arn}`, arn, index }));
   checks.push({ kind: 'deployer-access', id: 'deployer-access', adminPrincipalArns: access.adminPrincipalArns, clusterCreatorAdmin: access.clusterCreatorAdmin });
+
+  if (config.gitlab) {
+    const host = new URL(config.gitlab.url).hostname.replace(/^\[|\]$/g, '');
+    checks.push({ kind: 'gitlab-address', id: 'gitlab-address', host, privateCidrs: config.gitlab.privateCidrs ?? [] });
+  }
 
   const ca = config.autoscaling.clusterAutoscaler;
   const tested = clusterAutoscalerRelease(k8s);

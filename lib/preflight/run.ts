@@ -5,6 +5,8 @@
  * a warning naming the permission, never a failure: preflight must not block a deploy it could not judge.
  * No credentials at all (or no way to reach AWS) stops the run before any check.
  */
+import { isIP } from 'net';
+import { cidrContains, parseCidr } from '../common/cidr';
 import type { AddonVersions, CallerIdentity, HostedZoneInfo, PreflightAws } from './aws-api';
 import type { CheckKind, CheckSpec, NodeGroupSet, ZoneSource } from './plan';
 
@@ -54,7 +56,28 @@ const PERMISSIONS: Record<CheckKind, string> = {
   'admin-principal': 'iam:GetRole and iam:GetUser',
   'deployer-access': 'iam:GetRole',
   autoscaler: '(none)',
+  'gitlab-address': '(none: a DNS lookup)',
 };
+
+/** Resolves a host name to its addresses (IPv4 and IPv6); rejects when it has none. */
+export type HostLookup = (host: string) => Promise<readonly string[]>;
+
+/** The system resolver (what the machine running preflight sees, as node:dns lookup does). */
+export const systemLookup: HostLookup = async (host) => {
+  const { lookup } = await import('dns/promises');
+  return (await lookup(host, { all: true })).map((a) => a.address);
+};
+
+/** The blocks workspace egress excepts by default (GitLab's default rule) and other non-public ranges. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', 'fc00::/7', 'fe80::/10', '::1/128'];
+
+function within(address: string, blocks: readonly string[]): boolean {
+  const a = parseCidr(`${address}/${isIP(address) === 6 ? 128 : 32}`);
+  return a.ok && blocks.some((b) => {
+    const block = parseCidr(b);
+    return block.ok && cidrContains(block.cidr, a.cidr);
+  });
+}
 
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException',
@@ -77,7 +100,12 @@ export function isAccessDenied(err: unknown): boolean {
 }
 
 /** Runs every check; the caller's identity first (without it, nothing else is tried). */
-export async function runChecks(region: string, specs: readonly CheckSpec[], aws: PreflightAws): Promise<PreflightOutcome> {
+/**
+ * Runs the checks in order (the caller's identity first). `lookup` resolves host names for the
+ * gitlab-address check (the CLI passes the system resolver); without one that check is skipped, so a
+ * library caller's run makes no DNS query it did not ask for.
+ */
+export async function runChecks(region: string, specs: readonly CheckSpec[], aws: PreflightAws, lookup?: HostLookup): Promise<PreflightOutcome> {
   let caller: CallerIdentity;
   try {
     caller = await aws.callerIdentity();
@@ -90,6 +118,7 @@ export async function runChecks(region: string, specs: readonly CheckSpec[], aws
     };
   }
   const ctx = new Context(aws, region, caller);
+  ctx.lookup = lookup;
   const checks: CheckResult[] = [{ id: 'credentials', kind: 'credentials', status: 'ok', message: `account ${caller.account}, as ${caller.arn}` }];
   for (const spec of specs) {
     try {
@@ -115,6 +144,7 @@ function unchecked(id: string, kind: CheckKind, err: unknown): CheckResult {
 
 /** What several checks share: the caller, and the zones the node groups use (read once). */
 class Context {
+  lookup?: HostLookup;
   /** The zones, or why they are not known (set by the zones check). */
   zones: { readonly ok: true; readonly zones: readonly string[] } | { readonly ok: false; readonly why: string } = { ok: false, why: 'the zones check did not run' };
   constructor(readonly aws: PreflightAws, readonly region: string, readonly caller: CallerIdentity) {}
@@ -169,7 +199,31 @@ async function runCheck(spec: CheckSpec, ctx: Context): Promise<CheckResult[]> {
       return [await deployerResult(spec.adminPrincipalArns, spec.clusterCreatorAdmin, ctx, result)];
     case 'autoscaler':
       return [autoscalerResult(spec, result)];
+    case 'gitlab-address':
+      return [await gitlabAddressResult(spec, ctx, result)];
   }
+}
+
+/**
+ * A GitLab on private addresses: workspaces reach it only through `gitlab.privateCidrs` (GitLab's default
+ * egress rule excepts the private ranges). What this machine resolves is what it sees: run preflight where
+ * the nodes' DNS answers the same (inside the VPC or over its VPN) for a split-horizon name.
+ */
+async function gitlabAddressResult(spec: Extract<CheckSpec, { kind: 'gitlab-address' }>, ctx: Context, result: (status: CheckStatus, message: string, fix?: string) => CheckResult): Promise<CheckResult> {
+  if (!isIP(spec.host) && !ctx.lookup) return result('skipped', `not checked: no resolver given for ${spec.host}`, 'run it from the CLI (gitlab-workspaces preflight), which asks the system resolver');
+  let addresses: readonly string[];
+  try {
+    addresses = isIP(spec.host) ? [spec.host] : await ctx.lookup!(spec.host);
+  } catch (err) {
+    return result('warn', `${spec.host} does not resolve from here (${(err as { code?: string }).code || errorName(err) || 'no address'}): not checked whether it is on private addresses`,
+      `run preflight where the workspace nodes' DNS answers (inside the VPC, or over its VPN); if the GitLab instance is on private addresses, list its blocks in gitlab.privateCidrs`);
+  }
+  const privateOnes = addresses.filter((a) => within(a, PRIVATE_RANGES));
+  if (privateOnes.length === 0) return result('ok', `${spec.host} resolves to public addresses (${addresses.join(', ')}): workspace egress reaches it`);
+  const uncovered = privateOnes.filter((a) => !within(a, spec.privateCidrs));
+  if (uncovered.length === 0) return result('ok', `${spec.host} resolves to ${privateOnes.join(', ')}, within gitlab.privateCidrs: workspace egress allows them`);
+  return result('warn', `${spec.host} resolves to private addresses ${uncovered.join(', ')} that gitlab.privateCidrs does not list: workspace egress excepts the private ranges, so workspaces could not clone or push`,
+    `add the GitLab instance's blocks to gitlab.privateCidrs (such as ${uncovered.map((a) => `${a}/${isIP(a) === 6 ? 128 : 32}`).join(', ')}, or its load balancer's subnets)`);
 }
 
 type ResultOf = (status: CheckStatus, message: string, fix?: string) => CheckResult;

@@ -31,11 +31,26 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
   let stdout = '';
   let stderr = '';
   const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } };
-  const code = await runPreflight(args, io, { env, cwd: dir });
+  // No DNS from tests: gitlab.com (the default gitlab.url) resolves to a public documentation address.
+  const code = await runPreflight(args, io, { env, cwd: dir, lookup: async () => ['192.0.2.10'] });
   return { code, stdout, stderr };
 }
 
 const WRONG_PIN = `${BASE_CONFIG}addons:\n  coredns: {version: v1.99.0-eksbuild.1}\n`;
+
+describe('gitlab-workspaces preflight --resolve', () => {
+  it('takes the address given for a host instead of asking DNS, and refuses one that is not HOST:IP', async () => {
+    const file = configFile('private.yaml', `${BASE_CONFIG}  url: https://gitlab.acme.internal\n`);
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: () => undefined };
+    await runPreflight([file, '--resolve', 'gitlab.acme.internal:10.20.0.15', '--format', 'json'], io, { env: {}, cwd: dir, lookup: async () => { throw new Error('no DNS expected'); } });
+    const check = (JSON.parse(stdout) as { checks: Array<{ id: string; status: string; message: string }> }).checks.find((c) => c.id === 'gitlab-address');
+    expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('10.20.0.15') });
+    const bad = await run([file, '--resolve', 'gitlab.acme.internal']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected HOST:ADDRESS with an IP address');
+  });
+});
 
 describe('gitlab-workspaces preflight', () => {
   it('prints the failing line of a wrong add-on pin, with its fix, and exits 1', async () => {
@@ -49,7 +64,7 @@ describe('gitlab-workspaces preflight', () => {
     ]);
     // One line per check, then the summary.
     expect(lines.slice(0, -1).every((l) => /^(ok  |WARN|FAIL|skip) [a-z][\w/.:-]*: /.test(l))).toBe(true);
-    expect(lines.at(-1)).toBe(`preflight ${file} (account 111122223333, eu-west-1): 15 ok, 0 warnings, 1 failed, 1 skipped`);
+    expect(lines.at(-1)).toBe(`preflight ${file} (account 111122223333, eu-west-1): 16 ok, 0 warnings, 1 failed, 1 skipped`);
     expect(r.stderr).toBe('');
   });
 
@@ -67,7 +82,7 @@ describe('gitlab-workspaces preflight', () => {
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['config', 'region', 'account', 'caller', 'result', 'summary', 'checks', 'configWarnings']);
     expect(doc.configWarnings).toEqual([]);
-    expect(doc).toMatchObject({ config: file, region: 'eu-west-1', account: '111122223333', result: 'fail', summary: { ok: 15, warn: 0, fail: 1, skipped: 1 } });
+    expect(doc).toMatchObject({ config: file, region: 'eu-west-1', account: '111122223333', result: 'fail', summary: { ok: 16, warn: 0, fail: 1, skipped: 1 } });
     for (const c of doc.checks) {
       expect(Object.keys(c).filter((k) => !['id', 'kind', 'status', 'message', 'fix'].includes(k))).toEqual([]);
       expect(['ok', 'warn', 'fail', 'skipped']).toContain(c.status);

@@ -32,6 +32,8 @@ describe('planChecks', () => {
     expect(of(specs, 'ssm-parameter').map((s) => [s.name, s.configPath])).toEqual([
       ['/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/recommended/release_version', 'nodes.system.amiType'],
       ['/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_version', 'nodes.workspaces.amiType'],
+      // What the Bottlerocket image-age check reads (the recommended image's AMI id).
+      ['/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id', 'nodes.workspaces.amiType'],
     ]);
   });
 
@@ -43,11 +45,12 @@ describe('planChecks', () => {
     expect(names).toContain('/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version');
   });
 
-  it('checks the dated Ubuntu build the config pins, not the current one', () => {
+  it('checks the dated Ubuntu build the config pins, and the current one its image-age check reads', () => {
     const pinned = config(`${BASE_CONFIG}runtime: sysbox\nruntimes:\n  sysbox:\n    nodeImage: {serial: '20250925', kernel: '6.8'}\n`);
     const specs = of(planChecks(pinned), 'ssm-parameter').filter((s) => s.name.includes('/canonical/'));
     expect(specs.map((s) => [s.name, s.configPath])).toEqual([
       ['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/20250925/amd64/hvm/ebs-gp3/ami-id', 'runtimes.sysbox.nodeImage.serial'],
+      ['/aws/service/canonical/ubuntu/eks/24.04/1.35/stable/current/amd64/hvm/ebs-gp3/ami-id', 'runtime'],
     ]);
   });
 

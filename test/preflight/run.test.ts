@@ -1,10 +1,14 @@
 /** preflight's check logic over a fake account (lib/preflight/run.ts): each check's ok and failure paths. */
 import { CheckResult, PreflightAws, planChecks, runChecks, standardFamily } from '../../lib/preflight';
+import type { HostLookup } from '../../lib/preflight/run';
 import { WorkspacesConfig } from '../../stacks/config/types';
 import { ACCOUNT, ADMIN_ROLE, awsError, BASE_CONFIG, BASE_WITHOUT_NETWORK, config, EXISTING_VPC_CONFIG, fakeAws, NAME_SERVERS, PRIVATE_SUBNETS } from './helpers';
 
-async function run(c: WorkspacesConfig = config(), overrides: Partial<PreflightAws> = {}): Promise<CheckResult[]> {
-  const out = await runChecks(c.aws.region, planChecks(c), fakeAws(overrides));
+/** No DNS from tests: every name resolves to a public documentation address unless a test says otherwise. */
+const PUBLIC_LOOKUP = async () => ['192.0.2.10'];
+
+async function run(c: WorkspacesConfig = config(), overrides: Partial<PreflightAws> = {}, lookup: HostLookup | undefined = PUBLIC_LOOKUP): Promise<CheckResult[]> {
+  const out = await runChecks(c.aws.region, planChecks(c), fakeAws(overrides), lookup);
   if (!out.ok) throw new Error(out.message);
   return [...out.report.checks];
 }
@@ -280,5 +284,34 @@ describe('autoscaler', () => {
   it('warns for a pair the config supplies (not tested here), with how to verify it', async () => {
     const r = await check('autoscaler', config(`${BASE_CONFIG}autoscaling:\n  clusterAutoscaler: {chartVersion: 9.99.0, imageTag: v1.35.9}\n`));
     expect(r).toMatchObject({ status: 'warn', fix: expect.stringContaining('--version 9.99.0 && docker manifest inspect registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.9') });
+  });
+});
+
+describe('the GitLab instance\'s addresses', () => {
+  const gitlabConfig = (extra = '') => config(`${BASE_CONFIG}  url: https://gitlab.acme.internal\n${extra}`);
+  const address = async (c: WorkspacesConfig, lookup?: HostLookup) => (await run(c, {}, lookup)).find((r) => r.id === 'gitlab-address')!;
+
+  it('warns when gitlab.url resolves to private addresses gitlab.privateCidrs does not list, naming the blocks to add', async () => {
+    const r = await address(gitlabConfig(), async () => ['10.20.0.15', '192.0.2.7']);
+    expect(r).toMatchObject({ status: 'warn', message: expect.stringContaining('resolves to private addresses 10.20.0.15 that gitlab.privateCidrs does not list') });
+    expect(r.fix).toContain('10.20.0.15/32');
+  });
+
+  it('is ok when they are listed, or when the addresses are public', async () => {
+    expect(await address(gitlabConfig('  privateCidrs: [10.20.0.0/24]\n'), async () => ['10.20.0.15'])).toMatchObject({ status: 'ok' });
+    expect(await address(gitlabConfig(), async () => ['192.0.2.7'])).toMatchObject({ status: 'ok', message: expect.stringContaining('public addresses') });
+    // An address in the URL itself is not looked up.
+    expect(await address(config(`${BASE_CONFIG}  url: https://10.20.0.15\n  privateCidrs: [10.20.0.0/24]\n`), async () => { throw new Error('no lookup expected'); })).toMatchObject({ status: 'ok' });
+  });
+
+  it('warns when the name does not resolve here (a split-horizon name): run it where the nodes\' DNS answers', async () => {
+    const r = await address(gitlabConfig(), async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); });
+    expect(r).toMatchObject({ status: 'warn', message: expect.stringContaining('does not resolve from here (ENOTFOUND)') });
+  });
+
+  it('is skipped without a resolver (a library caller\'s run asks no DNS)', async () => {
+    const c = gitlabConfig();
+    const out = await runChecks(c.aws.region, planChecks(c), fakeAws({}));
+    expect(out.ok && out.report.checks.find((r) => r.id === 'gitlab-address')).toMatchObject({ status: 'skipped' });
   });
 });

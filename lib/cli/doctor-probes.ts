@@ -91,6 +91,8 @@ export function gitlabApi(url: string, token: string, timeoutMs = 15_000): GitLa
 
 /** The target groups of the load balancer with this DNS name, and how many targets each has healthy. */
 export async function loadBalancerHealth(region: string, dnsName: string): Promise<LoadBalancerHealth> {
+  // As preflight: the bundled SDK is fixed at build time, so its Node 20 notice about later releases says nothing here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const elb = require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
   const client = new elb.ElasticLoadBalancingV2Client({ region });

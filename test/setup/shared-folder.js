@@ -6,15 +6,19 @@
 const { existsSync } = require('fs');
 const { resolve } = require('path');
 
-function checkSharedFolder() {
-  const shared = resolve(__dirname, '..', '..', '..', 'shared');
+/**
+ * @param {string} [shared] the shared folder (default: ../shared next to the repository)
+ * @param {NodeJS.ProcessEnv} [env]
+ * @param {(text: string) => void} [write] where the note goes (default: stderr)
+ */
+function checkSharedFolder(shared = resolve(__dirname, '..', '..', '..', 'shared'), env = process.env, write = (t) => process.stderr.write(t)) {
   const missing = ['reference/gitlab-goldens', 'corpus/devfile-registry'].filter((p) => !existsSync(resolve(shared, p)));
   if (missing.length === 0) return;
   const where = missing.map((p) => `../shared/${p}`).join(' and ');
-  if (process.env.CI === 'true') {
+  if (env.CI === 'true') {
     throw new Error(`${where} not found next to the repository (${shared}): CI must check the repository out beside the shared folder, so the GitLab-fidelity tests run`);
   }
-  process.stderr.write(`\nNote: ${where} not found: the tests that compare with GitLab's own outputs and the public devfile corpus are skipped (they run in CI, where CI=true makes a missing folder an error).\n`);
+  write(`\nNote: ${where} not found: the tests that compare with GitLab's own outputs and the public devfile corpus are skipped (they run in CI, where CI=true makes a missing folder an error).\n`);
 }
 
 module.exports = { checkSharedFolder };

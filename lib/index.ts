@@ -35,7 +35,6 @@ export { Workspace } from './workspace/workspace-construct';
 export type { WorkspaceProps } from './workspace/workspace-construct';
 export * from './cluster';
 export * from './capacity';
-export { defaultWorkspaceDemand, GITLAB_DEFAULT_DEVFILE, podRequests, renderedWorkspaceDemand } from './capacity/workspace-demand';
 export * from './runtimes';
 export * from './gitlab';
 /**

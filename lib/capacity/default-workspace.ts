@@ -5,8 +5,8 @@
  * `default_resources_per_workspace_container`; GitLab adds the tools injector init container with its own
  * requests (100m, 256Mi: lib/workspace/devfile-steps.ts insertToolsInjector) and the data volume
  * (`gl-workspace-data`, 50Gi). The scheduler counts max(largest init container, sum of containers).
- * test/capacity/workspace-demand.test.ts renders the default devfile through lib/workspace and checks
- * these figures against it. Pure.
+ * test/capacity/workspace-demand.test.ts renders the default devfile through lib/workspace
+ * (lib/workspace/pod-requests.ts defaultWorkspaceRequests) and checks these figures against it. Pure.
  */
 import type { RemoteDevelopmentSettings } from '../agent-config/types';
 import { WORKSPACE_DATA_VOLUME_SIZE } from '../common/gitlab-contract';

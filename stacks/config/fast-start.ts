@@ -8,8 +8,9 @@ import { defaultAgentConfig, SECURE_DEFAULT_RESOURCES } from '../../lib/agent-co
 import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
 import { instanceTypeVcpus } from '../../lib/cluster/instance-types';
 import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../../lib/common/gitlab-version';
-import { parseQuantity } from '../../lib/common/quantity';
-import { defaultWorkspaceRequests, PodRequests } from '../../lib/workspace/pod-requests';
+import { settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
+import { formatQuantity, parseQuantity } from '../../lib/common/quantity';
+import type { PodRequests } from '../../lib/workspace/pod-requests';
 import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
 import { configRuntime } from './runtime';
 import type { Reporters } from './semantic';
@@ -32,15 +33,20 @@ export function configAgentSettings(config: WorkspacesConfig): RemoteDevelopment
 }
 
 /**
- * What one placeholder requests: a default-sized workspace as GitLab renders it with the agent settings
- * (one container with `default_resources_per_workspace_container`, the tools injector init container),
- * plus the runtime's RuntimeClass overhead (Kata's VM). Undefined when the settings do not check out.
+ * What one placeholder requests: a default-sized workspace, as the capacity counts it from the agent
+ * settings (lib/capacity/default-workspace.ts: one container with `default_resources_per_workspace_container`
+ * against the tools injector init container, as the scheduler counts them; a test holds it to the rendered
+ * pod), plus the runtime's RuntimeClass overhead (Kata's VM). Undefined when the settings do not check out.
  */
 export function headroomRequests(config: WorkspacesConfig): PodRequests | undefined {
   const settings = configAgentSettings(config);
   if (!settings) return undefined;
+  const demand = settingsWorkspaceDemand(settings);
   const overhead = configRuntime(config).runtimeClass?.overhead;
-  return defaultWorkspaceRequests(settings, { gitlabVersion: configGitLabVersion(config), overhead });
+  const quantity = (nano: bigint, format: 'DecimalSI' | 'BinarySI') => (nano === 0n ? undefined : formatQuantity({ nano, format }));
+  const cpu = quantity(BigInt(demand.cpuMilli) * 1_000_000n + nano(overhead?.cpu), 'DecimalSI');
+  const memory = quantity(BigInt(demand.memoryMiB) * 1024n * 1024n * 1_000_000_000n + nano(overhead?.memory), 'BinarySI');
+  return { ...(cpu !== undefined && { cpu }), ...(memory !== undefined && { memory }) };
 }
 
 /** The images the pre-puller keeps on every workspace node: the tools injector's (if on), then the listed ones. */

@@ -1,11 +1,16 @@
 /**
- * The default-sized workspace: the stack's figures from the settings (lib/capacity/default-workspace.ts)
- * agree with GitLab's default devfile rendered through lib/workspace (init containers as the scheduler
- * counts them: max of the largest init container and the sum of the containers).
+ * The default-sized workspace: the stack's figures from the settings (lib/capacity/default-workspace.ts,
+ * which the capacity and the warm headroom use) agree with a default-sized devfile rendered through
+ * lib/workspace and counted as the scheduler counts a pod (lib/workspace/pod-requests.ts: max of the
+ * largest init container and the sum of the containers).
  */
 import { resolveAgentConfig, withSecureAgentDefaults } from '../../lib/agent-config';
 import { settingsWorkspaceDemand } from '../../lib/capacity';
-import { defaultWorkspaceDemand, podRequests } from '../../lib/capacity/workspace-demand';
+import { loadDevfile } from '../../lib/devfile/load';
+import { DEFAULT_WORKSPACE_IDENTITY, renderWorkspace } from '../../lib/workspace';
+import type { PersistentVolumeClaim } from '../../lib/workspace/kubernetes';
+import { DEFAULT_SIZED_DEVFILE, defaultWorkspaceRequests } from '../../lib/workspace/pod-requests';
+import { cpuMillicores, memoryMebibytes } from '../../lib/capacity/default-workspace';
 
 function settings(extra: Record<string, unknown> = {}) {
   const r = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: 'workspaces.example.dev', ...extra }) });
@@ -21,14 +26,16 @@ describe('default-sized workspace', () => {
     ['50m / 128Mi: the tools injector init container counts', { default_resources_per_workspace_container: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } } }, { cpuMilli: 100, memoryMiB: 256 }],
   ])('%s', (_name, extra, expected) => {
     const s = settings(extra);
-    const rendered = defaultWorkspaceDemand(s);
-    const computed = settingsWorkspaceDemand(s);
-    expect(rendered).toMatchObject({ ...expected, volumes: 1, volumeGiB: 50 });
-    expect({ ...computed, source: '' }).toEqual({ ...rendered, source: '' });
+    const rendered = defaultWorkspaceRequests(s);
+    expect({ cpuMilli: cpuMillicores(rendered.cpu), memoryMiB: memoryMebibytes(rendered.memory) }).toEqual(expected);
+    expect(settingsWorkspaceDemand(s)).toMatchObject({ ...expected, volumes: 1, volumeGiB: 50 });
   });
 
-  it('counts a pod as the scheduler does', () => {
-    const c = (cpu: string, memory: string) => ({ name: 'c', image: 'i', resources: { requests: { cpu, memory } } }) as never;
-    expect(podRequests([c('500m', '1Gi'), c('250m', '512Mi')], [c('1', '256Mi')])).toEqual({ cpuMilli: 1000, memoryMiB: 1536 });
+  it('claims one 50Gi data volume, as the settings-based figure says', () => {
+    const devfile = loadDevfile(DEFAULT_SIZED_DEVFILE, { file: 'd.yaml' });
+    if (!devfile.ok) throw new Error('the default-sized devfile does not load');
+    const claims = renderWorkspace({ devfile: devfile.value, agentConfig: settings(), workspace: DEFAULT_WORKSPACE_IDENTITY })
+      .filter((o): o is PersistentVolumeClaim => o.kind === 'PersistentVolumeClaim');
+    expect(claims.map((c) => c.spec.resources?.requests?.storage)).toEqual(['50Gi']);
   });
 });

@@ -1,7 +1,6 @@
 /**
- * Capacity and idle cost of a stack (pure: no cdktf, no I/O). The renderer-based workspace demand
- * (./workspace-demand.ts) is exported from the package root, not here, so importing this index does
- * not load the workspace renderer.
+ * Capacity and idle cost of a stack (pure: no cdktf, no I/O, and not the workspace renderer: the
+ * default-sized workspace comes from the agent settings, ./default-workspace.ts).
  */
 export * from './capacity';
 export * from './cost';

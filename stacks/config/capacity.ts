@@ -9,8 +9,6 @@ import { defaultSubnetPlan } from '../../lib/cluster/cidr';
 import { imageVolumeDevices } from '../../lib/cluster/node-image';
 import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
 import { resolveAgentConfig, withSecureAgentDefaults } from '../../lib/agent-config';
-// The modules, not lib/capacity's index: the renderer (lib/capacity/workspace-demand.ts) stays out of the
-// config loader's bundle.
 import {
   CapacityInput,
   CapacityResult,

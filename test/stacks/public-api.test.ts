@@ -28,7 +28,7 @@ function synthesize(app: App, outdir: string): Record<string, Synthesized> {
 
 describe('the package root', () => {
   it('exports the ready stacks, buildApp and the config loader', () => {
-    for (const name of ['WorkspacesClusterStack', 'WorkspacesPlatformStack', 'buildApp', 'loadConfigFile', 'loadConfigText', 'withSecureAgentDefaults', 'stackCapacity', 'stackCost', 'computeCapacity', 'computeCost', 'defaultWorkspaceDemand']) {
+    for (const name of ['WorkspacesClusterStack', 'WorkspacesPlatformStack', 'buildApp', 'loadConfigFile', 'loadConfigText', 'withSecureAgentDefaults', 'stackCapacity', 'stackCost', 'computeCapacity', 'computeCost', 'defaultWorkspaceRequests']) {
       expect(typeof (root as Record<string, unknown>)[name]).toBe('function');
     }
   });

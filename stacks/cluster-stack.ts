@@ -201,6 +201,7 @@ export class WorkspacesClusterStack extends TerraformStack {
     if (flowLogs.enabled) {
       new VpcFlowLogs(this, 'flow-logs', {
         vpcId: this.network.vpcId, name, retentionDays: flowLogs.retentionDays, kmsKeyArn: logKey.arn, accountId,
+        trafficType: flowLogs.trafficType,
         s3: flowLogs.destination === 's3' && flowLogs.bucket !== undefined
           ? { bucketArn: `arn:${partition}:s3:::${flowLogs.bucket}`, prefix: flowLogs.prefix }
           : undefined,

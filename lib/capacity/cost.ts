@@ -26,7 +26,7 @@ export interface CostInput {
    */
   readonly idleWorkspaceNodes: { readonly count: number; readonly instanceType: string; readonly diskGiB: number; readonly headroomPerGroup?: number; readonly minSizeCount?: number };
   readonly controlPlaneLogs: { readonly types: readonly string[]; readonly retentionDays: number };
-  readonly flowLogs?: { readonly retentionDays: number; readonly destination: 'cloud-watch-logs' | 's3'; readonly trafficType?: string };
+  readonly flowLogs?: { readonly retentionDays: number; readonly destination: 'cloud-watch-logs' | 's3'; readonly trafficType: 'ALL' | 'REJECT' };
   readonly kmsKeys: number;
   readonly hostedZone: boolean;
   /** The marginal workspace: its node's type, how many share a node, its volume. */
@@ -108,7 +108,7 @@ export function computeCost(input: CostInput): CostResult {
     const stored = s3 ? 0 : ASSUMED_FLOW_LOG_GB * (input.flowLogs.retentionDays / 30) * p.logsStoreGbMonth;
     flowMonthly = ASSUMED_FLOW_LOG_GB * rate + stored;
     line('VPC flow logs', flowMonthly,
-      `${ASSUMED_FLOW_LOG_GB} GB/month assumed (${input.flowLogs.trafficType ?? 'ALL'} traffic) x $${rate}/GB to ${s3 ? 'S3 (plus S3 storage)' : `CloudWatch Logs + kept ${input.flowLogs.retentionDays} days`}`);
+      `${ASSUMED_FLOW_LOG_GB} GB/month assumed (${input.flowLogs.trafficType} traffic) x $${rate}/GB to ${s3 ? 'S3 (plus S3 storage)' : `CloudWatch Logs + kept ${input.flowLogs.retentionDays} days`}`);
   }
   line('KMS keys', input.kmsKeys * KMS_KEY_MONTH, `${input.kmsKeys} customer managed keys x $${KMS_KEY_MONTH}/month (plus $0.03 per 10,000 requests)`);
   if (input.hostedZone) line('Route 53 hosted zone', HOSTED_ZONE_MONTH, `1 zone x $${HOSTED_ZONE_MONTH}/month (plus queries)`);
@@ -130,10 +130,10 @@ export function computeCost(input: CostInput): CostResult {
     savings.push({ option: `nodes.workspaces.headroom: 0 (no warm nodes: ${extra} fewer ${warm.instanceType}; a new workspace then waits for a node, docs/start-time.md)`, monthly: round(extra * (p.ec2Hour[warm.instanceType] * h + warm.diskGiB * p.gp3GbMonth)) });
   }
   if (input.flowLogs && input.flowLogs.destination !== 's3') {
-    savings.push({ option: 'VPC flow logs to S3 instead of CloudWatch Logs (network.flowLogs destination, where the config offers it)', monthly: round(flowMonthly - ASSUMED_FLOW_LOG_GB * p.flowLogsS3Gb) });
+    savings.push({ option: 'VPC flow logs to S3 instead of CloudWatch Logs (network.flowLogs.destination: s3, with bucket)', monthly: round(flowMonthly - ASSUMED_FLOW_LOG_GB * p.flowLogsS3Gb) });
   }
-  if (input.flowLogs && (input.flowLogs.trafficType ?? 'ALL') === 'ALL') {
-    savings.push({ option: 'VPC flow logs of REJECT traffic only (fewer records: what was refused, not where workspaces connected)', monthly: round(flowMonthly * (2 / 3)) });
+  if (input.flowLogs && input.flowLogs.trafficType === 'ALL') {
+    savings.push({ option: 'VPC flow logs of refused traffic only (network.flowLogs.trafficType: REJECT; fewer records: what was refused, not where workspaces connected)', monthly: round(flowMonthly * (2 / 3)) });
   }
   return {
     ok: true,

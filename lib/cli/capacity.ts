@@ -89,7 +89,7 @@ function capacityCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): num
   const cost = stackCost(config, capacity);
   const output: CapacityOutput = { config: where.display, ...capacity.report, cost: cost.ok ? cost.report : { unavailable: cost.message } };
   if (format.value === 'json') io.stdout(`${JSON.stringify(output, null, 2)}\n`);
-  else io.stdout(capacityText(output, config));
+  else io.stdout(capacityText(output));
   return loaded.ok ? EXIT_OK : EXIT_INVALID;
 }
 
@@ -110,7 +110,7 @@ function limitCells(l: LimitRow): string[] {
 }
 
 /** The text report. */
-export function capacityText(o: CapacityOutput, config: WorkspacesConfig): string {
+export function capacityText(o: CapacityOutput): string {
   const n = o.node;
   const out: string[] = [
     `${o.config}: ${fmt(o.maxWorkspaces)} concurrent default-sized workspaces; binding limit: ${o.bindingLimit}`,
@@ -135,9 +135,6 @@ export function capacityText(o: CapacityOutput, config: WorkspacesConfig): strin
     if (cost.savings.length > 0) {
       out.push('', 'Options that cut the idle cost:');
       for (const s of cost.savings) out.push(`  - ${s.option}: about ${usd(s.monthly)} per month`);
-    }
-    if (config.network.flowLogs.enabled && !('destination' in config.network.flowLogs)) {
-      out.push('  (flow logs to S3 or of rejected traffic only need config keys this version does not have)');
     }
     out.push('', ...cost.notes.map((note) => `Note: ${note}.`));
   }

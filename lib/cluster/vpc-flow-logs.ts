@@ -29,6 +29,11 @@ export interface VpcFlowLogsProps {
    * @default a CloudWatch log group
    */
   readonly s3?: { readonly bucketArn: string; readonly prefix?: string };
+  /**
+   * ALL: accepted and rejected traffic (where workspaces connected to); REJECT: refused traffic only.
+   * @default 'ALL'
+   */
+  readonly trafficType?: 'ALL' | 'REJECT';
 }
 
 /** The log group name VpcFlowLogs writes to. */
@@ -51,7 +56,7 @@ export class VpcFlowLogs extends Construct {
       const prefix = props.s3.prefix?.replace(/^\/+|\/+$/g, '');
       this.flowLog = new FlowLog(this, 'flow-log', {
         vpcId: props.vpcId,
-        trafficType: 'ALL',
+        trafficType: props.trafficType ?? 'ALL',
         logDestinationType: 's3',
         logDestination: prefix ? `${props.s3.bucketArn}/${prefix}` : props.s3.bucketArn,
         maxAggregationInterval: 60,
@@ -86,7 +91,7 @@ export class VpcFlowLogs extends Construct {
     new IamRolePolicy(this, 'write-policy', { name: 'write-flow-logs', role: role.id, policy: write.json });
     this.flowLog = new FlowLog(this, 'flow-log', {
       vpcId: props.vpcId,
-      trafficType: 'ALL',
+      trafficType: props.trafficType ?? 'ALL',
       logDestinationType: 'cloud-watch-logs',
       logDestination: logGroup.arn,
       iamRoleArn: role.arn,

@@ -131,7 +131,7 @@ export function stackCost(config: WorkspacesConfig, capacity?: CapacityResult): 
   const { network, nodes, cluster, gitlab } = config;
   const zones = workspaceZoneCount(config);
   const cap = capacity ?? stackCapacity(config);
-  const flow = network.flowLogs as { readonly enabled: boolean; readonly retentionDays: number; readonly destination?: unknown; readonly trafficType?: unknown };
+  const flow = network.flowLogs;
   const ws = nodes.workspaces;
   const groups = ws.perZone ? zones : 1;
   const input: CostInput = {
@@ -153,14 +153,7 @@ export function stackCost(config: WorkspacesConfig, capacity?: CapacityResult): 
       ...(ws.headroom > 0 && { headroomPerGroup: ws.headroom, minSizeCount: groups * ws.minSize }),
     },
     controlPlaneLogs: { types: cluster.logs.types, retentionDays: cluster.logs.retentionDays },
-    ...(flow.enabled && {
-      flowLogs: {
-        retentionDays: flow.retentionDays,
-        // network.flowLogs.destination / trafficType, where the config has them (another change adds them).
-        destination: flow.destination === 's3' || (typeof flow.destination === 'object' && flow.destination !== null && 's3' in flow.destination) ? 's3' : 'cloud-watch-logs',
-        ...(typeof flow.trafficType === 'string' && { trafficType: flow.trafficType }),
-      },
-    }),
+    ...(flow.enabled && { flowLogs: { retentionDays: flow.retentionDays, destination: flow.destination, trafficType: flow.trafficType } }),
     kmsKeys: STACK_KMS_KEYS,
     hostedZone: gitlab?.proxy === 'enabled' && gitlab.hostedZone.create,
     workspace: {

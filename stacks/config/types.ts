@@ -58,6 +58,8 @@ export interface FlowLogsConfig {
   /** As written; left out: true for a VPC the stack creates, false with `existingVpc` (see dependent-defaults.ts). */
   readonly enabled: boolean;
   readonly destination: 'cloud-watch-logs' | 's3';
+  /** ALL (accepted and rejected) or REJECT (refused traffic only: fewer records, less to pay). */
+  readonly trafficType: 'ALL' | 'REJECT';
   /** The existing bucket of destination `s3`. */
   readonly bucket?: string;
   readonly prefix?: string;

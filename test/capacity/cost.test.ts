@@ -10,7 +10,7 @@ const BASE: CostInput = {
   systemNodes: { count: 2, instanceType: 'm6i.large', diskGiB: 50 },
   idleWorkspaceNodes: { count: 0, instanceType: 'm6i.2xlarge', diskGiB: 100 },
   controlPlaneLogs: { types: ['audit'], retentionDays: 30 },
-  flowLogs: { retentionDays: 30, destination: 'cloud-watch-logs' },
+  flowLogs: { retentionDays: 30, destination: 'cloud-watch-logs', trafficType: 'ALL' },
   kmsKeys: 3, hostedZone: true,
   workspace: { instanceType: 'm6i.2xlarge', perNode: 15, volumeGiB: 50, nodeDiskGiB: 100 },
 };
@@ -102,7 +102,7 @@ describe('idle cost', () => {
     expect(r.savings).toEqual([
       { option: expect.stringMatching(/^network\.natGateways: single/), monthly: 73 }, // 2 x 0.05 x 730
       { option: expect.stringMatching(/^VPC flow logs to S3/), monthly: 0.84 }, // 1.59 - 3 x 0.25
-      { option: expect.stringMatching(/^VPC flow logs of REJECT traffic only/), monthly: 1.06 },
+      { option: expect.stringMatching(/^VPC flow logs of refused traffic only \(network.flowLogs.trafficType: REJECT/), monthly: 1.06 },
     ]);
     expect(ok({ ...BASE, natMode: 'single', natGateways: 1, flowLogs: undefined }).savings).toEqual([]);
   });

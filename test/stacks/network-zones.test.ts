@@ -7,6 +7,7 @@ import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-avail
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
 import { ClusterNetwork, ExistingNetwork } from '../../lib/cluster/cluster-network';
 import { instanceTypeMemoryGiB } from '../../lib/cluster/instance-types';
+import { stackCost } from '../../stacks/config/capacity';
 import { fillDependentDefaults } from '../../stacks/config/dependent-defaults';
 import { workspaceGroupName, workspaceGroupPlans } from '../../stacks/cluster-stack';
 import { Block, Synthesized } from '../helpers/synthesized';
@@ -191,6 +192,17 @@ describe('flow logs', () => {
     const log = s.only('aws_flow_log');
     expect(log).toMatchObject({ log_destination_type: 'cloud-watch-logs', traffic_type: 'ALL' });
     expect(s.deref(log.log_destination).name).toBe('/aws/vpc/gitlab-workspaces/flow-logs');
+  });
+
+  it('record refused traffic only with trafficType: REJECT, and the idle cost then offers no REJECT saving', () => {
+    const config = configFromText(`${REQUIRED_CLUSTER_CONFIG}network:\n${ZONES}  flowLogs:\n    trafficType: REJECT\n`);
+    expect(synthApp(config).cluster.s.only('aws_flow_log')).toMatchObject({ traffic_type: 'REJECT' });
+    const cost = stackCost(config);
+    const all = stackCost(configFromText(REQUIRED_CONFIG));
+    expect(cost.ok && all.ok).toBe(true);
+    if (!cost.ok || !all.ok) return;
+    expect(all.report.savings.map((x) => x.option)).toContainEqual(expect.stringContaining('network.flowLogs.trafficType: REJECT'));
+    expect(cost.report.savings.map((x) => x.option)).not.toContainEqual(expect.stringContaining('trafficType'));
   });
 
   it('go to an existing bucket with destination s3, without a log group or a role', () => {

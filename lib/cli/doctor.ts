@@ -18,7 +18,7 @@ import { CheckResult, CheckStatus, DoctorProbes, runChecks } from './doctor-chec
 import { doctorConfigPath, loadDoctorFacts, packageRoot } from './doctor-config';
 import { KubeApi, kubeClient, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './doctor-kube';
 import { DoctorPlan, parseOutputs, planDoctor, StackOutputs } from './doctor-plan';
-import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, processIo, usageError } from './io';
+import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, parseRouting, processIo, Routing, usageError } from './io';
 
 export const DOCTOR_USAGE = `Usage: gitlab-workspaces doctor [options]
 
@@ -216,36 +216,6 @@ function collapseUnreachable(results: CheckResult[]): CheckResult[] {
     : r));
 }
 
-/** `--resolve HOST:PORT:ADDRESS` and `--connect-to HOST:PORT:HOST2:PORT2`, as curl reads them. */
-export interface Routing {
-  /** Addresses a name resolves to (the dns check), instead of DNS. */
-  readonly addresses: ReadonlyMap<string, readonly string[]>;
-  /** Where a connection to `host:port` goes instead. */
-  readonly connectTo: ReadonlyMap<string, { readonly host: string; readonly port: number }>;
-}
-
-export function parseRouting(resolve: readonly string[], connectTo: readonly string[]): { ok: true; value: Routing } | { ok: false; message: string } {
-  const addresses = new Map<string, string[]>();
-  const routes = new Map<string, { host: string; port: number }>();
-  const port = (p: string) => (/^\d{1,5}$/.test(p) && Number(p) > 0 && Number(p) < 65536 ? Number(p) : undefined);
-  for (const r of resolve) {
-    const m = /^([^:\s]+):(\d+):(.+)$/.exec(r);
-    const p = m ? port(m[2]) : undefined;
-    if (!m || p === undefined) return { ok: false, message: `--resolve must be HOST:PORT:ADDRESS, as curl's (got "${r}")` };
-    const address = m[3].replace(/^\[|\]$/g, '');
-    const name = m[1].toLowerCase();
-    addresses.set(name, [...(addresses.get(name) ?? []), address]);
-    if (!routes.has(`${name}:${p}`)) routes.set(`${name}:${p}`, { host: address, port: p });
-  }
-  for (const c of connectTo) {
-    const m = /^([^:\s]+):(\d+):([^:\s]+|\[[^\]]+\]):(\d+)$/.exec(c);
-    const from = m ? port(m[2]) : undefined;
-    const to = m ? port(m[4]) : undefined;
-    if (!m || from === undefined || to === undefined) return { ok: false, message: `--connect-to must be HOST:PORT:HOST2:PORT2, as curl's (got "${c}")` };
-    routes.set(`${m[1].toLowerCase()}:${from}`, { host: m[3].replace(/^\[|\]$/g, ''), port: to });
-  }
-  return { ok: true, value: { addresses, connectTo: routes } };
-}
 
 interface ProbeSettings {
   readonly noAws: boolean;

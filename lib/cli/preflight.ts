@@ -6,14 +6,13 @@
  * 2 for a usage error, a config that does not load, or no usable AWS credentials. Loads the config
  * loader (no cdktf) at once and the AWS SDK only when the checks run.
  */
-import { isIP } from 'net';
 import { formatDiagnostic } from '../common/diagnostics';
 import { planChecks } from '../preflight/plan';
 import type { PreflightAws } from '../preflight/aws-api';
 import { jsonReport, preflightExitCode, textReport } from '../preflight/report';
 import { HostLookup, runChecks, systemLookup } from '../preflight/run';
 import { CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, resolveConfigPath } from '../preflight/config';
-import { choiceOption, CliIo, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, processIo, usageError } from './io';
+import { choiceOption, CliIo, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, parseRouting, processIo, usageError } from './io';
 
 export const PREFLIGHT_USAGE = `Usage: gitlab-workspaces preflight [config] [options]
 
@@ -42,9 +41,9 @@ Options:
                     then a summary line; config warnings on stderr.
                     json: on stdout, {config, region, account, caller, result, summary,
                       checks: [{id, kind, status, message, fix}], configWarnings}
-  --resolve HOST:ADDRESS
-                    take ADDRESS for HOST instead of asking DNS (repeatable), such as a GitLab
-                    name only the VPC's resolver knows
+  --resolve HOST:PORT:ADDRESS
+                    as curl's: take ADDRESS for HOST instead of asking DNS (repeatable), such
+                    as a GitLab name only the VPC's resolver knows (the port is not used)
   -h, --help        show this help
 
 Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.
@@ -81,18 +80,10 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
   const format = choiceOption('format', values.format, FORMATS, 'text');
   if (!format.ok) return usageError(io, 'preflight', format.message, PREFLIGHT_USAGE);
   if (positionals.length > 1) return usageError(io, 'preflight', `one config file at most, got ${positionals.length}`, PREFLIGHT_USAGE);
-  const pinned = new Map<string, string>();
-  for (const entry of (values.resolve as string[] | undefined) ?? []) {
-    const at = entry.indexOf(':');
-    const host = entry.slice(0, at).toLowerCase();
-    const address = entry.slice(at + 1).replace(/^\[|\]$/g, '');
-    if (at <= 0 || isIP(address) === 0) return usageError(io, 'preflight', `--resolve ${JSON.stringify(entry)}: expected HOST:ADDRESS with an IP address, such as gitlab.acme.internal:10.20.0.15`, PREFLIGHT_USAGE);
-    pinned.set(host, address);
-  }
-  const lookup: HostLookup = async (host) => {
-    const given = pinned.get(host.toLowerCase());
-    return given !== undefined ? [given] : (deps.lookup ?? systemLookup)(host);
-  };
+  // --resolve as curl (and doctor) read it; the port does not matter to a name lookup.
+  const routing = parseRouting((values.resolve as string[] | undefined) ?? [], []);
+  if (!routing.ok) return usageError(io, 'preflight', routing.message, PREFLIGHT_USAGE);
+  const lookup: HostLookup = async (host) => routing.value.addresses.get(host.toLowerCase()) ?? (deps.lookup ?? systemLookup)(host);
 
   const file = positionals.length === 1
     ? { path: positionals[0], display: positionals[0] }

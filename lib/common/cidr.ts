@@ -140,3 +140,18 @@ function formatIPv6(b: Uint8Array): string {
   if (bestStart < 0) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
+
+/**
+ * Whether a NetworkPolicy egress rule (`allow` a block `except` some) lets traffic reach any address of
+ * `target` (a CIDR, or an address as /32 or /128): the blocks overlap and no `except` covers their overlap.
+ */
+export function egressReaches(rule: { readonly allow: string; readonly except?: readonly string[] }, target: string): boolean {
+  const allow = parseCidr(rule.allow);
+  const block = parseCidr(target);
+  if (!allow.ok || !block.ok || !cidrOverlaps(allow.cidr, block.cidr)) return false;
+  const shared = cidrContains(allow.cidr, block.cidr) ? block.cidr : allow.cidr;
+  return !(rule.except ?? []).some((e) => {
+    const except = parseCidr(e);
+    return except.ok && cidrContains(except.cidr, shared);
+  });
+}

@@ -8,6 +8,7 @@
 import { ubuntuEksAmiParameter } from '../cluster/node-image';
 import { amiReleaseVersionParameter, bottlerocketImageIdParameter, clusterAutoscalerRelease } from '../cluster/versions';
 import { addonVersion } from '../../stacks/config/addons';
+import { stackAgentSettings } from '../../stacks/config/agent-settings';
 import { workspaceGenerations, workspaceNodeImage } from '../../stacks/config/runtime';
 import { AddonsConfig, CapacityType, poolAmiType, WorkspacesConfig } from '../../stacks/config/types';
 
@@ -61,10 +62,10 @@ export type CheckSpec =
   | { readonly kind: 'admin-principal'; readonly id: string; readonly arn: string; readonly index: number }
   | { readonly kind: 'deployer-access'; readonly id: string; readonly adminPrincipalArns: readonly string[]; readonly clusterCreatorAdmin: boolean }
   /**
-   * Where the GitLab instance's name resolves from here, against `gitlab.privateCidrs`: workspace egress
-   * excepts the private ranges, so a GitLab on private addresses needs its blocks listed.
+   * Where the GitLab instance's name resolves from here, against the workspace egress the stack writes
+   * (GitLab's default rule excepts the private ranges; `gitlab.privateCidrs` adds allow rules).
    */
-  | { readonly kind: 'gitlab-address'; readonly id: string; readonly host: string; readonly privateCidrs: readonly string[] }
+  | { readonly kind: 'gitlab-address'; readonly id: string; readonly host: string; readonly egress: ReadonlyArray<{ readonly allow: string; readonly except?: readonly string[] }> }
   | {
     readonly kind: 'autoscaler'; readonly id: string; readonly kubernetesVersion: string;
     readonly chartVersion?: string; readonly imageTag?: string;
@@ -138,9 +139,10 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
   access.adminPrincipalArns.forEach((arn, index) => checks.push({ kind: 'admin-principal', id: `admin/${arn}`, arn, index }));
   checks.push({ kind: 'deployer-access', id: 'deployer-access', adminPrincipalArns: access.adminPrincipalArns, clusterCreatorAdmin: access.clusterCreatorAdmin });
 
-  if (config.gitlab) {
+  const settings = config.gitlab ? stackAgentSettings(config) : undefined;
+  if (config.gitlab && settings?.ok) {
     const host = new URL(config.gitlab.url).hostname.replace(/^\[|\]$/g, '');
-    checks.push({ kind: 'gitlab-address', id: 'gitlab-address', host, privateCidrs: config.gitlab.privateCidrs ?? [] });
+    checks.push({ kind: 'gitlab-address', id: 'gitlab-address', host, egress: settings.value.networkPolicy.enabled ? settings.value.networkPolicy.egress : [{ allow: '0.0.0.0/0' }, { allow: '::/0' }] });
   }
 
   const ca = config.autoscaling.clusterAutoscaler;

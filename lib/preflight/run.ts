@@ -6,7 +6,7 @@
  * No credentials at all (or no way to reach AWS) stops the run before any check.
  */
 import { isIP } from 'net';
-import { cidrContains, parseCidr } from '../common/cidr';
+import { egressReaches } from '../common/cidr';
 import type { AddonVersions, CallerIdentity, HostedZoneInfo, PreflightAws } from './aws-api';
 import type { CheckKind, CheckSpec, NodeGroupSet, ZoneSource } from './plan';
 
@@ -68,16 +68,6 @@ export const systemLookup: HostLookup = async (host) => {
   return (await lookup(host, { all: true })).map((a) => a.address);
 };
 
-/** The blocks workspace egress excepts by default (GitLab's default rule) and other non-public ranges. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', 'fc00::/7', 'fe80::/10', '::1/128'];
-
-function within(address: string, blocks: readonly string[]): boolean {
-  const a = parseCidr(`${address}/${isIP(address) === 6 ? 128 : 32}`);
-  return a.ok && blocks.some((b) => {
-    const block = parseCidr(b);
-    return block.ok && cidrContains(block.cidr, a.cidr);
-  });
-}
 
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException',
@@ -205,9 +195,10 @@ async function runCheck(spec: CheckSpec, ctx: Context): Promise<CheckResult[]> {
 }
 
 /**
- * A GitLab on private addresses: workspaces reach it only through `gitlab.privateCidrs` (GitLab's default
- * egress rule excepts the private ranges). What this machine resolves is what it sees: run preflight where
- * the nodes' DNS answers the same (inside the VPC or over its VPN) for a split-horizon name.
+ * Whether workspaces can reach the GitLab instance: each address its name resolves to (from here) against
+ * the workspace egress the stack writes. GitLab's default rule excepts the private ranges, so a GitLab on
+ * private addresses needs `gitlab.privateCidrs`. Run preflight where the nodes' DNS answers the same
+ * (inside the VPC or over its VPN) for a split-horizon name, or give the address with --resolve.
  */
 async function gitlabAddressResult(spec: Extract<CheckSpec, { kind: 'gitlab-address' }>, ctx: Context, result: (status: CheckStatus, message: string, fix?: string) => CheckResult): Promise<CheckResult> {
   if (!isIP(spec.host) && !ctx.lookup) return result('skipped', `not checked: no resolver given for ${spec.host}`, 'run it from the CLI (gitlab-workspaces preflight), which asks the system resolver');
@@ -215,15 +206,14 @@ async function gitlabAddressResult(spec: Extract<CheckSpec, { kind: 'gitlab-addr
   try {
     addresses = isIP(spec.host) ? [spec.host] : await ctx.lookup!(spec.host);
   } catch (err) {
-    return result('warn', `${spec.host} does not resolve from here (${(err as { code?: string }).code || errorName(err) || 'no address'}): not checked whether it is on private addresses`,
-      `run preflight where the workspace nodes' DNS answers (inside the VPC, or over its VPN); if the GitLab instance is on private addresses, list its blocks in gitlab.privateCidrs`);
+    return result('warn', `${spec.host} does not resolve from here (${(err as { code?: string }).code || errorName(err) || 'no address'}): not checked whether workspaces can reach it`,
+      'run preflight where the workspace nodes\' DNS answers (inside the VPC, or over its VPN), or give its address with --resolve; if the GitLab instance is on private addresses, list its blocks in gitlab.privateCidrs');
   }
-  const privateOnes = addresses.filter((a) => within(a, PRIVATE_RANGES));
-  if (privateOnes.length === 0) return result('ok', `${spec.host} resolves to public addresses (${addresses.join(', ')}): workspace egress reaches it`);
-  const uncovered = privateOnes.filter((a) => !within(a, spec.privateCidrs));
-  if (uncovered.length === 0) return result('ok', `${spec.host} resolves to ${privateOnes.join(', ')}, within gitlab.privateCidrs: workspace egress allows them`);
-  return result('warn', `${spec.host} resolves to private addresses ${uncovered.join(', ')} that gitlab.privateCidrs does not list: workspace egress excepts the private ranges, so workspaces could not clone or push`,
-    `add the GitLab instance's blocks to gitlab.privateCidrs (such as ${uncovered.map((a) => `${a}/${isIP(a) === 6 ? 128 : 32}`).join(', ')}, or its load balancer's subnets)`);
+  const single = (a: string) => `${a}/${isIP(a) === 6 ? 128 : 32}`;
+  const unreached = addresses.filter((a) => !spec.egress.some((rule) => egressReaches(rule, single(a))));
+  if (unreached.length === 0) return result('ok', `${spec.host} resolves to ${addresses.join(', ')}: workspace egress reaches it`);
+  return result('warn', `${spec.host} resolves to ${unreached.join(', ')}, which workspace egress does not reach (GitLab's default rule excepts the private ranges): workspaces could not clone or push`,
+    `add the GitLab instance's blocks to gitlab.privateCidrs (such as ${unreached.map(single).join(', ')}, or its load balancer's subnets)`);
 }
 
 type ResultOf = (status: CheckStatus, message: string, fix?: string) => CheckResult;

@@ -27,7 +27,7 @@
  */
 import { Diagnostic, hasErrors, Result } from '../../lib/common/diagnostics';
 import { diagnosticAt, isMapping } from '../../lib/common/reporter';
-import { Cidr, cidrContains, cidrOverlaps, parseCidr } from '../../lib/common/cidr';
+import { Cidr, cidrContains, cidrOverlaps, egressReaches, parseCidr } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
 import { NODE_CREDENTIAL_ENDPOINTS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
@@ -335,21 +335,6 @@ function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: Workspa
   });
 }
 
-/**
- * Whether an egress rule lets traffic to some address of `target` through: its `allow` shares addresses
- * with the block, and no `except` entry covers what they share (a CIDR block either holds the other or
- * shares nothing with it).
- */
-function egressReaches(rule: { readonly allow: string; readonly except?: readonly string[] }, target: string): boolean {
-  const allow = parseCidr(rule.allow);
-  const block = parseCidr(target);
-  if (!allow.ok || !block.ok || !cidrOverlaps(allow.cidr, block.cidr)) return false;
-  const shared = cidrContains(allow.cidr, block.cidr) ? block.cidr : allow.cidr;
-  return !(rule.except ?? []).some((e) => {
-    const except = parseCidr(e);
-    return except.ok && cidrContains(except.cidr, shared);
-  });
-}
 
 /** The VPC, in words, for a message. */
 function vpcWords(config: WorkspacesConfig): string {

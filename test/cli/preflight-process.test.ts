@@ -121,7 +121,7 @@ const NO_CREDENTIALS: NodeJS.ProcessEnv = {
     };
     return new Promise((resolve) => {
       // No DNS from tests: the default config's gitlab.com resolves to a public documentation address.
-      const child = spawn(process.execPath, [BIN, 'preflight', ...args, '--resolve', 'gitlab.com:192.0.2.10'], { cwd: REPO, env });
+      const child = spawn(process.execPath, [BIN, 'preflight', ...args, '--resolve', 'gitlab.com:443:192.0.2.10'], { cwd: REPO, env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
@@ -169,7 +169,7 @@ const NO_CREDENTIALS: NodeJS.ProcessEnv = {
     try {
       copyFileSync(BUNDLE, join(dir, 'preflight.js'));
       copyFileSync(join(REPO, 'examples', 'default', 'workspaces.config.yaml'), join(dir, 'config.yaml'));
-      const probe = `require('./preflight.js').runPreflight(['config.yaml', '--format', 'json', '--resolve', 'gitlab.com:192.0.2.10']).then((c) => { process.exitCode = c; });`;
+      const probe = `require('./preflight.js').runPreflight(['config.yaml', '--format', 'json', '--resolve', 'gitlab.com:443:192.0.2.10']).then((c) => { process.exitCode = c; });`;
       const r = spawnSync(process.execPath, ['-e', probe], { cwd: dir, encoding: 'utf8', env: { ...NO_CREDENTIALS, HOME: dir } });
       expect(r.stderr).toMatch(/^gitlab-workspaces preflight: no usable AWS credentials/m);
       expect(r.status).toBe(2);

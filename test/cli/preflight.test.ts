@@ -39,16 +39,16 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 const WRONG_PIN = `${BASE_CONFIG}addons:\n  coredns: {version: v1.99.0-eksbuild.1}\n`;
 
 describe('gitlab-workspaces preflight --resolve', () => {
-  it('takes the address given for a host instead of asking DNS, and refuses one that is not HOST:IP', async () => {
+  it('takes the address given for a host instead of asking DNS, and refuses one that is not HOST:PORT:ADDRESS', async () => {
     const file = configFile('private.yaml', `${BASE_CONFIG}  url: https://gitlab.acme.internal\n`);
     let stdout = '';
     const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: () => undefined };
-    await runPreflight([file, '--resolve', 'gitlab.acme.internal:10.20.0.15', '--format', 'json'], io, { env: {}, cwd: dir, lookup: async () => { throw new Error('no DNS expected'); } });
+    await runPreflight([file, '--resolve', 'gitlab.acme.internal:443:10.20.0.15', '--format', 'json'], io, { env: {}, cwd: dir, lookup: async () => { throw new Error('no DNS expected'); } });
     const check = (JSON.parse(stdout) as { checks: Array<{ id: string; status: string; message: string }> }).checks.find((c) => c.id === 'gitlab-address');
     expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('10.20.0.15') });
     const bad = await run([file, '--resolve', 'gitlab.acme.internal']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('expected HOST:ADDRESS with an IP address');
+    expect(bad.stderr).toContain('--resolve must be HOST:PORT:ADDRESS');
   });
 });
 

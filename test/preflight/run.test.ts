@@ -291,15 +291,18 @@ describe('the GitLab instance\'s addresses', () => {
   const gitlabConfig = (extra = '') => config(`${BASE_CONFIG}  url: https://gitlab.acme.internal\n${extra}`);
   const address = async (c: WorkspacesConfig, lookup?: HostLookup) => (await run(c, {}, lookup)).find((r) => r.id === 'gitlab-address')!;
 
-  it('warns when gitlab.url resolves to private addresses gitlab.privateCidrs does not list, naming the blocks to add', async () => {
+  it('warns when gitlab.url resolves to private addresses workspace egress does not reach, naming the blocks to add', async () => {
     const r = await address(gitlabConfig(), async () => ['10.20.0.15', '192.0.2.7']);
-    expect(r).toMatchObject({ status: 'warn', message: expect.stringContaining('resolves to private addresses 10.20.0.15 that gitlab.privateCidrs does not list') });
+    expect(r).toMatchObject({ status: 'warn', message: expect.stringContaining('resolves to 10.20.0.15, which workspace egress does not reach') });
     expect(r.fix).toContain('10.20.0.15/32');
   });
 
   it('is ok when they are listed, or when the addresses are public', async () => {
     expect(await address(gitlabConfig('  privateCidrs: [10.20.0.0/24]\n'), async () => ['10.20.0.15'])).toMatchObject({ status: 'ok' });
-    expect(await address(gitlabConfig(), async () => ['192.0.2.7'])).toMatchObject({ status: 'ok', message: expect.stringContaining('public addresses') });
+    expect(await address(gitlabConfig(), async () => ['192.0.2.7'])).toMatchObject({ status: 'ok', message: expect.stringContaining('workspace egress reaches it') });
+    // The user's own egress rules count too (the stack writes them into the agent config).
+    const ownEgress = gitlabConfig('  remote_development:\n    network_policy:\n      egress:\n        - allow: 10.20.0.0/16\n');
+    expect(await address(ownEgress, async () => ['10.20.0.15'])).toMatchObject({ status: 'ok' });
     // An address in the URL itself is not looked up.
     expect(await address(config(`${BASE_CONFIG}  url: https://10.20.0.15\n  privateCidrs: [10.20.0.0/24]\n`), async () => { throw new Error('no lookup expected'); })).toMatchObject({ status: 'ok' });
   });

@@ -8,6 +8,7 @@ import type { PeerCertificate } from 'tls';
 import type { KubeApi } from './doctor-kube';
 import type { DoctorPlan } from './doctor-plan';
 import type { SshHostKeyResult } from './doctor-ssh';
+import { agentVersionWindowProblem, GitLabVersion, parseAgentImageTag } from '../common/gitlab-version';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -380,15 +381,13 @@ const NAMESPACE_AGENTS_QUERY = `query doctorGroupAgents($group: ID!) {
  * GitLab supports an agent of its own minor version or one behind (GitLab's docs, "agent version
  * compatibility"); a message when a connected agent is outside that window, else undefined.
  */
-export function agentVersionSkew(agentVersions: readonly string[], gitlabVersion: string): string | undefined {
-  const [major, minor] = gitlabVersion.split('.').map(Number);
+export function agentVersionSkew(agentVersions: readonly string[], gitlabVersion: GitLabVersion): string | undefined {
+  // The window the config rules use (lib/common/gitlab-version.ts), so doctor and synth agree.
   for (const v of agentVersions) {
-    const m = /^v?(\d+)\.(\d+)/.exec(v);
-    if (!m) continue;
-    // GitLab releases x.0 to x.11 each year: 17.11 is one behind 18.0.
-    const behind = (major - Number(m[1])) * 12 + (minor - Number(m[2]));
-    if (behind > 1) return `agentk ${v} is more than one minor version behind GitLab ${gitlabVersion}`;
-    if (behind < 0) return `agentk ${v} is newer than GitLab ${gitlabVersion} (the config's gitlab.version)`;
+    const tag = v.startsWith('v') ? v : `v${v}`;
+    if (parseAgentImageTag(tag) === undefined) continue; // a version agentk reports oddly is not judged
+    const problem = agentVersionWindowProblem(tag, gitlabVersion);
+    if (problem) return `connected ${problem}`;
   }
   return undefined;
 }

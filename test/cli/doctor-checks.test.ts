@@ -1,4 +1,5 @@
 /** doctor's checks one by one, with probes answering exactly what each case needs. */
+import { agentVersionWindowProblem } from '../../lib/common/gitlab-version';
 import { agentLogFindings, agentVersionSkew, checkHttps, checkLoadBalancerTargets, checkRuntime, DoctorProbes, nameCovers, TlsAnswer } from '../../lib/cli/doctor-checks';
 import type { KubeApi } from '../../lib/cli/doctor-kube';
 import type { DoctorPlan } from '../../lib/cli/doctor-plan';
@@ -108,12 +109,14 @@ describe('checkRuntime', () => {
 });
 
 describe('agentVersionSkew', () => {
-  it('allows the same minor or one behind GitLab', () => {
+  it('holds a connected agent to the window the config rules use: GitLab\'s minor or one behind', () => {
     expect(agentVersionSkew(['v18.9.0'], '18.9')).toBeUndefined();
     expect(agentVersionSkew(['v18.8.2'], '18.9')).toBeUndefined();
-    expect(agentVersionSkew(['v18.7.0'], '18.9')).toBe('agentk v18.7.0 is more than one minor version behind GitLab 18.9');
-    expect(agentVersionSkew(['v18.11.0'], '18.9')).toBe("agentk v18.11.0 is newer than GitLab 18.9 (the config's gitlab.version)");
-    expect(agentVersionSkew(['v17.11.0'], '18.0')).toBeUndefined();
+    expect(agentVersionSkew(['v18.7.0'], '18.9')).toBe(`connected ${agentVersionWindowProblem('v18.7.0', '18.9')}`);
+    expect(agentVersionSkew(['v18.7.0'], '18.9')).toMatch(/^connected agent v18\.7\.0 is more than one minor version behind GitLab 18\.9/);
+    expect(agentVersionSkew(['v18.11.0'], '18.9')).toMatch(/^connected agent v18\.11\.0 is newer than GitLab 18\.9/);
+    expect(agentVersionSkew(['18.8.1'], '18.9')).toBeUndefined(); // reported without the v
+    expect(agentVersionSkew(['unknown'], '18.9')).toBeUndefined();
   });
 });
 

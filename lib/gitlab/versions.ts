@@ -24,10 +24,14 @@ export const DEFAULT_PROXY_CHART_VERSION = '0.1.25';
  */
 export const MIN_PROXY_CHART_VERSION = '0.1.23';
 
-/** Whether the `x.y.z` version `version` is `minimum` or newer. */
+/**
+ * Whether the `x.y.z` version `version` is `minimum` or newer; a leading `v` and a pre-release or build
+ * suffix (`-rc1`, `-eksbuild.1`, `+meta`) are not compared (they would read as NaN and fail every check).
+ */
 export function versionAtLeast(version: string, minimum: string): boolean {
-  const a = version.split('.').map(Number);
-  const b = minimum.split('.').map(Number);
+  const numbers = (v: string) => v.replace(/^v/, '').split(/[-+]/)[0].split('.').map(Number);
+  const a = numbers(version);
+  const b = numbers(minimum);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d > 0;

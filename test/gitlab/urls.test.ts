@@ -50,7 +50,7 @@ describe('addresses of the GitLab side', () => {
 });
 
 describe('chart versions', () => {
-  it.each([['0.1.23', true], ['0.1.25', true], ['0.2.0', true], ['1.0.0', true], ['0.1.22', false], ['0.1.9', false], ['0.0.99', false]])('%s is at least 0.1.23: %s', (v, ok) => {
+  it.each([['0.1.23', true], ['0.1.25', true], ['0.2.0', true], ['1.0.0', true], ['0.1.22', false], ['0.1.9', false], ['0.0.99', false], ['0.1.25-rc1', true], ['v0.1.24', true], ['0.1.22-rc9', false]])('%s is at least 0.1.23: %s', (v, ok) => {
     expect(versionAtLeast(v, MIN_PROXY_CHART_VERSION)).toBe(ok);
   });
 });

@@ -10,7 +10,7 @@ import { amiReleaseVersionParameter, bottlerocketImageIdParameter, clusterAutosc
 import { addonVersion } from '../../stacks/config/addons';
 import { stackAgentSettings } from '../../stacks/config/agent-settings';
 import { workspaceGenerations, workspaceNodeImage } from '../../stacks/config/runtime';
-import { AddonsConfig, CapacityType, poolAmiType, WorkspacesConfig } from '../../stacks/config/types';
+import { AddonsConfig, CapacityType, poolAmiType, WorkspacesConfig, workspaceZoneCount } from '../../stacks/config/types';
 
 /** The EKS add-ons the cluster stack installs: config key and EKS name (as in stacks/cluster-stack.ts). */
 export const STACK_ADDONS: ReadonlyArray<{ readonly key: keyof AddonsConfig; readonly eksName: string }> = [
@@ -163,8 +163,7 @@ export function planChecks(config: WorkspacesConfig): CheckSpec[] {
  */
 export function nodeGroupSets(config: WorkspacesConfig): NodeGroupSet[] {
   const { system, workspaces } = config.nodes;
-  const network = config.network;
-  const zones = network.existingVpc ? network.existingVpc.privateSubnetIds.length : network.availabilityZones?.length ?? network.availabilityZoneCount;
+  const zones = workspaceZoneCount(config);
   const perGeneration = workspaces.perZone ? zones : 1;
   return [
     {

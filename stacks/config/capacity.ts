@@ -22,23 +22,24 @@ import { computeCost, CostInput, CostResult } from '../../lib/capacity/cost';
 import { cpuMillicores, memoryMebibytes, settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
 import { stackAgentSettings } from './agent-settings';
 import { configRuntime, workspaceNodeImage } from './runtime';
-import { WorkspacesConfig } from './types';
-
-/** The zones of the workspace node groups: the created VPC's, or one per private subnet of an existing one. */
-export function workspaceZoneCount(config: WorkspacesConfig): number {
-  const existing = config.network.existingVpc;
-  return existing ? existing.privateSubnetIds.length : config.network.availabilityZoneCount;
-}
+import { WorkspacesConfig, workspaceZoneCount } from './types';
 
 /** Addresses of each private subnet of a VPC the stack creates; undefined for an existing VPC (not in the config). */
 export function privateSubnetAddresses(config: WorkspacesConfig): number[] | undefined {
   const { network } = config;
   if (network.existingVpc) {
     // network.existingVpc.privateSubnetCidrs, by subnet id: known only when every private subnet is listed.
-    const listed = network.existingVpc.privateSubnetCidrs;
-    const cidrs = network.existingVpc.privateSubnetIds.map((id) => listed?.[id]);
+    const vpc = network.existingVpc;
+    const listed = vpc.privateSubnetCidrs;
+    const cidrs = vpc.privateSubnetIds.map((id) => listed?.[id]);
     if (cidrs.some((c) => c === undefined)) return undefined;
-    return addresses(cidrs as string[]);
+    const sizes = addresses(cidrs as string[]);
+    if (!sizes || !vpc.privateSubnetZones) return sizes;
+    // Per zone, as the node groups are (subnets sharing a zone share its group and its addresses).
+    const zones = vpc.privateSubnetZones;
+    const byZone = new Map<string, number>();
+    vpc.privateSubnetIds.forEach((id, i) => byZone.set(zones[id] ?? id, (byZone.get(zones[id] ?? id) ?? 0) + sizes[i]));
+    return [...byZone.values()];
   }
   let cidrs = network.privateSubnetCidrs;
   if (cidrs && cidrs.length !== network.availabilityZoneCount) return undefined; // the network rule reports it

@@ -145,6 +145,19 @@ export type RetiringGenerationConfig = number | {
   readonly kubernetesVersion?: string;
 };
 
+/**
+ * How many zones the workspace node groups span: the zones the config lists for a VPC the stack creates;
+ * for an existing VPC the distinct zones of its private subnets (`privateSubnetZones`; subnets sharing a
+ * zone share its group), or one per subnet when the zones are not given (with perZone: false).
+ */
+export function workspaceZoneCount(config: WorkspacesConfig): number {
+  const { network } = config;
+  const vpc = network.existingVpc;
+  if (!vpc) return network.availabilityZones?.length ?? network.availabilityZoneCount;
+  const zones = vpc.privateSubnetZones;
+  return zones ? new Set(vpc.privateSubnetIds.map((id) => zones[id] ?? id)).size : vpc.privateSubnetIds.length;
+}
+
 /** The image of a pool: its own `amiType`, else `nodes.amiType`. */
 export function poolAmiType(nodes: NodesConfig, pool: 'system' | 'workspaces'): WorkspaceAmiType {
   return nodes[pool].amiType ?? nodes.amiType;

@@ -7,7 +7,8 @@ import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-avail
 import { ManagedNodeGroup } from '../../lib/cluster/managed-node-group';
 import { ClusterNetwork, ExistingNetwork } from '../../lib/cluster/cluster-network';
 import { instanceTypeMemoryGiB } from '../../lib/cluster/instance-types';
-import { stackCost } from '../../stacks/config/capacity';
+import { privateSubnetAddresses, stackCapacity, stackCost } from '../../stacks/config/capacity';
+import { nodeGroupSets } from '../../lib/preflight/plan';
 import { fillDependentDefaults } from '../../stacks/config/dependent-defaults';
 import { workspaceGroupName, workspaceGroupPlans } from '../../stacks/cluster-stack';
 import { Block, Synthesized } from '../helpers/synthesized';
@@ -177,6 +178,22 @@ describe('zones in the config', () => {
     const text = `network:\n  existingVpc:\n    vpcId: vpc-0123456789abcdef0\n    privateSubnetIds: [${SUBNETS[0]}, ${SUBNETS[1]}]\n${REQUIRED_CLUSTER_CONFIG}`;
     expect(errors(text)).toContain('`privateSubnetZones` is required in `network.existingVpc` with nodes.workspaces.perZone');
     expect(errors(`${text}nodes:\n  workspaces:\n    perZone: false\n`)).toBe('');
+  });
+});
+
+describe('an existing VPC with two private subnets in one zone', () => {
+  const zones = { [SUBNETS[0]]: 'eu-west-1a', [SUBNETS[1]]: 'eu-west-1b', [SUBNETS[2]]: 'eu-west-1b' };
+  it('has one workspace group per zone, and capacity and preflight count the same groups', () => {
+    const c = configFromText(existingVpc(SUBNETS, 'nodes:\n  workspaces:\n    maxSize: 5\n', zones));
+    expect(Object.values(workspaceGroups(synthApp(c).cluster.s))).toHaveLength(2);
+    const capacity = stackCapacity(c);
+    expect(capacity.ok && capacity.report.nodes.max).toBe(2 * 5);
+    expect(nodeGroupSets(c).filter((g) => g.pool === 'workspaces').map((g) => g.count)).toEqual([2]);
+  });
+
+  it('counts the addresses of a zone\'s subnets together, as its one group uses them', () => {
+    const c = configFromText(existingVpc(SUBNETS, `    privateSubnetCidrs: {${SUBNETS[0]}: 10.20.0.0/22, ${SUBNETS[1]}: 10.20.4.0/22, ${SUBNETS[2]}: 10.20.8.0/22}\n`, zones));
+    expect(privateSubnetAddresses(c)).toEqual([1024, 2048]);
   });
 });
 

@@ -30,7 +30,7 @@ import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { Cidr, cidrContains, cidrOverlaps, egressReaches, parseCidr } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { NODE_CREDENTIAL_ENDPOINTS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
+import { defaultAgentConfig, NODE_CREDENTIAL_ENDPOINTS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
@@ -340,3 +340,29 @@ function warnAboutVpcEgress(settings: RemoteDevelopmentSettings, config: Workspa
 function vpcWords(config: WorkspacesConfig): string {
   return config.network.existingVpc ? `${config.network.existingVpc.vpcId}, network.existingVpc` : `${config.network.vpcCidr}, network.vpcCidr`;
 }
+
+/** The GitLab version whose workspaces the stack serves (the default one without a gitlab section). */
+export function configGitLabVersion(config: WorkspacesConfig): GitLabVersion {
+  return config.gitlab ? stackGitLabVersion(config.gitlab) : DEFAULT_GITLAB_VERSION;
+}
+
+/**
+ * The agent settings workspaces get: the stack's (with a gitlab section), else GitLab's defaults with the
+ * stack's default resources (an agent installed outside the stack, configured as the stack would).
+ * Undefined when the gitlab section's settings do not check out (the loader reports why).
+ */
+export function configAgentSettings(config: WorkspacesConfig): RemoteDevelopmentSettings | undefined {
+  // Once per config object: the rules, the capacity and both stacks ask for it.
+  if (SETTINGS.has(config)) return SETTINGS.get(config);
+  let settings: RemoteDevelopmentSettings | undefined;
+  if (!config.gitlab) {
+    settings = defaultAgentConfig({ defaultResourcesPerWorkspaceContainer: SECURE_DEFAULT_RESOURCES });
+  } else {
+    const result = stackAgentSettings(config);
+    settings = result.ok ? result.value : undefined;
+  }
+  SETTINGS.set(config, settings);
+  return settings;
+}
+
+const SETTINGS = new WeakMap<WorkspacesConfig, RemoteDevelopmentSettings | undefined>();

@@ -7,8 +7,6 @@
 import { parseCidr } from '../../lib/common/cidr';
 import { defaultSubnetPlan } from '../../lib/cluster/cidr';
 import { imageVolumeDevices } from '../../lib/cluster/node-image';
-import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
-import { resolveAgentConfig, withSecureAgentDefaults } from '../../lib/agent-config';
 import {
   CapacityInput,
   CapacityResult,
@@ -20,7 +18,7 @@ import {
 } from '../../lib/capacity/capacity';
 import { computeCost, CostInput, CostResult } from '../../lib/capacity/cost';
 import { cpuMillicores, memoryMebibytes, settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
-import { stackAgentSettings } from './agent-settings';
+import { configAgentSettings } from './agent-settings';
 import { configRuntime, workspaceNodeImage } from './runtime';
 import { WorkspacesConfig, workspaceZoneCount } from './types';
 
@@ -65,16 +63,6 @@ function addresses(cidrs: readonly string[]): number[] | undefined {
   return sizes.every((s): s is number => s !== undefined) ? sizes : undefined;
 }
 
-/** The agent settings the stack writes (checked); without a gitlab section, the stack's defaults alone. */
-function agentSettings(config: WorkspacesConfig): RemoteDevelopmentSettings | undefined {
-  if (config.gitlab) {
-    const result = stackAgentSettings(config);
-    return result.ok ? result.value : undefined;
-  }
-  const resolved = resolveAgentConfig({ remote_development: withSecureAgentDefaults({ enabled: true, dns_zone: 'workspaces.invalid' }) });
-  return resolved.ok ? resolved.value : undefined;
-}
-
 /** The DaemonSet pods on every current-generation workspace node. */
 export function workspaceNodeDaemonSets(config: WorkspacesConfig): DaemonSetOverhead[] {
   const runtime = configRuntime(config);
@@ -89,7 +77,7 @@ export function workspaceNodeDaemonSets(config: WorkspacesConfig): DaemonSetOver
 
 /** What lib/capacity needs from a config, or why it cannot be worked out. */
 export function stackCapacityInput(config: WorkspacesConfig): { ok: true; input: CapacityInput } | { ok: false; message: string } {
-  const settings = agentSettings(config);
+  const settings = configAgentSettings(config);
   if (!settings) return { ok: false, message: 'the agent settings (gitlab.remote_development) have errors' };
   const ws = config.nodes.workspaces;
   const zones = workspaceZoneCount(config);

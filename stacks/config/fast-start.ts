@@ -4,33 +4,15 @@
  * (docs/start-time.md has each step's cost and its source), and the rules that refuse headroom and
  * backup settings that cannot work.
  */
-import { defaultAgentConfig, SECURE_DEFAULT_RESOURCES } from '../../lib/agent-config';
-import type { RemoteDevelopmentSettings } from '../../lib/agent-config/types';
 import { instanceTypeVcpus } from '../../lib/cluster/instance-types';
-import { DEFAULT_GITLAB_VERSION, gitlabBehaviour, GitLabVersion } from '../../lib/common/gitlab-version';
+import { gitlabBehaviour } from '../../lib/common/gitlab-version';
 import { settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
 import { formatQuantity, parseQuantity } from '../../lib/common/quantity';
 import type { PodRequests } from '../../lib/workspace/pod-requests';
-import { stackAgentSettings, stackGitLabVersion } from './agent-settings';
+import { configAgentSettings, configGitLabVersion } from './agent-settings';
 import { configRuntime } from './runtime';
 import type { Reporters } from './semantic';
 import type { WorkspacesConfig } from './types';
-
-/** The GitLab version whose workspaces the stack serves (the default one without a gitlab section). */
-export function configGitLabVersion(config: WorkspacesConfig): GitLabVersion {
-  return config.gitlab ? stackGitLabVersion(config.gitlab) : DEFAULT_GITLAB_VERSION;
-}
-
-/**
- * The agent settings workspaces get: the stack's (with a gitlab section), else GitLab's defaults with the
- * stack's default resources (an agent installed outside the stack, configured as the stack would).
- * Undefined when the gitlab section's settings do not check out (the loader reports why).
- */
-export function configAgentSettings(config: WorkspacesConfig): RemoteDevelopmentSettings | undefined {
-  if (!config.gitlab) return defaultAgentConfig({ defaultResourcesPerWorkspaceContainer: SECURE_DEFAULT_RESOURCES });
-  const settings = stackAgentSettings(config);
-  return settings.ok ? settings.value : undefined;
-}
 
 /**
  * What one placeholder requests: a default-sized workspace, as the capacity counts it from the agent

@@ -107,9 +107,9 @@ describe('the default config', () => {
     const example = loadConfigFile(join(ROOT, DEFAULT_CONFIG_RELATIVE_PATH), DEFAULT_CONFIG_RELATIVE_PATH, { today: TEST_DAY });
     expect(example.ok).toBe(true);
     expect(sortDiagnostics(example.diagnostics).map(formatDiagnostic)).toEqual([
-      'examples/default/workspaces.config.yaml:36:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
-      'examples/default/workspaces.config.yaml:40:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
-      'examples/default/workspaces.config.yaml:91:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
+      'examples/default/workspaces.config.yaml:37:9: warning: cluster.endpoint.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range (RFC 5737) that no real client has: replace it with the addresses you run cdktf deploy and kubectl from',
+      'examples/default/workspaces.config.yaml:41:9: warning: cluster.access.adminPrincipalArns[0]: arn:aws:iam::123456789012:role/platform-admins is in AWS\'s example account 123456789012: replace it with a role of your account before deploying',
+      'examples/default/workspaces.config.yaml:92:12: warning: gitlab.dnsZone: workspaces.example.com is a reserved example domain (RFC 2606) that nobody can get a certificate for: replace it with your workspace domain before deploying',
     ]);
   });
 
@@ -130,7 +130,7 @@ gitlab: {dnsZone: workspaces.example.com, oauth: variables}
       aws: { region: 'eu-west-1', defaultTags: { project: 'gitlab-workspaces', 'managed-by': 'cdktf' } },
       network: {
         vpcCidr: '10.0.0.0/16', availabilityZoneCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], natGateways: 'one-per-zone', s3GatewayEndpoint: true,
-        flowLogs: { enabled: true, destination: 'cloud-watch-logs', retentionDays: 30 },
+        flowLogs: { enabled: true, destination: 'cloud-watch-logs', trafficType: 'ALL', retentionDays: 30 },
       },
       cluster: {
         name: 'gitlab-workspaces',

@@ -53,9 +53,9 @@ describe('the synth process', () => {
     // marks every stderr line as an error).
     expect(run.stderr).toBe('');
     expect(run.stdout.trimEnd().split('\n').map((l) => l.replace(/: warning: ([\w.[\]]+):.*/, ': warning: $1'))).toEqual([
-      'examples/default/workspaces.config.yaml:36:9: warning: cluster.endpoint.publicAccessCidrs[0]',
-      'examples/default/workspaces.config.yaml:40:9: warning: cluster.access.adminPrincipalArns[0]',
-      'examples/default/workspaces.config.yaml:91:12: warning: gitlab.dnsZone',
+      'examples/default/workspaces.config.yaml:37:9: warning: cluster.endpoint.publicAccessCidrs[0]',
+      'examples/default/workspaces.config.yaml:41:9: warning: cluster.access.adminPrincipalArns[0]',
+      'examples/default/workspaces.config.yaml:92:12: warning: gitlab.dnsZone',
       // The platform stack's own warning, after the synth: local state would hold the GitLab side's secrets.
       'examples/default/workspaces.config.yaml: warning: state.backend',
       // The platform stack's note: the start case the config is in (docs/start-time.md).

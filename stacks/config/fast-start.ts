@@ -4,12 +4,13 @@
  * (docs/start-time.md has each step's cost and its source), and the rules that refuse headroom and
  * backup settings that cannot work.
  */
-import { instanceTypeVcpus } from '../../lib/cluster/instance-types';
+import { computeCapacity } from '../../lib/capacity/capacity';
 import { gitlabBehaviour } from '../../lib/common/gitlab-version';
 import { settingsWorkspaceDemand } from '../../lib/capacity/default-workspace';
 import { formatQuantity, parseQuantity } from '../../lib/common/quantity';
 import type { PodRequests } from '../../lib/workspace/pod-requests';
 import { configAgentSettings, configGitLabVersion } from './agent-settings';
+import { stackCapacityInput } from './capacity';
 import { configRuntime } from './runtime';
 import type { Reporters } from './semantic';
 import type { WorkspacesConfig } from './types';
@@ -140,22 +141,23 @@ export function checkHeadroom(config: WorkspacesConfig, r: Reporters): void {
     r.error('headroom', path, 'headroom needs placeholders sized like a workspace, and gitlab.remote_development.default_resources_per_workspace_container requests nothing: set its requests, or set headroom: 0');
     return;
   }
-  // The CPU a node of the smallest listed type has (from its name); requests beyond it never fit.
-  const vcpus = ws.instanceTypes.map(instanceTypeVcpus).filter((v): v is number => v !== undefined);
-  if (vcpus.length === 0) return;
-  const nodeMilli = BigInt(Math.min(...vcpus)) * 1000n;
-  const cpuMilli = nano(requests.cpu) / 1_000_000n;
-  if (cpuMilli === 0n) return;
-  const perNode = Number(nodeMilli / cpuMilli);
-  if (perNode === 0) {
-    r.error('headroom', path, `a placeholder requests ${requests.cpu} CPU, a default-sized workspace's, and the smallest workspace instance type has ${nodeMilli / 1000n} vCPUs: it would never be scheduled; use larger nodes.workspaces.instanceTypes or smaller default requests`);
+  // How many placeholders a workspace node holds: the capacity's per-node figure (allocatable CPU and
+  // memory after kube-reserved and the DaemonSets, max pods; placeholders claim no volume).
+  const prepared = stackCapacityInput(config);
+  if (!prepared.ok) return;
+  const fit = computeCapacity({ ...prepared.input, workspace: { ...prepared.input.workspace, volumes: 0 }, workspacesQuota: -1 });
+  if (!fit.ok) return; // an instance type the tables do not know: the capacity command says so
+  const node = fit.report.node;
+  const each = `${requests.cpu ?? '0'} CPU and ${requests.memory ?? '0'} memory`;
+  if (node.workspaces === 0) {
+    r.error('headroom', path, `a placeholder requests ${each}, a default-sized workspace's, and a ${node.instanceType} node has room for none (after what it reserves and its DaemonSets): it would never be scheduled; use larger nodes.workspaces.instanceTypes or smaller default requests`);
     return;
   }
-  // At most this many fit on maxSize nodes (by CPU alone, before what the node reserves): placeholders beyond it stay pending forever.
-  const most = perNode * ws.maxSize;
+  // At most this many fit on maxSize nodes: placeholders beyond it stay pending forever.
+  const most = node.workspaces * ws.maxSize;
   if (ws.headroom > most) {
     const group = ws.perZone ? 'each zone\'s workspace node group' : 'the workspace node group';
-    r.error('headroom', path, `headroom ${ws.headroom} asks for more room than ${group} can ever have: ${ws.maxSize} node${ws.maxSize === 1 ? '' : 's'} (nodes.workspaces.maxSize) of ${nodeMilli / 1000n} vCPUs hold${ws.maxSize === 1 ? 's' : ''} at most ${most} placeholders of ${requests.cpu} CPU (a default-sized workspace's request); lower headroom or raise maxSize`);
+    r.error('headroom', path, `headroom ${ws.headroom} asks for more room than ${group} can ever have: ${ws.maxSize} ${node.instanceType} node${ws.maxSize === 1 ? '' : 's'} (nodes.workspaces.maxSize) hold${ws.maxSize === 1 ? 's' : ''} at most ${most} placeholders of ${each} (a default-sized workspace's requests; ${node.workspaces} per node, as \`gitlab-workspaces capacity\` counts them); lower headroom or raise maxSize`);
   }
 }
 

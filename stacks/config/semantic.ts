@@ -959,11 +959,8 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   },
   {
     name: 'headroom',
-    reads: [
-      ['nodes', 'workspaces', 'headroom'], ['nodes', 'workspaces', 'instanceTypes'], ['nodes', 'workspaces', 'maxSize'], ['nodes', 'workspaces', 'perZone'],
-      // What sizes a placeholder: the agent settings (as the agent settings rule reads them) and the runtime.
-      ['gitlab'], ['runtime'], ['runtimes'], ['network', 'vpcCidr'], ['network', 'existingVpc'],
-    ],
+    // What the capacity reads (the placeholders' size and the nodes' room come from it).
+    reads: [['nodes'], ['network'], ['runtime'], ['runtimes'], ['gitlab']],
     check: checkHeadroom,
   },
   ...RUNTIME_RULES,

@@ -218,16 +218,24 @@ describe('headroom refusals', () => {
   });
 
   it('refuses more headroom than the group can ever hold, naming the figures', () => {
-    // m6i.2xlarge: 8 vCPUs; default requests 500m -> at most 16 per node; maxSize 2 -> 32.
-    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 33\n`)).toEqual([
-      'nodes.workspaces.headroom: headroom 33 asks for more room than each zone\'s workspace node group can ever have: 2 nodes (nodes.workspaces.maxSize) of 8 vCPUs hold at most 32 placeholders of 500m CPU (a default-sized workspace\'s request); lower headroom or raise maxSize',
+    // m6i.2xlarge, as the capacity counts it: (8000m - 110m kube-reserved - 190m DaemonSets) / 500m = 15 per
+    // node (not the 16 its 8 vCPUs suggest); maxSize 2 -> 30.
+    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 31\n`)).toEqual([
+      'nodes.workspaces.headroom: headroom 31 asks for more room than each zone\'s workspace node group can ever have: 2 m6i.2xlarge nodes (nodes.workspaces.maxSize) hold at most 30 placeholders of 500m CPU and 1Gi memory (a default-sized workspace\'s requests; 15 per node, as `gitlab-workspaces capacity` counts them); lower headroom or raise maxSize',
     ]);
-    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 32\n`)).toEqual([]);
+    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 30\n`)).toEqual([]);
+  });
+
+  it('counts memory too: a memory-heavy default fits fewer per node than its CPU says', () => {
+    // 500m / 8Gi on m6i.2xlarge (32 GiB): memory allows 3 per node (32768 - 1465 - 100 - DaemonSets) / 8192.
+    const heavy = `${GITLAB_CONFIG}  remote_development:\n    default_resources_per_workspace_container:\n      requests: {cpu: 500m, memory: 8Gi}\n      limits: {cpu: "2", memory: 8Gi}\n    max_resources_per_workspace:\n      requests: {cpu: "8", memory: 32Gi}\n      limits: {cpu: "8", memory: 32Gi}\n`;
+    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 7\n${heavy}`).join('\n')).toMatch(/hold at most 6 placeholders of 500m CPU and 8Gi memory .*3 per node/);
+    expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    maxSize: 2\n    headroom: 6\n${heavy}`)).toEqual([]);
   });
 
   it('refuses a placeholder bigger than a node', () => {
     expect(errors(`${REQUIRED_CONFIG}nodes:\n  workspaces:\n    instanceTypes: [m6i.large]\n    headroom: 1\n${GITLAB_CONFIG}  remote_development:\n    default_resources_per_workspace_container:\n      requests: {cpu: "4", memory: 2Gi}\n      limits: {cpu: "4", memory: 4Gi}\n    max_resources_per_workspace:\n      requests: {cpu: "8", memory: 8Gi}\n      limits: {cpu: "8", memory: 16Gi}\n`).join('\n'))
-      .toMatch(/nodes\.workspaces\.headroom: a placeholder requests 4 CPU, a default-sized workspace's, and the smallest workspace instance type has 2 vCPUs/);
+      .toMatch(/nodes\.workspaces\.headroom: a placeholder requests 4 CPU and 2Gi memory, a default-sized workspace's, and a m6i\.large node has room for none/);
   });
 
   it('warns about a pre-pulled image without a version', () => {

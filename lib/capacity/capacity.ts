@@ -207,7 +207,9 @@ export const SYSTEM_NODE_BLOCKS = 4;
 /** The figures of one node of an instance type for a workspace. */
 function nodeFigures(type: string, spec: InstanceSpec, input: CapacityInput): { figures: NodeFigures; perLimit: Record<'cpu' | 'memory' | 'pods' | 'ebs-attachments', number> } {
   const pd = input.prefixDelegation ?? true;
-  const pods = maxPods(spec, pd);
+  // With prefix delegation the stack writes one max pods into every node of the group, the smallest of its
+  // types' (nodeGroupMaxPods): count with that, as the kubelet (and its kube-reserved memory) will.
+  const pods = (pd ? nodeGroupMaxPods(input.instanceTypes) : undefined) ?? maxPods(spec, pd);
   const reservedCpu = kubeReservedCpuMilli(spec.vcpus);
   const reservedMemory = kubeReservedMemoryMiB(pods);
   const allocCpu = spec.vcpus * 1000 - reservedCpu;

@@ -145,6 +145,16 @@ describe('capacity', () => {
     expect(capacity({ instanceTypes: ['m6i.4xlarge', 'm6i.2xlarge'] }).node.instanceType).toBe('m6i.2xlarge');
   });
 
+  it('counts a mixed group with the max pods its nodes are given: the smallest of its types\' (nodeGroupMaxPods)', () => {
+    // m6i.2xlarge (110) and m6i.8xlarge (250 alone): every node gets 110, so the 8xlarge reserves
+    // 255 + 11 x 110 = 1465Mi, not 3005Mi, and holds 110 - 5 DaemonSet pods = 105 pods.
+    const mixed = computeCapacity(input({ instanceTypes: ['m6i.8xlarge', 'm6i.2xlarge'], workspace: { ...DEFAULT_WORKSPACE, cpuMilli: 10, memoryMiB: 10, volumes: 0 } }));
+    expect(nodeGroupMaxPods(['m6i.8xlarge', 'm6i.2xlarge'])).toBe(110);
+    expect(mixed.ok && mixed.report.limits.find((l) => l.name === 'pods')?.perNode).toBe(105);
+    // Both types then hold 105; the first listed is reported, with the reservation its nodes really get.
+    expect(mixed.ok && mixed.report.node).toMatchObject({ instanceType: 'm6i.8xlarge', maxPods: 110, kubeReservedMemoryMiB: 1465, workspaces: 105 });
+  });
+
   it('says when an instance type is not in the tables', () => {
     const r = computeCapacity(input({ instanceTypes: ['x2iezn.2xlarge'] }));
     expect(r).toEqual({ ok: false, message: expect.stringMatching(/^no capacity figures for instance type x2iezn\.2xlarge \(lib\/capacity\/instance-specs\.ts knows m5, m6i/) });

@@ -59,7 +59,9 @@ export const RUNTIME_INSTALLER_DAEMONSET: DaemonSetOverhead = { name: 'runtime-i
 
 /**
  * The image pre-pull DaemonSet (pulls the tools injector and listed images, then sleeps with minimal
- * requests): counted once the stack installs it; these are the requests it is written with.
+ * requests): counted whether or not the config turns it on, at 10m CPU (its pod requests 1m:
+ * lib/cluster/image-pre-puller.ts PRE_PULLER_RESOURCES; rounded up so a small change there keeps the
+ * figures) and its 16Mi memory. test/capacity/capacity.test.ts holds the two together.
  */
 export const PRE_PULL_DAEMONSET: DaemonSetOverhead = { name: 'image-pre-pull', cpuMilli: 10, memoryMiB: 16, hostNetwork: false };
 

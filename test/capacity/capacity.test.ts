@@ -14,6 +14,8 @@ import {
   PRE_PULL_DAEMONSET,
   WORKSPACE_NODE_DAEMONSETS,
 } from '../../lib/capacity';
+import { cpuMillicores, memoryMebibytes } from '../../lib/capacity/default-workspace';
+import { PRE_PULLER_RESOURCES } from '../../lib/cluster/image-pre-puller';
 
 /** The stack's default workspace: GitLab's default devfile, 500m / 1Gi requested, one 50 GiB volume. */
 const DEFAULT_WORKSPACE = { cpuMilli: 500, memoryMiB: 1024, volumes: 1, volumeGiB: 50, source: 'test' };
@@ -65,6 +67,14 @@ describe('per-node formulas', () => {
     // Metal (Kata): the driver's table gives m7i.metal-24xl a dedicated 39, m6i.metal a shared 31.
     expect(instanceSpec('m7i.metal-24xl')).toMatchObject({ vcpus: 96, ebsAttachments: 39, ebsLimitType: 'dedicated' });
     expect(instanceSpec('m6i.metal')).toMatchObject({ vcpus: 128, ebsAttachments: 31, ebsLimitType: 'shared' });
+  });
+});
+
+describe('the DaemonSets counted on every workspace node', () => {
+  it('count the image pre-puller at no less than what its pod requests (as the scheduler counts it)', () => {
+    const requests = PRE_PULLER_RESOURCES.requests;
+    expect(PRE_PULL_DAEMONSET.cpuMilli).toBeGreaterThanOrEqual(cpuMillicores(requests.cpu));
+    expect(PRE_PULL_DAEMONSET.memoryMiB).toBe(memoryMebibytes(requests.memory));
   });
 });
 

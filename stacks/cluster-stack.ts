@@ -358,7 +358,8 @@ export class WorkspacesClusterStack extends TerraformStack {
         userData: isBottlerocket(amiType) ? bottlerocketSettings(settings) : al2023UserData(settings),
       };
     };
-    this.workspaceNodes = workspaceGroupPlans(config, this.network).map((g) => {
+    const groupPlans = workspaceGroupPlans(config, this.network);
+    this.workspaceNodes = groupPlans.map((g) => {
       // What the generation's nodes were built for: the runtime's labels (set when the group is created,
       // kept for its life) and taints (kept when it retires, so still nothing else lands there),
       const built = g.runtime === config.runtime ? runtimeNodes : sudoRuntime(g.runtime, config.runtimes).nodes(workspaceImage);
@@ -435,7 +436,7 @@ export class WorkspacesClusterStack extends TerraformStack {
       recommended: releaseParameter(systemAmi),
       message: (running: string, recommended: string) => `The system nodes (node group ${systemName}) run AMI release ${running}, more than ${nodes.system.maxImageAgeDays} days older than the release AWS recommends for Kubernetes ${minor}, ${recommended}: ${systemFix(recommended)}`,
     }]);
-    const current = this.workspaceNodes.filter((_, i) => i < currentGroupCount(config, this.network));
+    const current = this.workspaceNodes.filter((_, i) => !groupPlans[i].retiring);
     const workspaceName = (group: ManagedNodeGroup) => `Workspace node group \${${attributeAddress(group.nodeGroup, 'node_group_name')}} (generation ${ws.generation}, the current one)`;
     const workspaceRoll = (pin = '') => `and workspace groups never roll their nodes: roll them through a new generation (set nodes.workspaces.generation to ${ws.generation + 1}, add ${ws.generation} to nodes.workspaces.retiringGenerations${pin}, and deploy: docs/operations.md#monthly-image-roll)`;
     if (workspaceImage.kind === 'eks-optimized' && !isBottlerocket(workspaceImage.amiType)) {
@@ -610,11 +611,6 @@ function runtimeChangeMessage(config: WorkspacesConfig, groupName: string, gener
   return `Workspace node group ${groupName} has nodes built for runtime \${try(self.labels["${RUNTIME_NODE_LABEL}"], "none")}, and the config asks for runtime: ${config.runtime}. `
     + `A running node group keeps its nodes (replacing them would kill the workspaces on them), so a runtime change goes through a new generation: `
     + `set nodes.workspaces.generation to ${next}, add ${generation} to nodes.workspaces.retiringGenerations, and deploy again.`;
-}
-
-/** How many of the workspace groups (current generation first) are the current generation's. */
-function currentGroupCount(config: WorkspacesConfig, network: ClusterNetwork): number {
-  return workspaceGroupPlans(config, network).filter((g) => !g.retiring).length;
 }
 
 /**

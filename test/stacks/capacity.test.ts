@@ -66,7 +66,8 @@ describe('stack capacity', () => {
     expect(prepared.ok && prepared.input.extraEbsVolumes).toBe(1);
     expect(report(bottlerocket).node.ebsVolumes).toBe(25); // 27 - root - data volume
     const kata = stackCapacityInput(loadExample('kata'));
-    expect(kata.ok && kata.input.podOverhead).toBeDefined();
+    // kata-deploy 4.1.0's QEMU shim overhead, from the runtime's RuntimeClass.
+    expect(kata.ok && kata.input.podOverhead).toEqual({ cpuMilli: 250, memoryMiB: 320 });
     expect(kata.ok && kata.input.daemonSets.map((d) => d.name)).toContain('runtime-installer');
   });
 

@@ -48,7 +48,7 @@ export interface GitLabGraphQLOptions {
 const NOT_FOUND_OR_FORBIDDEN = /does not exist or you don't have permission/i;
 const UNLICENSED = /licensed feature is not available/i;
 const UNKNOWN_FIELD = /Field '([^']+)' doesn't exist on type '([^']+)'|Argument '([^']+)' on Field '([^']+)' has an invalid value|undefined type|isn't a defined input type|Expected '[^']+' to be one of/i;
-const SCOPE = /insufficient[_ ]scope|scope/i;
+const SCOPE = /insufficient[_ ]scope/i;
 
 /** The GraphQL endpoint of an instance. */
 export function graphqlEndpoint(gitlabUrl: string): string {

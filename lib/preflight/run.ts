@@ -89,9 +89,8 @@ export function isAccessDenied(err: unknown): boolean {
   return ACCESS_DENIED_ERRORS.has(name) || (/AccessDenied|Unauthorized/.test(name) && !isCredentialsError(err));
 }
 
-/** Runs every check; the caller's identity first (without it, nothing else is tried). */
 /**
- * Runs the checks in order (the caller's identity first). `lookup` resolves host names for the
+ * Runs the checks in order, the caller's identity first (without it, nothing else is tried). `lookup` resolves host names for the
  * gitlab-address check (the CLI passes the system resolver); without one that check is skipped, so a
  * library caller's run makes no DNS query it did not ask for.
  */

@@ -500,8 +500,13 @@ describe('the built command, as a platform engineer runs it', () => {
   });
 
   it('--resolve and --connect-to take curl\'s forms', async () => {
-    const io = { stdout: () => undefined, stderr: () => undefined };
-    expect(await runDoctor(['--resolve', 'ssh.ws.test:127.0.0.1'], io)).toBe(2);
-    expect(await runDoctor(['--connect-to', 'ssh.ws.test:22:127.0.0.1'], io)).toBe(2);
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => { stderr += t; } };
+    // No kubeconfig, no cluster: only the option is judged (a usage error names the form).
+    const deps = { env: { KUBECONFIG: '/nonexistent/kubeconfig' } };
+    expect(await runDoctor(['--resolve', 'ssh.ws.test:127.0.0.1'], io, deps)).toBe(2);
+    expect(stderr).toContain('--resolve must be HOST:PORT:ADDRESS');
+    expect(await runDoctor(['--connect-to', 'ssh.ws.test:22:127.0.0.1'], io, deps)).toBe(2);
+    expect(stderr).toContain('--connect-to must be HOST:PORT:HOST2:PORT2');
   });
 });

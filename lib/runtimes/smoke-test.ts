@@ -73,21 +73,19 @@ export function runtimeSmokeJobObject(options: RuntimeSmokeJobOptions): Record<s
   const userNamespace = settings.useKubernetesUserNamespaces === true || settings.annotations !== undefined || runtime.name === 'sysbox';
   const timeoutSeconds = (options.timeoutMinutes ?? RUNTIME_SMOKE_TEST_DEFAULT_TIMEOUT_MINUTES) * 60;
   const labels = { 'app.kubernetes.io/name': 'runtime-smoke-test', 'app.kubernetes.io/part-of': 'gitlab-workspaces', 'gitlab-workspaces/runtime': runtime.name };
+  // Without a RuntimeClass (user namespaces), the runtime's workspace nodes by their label (a RuntimeClass
+  // adds its own node selector and tolerations); with nodesUnderTest, the current generation's nodes.
+  const nodeSelector: Record<string, string> = {
+    ...(!runtime.runtimeClass ? nodes.templateLabels : {}),
+    ...(options.nodesUnderTest && { [WORKSPACE_GENERATION_LABEL]: String(options.nodesUnderTest.generation) }),
+  };
   const podSpec: Record<string, unknown> = {
     restartPolicy: 'Never',
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     ...(runtime.runtimeClass && { runtimeClassName: runtime.runtimeClass.name }),
     ...(settings.useKubernetesUserNamespaces === true && { hostUsers: false }),
-    // Without a RuntimeClass (user namespaces), the runtime's workspace nodes by their label; a
-    // RuntimeClass adds its own node selector and tolerations.
-    ...((() => {
-      const selector = {
-        ...(!runtime.runtimeClass ? nodes.templateLabels : {}),
-        ...(options.nodesUnderTest && { [WORKSPACE_GENERATION_LABEL]: String(options.nodesUnderTest.generation) }),
-      };
-      return Object.keys(selector).length > 0 ? { nodeSelector: selector } : {};
-    })()),
+    ...(Object.keys(nodeSelector).length > 0 && { nodeSelector }),
     containers: [{
       name: 'smoke-test',
       image: options.image ?? RUNTIME_SMOKE_TEST_IMAGE,

@@ -15,6 +15,8 @@ export const WORKSPACE_DATA_VOLUME_PATH = '/projects';
 export const WORKSPACE_DATA_VOLUME_SIZE = '50Gi';
 export const TOOLS_DIR_ENV_VAR = 'GL_TOOLS_DIR';
 export const TOOLS_DIR = `${WORKSPACE_DATA_VOLUME_PATH}/.gl-tools`;
+/** The tools injector init container's resources, as GitLab renders them (its requests count toward a workspace's). */
+export const TOOLS_INJECTOR_RESOURCES = { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi' } as const;
 export const WORKSPACE_LOGS_DIR = `${WORKSPACE_DATA_VOLUME_PATH}/workspace-logs`;
 export const PROJECT_CLONING_SUCCESSFUL_FILE = `${WORKSPACE_DATA_VOLUME_PATH}/.gl_project_cloning_successful`;
 export const CLONE_DEPTH_OPTION = '--depth 10';

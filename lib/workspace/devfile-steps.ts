@@ -24,6 +24,7 @@ import {
   START_SSHD_COMMAND_ID,
   TOOLS_DIR,
   TOOLS_DIR_ENV_VAR,
+  TOOLS_INJECTOR_RESOURCES,
   TOOLS_INJECTOR_COMMAND_ID,
   TOOLS_INJECTOR_COMPONENT_NAME,
   VARIABLES_VOLUME_PATH,
@@ -58,10 +59,7 @@ export const insertToolsInjector: DevfileStep = (devfile, context) => {
       env: [{ name: TOOLS_DIR_ENV_VAR, value: TOOLS_DIR }],
       endpoints: [],
       volumeMounts: [],
-      memoryLimit: '512Mi',
-      memoryRequest: '256Mi',
-      cpuLimit: '500m',
-      cpuRequest: '100m',
+      ...TOOLS_INJECTOR_RESOURCES,
     },
   };
   return {

@@ -97,14 +97,12 @@ export const CONTAINER_KEEPALIVE_COMMAND = ['/bin/sh', '-c'] as const;
 export const CONTAINER_KEEPALIVE_ARGS = ['tail -f /dev/null\n'] as const;
 
 /**
- * The extension marketplace GitLab configures when the instance sets none (Open VSX). The resource URL
- * template differs by GitLab version: `gitlabBehaviour(version).extensionMarketplaceResourceUrlTemplate`
- * (`{versionRaw}` in 18.9); the one here is the newest.
+ * The extension marketplace GitLab configures when the instance sets none (Open VSX). Its resource URL
+ * template differs by GitLab version: `gitlabBehaviour(version).extensionMarketplaceResourceUrlTemplate`.
  */
 export const DEFAULT_EXTENSION_MARKETPLACE = Object.freeze({
   serviceUrl: 'https://open-vsx.org/vscode/gallery',
   itemUrl: 'https://open-vsx.org/vscode/item',
-  resourceUrlTemplate: 'https://open-vsx.org/vscode/unpkg/{publisher}/{name}/{versionRaw}/{path}',
 });
 
 /** The workspaces proxy's pods, the only ingress a workspace accepts. */

@@ -1,3 +1,4 @@
+import { PROXY_POD_LABELS as CONTRACT_PROXY_POD_LABELS } from '../common/gitlab-contract';
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -23,9 +24,12 @@ export { PROXY_RELEASE_NAME };
 export const PROXY_HTTP_PORT = 9876;
 /** The port the proxy serves SSH on in its pod (chart value `ssh.port`). */
 export const PROXY_SSH_PORT = 22;
-/** The label GitLab's workspace NetworkPolicies admit traffic from (with the proxy's namespace). */
+/**
+ * The proxy's pod labels: the one GitLab's workspace NetworkPolicies admit traffic from (with the proxy's
+ * namespace; lib/common/gitlab-contract.ts), and the release's.
+ */
 export const PROXY_POD_LABELS: Readonly<Record<string, string>> = {
-  'app.kubernetes.io/name': 'gitlab-workspaces-proxy',
+  ...CONTRACT_PROXY_POD_LABELS,
   'app.kubernetes.io/instance': PROXY_RELEASE_NAME,
 };
 

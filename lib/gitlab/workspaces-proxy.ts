@@ -1,4 +1,3 @@
-import { PROXY_POD_LABELS as CONTRACT_PROXY_POD_LABELS } from '../common/gitlab-contract';
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -13,6 +12,7 @@ import { HELM_RELEASE_SETTINGS } from '../cluster/helm-release';
 import { baselineNamespace } from './namespace';
 import { disruptionBudget, spreadValues } from './availability';
 import { oauthRedirectUri } from '../common/gitlab-urls';
+import { PROXY_POD_LABELS as CONTRACT_PROXY_POD_LABELS } from '../common/gitlab-contract';
 import { DEFAULT_PROXY_CHART_VERSION, MIN_PROXY_CHART_VERSION, PROXY_CHART, PROXY_CHART_REPOSITORY, versionAtLeast } from './versions';
 
 /** The Secret the proxy chart reads its settings from (it creates none itself since chart 0.1.16). */

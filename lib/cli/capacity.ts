@@ -9,7 +9,6 @@ import type { WorkspacesConfig } from '../../stacks/config/types';
 import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, guard, parseCliArgs, printDiagnostics, processIo, readTextFile, usageError } from './io';
 
 /** The environment variable that names the stack config (as for `cdktf synth`). */
-const CONFIG_ENV = 'WORKSPACES_CONFIG';
 
 export const CAPACITY_USAGE = `Usage: gitlab-workspaces capacity [config] [options]
 
@@ -63,8 +62,7 @@ function capacityCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): num
   const load = require('../../stacks/config/load') as typeof import('../../stacks/config/load');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { stackCapacity, stackCost } = require('../../stacks/config/capacity') as typeof import('../../stacks/config/capacity');
-  const named = positionals[0] ?? (env[CONFIG_ENV]?.trim() || undefined);
-  const where = named !== undefined ? { path: named, display: named } : load.resolveConfigPath({}, process.cwd());
+  const where = load.commandConfigPath(positionals[0], env, process.cwd());
   const loaded = load.loadConfigFile(where.path, where.display);
   printDiagnostics(loaded.diagnostics, io.stderr);
   let config: WorkspacesConfig;

@@ -5,18 +5,13 @@
  * allows exactly this file); the loader is pure (no cdktf, no providers), so the bundle stays small.
  */
 import type { Diagnostic, Result } from '../common/diagnostics';
-import { loadConfigFile, resolveConfigPath } from '../../stacks/config/load';
+import { loadConfigFile } from '../../stacks/config/load';
 
 /** The package root (the nearest folder above a file holding package.json): where the smoke devfile is. */
-export { packageRoot } from '../../stacks/config/load';
+export { commandConfigPath, packageRoot } from '../../stacks/config/load';
 import { stackGitLabVersion } from '../../stacks/config/agent-settings';
 import { configRuntime } from '../../stacks/config/runtime';
 import type { DoctorFacts } from './doctor-plan';
-
-/** The config file doctor reads: `--config`, else `$WORKSPACES_CONFIG`, else the app's default (as synth does). */
-export function doctorConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { path: string; display: string } {
-  return flag !== undefined ? { path: flag, display: flag } : resolveConfigPath(env, cwd);
-}
 
 /** Loads the config and returns what doctor needs of it, or the config's errors. */
 export function loadDoctorFacts(path: string, display: string): Result<DoctorFacts> {

@@ -15,7 +15,7 @@ import { rootCertificates } from 'tls';
 import { formatDiagnostic } from '../common/diagnostics';
 import { WORKSPACE_LOGS_DIR } from '../common/gitlab-contract';
 import { CheckResult, CheckStatus, DoctorProbes, runChecks } from './doctor-checks';
-import { doctorConfigPath, loadDoctorFacts, packageRoot } from './doctor-config';
+import { commandConfigPath, loadDoctorFacts, packageRoot } from './doctor-config';
 import { KubeApi, kubeClient, kubeconfigFiles, KubeconfigError, loadKubeconfig } from './doctor-kube';
 import { DoctorPlan, parseOutputs, planDoctor, StackOutputs } from './doctor-plan';
 import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, parseRouting, processIo, Routing, usageError } from './io';
@@ -132,7 +132,7 @@ async function doctorCommand(argv: string[], io: CliIo, deps: DoctorDeps): Promi
   };
 
   // The config, read and checked as synth reads it.
-  const { path, display } = doctorConfigPath(values.config, env, cwd);
+  const { path, display } = commandConfigPath(values.config, env, cwd);
   const facts = loadDoctorFacts(path, display);
   if (!facts.ok) {
     for (const d of facts.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);

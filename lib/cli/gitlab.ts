@@ -16,6 +16,7 @@
  * config (--config or $WORKSPACES_CONFIG, read with the stack's own loader, which loads no cdktf); the
  * token from $GITLAB_TOKEN. Loads only Node built-ins, the config loader and ./gitlab-graphql.
  */
+import { CONFIG_ENV_VAR } from '../../stacks/config/config-file';
 import type { WorkspacesConfig } from '../../stacks/config/types';
 import { choiceOption, CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, printDiagnostics, processIo, usageError } from './io';
 import { GitLabApiError, GitLabGraphQL, gitlabUrlProblem, GraphQLError, graphqlFailure, serverText } from './gitlab-graphql';
@@ -23,7 +24,6 @@ import { GitLabApiError, GitLabGraphQL, gitlabUrlProblem, GraphQLError, graphqlF
 /** The environment variable the token is read from. */
 export const GITLAB_TOKEN_ENV = 'GITLAB_TOKEN';
 /** The environment variable that names the stack config (as for `cdktf synth`). */
-const CONFIG_ENV = 'WORKSPACES_CONFIG';
 
 export const GITLAB_USAGE = `Usage: gitlab-workspaces gitlab <command> [options]
 
@@ -119,7 +119,7 @@ async function allowAgentCommand(argv: string[], io: CliIo, env: NodeJS.ProcessE
   if (!FULL_PATH.test(group)) return usageError(io, USAGE_CMD, `--group "${values.group}" is not a group path such as acme/developers`, ALLOW_AGENT_USAGE);
 
   const target = resolveTarget({
-    config: values.config ?? (env[CONFIG_ENV]?.trim() || undefined),
+    config: values.config ?? (env[CONFIG_ENV_VAR]?.trim() || undefined),
     gitlabUrl: values['gitlab-url'],
     agentProject: values['agent-project'],
     agent: values.agent,
@@ -189,7 +189,7 @@ export function resolveTarget(
   }
   const gitlabUrl = given.gitlabUrl ?? config?.gitlab?.url;
   if (gitlabUrl === undefined) {
-    return { ok: false, message: `no GitLab URL: give --gitlab-url, or the stack config with --config (or ${CONFIG_ENV})` };
+    return { ok: false, message: `no GitLab URL: give --gitlab-url, or the stack config with --config (or ${CONFIG_ENV_VAR})` };
   }
   const urlProblem = gitlabUrlProblem(gitlabUrl);
   if (urlProblem) return { ok: false, message: `${given.gitlabUrl !== undefined ? '--gitlab-url' : 'gitlab.url'}: ${urlProblem}` };
@@ -199,7 +199,7 @@ export function resolveTarget(
       ok: false,
       message: config
         ? `the stack config registers the agent in no project (gitlab.agent.project): give --agent-project, the full path of the project that holds the agent`
-        : `no agent project: give --agent-project (the full path of the project that holds the agent), or the stack config with --config (or ${CONFIG_ENV})`,
+        : `no agent project: give --agent-project (the full path of the project that holds the agent), or the stack config with --config (or ${CONFIG_ENV_VAR})`,
     };
   }
   if (!FULL_PATH.test(agentProject) || !agentProject.includes('/')) {

@@ -11,7 +11,7 @@ import { planChecks } from '../preflight/plan';
 import type { PreflightAws } from '../preflight/aws-api';
 import { jsonReport, preflightExitCode, textReport } from '../preflight/report';
 import { HostLookup, runChecks, systemLookup } from '../preflight/run';
-import { CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile, resolveConfigPath } from '../preflight/config';
+import { commandConfigPath, CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH, loadConfigFile } from '../../stacks/config/load';
 import { choiceOption, CliIo, EXIT_OK, EXIT_USAGE, guard, parseCliArgs, parseRouting, processIo, usageError } from './io';
 
 export const PREFLIGHT_USAGE = `Usage: gitlab-workspaces preflight [config] [options]
@@ -85,9 +85,7 @@ async function preflightCommand(argv: string[], io: CliIo, deps: PreflightDeps):
   if (!routing.ok) return usageError(io, 'preflight', routing.message, PREFLIGHT_USAGE);
   const lookup: HostLookup = async (host) => routing.value.addresses.get(host.toLowerCase()) ?? (deps.lookup ?? systemLookup)(host);
 
-  const file = positionals.length === 1
-    ? { path: positionals[0], display: positionals[0] }
-    : resolveConfigPath(deps.env ?? process.env, deps.cwd ?? process.cwd());
+  const file = commandConfigPath(positionals[0], deps.env ?? process.env, deps.cwd ?? process.cwd());
   const loaded = loadConfigFile(file.path, file.display);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);

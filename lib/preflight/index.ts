@@ -8,4 +8,3 @@ export * from './aws-api';
 export * from './plan';
 export * from './report';
 export * from './run';
-export * from './config';

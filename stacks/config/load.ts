@@ -20,10 +20,9 @@ import { templateSyntaxDiagnostics } from './literal-strings';
 import { checkSemantics, SemanticOptions } from './semantic';
 import { WorkspacesConfig } from './types';
 
-/** The environment variable that names the config file. */
-export const CONFIG_ENV_VAR = 'WORKSPACES_CONFIG';
-/** The config used when the environment variable is not set, relative to the repository root. */
-export const DEFAULT_CONFIG_RELATIVE_PATH = 'examples/default/workspaces.config.yaml';
+import { CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH } from './config-file';
+
+export { CONFIG_ENV_VAR, DEFAULT_CONFIG_RELATIVE_PATH } from './config-file';
 /** Config files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -82,6 +81,14 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string): { path: 
   if (named && named.trim() !== '') return { path: resolve(cwd, named), display: named };
   const path = join(packageRoot(), DEFAULT_CONFIG_RELATIVE_PATH);
   return { path, display: relative(cwd, path) || path };
+}
+
+/**
+ * The config file a command reads: the one given (its argument or `--config`, relative to `cwd`), else
+ * `$WORKSPACES_CONFIG`, else the embedded default: what `cdktf synth` reads (resolveConfigPath).
+ */
+export function commandConfigPath(given: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { path: string; display: string } {
+  return given !== undefined && given.trim() !== '' ? { path: resolve(cwd, given), display: given } : resolveConfigPath(env, cwd);
 }
 
 /**

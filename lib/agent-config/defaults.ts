@@ -4,9 +4,12 @@
  */
 import { EgressRule, RemoteDevelopmentSettings } from './types';
 
+/** The private IPv4 ranges (RFC 1918), which GitLab's default egress rule excepts. */
+export const RFC1918_BLOCKS: readonly string[] = Object.freeze(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+
 /** GitLab's default egress rule: the internet, minus the private IPv4 ranges. */
 export const DEFAULT_EGRESS: readonly EgressRule[] = Object.freeze([
-  Object.freeze({ allow: '0.0.0.0/0', except: Object.freeze(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']) }),
+  Object.freeze({ allow: '0.0.0.0/0', except: RFC1918_BLOCKS }),
 ]);
 
 /** Upper bound of `max_active_hours_before_stop + max_stopped_hours_before_termination` (one year). */

@@ -8,7 +8,7 @@ import { AgentConfigOptions, resolveAgentConfig } from './resolve';
 import { RemoteDevelopmentSettings } from './types';
 
 export * from './types';
-export { defaultAgentConfig, DEFAULT_EGRESS, FILE_DEFAULTS, MAX_HOURS_BEFORE_TERMINATION, PREVIEW_DNS_ZONE, UNLIMITED_QUOTA } from './defaults';
+export { defaultAgentConfig, DEFAULT_EGRESS, FILE_DEFAULTS, MAX_HOURS_BEFORE_TERMINATION, PREVIEW_DNS_ZONE, RFC1918_BLOCKS, UNLIMITED_QUOTA } from './defaults';
 export { resolveAgentConfig, SETTING_KEYS, AGENT_CONFIG_KEYS, REMOVED_SETTING_KEYS } from './resolve';
 export type { AgentConfigOptions } from './resolve';
 export { serializeAgentConfig, toFileShape } from './serialize';

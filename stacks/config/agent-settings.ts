@@ -30,7 +30,7 @@ import { diagnosticAt, isMapping } from '../../lib/common/reporter';
 import { Cidr, cidrContains, cidrOverlaps, egressReaches, parseCidr } from '../../lib/common/cidr';
 import { compareParsedQuantities, parseQuantity } from '../../lib/common/quantity';
 import { YamlPath, YamlSource } from '../../lib/common/yaml-source';
-import { defaultAgentConfig, NODE_CREDENTIAL_ENDPOINTS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
+import { defaultAgentConfig, NODE_CREDENTIAL_ENDPOINTS, RFC1918_BLOCKS, PREVIEW_DNS_ZONE, RemoteDevelopmentSettings, resolveAgentConfig, ResourceSetting, SECURE_DEFAULT_RESOURCES, withSecureAgentDefaults } from '../../lib/agent-config';
 import { DEFAULT_GITLAB_VERSION, GITLAB_CHANGES, gitlabBehaviour, GitLabVersion, gitlabVersionFromValue } from '../../lib/common/gitlab-version';
 import { mergeRuntimeAgentSettings } from '../../lib/runtimes/agent-settings';
 import { configRuntime } from './runtime';
@@ -300,8 +300,6 @@ function warnAboutOpenings(settings: RemoteDevelopmentSettings, config: Workspac
 }
 
 /** The private ranges (RFC 1918) GitLab's default egress rule excepts. */
-const RFC1918_BLOCKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
 /** What a workspace reaches inside the cluster's VPC, once its egress lets it in. */
 const IN_THE_VPC = 'the nodes (their kubelet and the proxy\'s NodePorts), every pod without a NetworkPolicy of its own (the GitLab agent, the workspaces proxy, CoreDNS, the autoscaler), the cluster\'s private API endpoint, the VPC endpoints and the internal load balancers';
 

@@ -22,13 +22,8 @@ export const LIMIT_REMEDIES: Readonly<Record<LimitName, string>> = {
 };
 
 export function checkWorkspaceCapacity(config: WorkspacesConfig, r: Reporters): void {
-  let prepared;
-  try {
-    prepared = stackCapacityInput(config);
-  } catch {
-    return; // a setting another rule reports (the default devfile renders with the agent's settings)
-  }
-  if (!prepared.ok) return;
+  const prepared = stackCapacityInput(config);
+  if (!prepared.ok) return; // the agent settings rule reports why
   const unlimited = computeCapacity({ ...prepared.input, workspacesQuota: -1 });
   if (!unlimited.ok) return;
   const report = unlimited.report;

@@ -31,10 +31,11 @@ export type ClusterOutputName = (typeof CLUSTER_OUTPUTS)[keyof typeof CLUSTER_OU
 export const CLUSTER_STATE_DATA_SOURCE = 'cluster_stack';
 
 /**
- * Publishes an output under its contract name (no cdktf prefix or hash: `overrideLogicalId`), so the
- * name in the state is the name in CLUSTER_OUTPUTS whatever construct tree produced the value.
+ * Publishes an output under its literal name (no cdktf prefix or hash: `overrideLogicalId`), so the name in
+ * the state is the name given whatever construct tree produced the value: a CLUSTER_OUTPUTS name for what
+ * the platform stack reads, a plain one for what users read.
  */
-export function publishClusterOutput(stack: TerraformStack, name: ClusterOutputName | string, value: unknown, description: string): TerraformOutput {
+export function publishClusterOutput(stack: TerraformStack, name: string, value: unknown, description: string): TerraformOutput {
   const output = new TerraformOutput(stack, name, { value, description });
   output.overrideLogicalId(name);
   return output;

@@ -215,8 +215,10 @@ export class SysboxInstaller extends Construct {
             serviceAccountName: this.serviceAccount.metadata.name,
             priorityClassName: 'system-node-critical',
             nodeSelector: { ...(props.nodeSelector ?? SYSBOX_INSTALL_LABEL) },
+            // Its own taint (the script taints a node while it installs), the startup taints it removes.
             toleration: [
               tolerationOf(SYSBOX_INSTALLING_TAINT),
+              ...(props.startupTaints ?? []).filter((t) => t.key !== SYSBOX_INSTALLING_TAINT.key).map(tolerationOf),
               ...(props.tolerations ?? []).map((t) => ({ ...t })),
             ],
             container: [{

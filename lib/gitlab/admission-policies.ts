@@ -77,6 +77,13 @@ export function serviceAccountUser(namespace: string, name: string): string {
   return `system:serviceaccount:${namespace}:${name}`;
 }
 
+/** CEL: the request is in GitLab's workspace namespaces (`gl-rd-ns-*`), or the shared namespace when set. */
+function inWorkspaceNamespaceCel(sharedNamespace: string | undefined): string {
+  return sharedNamespace !== undefined
+    ? `request.namespace == ${celString(sharedNamespace)}`
+    : `request.namespace.startsWith(${celString(WORKSPACE_NAMESPACE_PREFIX)})`;
+}
+
 /**
  * What the least-privilege agent may write (see the file comment). Bound to every namespace, matched to
  * the agent's service account by a match condition; the agent's ClusterRole and Roles still decide what
@@ -84,9 +91,7 @@ export function serviceAccountUser(namespace: string, name: string): string {
  */
 export function agentAdmissionPolicy(options: AgentAdmissionPolicyOptions): AdmissionPolicyDefinition {
   const { agentNamespace, sharedNamespace } = options;
-  const workspaceNamespaces = sharedNamespace !== undefined
-    ? `request.namespace == ${celString(sharedNamespace)}`
-    : `request.namespace.startsWith(${celString(WORKSPACE_NAMESPACE_PREFIX)})`;
+  const workspaceNamespaces = inWorkspaceNamespaceCel(sharedNamespace);
   const where = sharedNamespace !== undefined
     ? `the workspaces' shared namespace ${sharedNamespace}`
     : `GitLab's workspace namespaces (${WORKSPACE_NAMESPACE_PREFIX}*)`;
@@ -215,9 +220,7 @@ export function workspacePodPolicy(options: WorkspacePodPolicyOptions): Admissio
   const sandboxed = allowPrivilegeEscalation && sandboxes.length > 0 ? sandboxes.join(' || ') : undefined;
   const noEscalation = `variables.containers.all(c, ${securityField('c', 'allowPrivilegeEscalation', 'true')} == false)`;
 
-  const inWorkspaceNamespace = sharedNamespace !== undefined
-    ? `request.namespace == ${celString(sharedNamespace)}`
-    : `request.namespace.startsWith(${celString(WORKSPACE_NAMESPACE_PREFIX)})`;
+  const inWorkspaceNamespace = inWorkspaceNamespaceCel(sharedNamespace);
   const validations: AdmissionValidation[] = [
     { expression: NOT_PRIVILEGED, message: 'workspace pods may not run privileged containers', reason: 'Forbidden' },
     { expression: NO_HOST_NAMESPACES, message: 'workspace pods may not share the node\'s network, PID or IPC namespace (hostNetwork, hostPID, hostIPC)', reason: 'Forbidden' },

@@ -118,30 +118,34 @@ export class WorkspacesHostedZone extends Construct {
 }
 
 /**
+ * The domains a zone may be for: `dnsZone`'s suffixes (trailing dot and case aside), with `dnsZone` itself
+ * unless only a proper parent will do.
+ */
+function domainSuffixes(dnsZone: string, properParentsOnly: boolean): string[] {
+  const labels = dnsZone.toLowerCase().replace(/\.$/, '').split('.');
+  return labels.map((_, i) => labels.slice(i).join('.')).slice(properParentsOnly ? 1 : 0);
+}
+
+/** A plan-time check that the zone `self` (looked up by id) is for one of `domains`. */
+function zoneIsOneOf(domains: readonly string[], errorMessage: string): Array<{ condition: string; errorMessage: string }> {
+  return [{ condition: `\${contains(${JSON.stringify(domains)}, lower(trimsuffix(self.name, ".")))}`, errorMessage }];
+}
+
+/**
  * A parent zone looked up by id must be the zone of a proper parent domain of `dnsZone` (an NS record for
  * `dnsZone` in the zone of `dnsZone` itself delegates nothing).
  */
 function parentNameCondition(zoneId: string, dnsZone: string): Array<{ condition: string; errorMessage: string }> | undefined {
   if (Token.isUnresolved(dnsZone)) return undefined;
-  const labels = dnsZone.toLowerCase().replace(/\.$/, '').split('.');
-  const parents = labels.slice(1).map((_, i) => labels.slice(i + 1).join('.'));
-  return [{
-    condition: `\${contains(${JSON.stringify(parents)}, lower(trimsuffix(self.name, ".")))}`,
-    errorMessage: `The Route 53 zone ${zoneId} is "\${self.name}", not a parent domain of ${dnsZone}, so it cannot delegate ${dnsZone}: give the id of the zone of ${parents[0] ?? 'its parent domain'} (or another parent domain), in the account the stack deploys to.`,
-  }];
+  const parents = domainSuffixes(dnsZone, true);
+  return zoneIsOneOf(parents, `The Route 53 zone ${zoneId} is "\${self.name}", not a parent domain of ${dnsZone}, so it cannot delegate ${dnsZone}: give the id of the zone of ${parents[0] ?? 'its parent domain'} (or another parent domain), in the account the stack deploys to.`);
 }
 
 /**
- * A zone looked up by id must be the one of `dnsZone` or of a parent domain: its name, trailing dot and
- * case aside, is one of `dnsZone`'s suffixes. (A zone found by name needs no check: the config check
- * compares the names at synth.)
+ * A zone looked up by id must be the one of `dnsZone` or of a parent domain. (A zone found by name needs no
+ * check: the config check compares the names at synth.)
  */
 function zoneNameCondition(zoneId: string, dnsZone: string): Array<{ condition: string; errorMessage: string }> | undefined {
   if (Token.isUnresolved(dnsZone)) return undefined;
-  const labels = dnsZone.toLowerCase().replace(/\.$/, '').split('.');
-  const suffixes = labels.map((_, i) => labels.slice(i).join('.'));
-  return [{
-    condition: `\${contains(${JSON.stringify(suffixes)}, lower(trimsuffix(self.name, ".")))}`,
-    errorMessage: `The Route 53 zone ${zoneId} is "\${self.name}", neither ${dnsZone} nor a parent domain of it, so the workspace records and the certificate validation cannot go there: give the id of the zone of ${dnsZone} or of a parent domain.`,
-  }];
+  return zoneIsOneOf(domainSuffixes(dnsZone, false), `The Route 53 zone ${zoneId} is "\${self.name}", neither ${dnsZone} nor a parent domain of it, so the workspace records and the certificate validation cannot go there: give the id of the zone of ${dnsZone} or of a parent domain.`);
 }

@@ -458,9 +458,8 @@ describe('doctor: AWS through the SDK', () => {
 
 describe('the built command, as a platform engineer runs it', () => {
   const BIN = join(ROOT, 'bin', 'gitlab-workspaces.js');
-  const built = require('fs').existsSync(join(ROOT, 'dist', 'cli', 'doctor.js')) as boolean;
 
-  (built ? it : it.skip)('reaches fakes through --resolve, --connect-to, --cacert and --gitlab-url: exit 0, every line ok or not checked', async () => {
+  it('reaches fakes through --resolve, --connect-to, --cacert and --gitlab-url: exit 0, every line ok or not checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     const kube = await fakeKubeApi(clusterRoutes());
     const proxy = await fakeProxy('proxy');
